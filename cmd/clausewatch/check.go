@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+
+	"github.com/clausewatch/clausewatch/data"
+)
+
+// checkConcurrency bounds the documents fetched at once; the fetcher still
+// serialises requests to any one host.
+const checkConcurrency = 4
+
+func cmdCheck(ctx context.Context, e *env, args []string) error {
+	fs, cfgPath, dbPath := e.flags("check")
+	ids, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := e.load(*cfgPath, *dbPath, slog.LevelWarn); err != nil {
+		return err
+	}
+	docs, err := e.documents(ids)
+	if err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tr, closeBrowser := e.newTracker(db, docs)
+	defer closeBrowser()
+
+	results := make([]data.Result, len(docs))
+	errs := make([]error, len(docs))
+	sem := make(chan struct{}, checkConcurrency)
+	var wg sync.WaitGroup
+	for i, d := range docs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i], errs[i] = tr.Check(ctx, d)
+		}()
+	}
+	wg.Wait()
+
+	failed := 0
+	for i, d := range docs {
+		if errs[i] != nil {
+			failed++
+			fmt.Fprintf(e.stdout, "%s\terror\t%v\n", d.ID, errs[i])
+			continue
+		}
+		if !printResult(e.stdout, d.ID, results[i]) {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return exitError{exitFailed}
+	}
+	return nil
+}
+
+// printResult writes one line for a recorded fetch and reports whether the
+// document was fetched fine (a new version, unchanged or not modified).
+func printResult(w io.Writer, label string, r data.Result) bool {
+	f := r.Fetch
+	switch f.Outcome {
+	case data.NewVersion:
+		line := fmt.Sprintf("%s\tnew-version\tversion %d", label, r.Version.ID)
+		if r.Change != nil {
+			kind := "cosmetic"
+			if r.Change.Material {
+				kind = "material"
+			}
+			line += fmt.Sprintf(", change %d (%s, severity %s)", r.Change.ID, kind, r.Change.Severity)
+		}
+		fmt.Fprintln(w, line)
+	case data.Unchanged, data.NotModified:
+		fmt.Fprintf(w, "%s\t%s\tversion %d\n", label, f.Outcome, r.Fetch.VersionID)
+	default:
+		fmt.Fprintf(w, "%s\t%s\t%s: %s\n", label, f.Outcome, f.ErrorClass, f.Reason)
+		return false
+	}
+	return true
+}

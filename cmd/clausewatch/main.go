@@ -1,0 +1,224 @@
+// Command clausewatch tracks privacy policies and terms, keeps every version
+// and records what changed. This file and its siblings only wire packages
+// together: every dependency is built here and passed in.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/clausewatch/clausewatch/config"
+	"github.com/clausewatch/clausewatch/data"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	defaultDB   = "clausewatch.db"
+	defaultAddr = "localhost:8080"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `usage: clausewatch COMMAND [flags]
+
+commands:
+  serve [--listen ADDR]                  scheduler and web server until SIGINT/SIGTERM
+  check [ID...]                          fetch documents now, once
+  import ID FILE...                      record archived copies, oldest first (no alerts)
+  history ID [--format json]             versions of a document
+  changes [--doc ID] [--format json]     recorded changes
+
+every command takes --config FILE (default: the embedded list of WhatsApp and
+Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
+`
+
+// usageError is a mistake on the command line or in the config: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// exitError carries a non-zero exit code for a command that ran but did not
+// fully succeed, after it has printed its own report.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// env is what every command needs, built from the flags.
+type env struct {
+	cfg    *config.Config
+	dbPath string
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmds := map[string]func(context.Context, *env, []string) error{
+		"serve":   cmdServe,
+		"check":   cmdCheck,
+		"import":  cmdImport,
+		"history": cmdHistory,
+		"changes": cmdChanges,
+	}
+	name, rest := args[0], args[1:]
+	cmd, ok := cmds[name]
+	if !ok {
+		fmt.Fprintf(stderr, "clausewatch: unknown command %q\n\n%s", name, usage)
+		return exitUsage
+	}
+	err := cmd(ctx, &env{stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}, rest)
+	var ue usageError
+	var ee exitError
+	var ce *config.Error
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ce):
+		fmt.Fprintf(stderr, "clausewatch %s: invalid config:\n%v\n", name, err)
+		return exitUsage
+	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "clausewatch %s: %v\n", name, err)
+		}
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "clausewatch %s: %v\n", name, err)
+		return exitFailed
+	}
+}
+
+// flags returns a flag set with the flags every command shares.
+func (e *env) flags(name string) (*flag.FlagSet, *string, *string) {
+	fs := flag.NewFlagSet("clausewatch "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	cfg := fs.String("config", "", "YAML config `FILE` (default: embedded WhatsApp and Meta documents)")
+	db := fs.String("db", "", "SQLite database `PATH` (default: $CLAUSEWATCH_DB or "+defaultDB+")")
+	return fs, cfg, db
+}
+
+// parse parses flags placed anywhere among the positional arguments, so that
+// both "history ID --format json" and "history --format json ID" work.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// load reads the config (or the embedded default), applies the environment
+// and settles the database path: flag, then $CLAUSEWATCH_DB, then default.
+func (e *env) load(cfgPath, dbPath string, level slog.Level) error {
+	var err error
+	if cfgPath == "" {
+		e.cfg = config.Default()
+	} else if e.cfg, err = config.Load(cfgPath); err != nil {
+		return err
+	}
+	e.cfg.ApplyEnv(e.getenv)
+	e.dbPath = firstNonEmpty(dbPath, e.getenv("CLAUSEWATCH_DB"), defaultDB)
+	if v := e.getenv("CLAUSEWATCH_LOG_LEVEL"); v != "" {
+		if err := level.UnmarshalText([]byte(v)); err != nil {
+			return usagef("CLAUSEWATCH_LOG_LEVEL=%q: want debug, info, warn or error", v)
+		}
+	}
+	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	return nil
+}
+
+// open opens the database and makes sure the configured documents exist in
+// it, so that every command sees the same list.
+func (e *env) open(ctx context.Context) (*data.DB, error) {
+	db, err := data.Open(ctx, e.dbPath, e.now)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]data.Document, 0, len(e.cfg.Documents))
+	for _, d := range e.cfg.Documents {
+		docs = append(docs, data.Document{ID: d.ID, URL: d.URL, Service: d.Service, Title: d.Title, Region: d.Region, Language: d.Language, Browser: d.Browser})
+	}
+	if err := db.SyncDocuments(ctx, docs); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// documents resolves ids to configured documents; no ids means all.
+func (e *env) documents(ids []string) ([]config.Document, error) {
+	if len(ids) == 0 {
+		return e.cfg.Documents, nil
+	}
+	out := make([]config.Document, 0, len(ids))
+	for _, id := range ids {
+		d, ok := e.cfg.Document(id)
+		if !ok {
+			return nil, usagef("unknown document %q (configured: %s)", id, strings.Join(e.ids(), ", "))
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func (e *env) ids() []string {
+	ids := make([]string, 0, len(e.cfg.Documents))
+	for _, d := range e.cfg.Documents {
+		ids = append(ids, d.ID)
+	}
+	return ids
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/clausewatch/clausewatch/tracker"
+	"github.com/clausewatch/clausewatch/web"
+)
+
+// shutdownGrace bounds how long in-flight HTTP requests may take to finish.
+const shutdownGrace = 10 * time.Second
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs, cfgPath, dbPath := e.flags("serve")
+	listen := fs.String("listen", "", "`ADDR` to listen on (default: $CLAUSEWATCH_LISTEN or "+defaultAddr+")")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if err := e.load(*cfgPath, *dbPath, slog.LevelInfo); err != nil {
+		return err
+	}
+	addr := firstNonEmpty(*listen, e.getenv("CLAUSEWATCH_LISTEN"), defaultAddr)
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tr, closeBrowser := e.newTracker(db, e.cfg.Documents)
+	defer closeBrowser()
+	sched, err := tracker.NewScheduler(tr, e.cfg, e.cfg.Fetch.Jitter, e.log)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another clausewatch running? use --listen)", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           web.New(db, e.now, e.log).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	if err := sched.Start(ctx); err != nil {
+		srv.Close()
+		return err
+	}
+	e.log.Info("serving", "addr", ln.Addr().String(), "db", e.dbPath, "documents", len(e.cfg.Documents))
+
+	select {
+	case <-ctx.Done():
+		e.log.Info("shutting down: finishing fetches in flight")
+	case err := <-served:
+		sched.Stop()
+		return fmt.Errorf("http server: %w", err)
+	}
+	sched.Stop()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http server shutdown: %w", err)
+	}
+	e.log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,296 @@
+// Package data is clausewatch's storage: one SQLite file holding the watched
+// documents, every fetch attempt, the raw snapshots a journalist can cite, the
+// versions of each document and the changes between them.
+//
+// The file is shared by processes: `clausewatch check` run from cron writes
+// while `clausewatch serve` is running. Every connection therefore uses WAL,
+// a busy timeout and BEGIN IMMEDIATE for write transactions, so that writers
+// queue for the lock instead of failing with SQLITE_BUSY.
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// ErrNotFound is returned by lookups when the row does not exist, so callers
+// can answer 404 instead of 500.
+var ErrNotFound = errors.New("not found")
+
+// ErrOutOfOrder is returned by Record for a candidate version observed before
+// the document's latest stored version: the history is a sequence and a
+// change is always computed against the version before it.
+var ErrOutOfOrder = errors.New("observation out of order")
+
+// ErrUnknownDocument is returned by Record when the document id was never
+// stored with SyncDocuments, which is a wiring mistake worth a clear message.
+var ErrUnknownDocument = errors.New("unknown document")
+
+// timeLayout is fixed-width RFC 3339 in UTC with nanoseconds, so that text
+// comparison in SQL orders times correctly.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is a handle on one clausewatch database file. It is safe for concurrent
+// use; several DB handles, in one process or many, may share the same file.
+type DB struct {
+	sql  *sql.DB
+	path string
+	now  func() time.Time
+	// writeSem serializes this handle's write transactions, so that its own
+	// goroutines queue in Go (honouring their contexts) rather than spinning
+	// on SQLite's busy handler; other handles and processes still queue on
+	// the file lock through busy_timeout.
+	writeSem chan struct{}
+}
+
+// Open opens (creating it if needed) the database file at path and applies
+// any pending migrations. now is the clock used for bookkeeping times such as
+// when a migration or a row was recorded.
+func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	db, err := open(ctx, path, now)
+	if err != nil {
+		return nil, fmt.Errorf("data: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("no database path given (pass --db FILE)")
+	}
+	if now == nil {
+		return nil, errors.New("no clock given")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(abs)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("directory %s does not exist; create it or choose another --db path", dir)
+	}
+	sqldb, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{sql: sqldb, path: abs, now: now, writeSem: make(chan struct{}, 1)}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// dsn builds the SQLite URI for an absolute path. The path is escaped so that
+// '?', '#' and '%' in a file name are not taken for URI syntax.
+func dsn(abs string) string {
+	p := (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
+	return "file:" + p +
+		"?_pragma=busy_timeout(10000)" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_txlock=immediate"
+}
+
+// Close releases the database file.
+func (db *DB) Close() error {
+	if err := db.sql.Close(); err != nil {
+		return fmt.Errorf("data: close %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Path returns the absolute path of the database file, for messages.
+func (db *DB) Path() string { return db.path }
+
+// write runs fn in one write transaction (BEGIN IMMEDIATE, from the DSN) and
+// commits it when fn returns nil.
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	select {
+	case db.writeSem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-db.writeSem }()
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// migration is one embedded schema file, numbered by its name's prefix.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		prefix, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(prefix)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration file %s: name must start with a positive number and '_'", name)
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migration files %s and %s share version %d", ms[i-1].name, ms[i].name, ms[i].version)
+		}
+	}
+	return ms, nil
+}
+
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER NOT NULL PRIMARY KEY,
+    name       TEXT    NOT NULL DEFAULT '',
+    applied_at TEXT    NOT NULL
+) STRICT`
+
+// migrate applies the embedded migrations the file has not seen yet, each in
+// its own transaction together with its schema_migrations row. A process that
+// finds everything applied takes no write lock, so `check` starting while
+// `serve` writes does not contend at all.
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.version] = true
+	}
+	applied, err := db.appliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkApplied(applied, known, ms); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if applied[m.version] {
+			continue
+		}
+		err := db.write(ctx, func(tx *sql.Tx) error {
+			// Another process may have applied it since we looked.
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, formatTime(db.now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("apply migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	var exists int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&exists)
+	if err != nil {
+		return nil, err
+	}
+	if exists == 0 {
+		if err := db.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, createMigrationsTable)
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("create schema_migrations: %w", err)
+		}
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
+}
+
+// checkApplied refuses a database that a newer clausewatch has migrated:
+// running old code against a newer schema could write rows the new code does
+// not expect.
+func checkApplied(applied, known map[int]bool, ms []migration) error {
+	var unknown []int
+	for v := range applied {
+		if !known[v] {
+			unknown = append(unknown, v)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Ints(unknown)
+	latest := 0
+	if len(ms) > 0 {
+		latest = ms[len(ms)-1].version
+	}
+	return fmt.Errorf("database schema has migration %d, but this clausewatch knows migrations only up to %d: "+
+		"it was written by a newer clausewatch; run that version, or restore a backup taken before the upgrade",
+		unknown[len(unknown)-1], latest)
+}

@@ -1,0 +1,296 @@
+package data
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/clausewatch/clausewatch/policy"
+)
+
+// LatestVersion returns the document's latest version (by fetch time, then
+// id) with its text and blocks, or ErrNotFound when it has none yet.
+func (db *DB) LatestVersion(ctx context.Context, docID string) (*Version, error) {
+	h, err := latestHead(ctx, db.sql, docID)
+	if err == nil && h == nil {
+		err = ErrNotFound
+	}
+	var v *Version
+	if err == nil {
+		v, err = loadVersion(ctx, db.sql, h.id, true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: latest version of %s: %w", docID, err)
+	}
+	return v, nil
+}
+
+// Validators returns the ETag and Last-Modified to send with a conditional
+// GET: those of the latest fetch that produced a new version or confirmed the
+// latest one. Failed, suspect and 304 fetches are skipped, so a 304 keeps the
+// validators it was answered to, and a suspect body is fetched in full again.
+// Both are "" when there is no such fetch.
+func (db *DB) Validators(ctx context.Context, docID string) (etag, lastModified string, err error) {
+	const q = `SELECT etag, last_modified FROM fetches
+WHERE document_id = ? AND outcome IN ('new-version', 'unchanged')
+ORDER BY started_at DESC, id DESC LIMIT 1`
+	err = db.sql.QueryRowContext(ctx, q, docID).Scan(&etag, &lastModified)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("data: validators of %s: %w", docID, err)
+	}
+	return etag, lastModified, nil
+}
+
+// Versions lists a document's versions, oldest first. To keep the listing
+// cheap, Text and Blocks are left empty; SnapshotSHA256 is filled. Use
+// Version for the full text.
+func (db *DB) Versions(ctx context.Context, docID string) ([]Version, error) {
+	const q = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256
+FROM versions v JOIN snapshots s ON s.id = v.snapshot_id
+WHERE v.document_id = ? ORDER BY v.fetched_at, v.id`
+	rows, err := db.sql.QueryContext(ctx, q, docID)
+	if err != nil {
+		return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var v Version
+		var at string
+		if err := rows.Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256); err != nil {
+			return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+		}
+		if v.FetchedAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+	}
+	return out, nil
+}
+
+// Version returns one version in full, with its text and blocks, or
+// ErrNotFound.
+func (db *DB) Version(ctx context.Context, id int64) (*Version, error) {
+	v, err := loadVersion(ctx, db.sql, id, true)
+	if err != nil {
+		return nil, fmt.Errorf("data: version %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// loadVersion reads a version; with full it also reads and decodes the text
+// and blocks, which are the bulk of the row.
+func loadVersion(ctx context.Context, q queryer, id int64, full bool) (*Version, error) {
+	const head = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, '', ''
+FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
+	const body = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, v.text, v.blocks
+FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
+	query := head
+	if full {
+		query = body
+	}
+	var v Version
+	var at, blocks string
+	err := q.QueryRowContext(ctx, query, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &v.Text, &blocks)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load version %d: %w", id, err)
+	}
+	if v.FetchedAt, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	if full {
+		if err := json.Unmarshal([]byte(blocks), &v.Blocks); err != nil {
+			return nil, fmt.Errorf("decode blocks of version %d: %w", id, err)
+		}
+	}
+	return &v, nil
+}
+
+// ChangeFilter selects changes. The zero value selects every change.
+type ChangeFilter struct {
+	DocumentID string // "" for every document
+	// Limit keeps only the most recent Limit changes (still returned oldest
+	// first); 0 or less means no limit.
+	Limit int
+}
+
+const changeColumns = `id, document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version`
+
+// Changes returns recorded changes, oldest first (by detection time, then
+// id). With a Limit the most recent changes are kept, as a feed wants.
+func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
+	q := `SELECT ` + changeColumns + ` FROM changes`
+	var args []any
+	if f.DocumentID != "" {
+		q += ` WHERE document_id = ?`
+		args = append(args, f.DocumentID)
+	}
+	q += ` ORDER BY detected_at DESC, id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data: list changes: %w", err)
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		c, err := scanChange(rows)
+		if err != nil {
+			return nil, fmt.Errorf("data: list changes: %w", err)
+		}
+		out = append(out, *c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: list changes: %w", err)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}
+
+// Change returns one change, or ErrNotFound.
+func (db *DB) Change(ctx context.Context, id int64) (*Change, error) {
+	c, err := scanChange(db.sql.QueryRowContext(ctx, `SELECT `+changeColumns+` FROM changes WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: change %d: %w", id, err)
+	}
+	return c, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanChange(s scanner) (*Change, error) {
+	var c Change
+	var at, topics, cs string
+	if err := s.Scan(&c.ID, &c.DocumentID, &c.FromVersion, &c.ToVersion, &at, &c.Material, &topics, &c.Severity, &cs, &c.ClassifierVersion); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.DetectedAt, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(topics), &c.Topics); err != nil {
+		return nil, fmt.Errorf("decode topics of change %d: %w", c.ID, err)
+	}
+	c.ChangeSet = json.RawMessage(cs)
+	return &c, nil
+}
+
+// Fetches returns a document's fetch attempts, newest first; limit 0 or less
+// means all of them.
+func (db *DB) Fetches(ctx context.Context, docID string, limit int) ([]Fetch, error) {
+	q := `SELECT id, document_id, started_at, duration_ns, url, final_url, redirects, status, bytes, conditional,
+    outcome, error_class, reason, coalesce(snapshot_id, 0), coalesce(version_id, 0), etag, last_modified
+FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
+	args := []any{docID}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
+	}
+	defer rows.Close()
+	var out []Fetch
+	for rows.Next() {
+		var f Fetch
+		var at, redirects, outcome string
+		var dur int64
+		if err := rows.Scan(&f.ID, &f.DocumentID, &at, &dur, &f.URL, &f.FinalURL, &redirects, &f.Status, &f.Bytes, &f.Conditional,
+			&outcome, &f.ErrorClass, &f.Reason, &f.SnapshotID, &f.VersionID, &f.ETag, &f.LastModified); err != nil {
+			return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
+		}
+		f.Duration = time.Duration(dur)
+		f.Outcome = Outcome(outcome)
+		if f.StartedAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
+		}
+		if err := json.Unmarshal([]byte(redirects), &f.Redirects); err != nil {
+			return nil, fmt.Errorf("data: fetches of %s: decode redirects of fetch %d: %w", docID, f.ID, err)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
+	}
+	return out, nil
+}
+
+// Snapshot returns one raw snapshot with its decompressed body, or
+// ErrNotFound.
+func (db *DB) Snapshot(ctx context.Context, id int64) (*Snapshot, error) {
+	s, err := loadSnapshot(ctx, db.sql, id, true)
+	if err != nil {
+		return nil, fmt.Errorf("data: snapshot %d: %w", id, err)
+	}
+	return s, nil
+}
+
+func loadSnapshot(ctx context.Context, q queryer, id int64, withBody bool) (*Snapshot, error) {
+	query := `SELECT id, document_id, sha256, url, status, headers, content_type, fetched_at, size, encoding, x'' FROM snapshots WHERE id = ?`
+	if withBody {
+		query = `SELECT id, document_id, sha256, url, status, headers, content_type, fetched_at, size, encoding, body FROM snapshots WHERE id = ?`
+	}
+	var s Snapshot
+	var headers, at, encoding string
+	var raw []byte
+	err := q.QueryRowContext(ctx, query, id).Scan(&s.ID, &s.DocumentID, &s.SHA256, &s.URL, &s.Status, &headers, &s.ContentType, &at, &s.Size, &encoding, &raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load snapshot %d: %w", id, err)
+	}
+	if s.FetchedAt, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	s.Header = http.Header{}
+	if err := json.Unmarshal([]byte(headers), &s.Header); err != nil {
+		return nil, fmt.Errorf("decode headers of snapshot %d: %w", id, err)
+	}
+	if withBody {
+		if encoding != "gzip" {
+			return nil, fmt.Errorf("snapshot %d has unknown encoding %q", id, encoding)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("decompress snapshot %d: %w", id, err)
+		}
+		body, err := io.ReadAll(zr)
+		if err != nil {
+			return nil, fmt.Errorf("decompress snapshot %d: %w", id, err)
+		}
+		if body == nil {
+			body = []byte{}
+		}
+		s.Body = body
+	}
+	return &s, nil
+}
+
+// blocksDoc is a shorthand for diffing stored versions.
+func blocksDoc(v *Version) policy.Document { return policy.Document{Blocks: v.Blocks} }

@@ -1,0 +1,540 @@
+package data
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/policy"
+)
+
+// Outcome is what a fetch attempt amounted to. The strings are stored and
+// shown to operators, so they are stable.
+type Outcome string
+
+// The outcomes of a fetch.
+const (
+	// NewVersion: the fetch passed every gate and its canonical text differs
+	// from the latest version (or there was none).
+	NewVersion Outcome = "new-version"
+	// Unchanged: the fetch passed every gate and its canonical text is the
+	// latest version's.
+	Unchanged Outcome = "unchanged"
+	// NotModified: the server answered a conditional GET with 304.
+	NotModified Outcome = "not-modified"
+	// Suspect: a body arrived but failed a gate (error page, selector gone,
+	// text shrank, wrong language); it never becomes a version.
+	Suspect Outcome = "suspect"
+	// Failed: no usable response (network error, HTTP error status).
+	Failed Outcome = "failed"
+)
+
+// Fetch is one fetch attempt of a document, kept whatever its outcome so that
+// an operator can see why a document stopped updating.
+type Fetch struct {
+	ID         int64
+	DocumentID string
+	StartedAt  time.Time // UTC
+	Duration   time.Duration
+	URL        string   // requested
+	FinalURL   string   // after redirects
+	Redirects  []string // each URL redirected through, in order
+	Status     int      // HTTP status; 0 when no response arrived
+	Bytes      int64    // body length
+	// Conditional says the request carried If-None-Match/If-Modified-Since.
+	Conditional bool
+	Outcome     Outcome
+	ErrorClass  string // short machine-readable class for failed/suspect, e.g. "timeout", "selector"
+	Reason      string // human-readable explanation for failed/suspect
+	SnapshotID  int64  // 0 when there was no body
+	// VersionID is the version this fetch observed: the new one for
+	// new-version, the latest one for unchanged, 0 otherwise.
+	VersionID int64
+	// ETag and LastModified are this response's validators, filled by Record
+	// from the snapshot headers.
+	ETag, LastModified string
+}
+
+// Snapshot is a raw response body with what is needed to cite it. The body is
+// kept byte for byte and stored gzip-compressed.
+type Snapshot struct {
+	ID          int64
+	DocumentID  string
+	SHA256      string // hex sha256 of Body
+	URL         string
+	Status      int
+	Header      http.Header
+	ContentType string
+	FetchedAt   time.Time // first time this body was seen
+	Size        int64     // len(Body)
+	Body        []byte
+}
+
+// Version is one distinct canonical text of a document.
+type Version struct {
+	ID         int64
+	DocumentID string
+	SnapshotID int64
+	FetchedAt  time.Time
+	SHA256     string // of Text
+	Text       string // canonical text
+	Blocks     []policy.Block
+	// SnapshotSHA256 identifies the raw snapshot the version was extracted
+	// from, so that a page can cite it.
+	SnapshotSHA256 string
+}
+
+// Change is the difference between two consecutive versions of a document.
+// ChangeSet holds the JSON of the diff.ChangeSet, stored once so that pages
+// and alerts never recompute it.
+type Change struct {
+	ID          int64
+	DocumentID  string
+	FromVersion int64
+	ToVersion   int64
+	DetectedAt  time.Time // when the fetch that saw the new version started
+	Material    bool
+	Topics      []string
+	Severity    string
+	ChangeSet   json.RawMessage
+	// ClassifierVersion names the rules that produced the classification;
+	// "" for changes recorded by Record.
+	ClassifierVersion string
+}
+
+// Observation is the result of one fetch as handed to Record.
+type Observation struct {
+	// Fetch describes the attempt. The caller sets Outcome to failed, suspect
+	// or not-modified, and leaves it empty when Document is set: Record then
+	// decides between new-version and unchanged.
+	Fetch Fetch
+	// Snapshot is the response body; nil when there was none (network error,
+	// 304). ID, SHA256, Size and FetchedAt are filled by Record.
+	Snapshot *Snapshot
+	// Document is non-nil only when the fetch passed every gate: it is a
+	// candidate version.
+	Document *policy.Document
+}
+
+// Result is what Record stored.
+type Result struct {
+	Fetch Fetch
+	// Snapshot is the stored (or reused) snapshot, without its body.
+	Snapshot *Snapshot
+	// Version is set for new-version (in full) and unchanged (the latest
+	// version without Text and Blocks, which the caller already has).
+	Version *Version
+	// Change is set only for a new version that has a predecessor.
+	Change *Change
+}
+
+// versionHead is what deciding new-version vs unchanged needs of the latest
+// version, without loading its text.
+type versionHead struct {
+	id        int64
+	fetchedAt string
+	sha256    string
+}
+
+// Record stores one fetch attempt in a single transaction: the snapshot
+// (reusing an identical earlier body), a new version when the candidate
+// document's canonical text differs from the latest version, the change from
+// the previous version with its diff, and the fetch row. A candidate observed
+// before the latest version is refused with ErrOutOfOrder.
+func (db *DB) Record(ctx context.Context, obs Observation) (Result, error) {
+	res, err := db.record(ctx, obs)
+	if err != nil {
+		return Result{}, fmt.Errorf("data: record fetch of %s: %w", obs.Fetch.DocumentID, err)
+	}
+	return res, nil
+}
+
+// preparedSnapshot holds the work on a body done before taking the lock.
+type preparedSnapshot struct {
+	s       Snapshot
+	headers string
+	body    []byte
+	// gz is the compressed body, left nil when the body is already stored:
+	// most fetches return the same page, and compressing it is most of the
+	// cost of recording one.
+	gz []byte
+}
+
+// preparedVersion holds the work on a candidate document done before taking
+// the lock.
+type preparedVersion struct {
+	doc    policy.Document
+	text   string
+	sha256 string
+}
+
+func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
+	f := obs.Fetch
+	if err := checkObservation(obs); err != nil {
+		return Result{}, err
+	}
+	f.StartedAt = f.StartedAt.UTC()
+	snap, err := prepareSnapshot(f, obs.Snapshot)
+	if err != nil {
+		return Result{}, err
+	}
+	if snap != nil {
+		if err := snap.compress(ctx, db.sql); err != nil {
+			return Result{}, err
+		}
+	}
+	var ver *preparedVersion
+	if obs.Document != nil {
+		ver = prepareVersion(*obs.Document)
+	}
+
+	// Diffing a large document takes a while; do it before taking the write
+	// lock, against the latest version as it is now, and redo it inside the
+	// transaction only if another writer added a version meanwhile.
+	var pre struct {
+		head *versionHead
+		cs   *diff.ChangeSet
+	}
+	if ver != nil {
+		head, err := latestHead(ctx, db.sql, f.DocumentID)
+		if err != nil {
+			return Result{}, err
+		}
+		if head != nil && head.sha256 != ver.sha256 && formatTime(f.StartedAt) >= head.fetchedAt {
+			cs, err := compareWith(ctx, db.sql, head.id, ver.doc)
+			if err != nil {
+				return Result{}, err
+			}
+			pre.head, pre.cs = head, &cs
+		}
+	}
+
+	var res Result
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		res = Result{}
+		if err := documentExists(ctx, tx, f.DocumentID); err != nil {
+			return err
+		}
+		fr := f
+		var head *versionHead
+		if ver != nil {
+			var err error
+			if head, err = latestHead(ctx, tx, f.DocumentID); err != nil {
+				return err
+			}
+			if head != nil && formatTime(f.StartedAt) < head.fetchedAt {
+				return fmt.Errorf("fetch started %s, before the latest stored version %d (fetched %s); "+
+					"import files oldest first (backfilling before existing history is not supported yet): %w",
+					formatTime(f.StartedAt), head.id, head.fetchedAt, ErrOutOfOrder)
+			}
+		}
+		if snap != nil {
+			stored, err := db.insertSnapshot(ctx, tx, snap)
+			if err != nil {
+				return err
+			}
+			res.Snapshot = stored
+			fr.SnapshotID = stored.ID
+			fr.ETag = snap.s.Header.Get("ETag")
+			fr.LastModified = snap.s.Header.Get("Last-Modified")
+		}
+		if ver != nil {
+			if head != nil && head.sha256 == ver.sha256 {
+				fr.Outcome = Unchanged
+				fr.VersionID = head.id
+				v, err := loadVersion(ctx, tx, head.id, false)
+				if err != nil {
+					return err
+				}
+				res.Version = v
+			} else {
+				fr.Outcome = NewVersion
+				v, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver)
+				if err != nil {
+					return err
+				}
+				fr.VersionID = v.ID
+				res.Version = v
+				if head != nil {
+					var cs diff.ChangeSet
+					if pre.head != nil && pre.head.id == head.id {
+						cs = *pre.cs
+					} else if cs, err = compareWith(ctx, tx, head.id, ver.doc); err != nil {
+						return err
+					}
+					c, err := db.insertChange(ctx, tx, f, head.id, v.ID, cs)
+					if err != nil {
+						return err
+					}
+					res.Change = c
+				}
+			}
+		}
+		id, err := db.insertFetch(ctx, tx, fr)
+		if err != nil {
+			return err
+		}
+		fr.ID = id
+		res.Fetch = fr
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// checkObservation refuses observations whose parts contradict each other;
+// storing them would break invariant 1 (a failed or suspect fetch never
+// creates a version) or leave a version without a citable snapshot.
+func checkObservation(obs Observation) error {
+	f := obs.Fetch
+	if f.DocumentID == "" {
+		return errors.New("fetch has no document id")
+	}
+	if f.StartedAt.IsZero() {
+		return errors.New("fetch has no start time (Fetch.StartedAt)")
+	}
+	if obs.Document != nil {
+		if f.Outcome != "" {
+			return fmt.Errorf("fetch outcome %q given with a candidate document: leave Outcome empty and Record decides new-version or unchanged; drop the Document for a %s fetch", f.Outcome, f.Outcome)
+		}
+		if obs.Snapshot == nil {
+			return errors.New("candidate document without a snapshot: a version must cite the raw body it was extracted from")
+		}
+		return nil
+	}
+	switch f.Outcome {
+	case Failed, Suspect, NotModified:
+		return nil
+	case NewVersion, Unchanged:
+		return fmt.Errorf("fetch outcome %q needs a candidate document (Observation.Document)", f.Outcome)
+	case "":
+		return errors.New("fetch has no outcome: set failed, suspect or not-modified, or pass the candidate Document")
+	default:
+		return fmt.Errorf("unknown fetch outcome %q (want failed, suspect or not-modified)", f.Outcome)
+	}
+}
+
+func prepareSnapshot(f Fetch, in *Snapshot) (*preparedSnapshot, error) {
+	if in == nil {
+		return nil, nil
+	}
+	s := *in
+	s.Body = nil
+	if s.DocumentID == "" {
+		s.DocumentID = f.DocumentID
+	} else if s.DocumentID != f.DocumentID {
+		return nil, fmt.Errorf("snapshot belongs to document %q, not %q", s.DocumentID, f.DocumentID)
+	}
+	sum := sha256.Sum256(in.Body)
+	sha := hex.EncodeToString(sum[:])
+	if s.SHA256 != "" && s.SHA256 != sha {
+		return nil, fmt.Errorf("snapshot sha256 %s does not match its body (%s)", s.SHA256, sha)
+	}
+	s.SHA256 = sha
+	s.Size = int64(len(in.Body))
+	if s.URL == "" {
+		s.URL = f.FinalURL
+	}
+	if s.URL == "" {
+		s.URL = f.URL
+	}
+	if s.Status == 0 {
+		s.Status = f.Status
+	}
+	if s.FetchedAt.IsZero() {
+		s.FetchedAt = f.StartedAt
+	}
+	s.FetchedAt = s.FetchedAt.UTC()
+	if s.Header == nil {
+		s.Header = http.Header{}
+	}
+	if s.ContentType == "" {
+		s.ContentType = s.Header.Get("Content-Type")
+	}
+	headers, err := json.Marshal(s.Header)
+	if err != nil {
+		return nil, fmt.Errorf("encode snapshot headers: %w", err)
+	}
+	return &preparedSnapshot{s: s, headers: string(headers), body: in.Body}, nil
+}
+
+// compress fills p.gz unless the body is already stored (snapshots are never
+// deleted, so a body found here is still there inside the transaction).
+func (p *preparedSnapshot) compress(ctx context.Context, q queryer) error {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE document_id = ? AND sha256 = ?`, p.s.DocumentID, p.s.SHA256).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("look up snapshot %s: %w", p.s.SHA256, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(p.body) / 4)
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(p.body); err != nil {
+		return fmt.Errorf("compress snapshot: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("compress snapshot: %w", err)
+	}
+	p.gz = buf.Bytes()
+	return nil
+}
+
+func prepareVersion(doc policy.Document) *preparedVersion {
+	text := doc.Canonical()
+	return &preparedVersion{doc: doc, text: text, sha256: policy.HashText(text)}
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer, so that lookups run inside
+// or outside a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func documentExists(ctx context.Context, q queryer, id string) error {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("document %q is not stored; add it to the configuration (SyncDocuments) before recording fetches: %w", id, ErrUnknownDocument)
+	}
+	return nil
+}
+
+// latestHead returns the document's latest version by fetched_at then id, or
+// nil when it has none.
+func latestHead(ctx context.Context, q queryer, docID string) (*versionHead, error) {
+	const query = `SELECT id, fetched_at, sha256 FROM versions WHERE document_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`
+	var h versionHead
+	err := q.QueryRowContext(ctx, query, docID).Scan(&h.id, &h.fetchedAt, &h.sha256)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest version: %w", err)
+	}
+	return &h, nil
+}
+
+// compareWith diffs a stored version against a candidate document.
+func compareWith(ctx context.Context, q queryer, fromID int64, doc policy.Document) (diff.ChangeSet, error) {
+	prev, err := loadVersion(ctx, q, fromID, true)
+	if err != nil {
+		return diff.ChangeSet{}, err
+	}
+	return diff.Compare(blocksDoc(prev), doc), nil
+}
+
+func (db *DB) insertSnapshot(ctx context.Context, tx *sql.Tx, p *preparedSnapshot) (*Snapshot, error) {
+	const ins = `INSERT INTO snapshots (document_id, sha256, url, status, headers, content_type, fetched_at, size, body)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (document_id, sha256) DO NOTHING`
+	s := p.s
+	if p.gz != nil {
+		if _, err := tx.ExecContext(ctx, ins, s.DocumentID, s.SHA256, s.URL, s.Status, p.headers, s.ContentType,
+			formatTime(s.FetchedAt), s.Size, p.gz); err != nil {
+			return nil, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
+		}
+	}
+	// Read the row back: when the body was seen before, the stored row (its
+	// id, first sighting and headers) is the one to cite.
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM snapshots WHERE document_id = ? AND sha256 = ?`, s.DocumentID, s.SHA256).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
+	}
+	return loadSnapshot(ctx, tx, id, false)
+}
+
+func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion) (*Version, error) {
+	blocks := p.doc.Blocks
+	if blocks == nil {
+		blocks = []policy.Block{}
+	}
+	bj, err := json.Marshal(blocks)
+	if err != nil {
+		return nil, fmt.Errorf("encode blocks: %w", err)
+	}
+	const ins = `INSERT INTO versions (document_id, snapshot_id, fetched_at, sha256, text, blocks, recorded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+	r, err := tx.ExecContext(ctx, ins, f.DocumentID, snapshotID, formatTime(f.StartedAt), p.sha256, p.text, string(bj), formatTime(db.now()))
+	if err != nil {
+		return nil, fmt.Errorf("insert version: %w", err)
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("insert version: %w", err)
+	}
+	return &Version{
+		ID: id, DocumentID: f.DocumentID, SnapshotID: snapshotID, FetchedAt: f.StartedAt,
+		SHA256: p.sha256, Text: p.text, Blocks: p.doc.Blocks, SnapshotSHA256: snapshotSHA,
+	}, nil
+}
+
+func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet) (*Change, error) {
+	topics := cs.Topics
+	if topics == nil {
+		topics = []string{}
+	}
+	tj, err := json.Marshal(topics)
+	if err != nil {
+		return nil, fmt.Errorf("encode topics: %w", err)
+	}
+	csj, err := json.Marshal(cs)
+	if err != nil {
+		return nil, fmt.Errorf("encode change set: %w", err)
+	}
+	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, recorded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	r, err := tx.ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), cs.Severity, string(csj), formatTime(db.now()))
+	if err != nil {
+		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
+	}
+	return &Change{
+		ID: id, DocumentID: f.DocumentID, FromVersion: from, ToVersion: to, DetectedAt: f.StartedAt,
+		Material: cs.Material, Topics: topics, Severity: cs.Severity, ChangeSet: csj,
+	}, nil
+}
+
+func (db *DB) insertFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, error) {
+	redirects := f.Redirects
+	if redirects == nil {
+		redirects = []string{}
+	}
+	rj, err := json.Marshal(redirects)
+	if err != nil {
+		return 0, fmt.Errorf("encode redirects: %w", err)
+	}
+	const ins = `INSERT INTO fetches (document_id, started_at, duration_ns, url, final_url, redirects, status, bytes,
+    conditional, outcome, error_class, reason, snapshot_id, version_id, etag, last_modified, recorded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	r, err := tx.ExecContext(ctx, ins, f.DocumentID, formatTime(f.StartedAt), int64(f.Duration), f.URL, f.FinalURL, string(rj),
+		f.Status, f.Bytes, f.Conditional, string(f.Outcome), f.ErrorClass, f.Reason,
+		nullID(f.SnapshotID), nullID(f.VersionID), f.ETag, f.LastModified, formatTime(db.now()))
+	if err != nil {
+		return 0, fmt.Errorf("insert fetch: %w", err)
+	}
+	return r.LastInsertId()
+}
+
+// nullID stores 0 as NULL so that the foreign key is not checked for "none".
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

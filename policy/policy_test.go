@@ -1,0 +1,45 @@
+package policy
+
+import "testing"
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "We share data.", "We share data."},
+		{"runs of space", "  We \t share\n\ndata.  ", "We share data."},
+		{"non-breaking", "We\u00a0share\u202fdata.", "We share data."},
+		{"zero-width", "We sh\u200bare\ufeff da\u200dta.", "We share data."},
+		{"soft hyphen", "Compa\u00adnies", "Companies"},
+		{"empty", " \u00a0\u200b ", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Normalize(tt.in); got != tt.want {
+				t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCanonicalIgnoresNoise(t *testing.T) {
+	a := Document{Blocks: []Block{
+		{Kind: Heading, Level: 2, Text: "How We Share Information"},
+		{Kind: Paragraph, Path: []string{"How We Share Information"}, Text: "We share with the Facebook Companies."},
+	}}
+	b := Document{Blocks: []Block{
+		{Kind: Heading, Level: 2, Text: " How\u00a0We Share Information "},
+		{Kind: Paragraph, Text: ""},
+		{Kind: Paragraph, Path: []string{"How We Share Information"}, Text: "We share with the\nFacebook\u200b Companies."},
+	}}
+	if a.Hash() != b.Hash() {
+		t.Errorf("hashes differ:\n%q\n%q", a.Canonical(), b.Canonical())
+	}
+	c := Document{Blocks: []Block{a.Blocks[0], {Kind: Paragraph, Text: "We share with the Meta Companies."}}}
+	if a.Hash() == c.Hash() {
+		t.Error("a real edit kept the same hash")
+	}
+	if got, want := a.Canonical(), "How We Share Information\nWe share with the Facebook Companies.\n"; got != want {
+		t.Errorf("Canonical() = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,311 @@
+package scraper
+
+// This is the only file that imports chromedp: the browser is a volatile
+// dependency, and keeping it behind the Fetcher interface in one file lets
+// the rest of the package, and its tests, ignore it.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// BrowserOptions configure a BrowserFetcher.
+type BrowserOptions struct {
+	ExecPath  string        // Chromium binary; FindBrowser finds one
+	Timeout   time.Duration // bounds one whole fetch: navigation, waiting for WaitFor, reading the DOM (default 60s)
+	UserAgent string        // empty keeps Chromium's own, which sites that need JavaScript expect
+	Now       func() time.Time
+}
+
+// FindBrowser returns the Chromium to run: $CLAUSEWATCH_CHROMIUM if set,
+// else the first of chromium, chromium-browser and google-chrome in PATH.
+func FindBrowser() (string, error) {
+	if p := os.Getenv("CLAUSEWATCH_CHROMIUM"); p != "" {
+		found, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("scraper: find browser: CLAUSEWATCH_CHROMIUM=%s is not an executable: %w", p, err)
+		}
+		return found, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("scraper: find browser: no chromium, chromium-browser or google-chrome in PATH; " +
+		"install one (apt-get install chromium) or set CLAUSEWATCH_CHROMIUM to its path")
+}
+
+// BrowserFetcher renders pages in headless Chromium, for documents whose
+// text only appears after the page's scripts run. The browser starts on the
+// first Fetch and keeps running until Close; each fetch uses its own tab,
+// and fetches run one at a time to bound the memory the browser takes.
+type BrowserFetcher struct {
+	opts BrowserOptions
+	turn chan struct{} // one token: the fetch that holds it uses the browser
+
+	mu            sync.Mutex
+	allocCancel   context.CancelFunc
+	browserCtx    context.Context
+	browserCancel context.CancelFunc
+}
+
+// NewBrowserFetcher returns a fetcher that starts Chromium lazily.
+func NewBrowserFetcher(opts BrowserOptions) *BrowserFetcher {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 60 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &BrowserFetcher{opts: opts, turn: make(chan struct{}, 1)}
+}
+
+// start launches Chromium if it is not running (or has died).
+func (b *BrowserFetcher) start() (context.Context, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.browserCtx != nil && b.browserCtx.Err() == nil {
+		return b.browserCtx, nil
+	}
+	b.stopLocked()
+	path := b.opts.ExecPath
+	if path == "" {
+		p, err := FindBrowser()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	// Without UserDataDir, chromedp passes a fresh temporary
+	// --user-data-dir and removes it when the browser stops, so no profile,
+	// cookie or cache leaks from one run into the next.
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+	}
+	if b.opts.UserAgent != "" {
+		opts = append(opts, chromedp.UserAgent(b.opts.UserAgent))
+	}
+	// The browser outlives every single fetch, so it hangs off Background;
+	// Close stops it.
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	browserCtx, browserCancel := chromedp.NewContext(allocCtx)
+	startCtx, cancel := context.WithTimeout(browserCtx, b.opts.Timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(browserCtx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			browserCancel()
+			allocCancel()
+			return nil, fmt.Errorf("start %s: %w", path, err)
+		}
+	case <-startCtx.Done():
+		browserCancel()
+		allocCancel()
+		return nil, fmt.Errorf("start %s: no answer within %s", path, b.opts.Timeout)
+	}
+	b.allocCancel, b.browserCtx, b.browserCancel = allocCancel, browserCtx, browserCancel
+	return browserCtx, nil
+}
+
+func (b *BrowserFetcher) stopLocked() error {
+	var err error
+	if b.browserCtx != nil {
+		ctx, cancel := context.WithTimeout(b.browserCtx, 5*time.Second)
+		err = chromedp.Cancel(ctx)
+		cancel()
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			err = nil
+		}
+		b.browserCancel()
+	}
+	if b.allocCancel != nil {
+		b.allocCancel()
+	}
+	b.allocCancel, b.browserCtx, b.browserCancel = nil, nil, nil
+	return err
+}
+
+// Close stops Chromium, if it was started, and removes its profile.
+func (b *BrowserFetcher) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.stopLocked(); err != nil {
+		return fmt.Errorf("scraper: close browser: %w", err)
+	}
+	return nil
+}
+
+// waitForText is polled until one of the selectors (its argument)
+// matches an element whose rendered text is not blank.
+const waitForText = `(sels) => sels.some(s => Array.from(document.querySelectorAll(s)).some(e => (e.innerText || e.textContent || '').trim() !== ''))`
+
+// Fetch renders req.URL in a new tab. The status and headers are those of
+// the main document's navigation response; Body is the DOM serialized after
+// one of req.WaitFor matched (see Response.Rendered). The browser cannot
+// make conditional requests on our behalf, so ETag and LastModified are
+// ignored and Conditional is false.
+func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
+	fail := func(class string, err error) (*Response, error) {
+		if ctx.Err() != nil {
+			class = classify(ctx.Err())
+		}
+		return nil, &Error{Class: class, URL: req.URL, Err: err}
+	}
+	select {
+	case b.turn <- struct{}{}:
+		defer func() { <-b.turn }()
+	case <-ctx.Done():
+		return fail(ClassCanceled, fmt.Errorf("waiting for the browser: %w", ctx.Err()))
+	}
+	browserCtx, err := b.start()
+	if err != nil {
+		return fail(ClassBrowser, err)
+	}
+
+	tabCtx, cancelTab := chromedp.NewContext(browserCtx)
+	defer cancelTab()
+	tabCtx, cancelTimeout := context.WithTimeout(tabCtx, b.opts.Timeout)
+	defer cancelTimeout()
+	stop := context.AfterFunc(ctx, cancelTab)
+	defer stop()
+
+	if err := chromedp.Do(tabCtx); err != nil {
+		return fail(ClassBrowser, fmt.Errorf("open tab: %w", err))
+	}
+	mainFrame := cdp.FrameID(chromedp.FromContext(tabCtx).Target.TargetID)
+	var (
+		mu        sync.Mutex
+		redirects []string
+	)
+	err = chromedp.Listen(tabCtx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok && e.Type == network.ResourceTypeDocument &&
+			e.FrameID == mainFrame && e.RedirectResponse != nil && e.Request != nil {
+			mu.Lock()
+			redirects = append(redirects, e.Request.URL)
+			mu.Unlock()
+		}
+	})
+	if err != nil {
+		return fail(ClassBrowser, fmt.Errorf("listen: %w", err))
+	}
+	setLang := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+			Headers: network.Headers{"Accept-Language": acceptLanguage(req.Language)},
+		})
+		return err
+	})
+	if err := chromedp.Do(tabCtx, setLang); err != nil {
+		return fail(ClassBrowser, fmt.Errorf("set Accept-Language: %w", err))
+	}
+
+	start := b.opts.Now()
+	nav, err := chromedp.Run(tabCtx, chromedp.NavigateResponse(req.URL))
+	if err != nil {
+		return fail(loadErrorClass(err, tabCtx), fmt.Errorf("navigate: %w", err))
+	}
+	if nav == nil {
+		return fail(ClassBrowser, errors.New("navigate: the browser reported no response for the document"))
+	}
+	if len(req.WaitFor) > 0 && nav.Status >= 200 && nav.Status < 300 {
+		_, err := chromedp.Run(tabCtx, chromedp.PollFunction[bool](waitForText,
+			chromedp.WithPollingArgs(req.WaitFor),
+			chromedp.WithPollingInterval(100*time.Millisecond),
+			chromedp.WithPollingTimeout(0)))
+		if err != nil {
+			class := ClassBrowser
+			if tabCtx.Err() != nil {
+				class = ClassTimeout
+			}
+			return fail(class, fmt.Errorf("wait for text in %s: %w", strings.Join(req.WaitFor, ", "), err))
+		}
+	}
+	html, err := chromedp.Run(tabCtx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
+	if err != nil {
+		return fail(loadErrorClass(err, tabCtx), fmt.Errorf("read DOM: %w", err))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return &Response{
+		URL:       nav.URL,
+		Redirects: redirects,
+		Status:    int(nav.Status),
+		Header:    httpHeader(nav.Headers),
+		Body:      []byte(html),
+		StartedAt: start.UTC(),
+		Duration:  b.opts.Now().Sub(start),
+		Rendered:  true,
+	}, nil
+}
+
+// httpHeader converts the protocol's header map; Chromium joins repeated
+// headers with newlines.
+func httpHeader(h network.Headers) http.Header {
+	out := http.Header{}
+	for k, v := range h {
+		s, ok := v.(string)
+		if !ok {
+			s = fmt.Sprint(v)
+		}
+		for _, part := range strings.Split(s, "\n") {
+			out.Add(k, part)
+		}
+	}
+	return out
+}
+
+// loadErrorClass maps Chromium's network error names to the fetch classes.
+func loadErrorClass(err error, tabCtx context.Context) string {
+	if tabCtx.Err() != nil {
+		return ClassTimeout
+	}
+	var le *chromedp.LoadError
+	if !errors.As(err, &le) {
+		return ClassBrowser
+	}
+	t := le.ErrorText
+	switch {
+	case strings.Contains(t, "NAME_NOT_RESOLVED"), strings.Contains(t, "NAME_RESOLUTION"):
+		return ClassDNS
+	case strings.Contains(t, "CONNECTION_REFUSED"), strings.Contains(t, "ADDRESS_UNREACHABLE"),
+		strings.Contains(t, "CONNECTION_FAILED"):
+		return ClassConnect
+	case strings.Contains(t, "TIMED_OUT"):
+		return ClassTimeout
+	case strings.Contains(t, "CERT"), strings.Contains(t, "SSL"):
+		return ClassTLS
+	case strings.Contains(t, "TOO_MANY_REDIRECTS"):
+		return ClassRedirects
+	}
+	return ClassNetwork
+}

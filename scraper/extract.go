@@ -1,0 +1,502 @@
+package scraper
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+
+	"github.com/clausewatch/clausewatch/policy"
+)
+
+// Rules say which part of a page is the policy. Select and Remove are CSS
+// selector lists taken from the document's configuration: Select picks the
+// containers of the policy text (their union, in document order) and Remove
+// drops boilerplate inside them, such as a table of contents.
+type Rules struct {
+	Select []string
+	Remove []string
+}
+
+// ErrNoMatch is returned (wrapped) when none of the Select selectors matches an
+// element. The pipeline treats it as a suspect fetch: the page changed its
+// layout or served something else, and storing its text would record a
+// bogus version.
+var ErrNoMatch = errors.New("selector matched nothing")
+
+// defaultSelect is tried in order when a document has no Select rule: the
+// first selector that matches wins, and the whole body is the last resort.
+var defaultSelect = []string{"main", "article", "[role=main]"}
+
+// alwaysDrop lists the elements that never hold policy text: scripts and
+// styles, navigation, media, form controls, and whatever the page hides.
+// Dropping them even without a Remove rule keeps banners and menus that
+// change on every deployment out of the canonical text.
+const alwaysDrop = "script, style, noscript, template, nav, svg, math, img, picture, video, audio, " +
+	"iframe, object, embed, canvas, button, input, select, textarea, option, optgroup, datalist, " +
+	"output, meter, progress, [hidden], [aria-hidden=true]"
+
+var alwaysDropSel = cascadia.MustCompile(alwaysDrop)
+
+// ExtractHTML turns an HTML page into the ordered blocks of its policy text.
+// contentType is the Content-Type header the page was served with (it may be
+// empty); the page is decoded from the charset it names, else from its meta
+// tags, else as UTF-8 when the bytes are valid UTF-8.
+func ExtractHTML(body []byte, contentType string, r Rules) (policy.Document, error) {
+	doc, err := extractHTML(body, contentType, r)
+	if err != nil {
+		return doc, fmt.Errorf("scraper: extract html: %w", err)
+	}
+	return doc, nil
+}
+
+func extractHTML(body []byte, contentType string, r Rules) (policy.Document, error) {
+	root, err := parseHTML(body, contentType)
+	if err != nil {
+		return policy.Document{}, err
+	}
+	doc := goquery.NewDocumentFromNode(root)
+	roots, err := selectRoots(doc, r.Select)
+	if err != nil {
+		return policy.Document{}, err
+	}
+	for _, s := range r.Remove {
+		sel, err := compileSelector("remove", s)
+		if err != nil {
+			return policy.Document{}, err
+		}
+		for _, n := range roots {
+			removeMatching(n, sel)
+		}
+	}
+	for _, n := range roots {
+		removeMatching(n, alwaysDropSel)
+	}
+	w := &htmlWalker{}
+	for _, n := range roots {
+		w.block(n)
+	}
+	return policy.Document{Blocks: w.out.blocks}, nil
+}
+
+// Title returns the normalized text of the page's <title>. The pipeline
+// compares it with known error-page titles, because many sites serve their
+// "page not found" with status 200.
+func Title(body []byte, contentType string) string {
+	root, err := parseHTML(body, contentType)
+	if err != nil {
+		return ""
+	}
+	doc := goquery.NewDocumentFromNode(root)
+	t := doc.Find("head > title").First()
+	if t.Length() == 0 {
+		t = doc.Find("title").Not("svg title").First()
+	}
+	return policy.Normalize(t.Text())
+}
+
+// ExtractFile extracts a document from a local file, as `clausewatch import`
+// and `diff` read them: .html and .htm files (and files whose bytes look like
+// HTML) as HTML with the rules, .md and .markdown as Markdown, anything else
+// as plain text.
+func ExtractFile(name string, body []byte, r Rules) (policy.Document, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm", ".xhtml":
+		return extractFileHTML(name, body, r)
+	case ".md", ".markdown":
+		return ExtractMarkdown(body), nil
+	}
+	if strings.HasPrefix(http.DetectContentType(body), "text/html") {
+		return extractFileHTML(name, body, r)
+	}
+	return ExtractText(body), nil
+}
+
+func extractFileHTML(name string, body []byte, r Rules) (policy.Document, error) {
+	doc, err := extractHTML(body, "", r)
+	if err != nil {
+		return doc, fmt.Errorf("scraper: extract %s: %w", name, err)
+	}
+	return doc, nil
+}
+
+// ExtractText splits plain text into paragraphs at blank lines.
+func ExtractText(body []byte) policy.Document {
+	var out blockSink
+	var para []string
+	flush := func() {
+		out.add(policy.Paragraph, 0, strings.Join(para, " "))
+		para = para[:0]
+	}
+	for _, line := range strings.Split(decodeText(body), "\n") {
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		para = append(para, line)
+	}
+	flush()
+	return policy.Document{Blocks: out.blocks}
+}
+
+// decodeText returns body as a string, reading it as UTF-8 when it is valid
+// UTF-8 (after dropping a byte order mark) and as windows-1252 otherwise,
+// which is what old text captures most often are.
+func decodeText(body []byte) string {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	if utf8.Valid(body) {
+		return strings.ReplaceAll(string(body), "\r\n", "\n")
+	}
+	e, _ := charset.Lookup("windows-1252")
+	b, err := e.NewDecoder().Bytes(body)
+	if err != nil {
+		return strings.ToValidUTF8(string(body), "\uFFFD")
+	}
+	return strings.ReplaceAll(string(b), "\r\n", "\n")
+}
+
+// metaCharset finds a charset declared in a meta tag anywhere in the head.
+// charset.DetermineEncoding only looks at the first 1024 bytes, and real
+// pages put kilobytes of inline script before their meta tags.
+var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_:.-]+)`)
+
+// parseHTML decodes body to UTF-8 and parses it.
+func parseHTML(body []byte, contentType string) (*html.Node, error) {
+	text, err := decodeHTML(body, contentType)
+	if err != nil {
+		return nil, err
+	}
+	root, err := html.Parse(strings.NewReader(text))
+	if err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	return root, nil
+}
+
+func decodeHTML(body []byte, contentType string) (string, error) {
+	head := body
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	enc, name, certain := charset.DetermineEncoding(head, contentType)
+	if !certain {
+		scan := body
+		if len(scan) > 64<<10 {
+			scan = scan[:64<<10]
+		}
+		if m := metaCharset.FindSubmatch(scan); m != nil {
+			if e, n := charset.Lookup(string(m[1])); e != nil {
+				enc, name, certain = e, n, true
+			}
+		}
+	}
+	if !certain && utf8.Valid(body) {
+		return string(body), nil
+	}
+	if name == "utf-8" {
+		return strings.ToValidUTF8(string(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))), "\uFFFD"), nil
+	}
+	b, err := io.ReadAll(enc.NewDecoder().Reader(bytes.NewReader(body)))
+	if err != nil {
+		return "", fmt.Errorf("decode as %s: %w", name, err)
+	}
+	return string(b), nil
+}
+
+func compileSelector(what, s string) (cascadia.SelectorGroup, error) {
+	sel, err := cascadia.ParseGroup(s)
+	if err != nil {
+		return nil, fmt.Errorf("invalid %s selector %q (check the document's %s list): %w", what, s, what, err)
+	}
+	return sel, nil
+}
+
+// selectRoots returns the elements whose text makes the document: the union
+// of the Select matches in document order, without elements nested in
+// another match (whose text would otherwise appear twice).
+func selectRoots(doc *goquery.Document, selects []string) ([]*html.Node, error) {
+	root := doc.Nodes[0]
+	if len(selects) == 0 {
+		for _, s := range defaultSelect {
+			if nodes := topmost(cascadia.QueryAll(root, cascadia.MustCompile(s))); len(nodes) > 0 {
+				return nodes, nil
+			}
+		}
+		if body := cascadia.Query(root, cascadia.MustCompile("body")); body != nil {
+			return []*html.Node{body}, nil
+		}
+		return []*html.Node{root}, nil
+	}
+	var group cascadia.SelectorGroup
+	for _, s := range selects {
+		sel, err := compileSelector("select", s)
+		if err != nil {
+			return nil, err
+		}
+		group = append(group, sel...)
+	}
+	nodes := topmost(cascadia.QueryAll(root, group))
+	if len(nodes) == 0 {
+		return nil, fmt.Errorf("select %q: %w", strings.Join(selects, ", "), ErrNoMatch)
+	}
+	return nodes, nil
+}
+
+// topmost drops the nodes that have an ancestor in the list; QueryAll returns
+// nodes in document order, so an ancestor always comes before its
+// descendants.
+func topmost(nodes []*html.Node) []*html.Node {
+	var out []*html.Node
+	for _, n := range nodes {
+		inside := false
+		for _, m := range out {
+			if contains(m, n) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func contains(ancestor, n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p == ancestor {
+			return true
+		}
+	}
+	return false
+}
+
+// removeMatching detaches every element under (and including descendants of)
+// root that sel matches. root itself is kept: a Remove rule that matches the
+// selected container would otherwise empty the document silently.
+func removeMatching(root *html.Node, sel cascadia.Matcher) {
+	for _, n := range cascadia.QueryAll(root, sel) {
+		if n.Parent != nil && n != root {
+			n.Parent.RemoveChild(n)
+		}
+	}
+}
+
+// blockTags are the elements that start a new block of text; text on either
+// side of them never runs together. Everything else is inline.
+var blockTags = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Body: true, atom.Caption: true, atom.Center: true, atom.Dd: true, atom.Details: true,
+	atom.Dialog: true, atom.Dir: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
+	atom.Fieldset: true, atom.Figcaption: true, atom.Figure: true, atom.Footer: true,
+	atom.Form: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true,
+	atom.H6: true, atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Html: true,
+	atom.Legend: true, atom.Li: true, atom.Main: true, atom.Menu: true, atom.Ol: true,
+	atom.P: true, atom.Pre: true, atom.Section: true, atom.Summary: true, atom.Table: true,
+	atom.Tbody: true, atom.Td: true, atom.Tfoot: true, atom.Th: true, atom.Thead: true,
+	atom.Tr: true, atom.Ul: true,
+}
+
+// headingLevel reports whether n is a heading and its level: h1-h6, or an
+// element with role="heading" (aria-level, default 2 as ARIA says).
+func headingLevel(n *html.Node) (int, bool) {
+	if n.Type != html.ElementNode {
+		return 0, false
+	}
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return int(n.Data[1] - '0'), true
+	}
+	if strings.EqualFold(attr(n, "role"), "heading") {
+		if l, err := strconv.Atoi(strings.TrimSpace(attr(n, "aria-level"))); err == nil && l >= 1 {
+			return min(l, 9), true
+		}
+		return 2, true
+	}
+	return 0, false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func isBlock(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if _, ok := headingLevel(n); ok {
+		return true
+	}
+	return blockTags[n.DataAtom]
+}
+
+// htmlWalker turns a DOM subtree into blocks. Text runs are gathered in buf
+// until a block boundary flushes them as a paragraph.
+type htmlWalker struct {
+	out blockSink
+	buf strings.Builder
+}
+
+func (w *htmlWalker) flush() {
+	w.out.add(policy.Paragraph, 0, w.buf.String())
+	w.buf.Reset()
+}
+
+// block walks n, whatever it is, flushing pending text around block
+// elements.
+func (w *htmlWalker) block(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		w.buf.WriteString(n.Data)
+		return
+	case html.ElementNode, html.DocumentNode:
+	default:
+		return
+	}
+	if n.Type == html.ElementNode {
+		if level, ok := headingLevel(n); ok {
+			w.flush()
+			w.out.add(policy.Heading, level, textOf(n, false))
+			return
+		}
+		switch n.DataAtom {
+		case atom.Br:
+			w.buf.WriteByte(' ')
+			return
+		case atom.Li:
+			w.flush()
+			w.out.add(policy.ListItem, 0, textOf(n, true))
+			w.nested(n)
+			return
+		case atom.Tr:
+			w.flush()
+			w.row(n)
+			return
+		}
+	}
+	blk := isBlock(n)
+	if blk {
+		w.flush()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.block(c)
+	}
+	if blk {
+		w.flush()
+	}
+}
+
+// nested emits the lists inside a list item after the item itself, so that a
+// nested list gives its own items and its text is not repeated in the
+// parent's.
+func (w *htmlWalker) nested(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.Ul || c.DataAtom == atom.Ol || c.DataAtom == atom.Dl || c.DataAtom == atom.Table {
+			w.block(c)
+			continue
+		}
+		w.nested(c)
+	}
+}
+
+// row emits a table row as one block, its non-empty cells joined by " | ".
+func (w *htmlWalker) row(tr *html.Node) {
+	var cells []string
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) {
+			if t := policy.Normalize(textOf(c, false)); t != "" {
+				cells = append(cells, t)
+			}
+		}
+	}
+	w.out.add(policy.TableRow, 0, strings.Join(cells, " | "))
+}
+
+// textOf returns the text inside n, with a space at every block boundary and
+// <br>. With skipLists, nested lists and tables are left out: they are
+// emitted as blocks of their own.
+func textOf(n *html.Node, skipLists bool) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if c.DataAtom == atom.Br {
+					b.WriteByte(' ')
+					continue
+				}
+				if skipLists && (c.DataAtom == atom.Ul || c.DataAtom == atom.Ol || c.DataAtom == atom.Dl || c.DataAtom == atom.Table) {
+					continue
+				}
+				blk := isBlock(c)
+				if blk {
+					b.WriteByte(' ')
+				}
+				walk(c)
+				if blk {
+					b.WriteByte(' ')
+				}
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// blockSink collects blocks and keeps the stack of enclosing headings that
+// gives each block its Path. HTML and Markdown extraction share it so that
+// the same content yields the same document from either source.
+type blockSink struct {
+	blocks   []policy.Block
+	headings []heading
+}
+
+type heading struct {
+	level int
+	text  string
+}
+
+// add appends a block with normalized text; empty text adds nothing. A
+// heading closes every open heading of the same or a deeper level.
+func (s *blockSink) add(kind policy.Kind, level int, text string) {
+	text = policy.Normalize(text)
+	if text == "" {
+		return
+	}
+	if kind == policy.Heading {
+		for len(s.headings) > 0 && s.headings[len(s.headings)-1].level >= level {
+			s.headings = s.headings[:len(s.headings)-1]
+		}
+	}
+	var path []string
+	for _, h := range s.headings {
+		path = append(path, h.text)
+	}
+	s.blocks = append(s.blocks, policy.Block{Kind: kind, Level: level, Path: path, Text: text})
+	if kind == policy.Heading {
+		s.headings = append(s.headings, heading{level, text})
+	}
+}

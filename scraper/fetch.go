@@ -1,0 +1,156 @@
+// Package scraper fetches policy pages, over plain HTTP or through headless
+// Chromium, and extracts their text into a policy.Document. It only fetches
+// and extracts: deciding whether a fetch is suspect (error page, shrunken
+// text, wrong language) is the pipeline's job, so non-2xx statuses come back
+// as responses and only transport failures are errors.
+package scraper
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Request says what to fetch and how to ask for it.
+type Request struct {
+	DocumentID   string   // for error messages
+	URL          string   // absolute http or https URL
+	Language     string   // e.g. "en", "es": sets Accept-Language ("es, en;q=0.5" style, fall back "en")
+	ETag         string   // conditional GET: If-None-Match
+	LastModified string   // conditional GET: If-Modified-Since
+	WaitFor      []string // browser only: CSS selectors; wait until one of them matches an element holding non-blank text
+}
+
+// Response is what the server sent, kept as received so that the raw
+// snapshot can be stored byte for byte and cited.
+type Response struct {
+	URL         string        // final URL after redirects
+	Redirects   []string      // each URL redirected to, in order
+	Status      int           // HTTP status; non-2xx is not an error
+	Header      http.Header   // response headers of the final URL
+	Body        []byte        // raw bytes exactly as received (not charset-decoded); empty on 304
+	Conditional bool          // the request carried If-None-Match / If-Modified-Since
+	StartedAt   time.Time     // UTC, from the injected clock
+	Duration    time.Duration // from sending the request to reading the whole body
+
+	// Rendered is true when Body is the DOM that Chromium serialized after
+	// running the page's scripts. Such a body is always UTF-8, whatever
+	// charset the recorded Content-Type header names.
+	Rendered bool
+}
+
+// ContentType returns the content type to give ExtractHTML for this
+// response: the Content-Type header, or UTF-8 HTML for a rendered body,
+// whose bytes the browser re-encoded.
+func (r *Response) ContentType() string {
+	if r.Rendered {
+		return "text/html; charset=utf-8"
+	}
+	return r.Header.Get("Content-Type")
+}
+
+// Fetcher fetches one page. The HTTP and the browser fetchers implement it,
+// so the pipeline picks one per document and tests can substitute their own.
+type Fetcher interface {
+	Fetch(ctx context.Context, req Request) (*Response, error)
+}
+
+// The classes of fetch failure. They are stable strings: the pipeline
+// records them with each failed fetch and operators filter on them.
+const (
+	ClassDNS       = "dns"
+	ClassConnect   = "connect"
+	ClassTimeout   = "timeout"
+	ClassTLS       = "tls"
+	ClassRedirects = "redirects"
+	ClassTooLarge  = "too-large"
+	ClassNetwork   = "network"
+	ClassBrowser   = "browser"
+	ClassCanceled  = "canceled"
+)
+
+// Error classifies a fetch failure so the pipeline can record it; Class is
+// one of "dns", "connect", "timeout", "tls", "redirects", "too-large",
+// "network", "browser", "canceled".
+type Error struct {
+	Class string
+	URL   string
+	Err   error
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("scraper: fetch %s: %s: %v", e.URL, e.Class, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+var (
+	errTooManyRedirects = errors.New("too many redirects")
+	errTooLarge         = errors.New("body too large")
+)
+
+// classify maps a transport error to its class. The order matters: a
+// canceled context shows up wrapped in url.Error and net.OpError, and a DNS
+// failure is also a net.Error.
+func classify(err error) string {
+	var (
+		dnsErr   *net.DNSError
+		netErr   net.Error
+		opErr    *net.OpError
+		certErr  *tls.CertificateVerificationError
+		recErr   tls.RecordHeaderError
+		alertErr tls.AlertError
+		unknown  x509.UnknownAuthorityError
+		hostErr  x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	switch {
+	case errors.Is(err, errTooManyRedirects):
+		return ClassRedirects
+	case errors.Is(err, errTooLarge):
+		return ClassTooLarge
+	case errors.Is(err, context.Canceled):
+		return ClassCanceled
+	case errors.Is(err, context.DeadlineExceeded):
+		return ClassTimeout
+	case errors.As(err, &dnsErr):
+		return ClassDNS
+	case errors.As(err, &certErr), errors.As(err, &recErr), errors.As(err, &alertErr),
+		errors.As(err, &unknown), errors.As(err, &hostErr), errors.As(err, &invalid):
+		return ClassTLS
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return ClassTimeout
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.ENETUNREACH), errors.As(err, &opErr) && opErr.Op == "dial":
+		return ClassConnect
+	case strings.Contains(err.Error(), "tls: "):
+		return ClassTLS
+	}
+	return ClassNetwork
+}
+
+// acceptLanguage builds the Accept-Language header for a document language:
+// the language, its primary subtag, then English as the fallback most sites
+// have.
+func acceptLanguage(lang string) string {
+	lang = strings.TrimSpace(lang)
+	if lang == "" {
+		return "en"
+	}
+	parts := []string{lang}
+	primary, _, found := strings.Cut(lang, "-")
+	if found && primary != "" {
+		parts = append(parts, primary+";q=0.8")
+	}
+	if !strings.EqualFold(primary, "en") {
+		parts = append(parts, "en;q=0.5")
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,240 @@
+package scraper
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultUserAgent says who is fetching and where to complain, so that site
+// operators can tell clausewatch from an attack and reach its maintainers.
+const DefaultUserAgent = "clausewatch/0.1 (+https://github.com/clausewatch/clausewatch; policy change tracker)"
+
+// acceptHTML asks for HTML first; plain text and anything else are still
+// taken, since some policies are published as text.
+const acceptHTML = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+
+// HTTPOptions configure an HTTPFetcher. Zero values take the defaults.
+type HTTPOptions struct {
+	UserAgent    string        // default DefaultUserAgent
+	MaxBody      int64         // default 10 MiB; a longer body is an Error of class "too-large"
+	MinGap       time.Duration // minimum gap between two requests to the same host (default 2s); requests to one host are also never concurrent
+	MaxRedirects int           // default 5; one more is an Error of class "redirects"
+	Now          func() time.Time
+
+	// Sleep waits for d or until ctx is done, whichever comes first, and
+	// returns ctx.Err() in the latter case. Tests inject one that advances
+	// a fake clock, so the per-host gap is checked without waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// NewHTTPClient returns the client main builds and injects: connectTimeout
+// bounds the TCP connect and the TLS handshake, totalTimeout the wait for
+// the response headers and the whole exchange including the body. Zero
+// values take 10 s and 60 s.
+func NewHTTPClient(connectTimeout, totalTimeout time.Duration) *http.Client {
+	if connectTimeout <= 0 {
+		connectTimeout = 10 * time.Second
+	}
+	if totalTimeout <= 0 {
+		totalTimeout = 60 * time.Second
+	}
+	dialer := &net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}
+	return &http.Client{
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          20,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   connectTimeout,
+			ResponseHeaderTimeout: totalTimeout,
+			ExpectContinueTimeout: time.Second,
+		},
+		Timeout: totalTimeout,
+	}
+}
+
+// HTTPFetcher fetches pages with plain HTTP GET requests, politely: one
+// request at a time per host, with a minimum gap between them.
+type HTTPFetcher struct {
+	client *http.Client
+	opts   HTTPOptions
+	hosts  *hostLimiter
+}
+
+// NewHTTPFetcher returns a fetcher that sends its requests through client.
+// The client is copied for each request to set the redirect policy, so the
+// caller's client is never modified and may be shared.
+func NewHTTPFetcher(client *http.Client, opts HTTPOptions) *HTTPFetcher {
+	if client == nil {
+		client = NewHTTPClient(0, 0)
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = DefaultUserAgent
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 10 << 20
+	}
+	if opts.MinGap == 0 {
+		opts.MinGap = 2 * time.Second
+	}
+	if opts.MaxRedirects <= 0 {
+		opts.MaxRedirects = 5
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleepContext
+	}
+	return &HTTPFetcher{
+		client: client,
+		opts:   opts,
+		hosts:  &hostLimiter{gap: opts.MinGap, now: opts.Now, sleep: opts.Sleep, hosts: map[string]*hostSlot{}},
+	}
+}
+
+// Fetch sends a GET for req.URL. A response of any status is returned as a
+// Response; errors are *Error values classifying a transport failure.
+func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err == nil {
+			err = fmt.Errorf("document %s: URL must be absolute http or https, check its url field", req.DocumentID)
+		}
+		return nil, &Error{Class: ClassNetwork, URL: req.URL, Err: err}
+	}
+	host := strings.ToLower(u.Host)
+	if err := f.hosts.acquire(ctx, host); err != nil {
+		return nil, &Error{Class: classify(err), URL: req.URL, Err: fmt.Errorf("waiting for host %s: %w", host, err)}
+	}
+	defer f.hosts.release(host)
+
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, &Error{Class: ClassNetwork, URL: req.URL, Err: err}
+	}
+	hreq.Header.Set("User-Agent", f.opts.UserAgent)
+	hreq.Header.Set("Accept", acceptHTML)
+	hreq.Header.Set("Accept-Language", acceptLanguage(req.Language))
+	if req.ETag != "" {
+		hreq.Header.Set("If-None-Match", req.ETag)
+	}
+	if req.LastModified != "" {
+		hreq.Header.Set("If-Modified-Since", req.LastModified)
+	}
+
+	var redirects []string
+	client := *f.client
+	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if len(via) > f.opts.MaxRedirects {
+			return fmt.Errorf("more than %d redirects, last to %s: %w", f.opts.MaxRedirects, r.URL, errTooManyRedirects)
+		}
+		redirects = append(redirects, r.URL.String())
+		return nil
+	}
+
+	start := f.opts.Now()
+	resp, err := client.Do(hreq)
+	if err != nil {
+		return nil, &Error{Class: classify(err), URL: req.URL, Err: err}
+	}
+	defer resp.Body.Close()
+	final := resp.Request.URL.String()
+	if resp.ContentLength > f.opts.MaxBody {
+		return nil, &Error{Class: ClassTooLarge, URL: final,
+			Err: fmt.Errorf("Content-Length %d over the limit of %d bytes: %w", resp.ContentLength, f.opts.MaxBody, errTooLarge)}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.opts.MaxBody+1))
+	if err != nil {
+		return nil, &Error{Class: classify(err), URL: final, Err: fmt.Errorf("read body: %w", err)}
+	}
+	if int64(len(body)) > f.opts.MaxBody {
+		return nil, &Error{Class: ClassTooLarge, URL: final,
+			Err: fmt.Errorf("body over the limit of %d bytes: %w", f.opts.MaxBody, errTooLarge)}
+	}
+	return &Response{
+		URL:         final,
+		Redirects:   redirects,
+		Status:      resp.StatusCode,
+		Header:      resp.Header,
+		Body:        body,
+		Conditional: req.ETag != "" || req.LastModified != "",
+		StartedAt:   start.UTC(),
+		Duration:    f.opts.Now().Sub(start),
+	}, nil
+}
+
+// sleepContext waits for d unless ctx is done first.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// hostLimiter serializes the requests to each host and spaces them by gap,
+// measured from the end of one request to the start of the next, so that a
+// slow server is never hit harder because it is slow.
+type hostLimiter struct {
+	gap   time.Duration
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+
+	mu    sync.Mutex
+	hosts map[string]*hostSlot
+}
+
+type hostSlot struct {
+	busy chan struct{} // holds one token while a request to the host runs
+	last time.Time     // when the last request to the host finished
+}
+
+func (l *hostLimiter) slot(host string) *hostSlot {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s, ok := l.hosts[host]
+	if !ok {
+		s = &hostSlot{busy: make(chan struct{}, 1)}
+		l.hosts[host] = s
+	}
+	return s
+}
+
+// acquire waits until no other request to host runs and the gap since the
+// last one has passed, or until ctx is done.
+func (l *hostLimiter) acquire(ctx context.Context, host string) error {
+	s := l.slot(host)
+	select {
+	case s.busy <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if !s.last.IsZero() {
+		if wait := s.last.Add(l.gap).Sub(l.now()); wait > 0 {
+			if err := l.sleep(ctx, wait); err != nil {
+				<-s.busy
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// release records the end of the request to host and lets the next one in.
+func (l *hostLimiter) release(host string) {
+	s := l.slot(host)
+	s.last = l.now()
+	<-s.busy
+}

@@ -1,0 +1,135 @@
+package tracker
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/clausewatch/clausewatch/config"
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/scraper"
+)
+
+// ImportFile is one archived copy of a document and the time it was fetched.
+type ImportFile struct {
+	Path string
+	At   time.Time
+}
+
+// fileTime matches the timestamps import accepts at the start of a file name:
+// 2021-01-04, 2021-01-04T10-20-30Z and 2021-01-04T10-20-30+00-00 (colons are
+// replaced by dashes because archives must also live on Windows).
+var fileTime = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(?:T(\d{2})-(\d{2})-(\d{2})(Z|[+-]\d{2}-\d{2}))?`)
+
+// ParseImportFiles reads the fetch time from each file's name and returns the
+// files oldest first. A name without a timestamp is an error naming the file.
+func ParseImportFiles(paths []string) ([]ImportFile, error) {
+	files := make([]ImportFile, 0, len(paths))
+	for _, p := range paths {
+		at, err := fileNameTime(filepath.Base(p))
+		if err != nil {
+			return nil, fmt.Errorf("tracker: import %s: %w", p, err)
+		}
+		files = append(files, ImportFile{Path: p, At: at})
+	}
+	sort.SliceStable(files, func(i, j int) bool { return files[i].At.Before(files[j].At) })
+	return files, nil
+}
+
+func fileNameTime(name string) (time.Time, error) {
+	m := fileTime.FindStringSubmatch(name)
+	if m == nil {
+		return time.Time{}, fmt.Errorf("file name must start with the fetch time, e.g. 2021-01-04 or 2021-01-04T10-20-30Z")
+	}
+	if m[2] == "" {
+		t, err := time.Parse(time.DateOnly, m[1])
+		if err != nil {
+			return time.Time{}, fmt.Errorf("bad date %q in file name: %w", m[1], err)
+		}
+		return t, nil
+	}
+	zone := m[5]
+	if zone != "Z" {
+		zone = zone[:3] + ":" + zone[4:]
+	}
+	s := fmt.Sprintf("%sT%s:%s:%s%s", m[1], m[2], m[3], m[4], zone)
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("bad time %q in file name: %w", s, err)
+	}
+	return t.UTC(), nil
+}
+
+// Import records files, oldest first, as the document fetched at each
+// file's time, through the same gates as a live fetch, calling report after
+// each. An unreadable file is recorded as a failed fetch and stops the import,
+// so that later files are not recorded around the gap.
+//
+// One gate works differently: a live fetch that shrank by more than half is
+// suspect because the next fetch will tell; in an archive the next file is
+// the next fetch, so a shrunk file is accepted when the file after it
+// confirms the new size (is not shrunk itself compared with it).
+func (t *Tracker) Import(ctx context.Context, doc config.Document, files []ImportFile, rules scraper.Rules, report func(ImportFile, data.Result)) error {
+	next, err := t.readImport(ctx, doc, files, 0, rules)
+	for i := range files {
+		cur := next
+		if err != nil {
+			return err
+		}
+		next, err = t.readImport(ctx, doc, files, i+1, rules)
+		if cur.serr == nil && next != nil && next.serr == nil {
+			cur.confirmLen = len(next.doc.Canonical())
+		}
+		res, rerr := t.gateAndRecord(ctx, doc, cur.obs, cur.doc, cur.serr, cur.confirmLen)
+		if rerr != nil {
+			return rerr
+		}
+		report(files[i], res)
+	}
+	return err
+}
+
+// importFile is one file read and extracted, waiting to be recorded.
+type importFile struct {
+	obs        data.Observation
+	doc        policy.Document
+	serr       *suspectError
+	confirmLen int
+}
+
+// readImport reads and extracts files[i]; it returns nil past the end.
+func (t *Tracker) readImport(ctx context.Context, doc config.Document, files []ImportFile, i int, rules scraper.Rules) (*importFile, error) {
+	if i >= len(files) {
+		return nil, nil
+	}
+	f := files[i]
+	abs, err := filepath.Abs(f.Path)
+	if err != nil {
+		abs = f.Path
+	}
+	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: "file://" + filepath.ToSlash(abs), StartedAt: f.At}}
+	body, err := os.ReadFile(f.Path)
+	if err != nil {
+		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Failed, reasonUnreadable, err.Error()
+		if _, rerr := t.record(ctx, obs); rerr != nil {
+			return nil, rerr
+		}
+		return nil, fmt.Errorf("tracker: import %s into %s: %w", f.Path, doc.ID, err)
+	}
+	obs.Fetch.FinalURL, obs.Fetch.Bytes = obs.Fetch.URL, int64(len(body))
+	if len(body) == 0 {
+		return &importFile{obs: obs, serr: suspect(reasonEmpty, "empty file")}, nil
+	}
+	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, SHA256: sha256Hex(body), URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
+	d, err := scraper.ExtractFile(f.Path, body, rules)
+	d, serr := checkExtracted(d, err)
+	if serr == nil {
+		serr = checkErrorPage("", d.Canonical())
+	}
+	return &importFile{obs: obs, doc: d, serr: serr}, nil
+}

@@ -1,0 +1,180 @@
+// Package tracker runs the pipeline that turns a fetch into a stored version:
+// fetch, extract, gate, record. The same code serves scheduled checks, the
+// check command and imports, so an imported history passes the same gates as a
+// live one.
+package tracker
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/clausewatch/clausewatch/config"
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/scraper"
+)
+
+// Tracker checks documents and records what it finds.
+type Tracker struct {
+	db      *data.DB
+	http    scraper.Fetcher
+	browser scraper.Fetcher
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// New returns a Tracker. browser may be nil when no Chromium is available;
+// documents that need it then fail with a message saying so.
+func New(db *data.DB, http, browser scraper.Fetcher, now func() time.Time, log *slog.Logger) *Tracker {
+	return &Tracker{db: db, http: http, browser: browser, now: now, log: log}
+}
+
+// ErrNoBrowser is returned for a browser document when no browser is set up.
+var ErrNoBrowser = errors.New("document needs a browser (browser: true) but no Chromium was found; install chromium or set CLAUSEWATCH_CHROMIUM")
+
+// Check fetches doc once and records the attempt. It returns an error only
+// when the attempt could not be recorded; a failed or suspect fetch is a
+// result with that outcome, its class and its reason.
+func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, error) {
+	fetcher := t.http
+	req := scraper.Request{DocumentID: doc.ID, URL: doc.URL, Language: doc.Language}
+	if doc.Browser {
+		fetcher = t.browser
+		req.WaitFor = doc.Select
+	} else {
+		etag, lastMod, err := t.db.Validators(ctx, doc.ID)
+		if err != nil {
+			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
+		}
+		req.ETag, req.LastModified = etag, lastMod
+	}
+	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: doc.URL, StartedAt: t.now().UTC()}}
+	if fetcher == nil {
+		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Failed, "browser", ErrNoBrowser.Error()
+		return t.record(ctx, obs)
+	}
+	resp, err := fetcher.Fetch(ctx, req)
+	if err != nil {
+		obs.Fetch.Outcome, obs.Fetch.Reason = data.Failed, err.Error()
+		obs.Fetch.ErrorClass = "network"
+		var se *scraper.Error
+		if errors.As(err, &se) {
+			obs.Fetch.ErrorClass = se.Class
+		}
+		obs.Fetch.Duration = t.now().Sub(obs.Fetch.StartedAt)
+		return t.record(ctx, obs)
+	}
+	f := &obs.Fetch
+	f.StartedAt, f.Duration = resp.StartedAt.UTC(), resp.Duration
+	f.FinalURL, f.Redirects, f.Status = resp.URL, resp.Redirects, resp.Status
+	f.Bytes, f.Conditional = int64(len(resp.Body)), resp.Conditional
+	if len(resp.Body) > 0 {
+		obs.Snapshot = &data.Snapshot{
+			DocumentID:  doc.ID,
+			SHA256:      sha256Hex(resp.Body),
+			URL:         resp.URL,
+			Status:      resp.Status,
+			Header:      resp.Header,
+			ContentType: resp.Header.Get("Content-Type"),
+			FetchedAt:   f.StartedAt,
+			Body:        resp.Body,
+		}
+	}
+	switch {
+	case resp.Status == http.StatusNotModified && resp.Conditional:
+		f.Outcome = data.NotModified
+		return t.record(ctx, obs)
+	case resp.Status < 200 || resp.Status > 299:
+		f.Outcome, f.ErrorClass = data.Failed, reasonHTTPStatus
+		f.Reason = fmt.Sprintf("HTTP %d %s", resp.Status, http.StatusText(resp.Status))
+		return t.record(ctx, obs)
+	}
+	ct := resp.Header.Get("Content-Type")
+	var d policy.Document
+	serr := checkContentType(ct)
+	if serr == nil && len(resp.Body) == 0 {
+		serr = suspect(reasonEmpty, "empty body")
+	}
+	if serr == nil {
+		d, serr = extractHTML(resp.Body, ct, doc)
+	}
+	if serr == nil {
+		serr = checkErrorPage(scraper.Title(resp.Body, ct), d.Canonical())
+	}
+	return t.gateAndRecord(ctx, doc, obs, d, serr, 0)
+}
+
+// extractHTML runs the document's selection rules over an HTML body.
+func extractHTML(body []byte, contentType string, doc config.Document) (policy.Document, *suspectError) {
+	d, err := scraper.ExtractHTML(body, contentType, scraper.Rules{Select: doc.Select, Remove: doc.Remove})
+	return checkExtracted(d, err)
+}
+
+func checkExtracted(d policy.Document, err error) (policy.Document, *suspectError) {
+	if errors.Is(err, scraper.ErrNoMatch) {
+		return d, suspect(reasonNoMatch, "%v", err)
+	}
+	if err != nil {
+		return d, suspect(reasonUnreadable, "%v", err)
+	}
+	if d.Canonical() == "" {
+		return d, suspect(reasonEmpty, "no text after extraction")
+	}
+	return d, nil
+}
+
+// gateAndRecord applies the gates that need the last version (shrink) and the
+// text (language), then records the observation: a version candidate when
+// every gate passed, a suspect fetch otherwise. confirmLen, when not zero, is
+// the length of a later observation of the same document that vouches for a
+// shrunk text (see Import).
+func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, obs data.Observation, d policy.Document, serr *suspectError, confirmLen int) (data.Result, error) {
+	text := d.Canonical()
+	if serr == nil {
+		serr = checkLanguage(doc.Language, text)
+	}
+	if serr == nil {
+		last, err := t.db.LatestVersion(ctx, doc.ID)
+		switch {
+		case errors.Is(err, data.ErrNotFound):
+		case err != nil:
+			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
+		default:
+			serr = checkShrink(len(text), len(last.Text), confirmLen)
+		}
+	}
+	if serr != nil {
+		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Suspect, serr.class, serr.reason
+	} else {
+		obs.Document = &d
+	}
+	return t.record(ctx, obs)
+}
+
+func (t *Tracker) record(ctx context.Context, obs data.Observation) (data.Result, error) {
+	res, err := t.db.Record(ctx, obs)
+	if err != nil {
+		return res, fmt.Errorf("tracker: %w", err)
+	}
+	f := res.Fetch
+	attrs := []any{"document", f.DocumentID, "outcome", f.Outcome, "status", f.Status, "bytes", f.Bytes, "duration", f.Duration}
+	if f.Reason != "" {
+		attrs = append(attrs, "class", f.ErrorClass, "reason", f.Reason)
+	}
+	if res.Change != nil {
+		attrs = append(attrs, "change", res.Change.ID, "material", res.Change.Material)
+	}
+	t.log.Info("fetch recorded", attrs...)
+	return res, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
