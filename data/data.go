@@ -123,6 +123,14 @@ func dsn(abs string) string {
 		"&_txlock=immediate"
 }
 
+// Ping checks that the database answers, for the health check.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.sql.PingContext(ctx); err != nil {
+		return fmt.Errorf("data: ping: %w", err)
+	}
+	return nil
+}
+
 // Close releases the database file.
 func (db *DB) Close() error {
 	if err := db.sql.Close(); err != nil {

@@ -247,6 +247,16 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			fr.ETag = snap.s.Header.Get("ETag")
 			fr.LastModified = snap.s.Header.Get("Last-Modified")
 		}
+		if fr.Outcome == NotModified {
+			// A 304 confirms the version the validators came from.
+			latest, err := latestHead(ctx, tx, f.DocumentID)
+			if err != nil {
+				return err
+			}
+			if latest != nil {
+				fr.VersionID = latest.id
+			}
+		}
 		if ver != nil {
 			if head != nil && head.sha256 == ver.sha256 {
 				fr.Outcome = Unchanged

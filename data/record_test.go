@@ -216,8 +216,13 @@ func checkResult(t *testing.T, i int, s step, res Result) {
 		if res.Version.SnapshotSHA256 == "" {
 			t.Errorf("step %d: version without snapshot sha256", i)
 		}
+	case NotModified:
+		// A 304 creates nothing; it points at the version it confirmed.
+		if res.Version != nil || res.Change != nil {
+			t.Errorf("step %d: %s fetch produced version %+v / change %+v", i, f.Outcome, res.Version, res.Change)
+		}
 	default:
-		// Invariant 1: no version for a failed, suspect or 304 fetch.
+		// Invariant 1: no version for a failed or suspect fetch.
 		if res.Version != nil || f.VersionID != 0 || res.Change != nil {
 			t.Errorf("step %d: %s fetch produced version %+v / change %+v", i, f.Outcome, res.Version, res.Change)
 		}

@@ -420,16 +420,46 @@ func (w *htmlWalker) nested(n *html.Node) {
 }
 
 // row emits a table row as one block, its non-empty cells joined by " | ".
+// A row used for layout (one cell holding blocks other than a heading, or
+// any cell holding a nested table, as old and printable pages do for the
+// whole page) is walked as ordinary content instead. A lone heading cell is
+// a row: Open Terms Archive's Markdown keeps such captions in the table.
 func (w *htmlWalker) row(tr *html.Node) {
-	var cells []string
+	var cells []*html.Node
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) {
-			if t := policy.Normalize(textOf(c, false)); t != "" {
-				cells = append(cells, t)
-			}
+			cells = append(cells, c)
 		}
 	}
-	w.out.add(policy.TableRow, 0, strings.Join(cells, " | "))
+	layout := len(cells) == 1 && hasDescendant(cells[0], func(n *html.Node) bool {
+		_, heading := headingLevel(n)
+		return isBlock(n) && !heading
+	})
+	for _, c := range cells {
+		layout = layout || hasDescendant(c, func(n *html.Node) bool { return n.DataAtom == atom.Table })
+	}
+	if layout {
+		for _, c := range cells {
+			w.block(c)
+		}
+		return
+	}
+	var texts []string
+	for _, c := range cells {
+		if t := policy.Normalize(textOf(c, false)); t != "" {
+			texts = append(texts, t)
+		}
+	}
+	w.out.add(policy.TableRow, 0, strings.Join(texts, " | "))
+}
+
+func hasDescendant(n *html.Node, match func(*html.Node) bool) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (match(c) || hasDescendant(c, match)) {
+			return true
+		}
+	}
+	return false
 }
 
 // textOf returns the text inside n, with a space at every block boundary and

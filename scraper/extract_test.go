@@ -177,42 +177,63 @@ func TestExtractHTMLRealPages(t *testing.T) {
 	}
 }
 
-// The raw page of 2025-03-15 still serves the policy of January 4, 2021,
-// which Open Terms Archive recorded as Markdown on 2021-04-29. Once the
-// table of contents and the "Back to top" links that their filters drop are
-// removed, both extractions must give the same document: same blocks, same
-// Paths, same hash. This is what lets `import` seed a history from archived
-// Markdown and continue with live HTML without a spurious change.
+// Open Terms Archive recorded Markdown versions of policies whose raw pages
+// the corpus also holds. Once the parts that their filters drop (table of
+// contents, "Back to top" links) are removed, our HTML and Markdown
+// extractions must give the same document: same blocks, same Paths, same
+// hash. This is what lets `import` seed a history from archived Markdown and
+// continue with live HTML without a spurious change.
 func TestHTMLAndMarkdownOfSamePolicyAgree(t *testing.T) {
 	corpus := corpusDir(t)
-	html := readFile(t, filepath.Join(corpus, "snapshots", "whatsapp-privacy-policy-eea-2025-03-15.html"))
-	md := readFile(t, filepath.Join(corpus, "whatsapp-privacy-policy-eea", "2021-04-29.md"))
-	fromHTML, err := ExtractHTML(html, "text/html", Rules{
-		Select: []string{"#content-wrapper"},
-		Remove: []string{"h1 + p + ul", `p:has(a[href="#top-of-page"])`},
-	})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name, html, md string
+		rules          Rules
+	}{
+		{
+			// The page of 2025-03-15 still serves the policy of January 4,
+			// 2021, recorded as Markdown on 2021-04-29.
+			name:  "WhatsApp EEA privacy policy",
+			html:  filepath.Join("snapshots", "whatsapp-privacy-policy-eea-2025-03-15.html"),
+			md:    filepath.Join("whatsapp-privacy-policy-eea", "2021-04-29.md"),
+			rules: Rules{Select: []string{"#content-wrapper"}, Remove: []string{"h1 + p + ul", `p:has(a[href="#top-of-page"])`}},
+		},
+		{
+			// The printable Meta policy effective July 26, 2022, with its
+			// layout table and legal-basis tables.
+			name:  "Meta privacy policy 2022",
+			html:  filepath.Join("snapshots", "meta-privacy-policy-printable-2022.html"),
+			md:    filepath.Join("facebook-privacy-policy", "2022-09-07.md"),
+			rules: Rules{Select: []string{"#root"}, Remove: []string{"#root td > div > div:first-child", `a[href="#"]`}},
+		},
 	}
-	fromMD := ExtractMarkdown(md)
-	if len(fromMD.Blocks) < 100 {
-		t.Fatalf("Markdown gave only %d blocks", len(fromMD.Blocks))
-	}
-	if fromHTML.Hash() != fromMD.Hash() {
-		a, b := strings.Split(fromHTML.Canonical(), "\n"), strings.Split(fromMD.Canonical(), "\n")
-		for i := range min(len(a), len(b)) {
-			if a[i] != b[i] {
-				t.Fatalf("canonical texts differ at line %d:\nhtml: %q\nmd:   %q", i+1, a[i], b[i])
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fromHTML, err := ExtractHTML(readFile(t, filepath.Join(corpus, tt.html)), "text/html", tt.rules)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		t.Fatalf("canonical texts differ in length: %d vs %d lines", len(a), len(b))
-	}
-	if !reflect.DeepEqual(fromHTML.Blocks, fromMD.Blocks) {
-		for i := range fromHTML.Blocks {
-			if !reflect.DeepEqual(fromHTML.Blocks[i], fromMD.Blocks[i]) {
-				t.Fatalf("block %d differs:\nhtml: %+v\nmd:   %+v", i, fromHTML.Blocks[i], fromMD.Blocks[i])
+			fromMD := ExtractMarkdown(readFile(t, filepath.Join(corpus, tt.md)))
+			if len(fromMD.Blocks) < 100 {
+				t.Fatalf("Markdown gave only %d blocks", len(fromMD.Blocks))
 			}
-		}
+			if fromHTML.Hash() != fromMD.Hash() {
+				a, b := strings.Split(fromHTML.Canonical(), "\n"), strings.Split(fromMD.Canonical(), "\n")
+				for i := range min(len(a), len(b)) {
+					if a[i] != b[i] {
+						t.Fatalf("canonical texts differ at line %d:\nhtml: %q\nmd:   %q", i+1, a[i], b[i])
+					}
+				}
+				t.Fatalf("canonical texts differ in length: %d vs %d lines", len(a), len(b))
+			}
+			if len(fromHTML.Blocks) != len(fromMD.Blocks) {
+				t.Fatalf("%d HTML blocks, %d Markdown blocks", len(fromHTML.Blocks), len(fromMD.Blocks))
+			}
+			for i := range fromHTML.Blocks {
+				if !reflect.DeepEqual(fromHTML.Blocks[i], fromMD.Blocks[i]) {
+					t.Fatalf("block %d differs:\nhtml: %+v\nmd:   %+v", i, fromHTML.Blocks[i], fromMD.Blocks[i])
+				}
+			}
+		})
 	}
 }
 
@@ -294,6 +315,17 @@ func TestExtractHTMLStructure(t *testing.T) {
 				{Kind: policy.TableRow, Text: "Data | Kept"},
 				{Kind: policy.TableRow, Text: "Logs | 90 days"},
 				{Kind: policy.TableRow, Text: "none"},
+			},
+		},
+		{
+			name: "layout table is content; a lone heading cell stays a row",
+			html: `<body><table><tr><td><h1>Policy</h1><div>Intro</div><table><tr><th colspan="2"><h3>For all people</h3></th></tr>` +
+				`<tr><td>Purpose</td><td><div>Data:</div><ul><li>Contacts</li></ul></td></tr></table></td></tr></table></body>`,
+			want: []policy.Block{
+				{Kind: policy.Heading, Level: 1, Text: "Policy"},
+				{Kind: policy.Paragraph, Path: []string{"Policy"}, Text: "Intro"},
+				{Kind: policy.TableRow, Path: []string{"Policy"}, Text: "For all people"},
+				{Kind: policy.TableRow, Path: []string{"Policy"}, Text: "Purpose | Data: Contacts"},
 			},
 		},
 		{
@@ -556,7 +588,7 @@ func TestExtractMarkdownBlocks(t *testing.T) {
 	md := "Title\n=====\n\nIntro line one\nline two.\n\nSection\n-------\n\n" +
 		"1. First item\n   continued here\n2. Second item\n\n    more of the second\n* Bullet\n    + Nested\n\n" +
 		"> Quoted text\n> goes on\n\n---\n\n| Data | Kept |\n|:-----|-----:|\n| Logs | 90 days |\n\n" +
-		"[\n\nBlock link text\n\n](https://example.com/x)[\n\nSecond block link\n\n](https://example.com/y)\n\n" +
+		"[\n\nBlock link text\n\n](https://example.com/x)[\n\nSecond block link\n\n](https://example.com/y)\n\n[Learn more\n\n](https://example.com/z)\n\n" +
 		"[1]: https://example.com/ref\n\n#### Deep ####\nAfter deep.\n"
 	want := []policy.Block{
 		{Kind: policy.Heading, Level: 1, Text: "Title"},
@@ -571,6 +603,7 @@ func TestExtractMarkdownBlocks(t *testing.T) {
 		{Kind: policy.TableRow, Path: []string{"Title", "Section"}, Text: "Logs | 90 days"},
 		{Kind: policy.Paragraph, Path: []string{"Title", "Section"}, Text: "Block link text"},
 		{Kind: policy.Paragraph, Path: []string{"Title", "Section"}, Text: "Second block link"},
+		{Kind: policy.Paragraph, Path: []string{"Title", "Section"}, Text: "Learn more"},
 		{Kind: policy.Heading, Level: 4, Path: []string{"Title", "Section"}, Text: "Deep"},
 		{Kind: policy.Paragraph, Path: []string{"Title", "Section", "Deep"}, Text: "After deep."},
 	}
