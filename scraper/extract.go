@@ -36,10 +36,6 @@ type Rules struct {
 // bogus version.
 var ErrNoMatch = errors.New("selector matched nothing")
 
-// defaultSelect is tried in order when a document has no Select rule: the
-// first selector that matches wins, and the whole body is the last resort.
-var defaultSelect = []string{"main", "article", "[role=main]"}
-
 // alwaysDrop lists the elements that never hold policy text: scripts and
 // styles, navigation, media, form controls, and whatever the page hides.
 // Dropping them even without a Remove rule keeps banners and menus that
@@ -229,7 +225,9 @@ func compileSelector(what, s string) (cascadia.SelectorGroup, error) {
 func selectRoots(doc *goquery.Document, selects []string) ([]*html.Node, error) {
 	root := doc.Nodes[0]
 	if len(selects) == 0 {
-		for _, s := range defaultSelect {
+		// Without a Select rule the first of these that matches wins, and
+		// the whole body is the last resort.
+		for _, s := range []string{"main", "article", "[role=main]"} {
 			if nodes := topmost(cascadia.QueryAll(root, cascadia.MustCompile(s))); len(nodes) > 0 {
 				return nodes, nil
 			}
@@ -294,19 +292,20 @@ func removeMatching(root *html.Node, sel cascadia.Matcher) {
 	}
 }
 
-// blockTags are the elements that start a new block of text; text on either
-// side of them never runs together. Everything else is inline.
-var blockTags = map[atom.Atom]bool{
-	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
-	atom.Body: true, atom.Caption: true, atom.Center: true, atom.Dd: true, atom.Details: true,
-	atom.Dialog: true, atom.Dir: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
-	atom.Fieldset: true, atom.Figcaption: true, atom.Figure: true, atom.Footer: true,
-	atom.Form: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true,
-	atom.H6: true, atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Html: true,
-	atom.Legend: true, atom.Li: true, atom.Main: true, atom.Menu: true, atom.Ol: true,
-	atom.P: true, atom.Pre: true, atom.Section: true, atom.Summary: true, atom.Table: true,
-	atom.Tbody: true, atom.Td: true, atom.Tfoot: true, atom.Th: true, atom.Thead: true,
-	atom.Tr: true, atom.Ul: true,
+// isBlockTag reports the elements that start a new block of text; text on
+// either side of them never runs together. Everything else is inline.
+func isBlockTag(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Body, atom.Caption,
+		atom.Center, atom.Dd, atom.Details, atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Dt,
+		atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer, atom.Form, atom.H1, atom.H2,
+		atom.H3, atom.H4, atom.H5, atom.H6, atom.Header, atom.Hgroup, atom.Hr, atom.Html,
+		atom.Legend, atom.Li, atom.Main, atom.Menu, atom.Ol, atom.P, atom.Pre, atom.Section,
+		atom.Summary, atom.Table, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead, atom.Tr,
+		atom.Ul:
+		return true
+	}
+	return false
 }
 
 // headingLevel reports whether n is a heading and its level: h1-h6, or an
@@ -344,7 +343,7 @@ func isBlock(n *html.Node) bool {
 	if _, ok := headingLevel(n); ok {
 		return true
 	}
-	return blockTags[n.DataAtom]
+	return isBlockTag(n.DataAtom)
 }
 
 // htmlWalker turns a DOM subtree into blocks. Text runs are gathered in buf

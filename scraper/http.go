@@ -24,7 +24,7 @@ const acceptHTML = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q
 type HTTPOptions struct {
 	UserAgent    string        // default DefaultUserAgent
 	MaxBody      int64         // default 10 MiB; a longer body is an Error of class "too-large"
-	MinGap       time.Duration // minimum gap between two requests to the same host (default 2s); requests to one host are also never concurrent
+	MinGap       time.Duration // minimum gap between two requests to the same host (zero or negative: none; the config's default is 2s); requests to one host are also never concurrent
 	MaxRedirects int           // default 5; one more is an Error of class "redirects"
 	Now          func() time.Time
 
@@ -81,9 +81,6 @@ func NewHTTPFetcher(client *http.Client, opts HTTPOptions) *HTTPFetcher {
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = 10 << 20
-	}
-	if opts.MinGap == 0 {
-		opts.MinGap = 2 * time.Second
 	}
 	if opts.MaxRedirects <= 0 {
 		opts.MaxRedirects = 5

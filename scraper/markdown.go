@@ -326,7 +326,7 @@ func mdInline(s string) string {
 		switch {
 		case a == 0:
 			return m // not HTML, such as "<Your License to WhatsApp>"
-		case blockTags[a]:
+		case isBlockTag(a):
 			return " "
 		}
 		return ""

@@ -95,7 +95,9 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 		f.Reason = fmt.Sprintf("HTTP %d %s", resp.Status, http.StatusText(resp.Status))
 		return t.record(ctx, obs)
 	}
-	ct := resp.Header.Get("Content-Type")
+	// A rendered page is UTF-8 whatever the server's header says; the
+	// header itself stays on the snapshot as it was received.
+	ct := resp.ContentType()
 	var d policy.Document
 	serr := checkContentType(ct)
 	if serr == nil && len(resp.Body) == 0 {
