@@ -91,16 +91,38 @@ func extractHTML(body []byte, contentType string, r Rules) (policy.Document, err
 // compares it with known error-page titles, because many sites serve their
 // "page not found" with status 200.
 func Title(body []byte, contentType string) string {
-	root, err := parseHTML(body, contentType)
+	text, err := decodeHTML(body, contentType)
 	if err != nil {
 		return ""
 	}
-	doc := goquery.NewDocumentFromNode(root)
-	t := doc.Find("head > title").First()
-	if t.Length() == 0 {
-		t = doc.Find("title").Not("svg title").First()
+	// Tokenize only up to the first <title> outside SVG: it sits at the top
+	// of the page, so this costs a fraction of a full parse.
+	z := html.NewTokenizer(strings.NewReader(text))
+	svg := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "svg":
+				svg++
+			case "title":
+				if svg == 0 {
+					var b strings.Builder
+					for z.Next() == html.TextToken {
+						b.Write(z.Text())
+					}
+					return policy.Normalize(b.String())
+				}
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "svg" && svg > 0 {
+				svg--
+			}
+		}
 	}
-	return policy.Normalize(t.Text())
 }
 
 // ExtractFile extracts a document from a local file, as `clausewatch import`

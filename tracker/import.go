@@ -83,9 +83,9 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 		}
 		next, err = t.readImport(ctx, doc, files, i+1, rules)
 		if cur.serr == nil && next != nil && next.serr == nil {
-			cur.confirmLen = len(next.doc.Canonical())
+			cur.confirmLen = len(next.text)
 		}
-		res, rerr := t.gateAndRecord(ctx, doc, cur.obs, cur.doc, cur.serr, cur.confirmLen)
+		res, rerr := t.gateAndRecord(ctx, doc, cur.obs, cur.doc, cur.text, cur.serr, cur.confirmLen)
 		if rerr != nil {
 			return rerr
 		}
@@ -98,6 +98,7 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 type importFile struct {
 	obs        data.Observation
 	doc        policy.Document
+	text       string
 	serr       *suspectError
 	confirmLen int
 }
@@ -127,9 +128,9 @@ func (t *Tracker) readImport(ctx context.Context, doc config.Document, files []I
 	}
 	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, SHA256: sha256Hex(body), URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
 	d, err := scraper.ExtractFile(f.Path, body, rules)
-	d, serr := checkExtracted(d, err)
+	text, serr := checkExtracted(d, err)
 	if serr == nil {
-		serr = checkErrorPage("", d.Canonical())
+		serr = checkErrorPage("", text)
 	}
-	return &importFile{obs: obs, doc: d, serr: serr}, nil
+	return &importFile{obs: obs, doc: d, text: text, serr: serr}, nil
 }

@@ -98,37 +98,38 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	// A rendered page is UTF-8 whatever the server's header says; the
 	// header itself stays on the snapshot as it was received.
 	ct := resp.ContentType()
-	var d policy.Document
+	var (
+		d    policy.Document
+		text string
+	)
 	serr := checkContentType(ct)
 	if serr == nil && len(resp.Body) == 0 {
 		serr = suspect(reasonEmpty, "empty body")
 	}
 	if serr == nil {
-		d, serr = extractHTML(resp.Body, ct, doc)
+		d, err = scraper.ExtractHTML(resp.Body, ct, scraper.Rules{Select: doc.Select, Remove: doc.Remove})
+		text, serr = checkExtracted(d, err)
 	}
 	if serr == nil {
-		serr = checkErrorPage(scraper.Title(resp.Body, ct), d.Canonical())
+		serr = checkErrorPage(scraper.Title(resp.Body, ct), text)
 	}
-	return t.gateAndRecord(ctx, doc, obs, d, serr, 0)
+	return t.gateAndRecord(ctx, doc, obs, d, text, serr, 0)
 }
 
-// extractHTML runs the document's selection rules over an HTML body.
-func extractHTML(body []byte, contentType string, doc config.Document) (policy.Document, *suspectError) {
-	d, err := scraper.ExtractHTML(body, contentType, scraper.Rules{Select: doc.Select, Remove: doc.Remove})
-	return checkExtracted(d, err)
-}
-
-func checkExtracted(d policy.Document, err error) (policy.Document, *suspectError) {
+// checkExtracted turns an extraction error or an empty result into a
+// suspect verdict, and returns the canonical text for the other gates.
+func checkExtracted(d policy.Document, err error) (string, *suspectError) {
 	if errors.Is(err, scraper.ErrNoMatch) {
-		return d, suspect(reasonNoMatch, "%v", err)
+		return "", suspect(reasonNoMatch, "%v", err)
 	}
 	if err != nil {
-		return d, suspect(reasonUnreadable, "%v", err)
+		return "", suspect(reasonUnreadable, "%v", err)
 	}
-	if d.Canonical() == "" {
-		return d, suspect(reasonEmpty, "no text after extraction")
+	text := d.Canonical()
+	if text == "" {
+		return "", suspect(reasonEmpty, "no text after extraction")
 	}
-	return d, nil
+	return text, nil
 }
 
 // gateAndRecord applies the gates that need the last version (shrink) and the
@@ -136,8 +137,7 @@ func checkExtracted(d policy.Document, err error) (policy.Document, *suspectErro
 // every gate passed, a suspect fetch otherwise. confirmLen, when not zero, is
 // the length of a later observation of the same document that vouches for a
 // shrunk text (see Import).
-func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, obs data.Observation, d policy.Document, serr *suspectError, confirmLen int) (data.Result, error) {
-	text := d.Canonical()
+func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, obs data.Observation, d policy.Document, text string, serr *suspectError, confirmLen int) (data.Result, error) {
 	if serr == nil {
 		serr = checkLanguage(doc.Language, text)
 	}

@@ -20,7 +20,7 @@ import (
 
 // corpusDir returns ../shared/corpus, skipping the test where it is absent
 // (a newcomer's clone) unless CI asks for it.
-func corpusDir(t *testing.T) string {
+func corpusDir(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join("..", "..", "shared", "corpus")
 	if _, err := os.Stat(dir); err != nil {
@@ -46,7 +46,7 @@ func (c *clock) now() time.Time {
 	return c.t
 }
 
-func newTracker(t *testing.T, client *http.Client) (*Tracker, *data.DB, *clock) {
+func newTracker(t testing.TB, client *http.Client) (*Tracker, *data.DB, *clock) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)}
 	db, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "cw.db"), clk.now)
@@ -61,7 +61,7 @@ func newTracker(t *testing.T, client *http.Client) (*Tracker, *data.DB, *clock) 
 	return New(db, fetcher, nil, clk.now, slog.New(slog.DiscardHandler)), db, clk
 }
 
-func syncDoc(t *testing.T, db *data.DB, doc config.Document) {
+func syncDoc(t testing.TB, db *data.DB, doc config.Document) {
 	t.Helper()
 	if err := db.SyncDocuments(context.Background(), []data.Document{{ID: doc.ID, URL: doc.URL, Language: doc.Language}}); err != nil {
 		t.Fatal(err)
@@ -78,7 +78,7 @@ type page struct {
 // policyPage returns a real WhatsApp policy page: the full page from the
 // corpus when it is there, else the trimmed copy kept with the scraper's
 // fixtures, so the test runs on a newcomer's clone too.
-func policyPage(t *testing.T) string {
+func policyPage(t testing.TB) string {
 	t.Helper()
 	path := filepath.Join("..", "..", "shared", "corpus", "snapshots", "whatsapp-privacy-policy-eea-2025-03-15.html")
 	if os.Getenv("CLAUSEWATCH_REQUIRE_CORPUS") == "1" {

@@ -1,6 +1,7 @@
 // Command pageserver serves one policy page under many paths on loopback, so
 // that the check benchmark can fetch "many documents" without the network.
-// Each path answers with an ETag, as whatsapp.com does.
+// Each path answers with an ETag, as whatsapp.com does, unless -validators=false,
+// which makes every check download, extract and compare the whole page.
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 func main() {
 	file := flag.String("file", "", "HTML `file` to serve")
 	addr := flag.String("listen", "127.0.0.1:0", "`address` to listen on; the chosen one is printed")
+	validators := flag.Bool("validators", true, "send ETag and Last-Modified, so that clients can make conditional requests")
 	flag.Parse()
 	body, err := os.ReadFile(*file)
 	if err != nil {
@@ -33,8 +35,12 @@ func main() {
 	}
 	fmt.Println(ln.Addr().String())
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("ETag", etag)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if !*validators {
+			w.Write(body)
+			return
+		}
+		w.Header().Set("ETag", etag)
 		http.ServeContent(w, r, "page.html", modified, bytes.NewReader(body))
 	})
 	log.Fatal(http.Serve(ln, h))

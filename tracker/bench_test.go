@@ -1,0 +1,37 @@
+package tracker
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/clausewatch/clausewatch/config"
+	"github.com/clausewatch/clausewatch/data"
+)
+
+// BenchmarkCheckUnchanged measures one check of a real policy page that has
+// not changed and whose server sends no validators: download, extraction,
+// gates and the unchanged record, the path every scheduled check takes.
+func BenchmarkCheckUnchanged(b *testing.B) {
+	page := policyPage(b)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(page))
+	}))
+	defer srv.Close()
+	tr, db, _ := newTracker(b, srv.Client())
+	doc := config.Document{ID: "whatsapp-privacy-policy-eea", URL: srv.URL, Select: []string{"#content-wrapper"}, Language: "en"}
+	syncDoc(b, db, doc)
+	ctx := context.Background()
+	if _, err := tr.Check(ctx, doc); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := tr.Check(ctx, doc)
+		if err != nil || res.Fetch.Outcome != data.Unchanged {
+			b.Fatalf("outcome %s, %v", res.Fetch.Outcome, err)
+		}
+	}
+}
