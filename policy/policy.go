@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Kind says what a block was in the source page. Clause alignment treats
@@ -73,11 +74,28 @@ func Normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			// ASCII, most of every policy: no decoding, no table lookups.
+			i++
+			if c == ' ' || (c >= '\t' && c <= '\r') {
+				space = true
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch {
 		case isInvisible(r):
 			continue
-		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007':
+		case unicode.IsSpace(r) || r == '\u202f' || r == '\u2007':
 			space = true
 			continue
 		}
@@ -85,7 +103,7 @@ func Normalize(s string) string {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(r)
+		b.WriteRune(r) // an invalid byte becomes U+FFFD, as JSON would store it
 	}
 	return b.String()
 }

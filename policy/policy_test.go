@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNormalize(t *testing.T) {
 	tests := []struct {
@@ -41,5 +44,20 @@ func TestCanonicalIgnoresNoise(t *testing.T) {
 	}
 	if got, want := a.Canonical(), "How We Share Information\nWe share with the Facebook Companies.\n"; got != want {
 		t.Errorf("Canonical() = %q, want %q", got, want)
+	}
+}
+
+func TestNormalizeInvalidUTF8(t *testing.T) {
+	// An invalid byte becomes U+FFFD, so the text survives a JSON round trip.
+	if got := Normalize("a\xff  b"); got != "a\ufffd b" {
+		t.Errorf("Normalize = %q", got)
+	}
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	s := strings.Repeat("We share information with the Meta Companies,\u00a0and our partners.\n  ", 2000)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		Normalize(s)
 	}
 }

@@ -75,23 +75,46 @@ func fileNameTime(name string) (time.Time, error) {
 // the next fetch, so a shrunk file is accepted when the file after it
 // confirms the new size (is not shrunk itself compared with it).
 func (t *Tracker) Import(ctx context.Context, doc config.Document, files []ImportFile, rules scraper.Rules, report func(ImportFile, data.Result)) error {
-	next, err := t.readImport(ctx, doc, files, 0, rules)
+	// Files are read and extracted one step ahead, on another goroutine,
+	// while the previous one is recorded.
+	type read struct {
+		f   *importFile
+		err error
+	}
+	ahead := make(chan read, 2)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(ahead)
+		for i := range files {
+			f, err := t.readImport(ctx, doc, files[i], rules)
+			select {
+			case ahead <- read{f, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	next := <-ahead
 	for i := range files {
 		cur := next
+		if cur.err != nil {
+			return cur.err
+		}
+		next = <-ahead
+		if cur.f.serr == nil && next.f != nil && next.f.serr == nil {
+			cur.f.confirmLen = len(next.f.text)
+		}
+		res, err := t.gateAndRecord(ctx, doc, cur.f.obs, cur.f.doc, cur.f.text, cur.f.serr, cur.f.confirmLen)
 		if err != nil {
 			return err
 		}
-		next, err = t.readImport(ctx, doc, files, i+1, rules)
-		if cur.serr == nil && next != nil && next.serr == nil {
-			cur.confirmLen = len(next.text)
-		}
-		res, rerr := t.gateAndRecord(ctx, doc, cur.obs, cur.doc, cur.text, cur.serr, cur.confirmLen)
-		if rerr != nil {
-			return rerr
-		}
 		report(files[i], res)
 	}
-	return err
+	return nil
 }
 
 // importFile is one file read and extracted, waiting to be recorded.
@@ -103,12 +126,8 @@ type importFile struct {
 	confirmLen int
 }
 
-// readImport reads and extracts files[i]; it returns nil past the end.
-func (t *Tracker) readImport(ctx context.Context, doc config.Document, files []ImportFile, i int, rules scraper.Rules) (*importFile, error) {
-	if i >= len(files) {
-		return nil, nil
-	}
-	f := files[i]
+// readImport reads and extracts one file.
+func (t *Tracker) readImport(ctx context.Context, doc config.Document, f ImportFile, rules scraper.Rules) (*importFile, error) {
 	abs, err := filepath.Abs(f.Path)
 	if err != nil {
 		abs = f.Path
