@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,4 +122,54 @@ func BenchmarkRecordNewVersion(b *testing.B) {
 			b.Fatalf("iteration %d: change %+v, want a material change", i, res.Change)
 		}
 	}
+}
+
+// BenchmarkRecordHistory records a history as `clausewatch import` of an
+// archive does: every iteration is a new version of the ~300 KB document with
+// one more word changed, in its clauses and in its raw body. Besides the time
+// per version it reports the database file size per version once the WAL is
+// checkpointed, which is what the content-addressed clauses and the snapshot
+// deltas are for (run with -benchtime 100x for a 100-version history).
+func BenchmarkRecordHistory(b *testing.B) {
+	ctx := context.Background()
+	base, body := bigDocument(b)
+	db := benchDB(b)
+	d := policy.Document{Blocks: append([]policy.Block(nil), base.Blocks...)}
+	raw := append([]byte(nil), body...)
+	rng := rand.New(rand.NewPCG(7, 8))
+	record := func(i int) {
+		res, err := db.Record(ctx, Observation{
+			Fetch:    Fetch{DocumentID: "fb", StartedAt: t0.Add(time.Duration(i) * time.Hour), URL: "https://www.facebook.com/privacy/policy", Status: 200},
+			Snapshot: &Snapshot{Body: raw},
+			Document: &policy.Document{Blocks: append([]policy.Block(nil), d.Blocks...)},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Fetch.Outcome != NewVersion {
+			b.Fatalf("iteration %d: outcome %s, want new-version", i, res.Fetch.Outcome)
+		}
+	}
+	record(0)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for i := 1; i <= b.N; i++ {
+		word := fmt.Sprintf("edit%d", i)
+		k := 1 + rng.IntN(len(d.Blocks)-1)
+		words := strings.Fields(d.Blocks[k].Text)
+		words[rng.IntN(len(words))] = word
+		d.Blocks[k].Text = strings.Join(words, " ")
+		at := rng.IntN(len(raw) - len(word))
+		raw = append(append(append([]byte(nil), raw[:at]...), word...), raw[at+len(word):]...)
+		record(i)
+	}
+	b.StopTimer()
+	if _, err := db.sql.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		b.Fatal(err)
+	}
+	fi, err := os.Stat(db.Path())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(fi.Size())/float64(b.N+1), "dbB/version")
 }

@@ -67,6 +67,11 @@ type DB struct {
 	// on SQLite's busy handler; other handles and processes still queue on
 	// the file lock through busy_timeout.
 	writeSem chan struct{}
+	// cache keeps each document's latest version and snapshot as this
+	// handle last wrote or read them; see cache.go.
+	cache cache
+	// deflater reuses DEFLATE writers across Records.
+	deflater deflater
 }
 
 // Open opens (creating it if needed) the database file at path and applies

@@ -1,14 +1,13 @@
 package data
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -22,14 +21,30 @@ func (db *DB) LatestVersion(ctx context.Context, docID string) (*Version, error)
 	if err == nil && h == nil {
 		err = ErrNotFound
 	}
-	var v *Version
+	var c *cachedVersion
 	if err == nil {
-		v, err = loadVersion(ctx, db.sql, h.id, true)
+		c, err = db.versionAt(ctx, db.sql, docID, h)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("data: latest version of %s: %w", docID, err)
 	}
-	return v, nil
+	return cloneVersion(&c.v), nil
+}
+
+// LatestLength returns the id of the document's latest version and the
+// length in bytes of its canonical text, or ErrNotFound when it has none yet.
+// The shrink gate needs only the length, which is stored with the version,
+// so nothing is rebuilt.
+func (db *DB) LatestLength(ctx context.Context, docID string) (versionID int64, textLen int, err error) {
+	const q = `SELECT id, text_length FROM versions WHERE document_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`
+	err = db.sql.QueryRowContext(ctx, q, docID).Scan(&versionID, &textLen)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("data: latest length of %s: %w", docID, err)
+	}
+	return versionID, textLen, nil
 }
 
 // Validators returns the ETag and Last-Modified to send with a conditional
@@ -91,20 +106,22 @@ func (db *DB) Version(ctx context.Context, id int64) (*Version, error) {
 	return v, nil
 }
 
-// loadVersion reads a version; with full it also reads and decodes the text
-// and blocks, which are the bulk of the row.
+// errCorrupt marks stored data that does not decode or does not match its
+// recorded sha256.
+var errCorrupt = errors.New("stored data is damaged; restore the database from a backup")
+
+// loadVersion reads a version; with full it also rebuilds the blocks and the
+// canonical text from the texts they refer to.
 func loadVersion(ctx context.Context, q queryer, id int64, full bool) (*Version, error) {
-	const head = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, '', ''
-FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
-	const body = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, v.text, v.blocks
-FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
-	query := head
 	if full {
-		query = body
+		v, _, err := loadFullVersion(ctx, q, id)
+		return v, err
 	}
+	const head = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256
+FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
-	var at, blocks string
-	err := q.QueryRowContext(ctx, query, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &v.Text, &blocks)
+	var at string
+	err := q.QueryRowContext(ctx, head, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -114,12 +131,43 @@ FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	if v.FetchedAt, err = parseTime(at); err != nil {
 		return nil, err
 	}
-	if full {
-		if err := json.Unmarshal([]byte(blocks), &v.Blocks); err != nil {
-			return nil, fmt.Errorf("decode blocks of version %d: %w", id, err)
-		}
-	}
 	return &v, nil
+}
+
+// loadFullVersion reads a version with its blocks and canonical text, and
+// returns the text ids of its blocks too. The rebuilt text is checked
+// against the stored sha256 and length, so damage is reported rather than
+// diffed or shown.
+func loadFullVersion(ctx context.Context, q queryer, id int64) (*Version, map[string]int64, error) {
+	const query = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, v.text_length, v.blocks
+FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
+	var v Version
+	var at string
+	var textLen int
+	var stored []byte
+	err := q.QueryRowContext(ctx, query, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &textLen, &stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load version %d: %w", id, err)
+	}
+	if v.FetchedAt, err = parseTime(at); err != nil {
+		return nil, nil, err
+	}
+	refs, err := decodeBlocks(stored)
+	if err != nil {
+		return nil, nil, fmt.Errorf("blocks of version %d: %w: %w", id, errCorrupt, err)
+	}
+	var ids map[string]int64
+	v.Blocks, v.Text, ids, err = refs.resolve(ctx, q)
+	if err != nil {
+		return nil, nil, fmt.Errorf("blocks of version %d: %w", id, err)
+	}
+	if len(v.Text) != textLen || policy.HashText(v.Text) != v.SHA256 {
+		return nil, nil, fmt.Errorf("version %d: rebuilt text does not match its sha256 %s: %w", id, v.SHA256, errCorrupt)
+	}
+	return &v, ids, nil
 }
 
 // ChangeFilter selects changes. The zero value selects every change.
@@ -251,14 +299,10 @@ func (db *DB) Snapshot(ctx context.Context, id int64) (*Snapshot, error) {
 }
 
 func loadSnapshot(ctx context.Context, q queryer, id int64, withBody bool) (*Snapshot, error) {
-	query := `SELECT id, document_id, sha256, url, status, headers, content_type, fetched_at, size, encoding, x'' FROM snapshots WHERE id = ?`
-	if withBody {
-		query = `SELECT id, document_id, sha256, url, status, headers, content_type, fetched_at, size, encoding, body FROM snapshots WHERE id = ?`
-	}
+	const query = `SELECT id, document_id, sha256, url, status, headers, content_type, fetched_at, size FROM snapshots WHERE id = ?`
 	var s Snapshot
-	var headers, at, encoding string
-	var raw []byte
-	err := q.QueryRowContext(ctx, query, id).Scan(&s.ID, &s.DocumentID, &s.SHA256, &s.URL, &s.Status, &headers, &s.ContentType, &at, &s.Size, &encoding, &raw)
+	var headers, at string
+	err := q.QueryRowContext(ctx, query, id).Scan(&s.ID, &s.DocumentID, &s.SHA256, &s.URL, &s.Status, &headers, &s.ContentType, &at, &s.Size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -273,23 +317,68 @@ func loadSnapshot(ctx context.Context, q queryer, id int64, withBody bool) (*Sna
 		return nil, fmt.Errorf("decode headers of snapshot %d: %w", id, err)
 	}
 	if withBody {
-		if encoding != "gzip" {
-			return nil, fmt.Errorf("snapshot %d has unknown encoding %q", id, encoding)
+		if s.Body, err = readSnapshotBody(ctx, q, id); err != nil {
+			return nil, err
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("decompress snapshot %d: %w", id, err)
-		}
-		body, err := io.ReadAll(zr)
-		if err != nil {
-			return nil, fmt.Errorf("decompress snapshot %d: %w", id, err)
-		}
-		if body == nil {
-			body = []byte{}
-		}
-		s.Body = body
 	}
 	return &s, nil
+}
+
+// readSnapshotBody rebuilds a snapshot's body from its keyframe and the
+// deltas after it, read in one query, and checks it against its sha256.
+func readSnapshotBody(ctx context.Context, q queryer, id int64) ([]byte, error) {
+	// The chain is walked through ids only; bodies are read once at the end.
+	// The bound stops a damaged (cyclic) chain.
+	const query = `WITH RECURSIVE chain(n, id, base_id) AS (
+    SELECT 0, id, base_id FROM snapshots WHERE id = ?
+    UNION ALL
+    SELECT chain.n + 1, s.id, s.base_id FROM chain JOIN snapshots AS s ON s.id = chain.base_id WHERE chain.n < ?
+)
+SELECT s.id, s.encoding, s.size, s.sha256, s.body FROM chain JOIN snapshots AS s ON s.id = chain.id ORDER BY chain.n DESC`
+	rows, err := q.QueryContext(ctx, query, id, 2*maxChain)
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot %d: %w", id, err)
+	}
+	defer rows.Close()
+	var body []byte
+	var sha string
+	n := 0
+	for rows.Next() {
+		var rid, size int64
+		var encoding string
+		var data []byte
+		if err := rows.Scan(&rid, &encoding, &size, &sha, &data); err != nil {
+			return nil, fmt.Errorf("read snapshot %d: %w", id, err)
+		}
+		switch {
+		case n == 0 && encoding == encGzip:
+			body, err = gunzip(data)
+		case n > 0 && encoding == encDelta:
+			body, err = applyDelta(body, data)
+		case n == 0 && encoding == encDelta:
+			err = fmt.Errorf("delta chain longer than %d steps or its keyframe is missing", 2*maxChain)
+		default:
+			err = fmt.Errorf("unexpected encoding %q", encoding)
+		}
+		if err == nil && int64(len(body)) != size {
+			err = fmt.Errorf("%d bytes, want %d", len(body), size)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("snapshot %d (step %d of snapshot %d): %w: %w", rid, n+1, id, errCorrupt, err)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read snapshot %d: %w", id, err)
+	}
+	if n == 0 {
+		return nil, ErrNotFound
+	}
+	sum := sha256.Sum256(body)
+	if hex.EncodeToString(sum[:]) != sha {
+		return nil, fmt.Errorf("snapshot %d: rebuilt body does not match its sha256 %s: %w", id, sha, errCorrupt)
+	}
+	return body, nil
 }
 
 // blocksDoc is a shorthand for diffing stored versions.

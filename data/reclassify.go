@@ -46,14 +46,20 @@ func (db *DB) reclassify(ctx context.Context, classifierVersion string) (int, er
 	}
 	const upd = `UPDATE changes SET material = ?, topics = ?, severity = ?, change_set = ?, classifier_version = ? WHERE id = ?`
 	done := 0
+	var cur *Version
 	for _, t := range list {
 		// One change per transaction: a long rerun never holds the write
 		// lock for long, and an interrupted one resumes where it stopped.
-		old, err := loadVersion(ctx, db.sql, t.from, true)
-		if err != nil {
-			return done, fmt.Errorf("change %d: %w", t.id, err)
+		// Consecutive changes share a version: the previous change's new
+		// version is this one's old version, already rebuilt.
+		old := cur
+		var err error
+		if old == nil || old.ID != t.from {
+			if old, err = loadVersion(ctx, db.sql, t.from, true); err != nil {
+				return done, fmt.Errorf("change %d: %w", t.id, err)
+			}
 		}
-		cur, err := loadVersion(ctx, db.sql, t.to, true)
+		cur, err = loadVersion(ctx, db.sql, t.to, true)
 		if err != nil {
 			return done, fmt.Errorf("change %d: %w", t.id, err)
 		}

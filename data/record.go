@@ -2,7 +2,6 @@ package data
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -11,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/diff"
@@ -65,7 +66,8 @@ type Fetch struct {
 }
 
 // Snapshot is a raw response body with what is needed to cite it. The body is
-// kept byte for byte and stored gzip-compressed.
+// kept byte for byte, stored compressed: as a gzip keyframe or as a delta
+// against an earlier snapshot of the same document.
 type Snapshot struct {
 	ID          int64
 	DocumentID  string
@@ -163,15 +165,26 @@ type preparedSnapshot struct {
 	s       Snapshot
 	headers string
 	body    []byte
-	// gz is the compressed body, left nil when the body is already stored:
-	// most fetches return the same page, and compressing it is most of the
-	// cost of recording one.
-	gz []byte
+	// enc is the stored form of the body, left nil when the body is already
+	// stored: most fetches return the same page, and encoding it is most of
+	// the cost of recording one.
+	enc *encodedBody
+}
+
+// encodedBody is a body as stored: a gzip keyframe, or a delta against the
+// snapshot baseID at depth deltas from its keyframe.
+type encodedBody struct {
+	encoding string
+	data     []byte
+	baseID   int64
+	depth    int
 }
 
 // preparedVersion holds the work on a candidate document done before taking
 // the lock.
 type preparedVersion struct {
+	// doc is the candidate with normalized block texts, as it will be
+	// stored and read back.
 	doc    policy.Document
 	text   string
 	sha256 string
@@ -188,7 +201,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		return Result{}, err
 	}
 	if snap != nil {
-		if err := snap.compress(ctx, db.sql); err != nil {
+		if err := db.encodeSnapshot(ctx, snap); err != nil {
 			return Result{}, err
 		}
 	}
@@ -202,6 +215,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 	// transaction only if another writer added a version meanwhile.
 	var pre struct {
 		head *versionHead
+		prev *cachedVersion
 		cs   *diff.ChangeSet
 	}
 	if ver != nil {
@@ -210,17 +224,21 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			return Result{}, err
 		}
 		if head != nil && head.sha256 != ver.sha256 && formatTime(f.StartedAt) >= head.fetchedAt {
-			cs, err := compareWith(ctx, db.sql, head.id, ver.doc)
+			prev, err := db.versionAt(ctx, db.sql, f.DocumentID, head)
 			if err != nil {
 				return Result{}, err
 			}
-			pre.head, pre.cs = head, &cs
+			cs := diff.Compare(blocksDoc(&prev.v), ver.doc)
+			pre.head, pre.prev, pre.cs = head, prev, &cs
 		}
 	}
 
 	var res Result
+	var newVersion *cachedVersion
+	var newSnapshot *cachedSnapshot
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		res = Result{}
+		newVersion, newSnapshot = nil, nil
 		if err := documentExists(ctx, tx, f.DocumentID); err != nil {
 			return err
 		}
@@ -238,7 +256,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			}
 		}
 		if snap != nil {
-			stored, err := db.insertSnapshot(ctx, tx, snap)
+			stored, inserted, err := db.insertSnapshot(ctx, tx, snap)
 			if err != nil {
 				return err
 			}
@@ -246,6 +264,9 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			fr.SnapshotID = stored.ID
 			fr.ETag = snap.s.Header.Get("ETag")
 			fr.LastModified = snap.s.Header.Get("Last-Modified")
+			if inserted {
+				newSnapshot = &cachedSnapshot{id: stored.ID, depth: snap.enc.depth, body: snap.body}
+			}
 		}
 		if fr.Outcome == NotModified {
 			// A 304 confirms the version the validators came from.
@@ -268,20 +289,39 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 				res.Version = v
 			} else {
 				fr.Outcome = NewVersion
-				v, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver)
+				var prev *cachedVersion
+				var cs diff.ChangeSet
+				if head != nil {
+					if pre.head != nil && *pre.head == *head {
+						prev, cs = pre.prev, *pre.cs
+					} else {
+						var err error
+						if prev, err = db.versionAt(ctx, tx, f.DocumentID, head); err != nil {
+							return err
+						}
+						cs = diff.Compare(blocksDoc(&prev.v), ver.doc)
+					}
+				}
+				// Clause ids learned from committed data stay valid (texts
+				// are never deleted), even when the cached version is no
+				// longer the latest.
+				known := db.cache.version(f.DocumentID)
+				if prev != nil {
+					known = prev
+				}
+				var knownIDs map[string]int64
+				if known != nil {
+					knownIDs = known.ids
+				}
+				cv, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver, knownIDs)
 				if err != nil {
 					return err
 				}
-				fr.VersionID = v.ID
-				res.Version = v
+				newVersion = cv
+				fr.VersionID = cv.v.ID
+				res.Version = cloneVersion(&cv.v)
 				if head != nil {
-					var cs diff.ChangeSet
-					if pre.head != nil && pre.head.id == head.id {
-						cs = *pre.cs
-					} else if cs, err = compareWith(ctx, tx, head.id, ver.doc); err != nil {
-						return err
-					}
-					c, err := db.insertChange(ctx, tx, f, head.id, v.ID, cs)
+					c, err := db.insertChange(ctx, tx, f, head.id, cv.v.ID, cs)
 					if err != nil {
 						return err
 					}
@@ -299,6 +339,14 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 	})
 	if err != nil {
 		return Result{}, err
+	}
+	if newVersion != nil {
+		db.cache.setVersion(f.DocumentID, newVersion)
+	}
+	if newSnapshot != nil {
+		// The caller keeps its body; the cache keeps a copy.
+		newSnapshot.body = bytes.Clone(newSnapshot.body)
+		db.cache.setSnapshot(f.DocumentID, newSnapshot)
 	}
 	return res, nil
 }
@@ -379,33 +427,92 @@ func prepareSnapshot(f Fetch, in *Snapshot) (*preparedSnapshot, error) {
 	return &preparedSnapshot{s: s, headers: string(headers), body: in.Body}, nil
 }
 
-// compress fills p.gz unless the body is already stored (snapshots are never
-// deleted, so a body found here is still there inside the transaction).
-func (p *preparedSnapshot) compress(ctx context.Context, q queryer) error {
+// encodeSnapshot fills p.enc unless the body is already stored (snapshots are
+// never deleted, so a body found here is still there inside the transaction).
+// The body becomes a delta against the document's latest snapshot when that
+// one is fewer than maxChain steps from its keyframe and the delta is mostly
+// copies; otherwise a gzip keyframe. Any stored snapshot of the document is a
+// valid base, so another writer adding one before the transaction changes
+// nothing here.
+func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE document_id = ? AND sha256 = ?`, p.s.DocumentID, p.s.SHA256).Scan(&n)
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE document_id = ? AND sha256 = ?`, p.s.DocumentID, p.s.SHA256).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("look up snapshot %s: %w", p.s.SHA256, err)
 	}
 	if n > 0 {
 		return nil
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(p.body) / 4)
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(p.body); err != nil {
+	var baseID int64
+	var depth int
+	err = db.sql.QueryRowContext(ctx, `SELECT id, depth FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1`, p.s.DocumentID).Scan(&baseID, &depth)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return fmt.Errorf("look up latest snapshot: %w", err)
+	case depth+1 < maxChain:
+		var base []byte
+		if c := db.cache.snapshot(p.s.DocumentID); c != nil && c.id == baseID {
+			base = c.body
+		} else if base, err = readSnapshotBody(ctx, db.sql, baseID); err != nil && !errors.Is(err, errCorrupt) {
+			return fmt.Errorf("read base snapshot: %w", err)
+		}
+		// A damaged base (err set) only costs a keyframe here; reading that
+		// snapshot reports the damage.
+		if err == nil {
+			if ops, ok := makeDelta(base, p.body); ok {
+				var data bytes.Buffer
+				data.Grow(len(ops)/2 + 64)
+				if err := db.deflater.deflate(&data, ops); err != nil {
+					return fmt.Errorf("compress snapshot delta: %w", err)
+				}
+				p.enc = &encodedBody{encoding: encDelta, data: data.Bytes(), baseID: baseID, depth: depth + 1}
+				return nil
+			}
+		}
+	}
+	gz, err := gzipBody(p.body)
+	if err != nil {
 		return fmt.Errorf("compress snapshot: %w", err)
 	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("compress snapshot: %w", err)
-	}
-	p.gz = buf.Bytes()
+	p.enc = &encodedBody{encoding: encGzip, data: gz}
 	return nil
 }
 
+// prepareVersion normalizes the candidate's block texts, as the canonical
+// text does, and computes that text and its hash in the same pass. The
+// stored blocks are the normalized ones, so that the canonical text can be
+// rebuilt from them alone even if Normalize changes later.
 func prepareVersion(doc policy.Document) *preparedVersion {
-	text := doc.Canonical()
-	return &preparedVersion{doc: doc, text: text, sha256: policy.HashText(text)}
+	size := 0
+	for _, b := range doc.Blocks {
+		size += len(b.Text) + 1
+	}
+	var canon strings.Builder
+	canon.Grow(size)
+	var blocks []policy.Block
+	if doc.Blocks != nil {
+		blocks = make([]policy.Block, len(doc.Blocks))
+	}
+	for i, b := range doc.Blocks {
+		t := policy.Normalize(b.Text)
+		if t == b.Text {
+			t = b.Text // keep the caller's string rather than a copy
+		}
+		var path []string
+		if i > 0 && len(b.Path) > 0 && slices.Equal(b.Path, doc.Blocks[i-1].Path) {
+			path = blocks[i-1].Path
+		} else if len(b.Path) > 0 {
+			path = slices.Clip(slices.Clone(b.Path))
+		}
+		blocks[i] = policy.Block{Kind: b.Kind, Level: b.Level, Path: path, Text: t}
+		if t != "" {
+			canon.WriteString(t)
+			canon.WriteByte('\n')
+		}
+	}
+	text := canon.String()
+	return &preparedVersion{doc: policy.Document{Blocks: blocks}, text: text, sha256: policy.HashText(text)}
 }
 
 // queryer is what both *sql.DB and *sql.Tx offer, so that lookups run inside
@@ -441,48 +548,69 @@ func latestHead(ctx context.Context, q queryer, docID string) (*versionHead, err
 	return &h, nil
 }
 
-// compareWith diffs a stored version against a candidate document.
-func compareWith(ctx context.Context, q queryer, fromID int64, doc policy.Document) (diff.ChangeSet, error) {
-	prev, err := loadVersion(ctx, q, fromID, true)
-	if err != nil {
-		return diff.ChangeSet{}, err
+// versionAt returns the version head names in full, with the text ids of its
+// blocks: from the cache when the cached entry is that version (same id and
+// sha256), else read through q and cached, since it is committed data.
+func (db *DB) versionAt(ctx context.Context, q queryer, docID string, head *versionHead) (*cachedVersion, error) {
+	if c := db.cache.version(docID); c != nil && c.v.ID == head.id && c.v.SHA256 == head.sha256 {
+		return c, nil
 	}
-	return diff.Compare(blocksDoc(prev), doc), nil
+	v, ids, err := loadFullVersion(ctx, q, head.id)
+	if err != nil {
+		return nil, err
+	}
+	c := &cachedVersion{v: *v, ids: ids}
+	db.cache.setVersion(docID, c)
+	return c, nil
 }
 
-func (db *DB) insertSnapshot(ctx context.Context, tx *sql.Tx, p *preparedSnapshot) (*Snapshot, error) {
-	const ins = `INSERT INTO snapshots (document_id, sha256, url, status, headers, content_type, fetched_at, size, body)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+// insertSnapshot stores the prepared body unless an identical one is stored,
+// and returns the stored row (without body) and whether this call inserted it.
+func (db *DB) insertSnapshot(ctx context.Context, tx *sql.Tx, p *preparedSnapshot) (*Snapshot, bool, error) {
+	const ins = `INSERT INTO snapshots (document_id, sha256, url, status, headers, content_type, fetched_at, size,
+    encoding, base_id, depth, body)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (document_id, sha256) DO NOTHING`
 	s := p.s
-	if p.gz != nil {
-		if _, err := tx.ExecContext(ctx, ins, s.DocumentID, s.SHA256, s.URL, s.Status, p.headers, s.ContentType,
-			formatTime(s.FetchedAt), s.Size, p.gz); err != nil {
-			return nil, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
+	inserted := false
+	if p.enc != nil {
+		r, err := tx.ExecContext(ctx, ins, s.DocumentID, s.SHA256, s.URL, s.Status, p.headers, s.ContentType,
+			formatTime(s.FetchedAt), s.Size, p.enc.encoding, nullID(p.enc.baseID), p.enc.depth, p.enc.data)
+		if err != nil {
+			return nil, false, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
 		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return nil, false, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
+		}
+		inserted = n == 1
 	}
 	// Read the row back: when the body was seen before, the stored row (its
 	// id, first sighting and headers) is the one to cite.
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM snapshots WHERE document_id = ? AND sha256 = ?`, s.DocumentID, s.SHA256).Scan(&id)
 	if err != nil {
-		return nil, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
+		return nil, false, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
 	}
-	return loadSnapshot(ctx, tx, id, false)
+	stored, err := loadSnapshot(ctx, tx, id, false)
+	return stored, inserted, err
 }
 
-func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion) (*Version, error) {
-	blocks := p.doc.Blocks
-	if blocks == nil {
-		blocks = []policy.Block{}
-	}
-	bj, err := json.Marshal(blocks)
+// insertVersion stores a new version by reference to its texts, adding the
+// texts not stored yet; known holds text ids already learned (usually those
+// of the previous version), so that only new clauses cost a query.
+func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known map[string]int64) (*cachedVersion, error) {
+	ids, err := internTexts(ctx, tx, p.doc.Blocks, known)
 	if err != nil {
-		return nil, fmt.Errorf("encode blocks: %w", err)
+		return nil, err
 	}
-	const ins = `INSERT INTO versions (document_id, snapshot_id, fetched_at, sha256, text, blocks, recorded_at)
+	blocks, err := encodeBlocks(&db.deflater, p.doc.Blocks, ids)
+	if err != nil {
+		return nil, err
+	}
+	const ins = `INSERT INTO versions (document_id, snapshot_id, fetched_at, sha256, text_length, blocks, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?)`
-	r, err := tx.ExecContext(ctx, ins, f.DocumentID, snapshotID, formatTime(f.StartedAt), p.sha256, p.text, string(bj), formatTime(db.now()))
+	r, err := tx.ExecContext(ctx, ins, f.DocumentID, snapshotID, formatTime(f.StartedAt), p.sha256, len(p.text), blocks, formatTime(db.now()))
 	if err != nil {
 		return nil, fmt.Errorf("insert version: %w", err)
 	}
@@ -490,9 +618,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	if err != nil {
 		return nil, fmt.Errorf("insert version: %w", err)
 	}
-	return &Version{
-		ID: id, DocumentID: f.DocumentID, SnapshotID: snapshotID, FetchedAt: f.StartedAt,
-		SHA256: p.sha256, Text: p.text, Blocks: p.doc.Blocks, SnapshotSHA256: snapshotSHA,
+	return &cachedVersion{
+		v: Version{
+			ID: id, DocumentID: f.DocumentID, SnapshotID: snapshotID, FetchedAt: f.StartedAt,
+			SHA256: p.sha256, Text: p.text, Blocks: p.doc.Blocks, SnapshotSHA256: snapshotSHA,
+		},
+		ids: ids,
 	}, nil
 }
 

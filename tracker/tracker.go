@@ -142,13 +142,13 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, obs da
 		serr = checkLanguage(doc.Language, text)
 	}
 	if serr == nil {
-		last, err := t.db.LatestVersion(ctx, doc.ID)
+		_, lastLen, err := t.db.LatestLength(ctx, doc.ID)
 		switch {
 		case errors.Is(err, data.ErrNotFound):
 		case err != nil:
 			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
 		default:
-			serr = checkShrink(len(text), len(last.Text), confirmLen)
+			serr = checkShrink(len(text), lastLen, confirmLen)
 		}
 	}
 	if serr != nil {

@@ -14,8 +14,12 @@ CREATE TABLE documents (
     updated_at TEXT    NOT NULL
 ) STRICT;
 
--- Raw responses, byte for byte, gzip-compressed. One row per distinct body of
--- a document: a second identical body reuses the row.
+-- Raw responses, byte for byte, compressed. One row per distinct body of a
+-- document: a second identical body reuses the row. A body is stored either
+-- whole (encoding 'gzip', a keyframe: base_id NULL, depth 0) or as a delta
+-- (encoding 'delta': raw DEFLATE of copy/literal ops) against base_id, an
+-- earlier snapshot of the same document, with depth = base's depth + 1 < 32,
+-- so at most 32 rows rebuild any body. Snapshots are never deleted.
 CREATE TABLE snapshots (
     id           INTEGER NOT NULL PRIMARY KEY,
     document_id  TEXT    NOT NULL REFERENCES documents(id),
@@ -26,20 +30,37 @@ CREATE TABLE snapshots (
     content_type TEXT    NOT NULL DEFAULT '',
     fetched_at   TEXT    NOT NULL,            -- first time this body was seen
     size         INTEGER NOT NULL,            -- uncompressed length
-    encoding     TEXT    NOT NULL DEFAULT 'gzip',
+    encoding     TEXT    NOT NULL DEFAULT 'gzip' CHECK (encoding IN ('gzip', 'delta')),
+    base_id      INTEGER REFERENCES snapshots(id),
+    depth        INTEGER NOT NULL DEFAULT 0 CHECK (depth >= 0 AND depth < 32),
     body         BLOB    NOT NULL,
-    UNIQUE (document_id, sha256)
+    UNIQUE (document_id, sha256),
+    CHECK ((encoding = 'gzip') = (base_id IS NULL))
+) STRICT;
+CREATE INDEX snapshots_by_document ON snapshots (document_id, id);
+
+-- Every distinct string of every version (a block's normalized text, or a
+-- heading in a block's path), stored once whatever the number of versions
+-- or documents that contain it. Rows are never deleted or changed: versions
+-- refer to them by id.
+CREATE TABLE texts (
+    id     INTEGER NOT NULL PRIMARY KEY,
+    sha256 BLOB    NOT NULL UNIQUE,           -- sha256 of text (32 bytes)
+    text   TEXT    NOT NULL
 ) STRICT;
 
--- Versions: the canonical text and clauses of a document whenever it changed.
+-- Versions: a document's clauses whenever its canonical text changed. blocks
+-- refers to texts by id (compact binary, see data/blocks.go); the canonical
+-- text is rebuilt from them (the non-empty block texts, one per line) and
+-- checked against sha256 and text_length.
 CREATE TABLE versions (
     id          INTEGER NOT NULL PRIMARY KEY,
     document_id TEXT    NOT NULL REFERENCES documents(id),
     snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
     fetched_at  TEXT    NOT NULL,
-    sha256      TEXT    NOT NULL,             -- hex sha256 of text
-    text        TEXT    NOT NULL,             -- canonical text
-    blocks      TEXT    NOT NULL,             -- JSON array of policy.Block
+    sha256      TEXT    NOT NULL,             -- hex sha256 of the canonical text
+    text_length INTEGER NOT NULL,             -- bytes of the canonical text
+    blocks      BLOB    NOT NULL,             -- kind, level, path and text of each block, by texts.id
     recorded_at TEXT    NOT NULL,
     UNIQUE (document_id, fetched_at, sha256)
 ) STRICT;

@@ -1,0 +1,106 @@
+package data
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/clausewatch/clausewatch/policy"
+)
+
+// cache keeps, per document, what the next Record of that document needs from
+// the previous one: the latest version's blocks (to diff against) with the
+// texts.id of each clause (to store the next version by reference), and the
+// latest snapshot's body (to store the next one as a delta). Without it every
+// Record would reload and decode a 300 KB version and rebuild a snapshot from
+// its delta chain.
+//
+// Entries are hints, never trusted blindly: a version entry is used only when
+// the latest version read inside the transaction has the same id and sha256,
+// and a snapshot entry only when the snapshot chosen as base has its id,
+// because another handle (another process) may have written in between.
+// Entries are published only with committed data and never modified after.
+type cache struct {
+	mu        sync.Mutex
+	versions  map[string]*cachedVersion
+	snapshots map[string]*cachedSnapshot
+}
+
+// cachedVersion is a stored version in full with the text ids of its blocks.
+// v.Blocks belongs to the cache: callers get a copy.
+type cachedVersion struct {
+	v   Version
+	ids map[string]int64 // texts.id of every block text and path entry
+}
+
+// cachedSnapshot is the body of a stored snapshot and its place in its chain.
+type cachedSnapshot struct {
+	id    int64
+	depth int
+	body  []byte
+}
+
+func (c *cache) version(docID string) *cachedVersion {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.versions[docID]
+}
+
+// setVersion publishes v unless a version with a higher id (written later)
+// is already cached for the document.
+func (c *cache) setVersion(docID string, v *cachedVersion) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.versions == nil {
+		c.versions = map[string]*cachedVersion{}
+	}
+	if old := c.versions[docID]; old != nil && old.v.ID > v.v.ID {
+		return
+	}
+	c.versions[docID] = v
+}
+
+func (c *cache) snapshot(docID string) *cachedSnapshot {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.snapshots[docID]
+}
+
+func (c *cache) setSnapshot(docID string, s *cachedSnapshot) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snapshots == nil {
+		c.snapshots = map[string]*cachedSnapshot{}
+	}
+	if old := c.snapshots[docID]; old != nil && old.id > s.id {
+		return
+	}
+	c.snapshots[docID] = s
+}
+
+// cloneVersion returns a copy of v whose Blocks and paths the caller may
+// modify without touching the cache.
+func cloneVersion(v *Version) *Version {
+	out := *v
+	out.Blocks = cloneBlocks(v.Blocks)
+	return &out
+}
+
+func cloneBlocks(in []policy.Block) []policy.Block {
+	if in == nil {
+		return nil
+	}
+	n := 0
+	for _, b := range in {
+		n += len(b.Path)
+	}
+	paths := make([]string, 0, n)
+	out := slices.Clone(in)
+	for i := range out {
+		if p := out[i].Path; len(p) > 0 {
+			start := len(paths)
+			paths = append(paths, p...)
+			out[i].Path = paths[start:len(paths):len(paths)]
+		}
+	}
+	return out
+}

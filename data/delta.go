@@ -1,0 +1,285 @@
+package data
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// Raw snapshots of one document differ little from one fetch to the next, so
+// most are stored as a delta against the document's previous snapshot: a
+// list of copies from that body and literal bytes, DEFLATE-compressed. Every
+// maxChain-th snapshot, and any whose delta would be mostly literal, is a
+// keyframe: the whole body, gzip-compressed. Reading a snapshot therefore
+// decompresses at most maxChain rows, and every body is checked against its
+// sha256 once rebuilt.
+
+// Snapshot encodings stored in snapshots.encoding.
+const (
+	encGzip  = "gzip"  // the whole body, gzip-compressed (a keyframe)
+	encDelta = "delta" // ops against snapshots.base_id, raw DEFLATE
+)
+
+// maxChain bounds the rows read to rebuild one snapshot: a keyframe and at
+// most maxChain-1 deltas. snapshots.depth counts the deltas.
+const maxChain = 32
+
+// deltaBlock is the length of the base slices indexed for matching; copies
+// shorter than this are not found, except at the common prefix and suffix.
+const deltaBlock = 32
+
+// Delta op codes.
+const (
+	opCopy    = 0 // uvarint offset, uvarint length: bytes of the base
+	opLiteral = 1 // uvarint length, then the bytes
+)
+
+var errBadDelta = errors.New("malformed snapshot delta")
+
+// makeDelta returns the ops that rebuild target from base, or ok false when
+// they would be mostly literal bytes and a keyframe is the better choice.
+// The ops start with the target length, so that a damaged delta is caught.
+func makeDelta(base, target []byte) (ops []byte, ok bool) {
+	ops = binary.AppendUvarint(make([]byte, 0, 64), uint64(len(target)))
+	n := min(len(base), len(target))
+	pre := commonPrefix(base[:n], target[:n])
+	suf := commonSuffix(base[pre:], target[pre:])
+	if pre > 0 {
+		ops = appendCopy(ops, 0, pre)
+	}
+	end := len(target) - suf
+	budget := len(target) / 2 // literal bytes beyond which a keyframe wins
+	literal := 0
+	lit := pre // start of the pending literal run
+	if end-pre >= 2*deltaBlock && len(base) >= deltaBlock && len(base) < 1<<30 {
+		table, shift := indexBlocks(base)
+		for j := pre; j+deltaBlock <= end; {
+			cand := table[blockHash(target[j:])>>shift]
+			if cand == 0 {
+				j++
+				continue
+			}
+			i := int(cand - 1)
+			if !bytes.Equal(base[i:i+deltaBlock], target[j:j+deltaBlock]) {
+				j++
+				continue
+			}
+			for j > lit && i > 0 && base[i-1] == target[j-1] {
+				i--
+				j--
+			}
+			k := deltaBlock + commonPrefix(base[i+deltaBlock:], target[j+deltaBlock:end])
+			if j > lit {
+				literal += j - lit
+				ops = appendLiteral(ops, target[lit:j])
+			}
+			ops = appendCopy(ops, i, k)
+			j += k
+			lit = j
+			if literal > budget {
+				return nil, false
+			}
+		}
+	}
+	if end > lit {
+		literal += end - lit
+		ops = appendLiteral(ops, target[lit:end])
+	}
+	if literal > budget {
+		return nil, false
+	}
+	if suf > 0 {
+		ops = appendCopy(ops, len(base)-suf, suf)
+	}
+	return ops, true
+}
+
+func appendCopy(ops []byte, off, n int) []byte {
+	ops = append(ops, opCopy)
+	ops = binary.AppendUvarint(ops, uint64(off))
+	return binary.AppendUvarint(ops, uint64(n))
+}
+
+func appendLiteral(ops, b []byte) []byte {
+	ops = append(ops, opLiteral)
+	ops = binary.AppendUvarint(ops, uint64(len(b)))
+	return append(ops, b...)
+}
+
+// indexBlocks hashes base at every multiple of deltaBlock into an open table
+// of positions+1 (0 is empty; a later block overwrites an earlier one with
+// the same slot, which only costs a missed match). A slot is hash >> shift.
+func indexBlocks(base []byte) ([]int32, uint) {
+	bits := uint(8)
+	for (1<<bits) < 2*len(base)/deltaBlock && bits < 24 {
+		bits++
+	}
+	table := make([]int32, 1<<bits)
+	shift := 64 - bits
+	for i := 0; i+deltaBlock <= len(base); i += deltaBlock {
+		table[blockHash(base[i:])>>shift] = int32(i + 1)
+	}
+	return table, shift
+}
+
+// blockHash mixes the first deltaBlock bytes of b; the top bits are used.
+func blockHash(b []byte) uint64 {
+	_ = b[deltaBlock-1]
+	h := binary.LittleEndian.Uint64(b) * 0x9E3779B185EBCA87
+	h = (h ^ binary.LittleEndian.Uint64(b[8:])) * 0xC2B2AE3D27D4EB4F
+	h = (h ^ binary.LittleEndian.Uint64(b[16:])) * 0x165667B19E3779F9
+	h = (h ^ binary.LittleEndian.Uint64(b[24:])) * 0x9E3779B185EBCA87
+	return h ^ h>>29
+}
+
+// commonPrefix returns the length of the common prefix of a and b.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+64 <= n && bytes.Equal(a[i:i+64], b[i:i+64]) {
+		i += 64
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// commonSuffix returns the length of the common suffix of a and b.
+func commonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+64 <= n && bytes.Equal(a[len(a)-i-64:len(a)-i], b[len(b)-i-64:len(b)-i]) {
+		i += 64
+	}
+	for i < n && a[len(a)-i-1] == b[len(b)-i-1] {
+		i++
+	}
+	return i
+}
+
+// applyDelta rebuilds a body from its base and stored (compressed) ops.
+func applyDelta(base, stored []byte) ([]byte, error) {
+	ops, err := io.ReadAll(flate.NewReader(bytes.NewReader(stored)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadDelta, err)
+	}
+	r := byteReader{b: ops}
+	size := r.uvarint()
+	if r.err != nil {
+		return nil, fmt.Errorf("%w: no length", errBadDelta)
+	}
+	// The length is checked at the end; it only sizes the buffer here, within
+	// what the ops could possibly produce.
+	out := make([]byte, 0, min(size, uint64(len(base))+uint64(len(ops))))
+	for len(r.b) > 0 {
+		switch op := r.b[0]; op {
+		case opCopy:
+			r.b = r.b[1:]
+			off, n := r.uvarint(), r.uvarint()
+			if r.err != nil || off > uint64(len(base)) || n > uint64(len(base))-off {
+				return nil, fmt.Errorf("%w: copy outside the base", errBadDelta)
+			}
+			out = append(out, base[off:off+n]...)
+		case opLiteral:
+			r.b = r.b[1:]
+			b := r.bytes(r.uvarint())
+			if r.err != nil {
+				return nil, fmt.Errorf("%w: truncated literal", errBadDelta)
+			}
+			out = append(out, b...)
+		default:
+			return nil, fmt.Errorf("%w: op %d", errBadDelta, op)
+		}
+		if uint64(len(out)) > size {
+			return nil, fmt.Errorf("%w: longer than %d bytes", errBadDelta, size)
+		}
+	}
+	if uint64(len(out)) != size {
+		return nil, fmt.Errorf("%w: %d bytes, want %d", errBadDelta, len(out), size)
+	}
+	return out, nil
+}
+
+// deflater compresses small payloads (block lists, delta ops) as raw
+// DEFLATE, reusing writers: setting one up allocates about a megabyte, far
+// more than compressing a few kilobytes costs. It keeps a short free list
+// rather than a sync.Pool, which every garbage collection empties, and
+// recording a 300 KB document collects often.
+type deflater struct {
+	mu   sync.Mutex
+	free []*flate.Writer // at flate.DefaultCompression
+}
+
+// maxFreeWriters bounds the writers a handle keeps: one for the snapshot
+// being prepared and one for the version being written.
+const maxFreeWriters = 2
+
+// deflate appends the compressed form of b to dst.
+func (d *deflater) deflate(dst *bytes.Buffer, b []byte) error {
+	var zw *flate.Writer
+	d.mu.Lock()
+	if n := len(d.free); n > 0 {
+		zw, d.free = d.free[n-1], d.free[:n-1]
+	}
+	d.mu.Unlock()
+	if zw == nil {
+		var err error
+		if zw, err = flate.NewWriter(dst, flate.DefaultCompression); err != nil {
+			return err
+		}
+	} else {
+		zw.Reset(dst)
+	}
+	if _, err := zw.Write(b); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	if len(d.free) < maxFreeWriters {
+		d.free = append(d.free, zw)
+	}
+	d.mu.Unlock()
+	return nil
+}
+
+// gzipBody compresses a keyframe. BestSpeed: a keyframe is written every
+// maxChain snapshots and whenever a page changed too much for a delta, and
+// the default level costs about three times as long for a quarter less.
+func gzipBody(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/3 + 64)
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	if body == nil {
+		body = []byte{}
+	}
+	return body, nil
+}
