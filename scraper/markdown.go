@@ -306,34 +306,55 @@ var (
 // no images or empty anchors, no emphasis or code markers, no inline HTML
 // tags, escapes and entities resolved.
 func mdInline(s string) string {
-	s = protectEscapes(s)
-	s = codeSpan.ReplaceAllStringFunc(s, func(m string) string {
-		sub := codeSpan.FindStringSubmatch(m)
-		if len(sub[1]) != len(sub[3]) {
-			return m
-		}
-		return protect(sub[2])
-	})
-	s = autolink.ReplaceAllStringFunc(s, func(m string) string {
-		return protect(m[1 : len(m)-1])
-	})
-	s = links(s)
-	s = htmlComment.ReplaceAllString(s, "")
-	s = brMarker.ReplaceAllString(s, " ")
-	s = htmlTag.ReplaceAllStringFunc(s, func(m string) string {
-		name := strings.ToLower(htmlTag.FindStringSubmatch(m)[1])
-		a := atom.Lookup([]byte(name))
-		switch {
-		case a == 0:
-			return m // not HTML, such as "<Your License to WhatsApp>"
-		case isBlockTag(a):
-			return " "
-		}
-		return ""
-	})
-	s = stripEmphasis(s)
+	// Each step runs only when s holds the character it looks for: most
+	// paragraphs of a policy are plain text, and the regular expressions
+	// would otherwise dominate the import of a long history.
+	protected := strings.IndexByte(s, '\\') >= 0
+	if protected {
+		s = protectEscapes(s)
+	}
+	if strings.IndexByte(s, '`') >= 0 {
+		protected = true
+		s = codeSpan.ReplaceAllStringFunc(s, func(m string) string {
+			sub := codeSpan.FindStringSubmatch(m)
+			if len(sub[1]) != len(sub[3]) {
+				return m
+			}
+			return protect(sub[2])
+		})
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		protected = true
+		s = autolink.ReplaceAllStringFunc(s, func(m string) string {
+			return protect(m[1 : len(m)-1])
+		})
+	}
+	if strings.IndexByte(s, '[') >= 0 {
+		s = links(s)
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		s = htmlComment.ReplaceAllString(s, "")
+		s = brMarker.ReplaceAllString(s, " ")
+		s = htmlTag.ReplaceAllStringFunc(s, func(m string) string {
+			name := strings.ToLower(htmlTag.FindStringSubmatch(m)[1])
+			a := atom.Lookup([]byte(name))
+			switch {
+			case a == 0:
+				return m // not HTML, such as "<Your License to WhatsApp>"
+			case isBlockTag(a):
+				return " "
+			}
+			return ""
+		})
+	}
+	if strings.ContainsAny(s, "*_~") {
+		s = stripEmphasis(s)
+	}
 	s = html.UnescapeString(s)
-	return unprotect(s)
+	if protected {
+		s = unprotect(s)
+	}
+	return s
 }
 
 // links replaces [text](target) by text, drops ![alt](src) images, and keeps
