@@ -1,15 +1,17 @@
 // Package diff compares two versions of a policy clause by clause and says
 // whether the difference is material. The pipeline stores its ChangeSet with
-// each change so that pages, feeds and alerts never recompute it.
+// each change so that pages, feeds and alerts never recompute it; the format
+// is documented in docs/changeset.md.
 package diff
 
 import (
-	"regexp"
+	"cmp"
+	"slices"
 	"strings"
-	"unicode"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/clausewatch/clausewatch/policy"
-	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 // Kinds of clause change.
@@ -17,6 +19,9 @@ const (
 	Added    = "added"
 	Removed  = "removed"
 	Modified = "modified"
+	Moved    = "moved"
+	Split    = "split"
+	Merged   = "merged"
 )
 
 // Severities, from least to most serious. Until topics are classified a
@@ -28,145 +33,344 @@ const (
 
 // ChangeSet is the difference between two versions of one document.
 type ChangeSet struct {
-	Material bool           `json:"material"`
-	Summary  map[string]int `json:"summary"`
-	Topics   []string       `json:"topics"`
-	Severity string         `json:"severity"`
-	Changes  []Change       `json:"changes"`
+	Material      bool     `json:"material"`
+	Summary       Summary  `json:"summary"`
+	EffectiveDate Dates    `json:"effective_date"`
+	Topics        []string `json:"topics"`
+	Severity      string   `json:"severity"`
+	Changes       []Change `json:"changes"`
 }
 
-// Change is one clause that was added, removed or modified. Old or New is nil
-// where the clause is absent.
+// Summary counts the changes of each kind, and the clauses left unchanged so
+// that a reader can tell a touch-up from a rewrite.
+type Summary struct {
+	Added     int `json:"added"`
+	Removed   int `json:"removed"`
+	Modified  int `json:"modified"`
+	Moved     int `json:"moved"`
+	Split     int `json:"split"`
+	Merged    int `json:"merged"`
+	Unchanged int `json:"unchanged"`
+}
+
+// Total returns the number of changes.
+func (s Summary) Total() int { return s.Added + s.Removed + s.Modified + s.Moved + s.Split + s.Merged }
+
+func (s *Summary) count(kind string) {
+	switch kind {
+	case Added:
+		s.Added++
+	case Removed:
+		s.Removed++
+	case Modified:
+		s.Modified++
+	case Moved:
+		s.Moved++
+	case Split:
+		s.Split++
+	case Merged:
+		s.Merged++
+	}
+}
+
+// Dates holds the effective dates the two versions state (YYYY-MM-DD, ""
+// when a version states none).
+type Dates struct {
+	Old string `json:"old"`
+	New string `json:"new"`
+}
+
+// Change is one clause change. Old or New is nil where the clause is absent
+// (added, removed). For a split, New stands for the new clauses taken
+// together (their texts joined by a space, the first one's id and section)
+// and NewParts lists them; for a merge, Old and OldParts likewise. Words
+// spells Old.Text and New.Text (empty for added and removed clauses, whose
+// text is all new or all gone). Topics and Severity are left empty for the
+// classifier to fill.
 type Change struct {
-	Kind     string  `json:"kind"`
-	Material bool    `json:"material"`
-	Old      *Clause `json:"old"`
-	New      *Clause `json:"new"`
+	Kind     string   `json:"kind"`
+	Material bool     `json:"material"`
+	Old      *Clause  `json:"old"`
+	New      *Clause  `json:"new"`
+	OldParts []Clause `json:"old_parts,omitempty"`
+	NewParts []Clause `json:"new_parts,omitempty"`
+	Words    []Span   `json:"words"`
+	Topics   []string `json:"topics"`
+	Severity string   `json:"severity"`
 }
 
-// Clause is a block's text with the headings above it.
-type Clause struct {
-	Section []string `json:"section"`
-	Text    string   `json:"text"`
+// Section returns the headings a change sits under in the new version (in
+// the old one for a removed clause), which is how renderers group changes.
+func (c Change) Section() []string {
+	if c.New != nil {
+		return c.New.Section
+	}
+	if c.Old != nil {
+		return c.Old.Section
+	}
+	return nil
 }
 
-// Compare returns the clause changes from old to new. Clauses are aligned as
-// whole lines of canonical text, so unchanged clauses match in order and a run
-// of removed clauses followed by a run of added ones pairs up as modifications.
+// Compare returns the clause changes from old to new, with clause ids derived
+// from old (see Clauses). Use CompareClauses to carry ids over from a
+// previous comparison.
 func Compare(old, new policy.Document) ChangeSet {
-	a, b := clauses(old), clauses(new)
-	dmp := diffmatchpatch.New()
-	ra, rb, _ := dmp.DiffLinesToRunes(joinLines(a), joinLines(b))
-	ops := dmp.DiffMainRunes(ra, rb, false)
+	cs, _ := CompareClauses(Clauses(old), clauses(new))
+	return cs
+}
 
-	cs := ChangeSet{Summary: map[string]int{}, Topics: []string{}, Changes: []Change{}}
-	i, j := 0, 0
-	var dels, ins []Clause
-	flush := func() {
-		n := min(len(dels), len(ins))
-		for k := range n {
-			cs.add(Modified, &dels[k], &ins[k])
-		}
-		for k := n; k < len(dels); k++ {
-			cs.add(Removed, &dels[k], nil)
-		}
-		for k := n; k < len(ins); k++ {
-			cs.add(Added, nil, &ins[k])
-		}
-		dels, ins = nil, nil
+// CompareClauses aligns old clauses to new ones and returns the change set
+// and the new clauses with their ids: a clause that is unchanged, modified
+// or moved keeps its old id, the first part of a split keeps the id of the
+// clause it came from, a merge keeps its first part's id, and other clauses
+// get fresh ids (NewID) that no old clause has. Old clauses without an id
+// get one first; the ids new clauses come with are ignored.
+//
+// The result does not depend on the direction of the comparison:
+// CompareClauses(b, a) is the mirror of CompareClauses(a, b) (added and
+// removed, split and merged, insertions and deletions swapped), because the
+// alignment always runs in one canonical direction, chosen by content, and
+// is mirrored when the other one was asked for.
+func CompareClauses(old, new []Clause) (ChangeSet, []Clause) {
+	old = slices.Clone(old)
+	assignIDs(old, nil)
+	newIDs := slices.Clone(new)
+	for k := range newIDs {
+		newIDs[k].ID = ""
 	}
-	for _, op := range ops {
-		n := len([]rune(op.Text))
-		switch op.Type {
-		case diffmatchpatch.DiffEqual:
-			flush()
-			i += n
-			j += n
-		case diffmatchpatch.DiffDelete:
-			dels = append(dels, a[i:i+n]...)
-			i += n
-		case diffmatchpatch.DiffInsert:
-			ins = append(ins, b[j:j+n]...)
-			j += n
+
+	flip := orientation(old, newIDs) > 0
+	var al alignment
+	if flip {
+		al = align(newIDs, old).mirror()
+	} else {
+		al = align(old, newIDs)
+	}
+	inheritIDs(old, newIDs, al)
+
+	dmp := diffmatchpatch.New()
+	spans := func(o, n string) []Span {
+		if flip {
+			return deleteFirst(mirrorSpans(words(dmp, n, o)))
+		}
+		return words(dmp, o, n)
+	}
+	cs := ChangeSet{
+		Topics:        []string{},
+		Changes:       make([]Change, 0, len(al.matches)),
+		EffectiveDate: Dates{Old: EffectiveDate(old), New: EffectiveDate(newIDs)},
+	}
+	for _, t := range al.oldTo {
+		if t >= 0 {
+			cs.Summary.Unchanged++
 		}
 	}
-	flush()
+	for _, m := range wholeBlocks(sortMatches(al, len(old)), old, newIDs) {
+		c := Change{Kind: m.kind, Words: []Span{}, Topics: []string{}}
+		c.Old, c.OldParts = pick(old, m.old)
+		c.New, c.NewParts = pick(newIDs, m.new)
+		var ot, nt string
+		if c.Old != nil {
+			ot = c.Old.Text
+		}
+		if c.New != nil {
+			nt = c.New.Text
+		}
+		if c.Old != nil && c.New != nil {
+			c.Words = spans(ot, nt)
+		}
+		c.Material = materialText(ot, nt)
+		if m.kind == Moved && !c.Material {
+			// Moving a clause to another section changes what it is read
+			// as being about; reordering within a section does not.
+			c.Material = loose(strings.Join(c.Old.Section, "\n")) != loose(strings.Join(c.New.Section, "\n"))
+		}
+		cs.Summary.count(m.kind)
+		cs.Material = cs.Material || c.Material
+		cs.Changes = append(cs.Changes, c)
+	}
 	cs.Severity = SeverityNone
 	if cs.Material {
 		cs.Severity = SeverityLow
 	}
-	return cs
+	return cs, newIDs
 }
 
-func (cs *ChangeSet) add(kind string, old, new *Clause) {
-	c := Change{Kind: kind, Old: old, New: new, Material: material(old, new)}
-	cs.Changes = append(cs.Changes, c)
-	cs.Summary[kind]++
-	cs.Material = cs.Material || c.Material
+// orientation picks the canonical direction of an alignment: it compares
+// two clause lists by their texts, then their sections, clause by clause,
+// and returns -1, 0 or +1, so that orientation(b, a) == -orientation(a, b).
+func orientation(a, b []Clause) int {
+	for k := range min(len(a), len(b)) {
+		if c := strings.Compare(a[k].Text, b[k].Text); c != 0 {
+			return c
+		}
+	}
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
+		return c
+	}
+	for k := range a {
+		if c := slices.Compare(a[k].Section, b[k].Section); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
 
-// clauses turns blocks into clauses with normalized text, skipping blocks
-// that normalize to nothing, exactly as policy.Document.Canonical does.
-func clauses(d policy.Document) []Clause {
-	out := make([]Clause, 0, len(d.Blocks))
-	for _, b := range d.Blocks {
-		t := policy.Normalize(b.Text)
-		if t == "" {
-			continue
+func mirrorSpans(s []Span) []Span {
+	for k := range s {
+		switch s[k].Op {
+		case OpInsert:
+			s[k].Op = OpDelete
+		case OpDelete:
+			s[k].Op = OpInsert
 		}
-		section := b.Path
-		if section == nil {
-			section = []string{}
+	}
+	return s
+}
+
+// inheritIDs gives new clauses the ids of the old clauses they continue and
+// fresh ids to the others.
+func inheritIDs(old, new []Clause, al alignment) {
+	for j, i := range al.newTo {
+		if i >= 0 {
+			new[j].ID = old[i].ID
 		}
-		out = append(out, Clause{Section: section, Text: t})
+	}
+	for _, m := range al.matches {
+		if len(m.old) > 0 && len(m.new) > 0 {
+			new[m.new[0]].ID = old[m.old[0]].ID
+		}
+	}
+	taken := make(map[string]bool, len(old))
+	for _, c := range old {
+		taken[c.ID] = true
+	}
+	assignIDs(new, taken)
+}
+
+// pick returns the clause of a change side: nil for none, the clause itself
+// for one, and for several a clause standing for them all plus the list.
+func pick(cs []Clause, idx []int) (*Clause, []Clause) {
+	switch len(idx) {
+	case 0:
+		return nil, nil
+	case 1:
+		c := cs[idx[0]]
+		c.Block = 0
+		return &c, nil
+	}
+	parts := make([]Clause, len(idx))
+	texts := make([]string, len(idx))
+	for k, i := range idx {
+		parts[k] = cs[i]
+		parts[k].Block = 0
+		texts[k] = cs[i].Text
+	}
+	joined := Clause{ID: parts[0].ID, Section: parts[0].Section, Text: strings.Join(texts, " ")}
+	return &joined, parts
+}
+
+// sortMatches orders changes as a reader of the new version meets them: by
+// position in the new version, a removed clause right after the new
+// position of the old clause before it that stayed in place (so before
+// what was added in its stead).
+func sortMatches(al alignment, nOld int) []match {
+	anchor := fill(nOld, -1)
+	for i, j := range al.oldTo {
+		anchor[i] = j
+	}
+	for _, m := range al.matches {
+		if m.kind != Moved && len(m.old) > 0 && len(m.new) > 0 {
+			for _, i := range m.old {
+				anchor[i] = m.new[0]
+			}
+		}
+	}
+	last := -1
+	for i := range anchor {
+		if anchor[i] >= 0 {
+			last = anchor[i]
+		}
+		anchor[i] = last
+	}
+	type keyed struct {
+		pos, side, old int
+		m              match
+	}
+	ks := make([]keyed, len(al.matches))
+	for k, m := range al.matches {
+		switch {
+		case len(m.new) == 0:
+			ks[k] = keyed{anchor[m.old[0]], 1, m.old[0], m}
+		case len(m.old) == 0:
+			ks[k] = keyed{m.new[0], 0, -1, m}
+		default:
+			ks[k] = keyed{m.new[0], 0, m.old[0], m}
+		}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int {
+		return cmp.Or(cmp.Compare(x.pos, y.pos), cmp.Compare(x.side, y.side), cmp.Compare(x.old, y.old))
+	})
+	out := make([]match, len(ks))
+	for k := range ks {
+		out[k] = ks[k].m
 	}
 	return out
 }
 
-func joinLines(cs []Clause) string {
-	var b strings.Builder
-	for _, c := range cs {
-		b.WriteString(c.Text)
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-// dateLine matches the "Last modified" / "Effective" line that every policy
-// update rewrites; a change to it alone is not news.
-var dateLine = regexp.MustCompile(`(?i)^(last (modified|updated|revised)|effective( date)?|date of last revision|updated|fecha de (entrada en vigor|última (modificación|actualización))|última (modificación|actualización)|en vigor|vigente desde)\b`)
-
-// material reports whether a clause change says something new: it is
-// cosmetic when it only touches case, punctuation, quote style, list
-// numbering or the effective-date line.
-func material(old, new *Clause) bool {
-	if old != nil && new != nil {
-		if dateLine.MatchString(old.Text) && dateLine.MatchString(new.Text) {
-			return false
+// wholeBlocks folds the removal of every sentence of a long paragraph into
+// one removed change, and the addition of every sentence of one into one
+// added change: sentences are how paragraphs are aligned, but a paragraph
+// that went or came whole is one thing to read. ms is in sortMatches order,
+// where a block's sentences follow each other.
+func wholeBlocks(ms []match, old, new []Clause) []match {
+	sizes := func(cs []Clause) map[int]int {
+		n := map[int]int{}
+		for _, c := range cs {
+			if c.Block > 0 {
+				n[c.Block]++
+			}
 		}
-		return loose(old.Text) != loose(new.Text)
+		return n
 	}
-	c := old
-	if c == nil {
-		c = new
-	}
-	return loose(c.Text) != "" && !dateLine.MatchString(c.Text)
-}
-
-// listNumber matches a leading list marker such as "1." or "(a)".
-var listNumber = regexp.MustCompile(`^\s*(\(?[0-9a-zA-Z]{1,3}[.)]\s+)`)
-
-// loose keeps only the lower-cased letters and digits of s, after dropping a
-// leading list marker: what remains is what a reader would call the words.
-func loose(s string) string {
-	s = listNumber.ReplaceAllString(s, "")
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
-		} else if unicode.IsSpace(r) {
-			b.WriteByte(' ')
+	sizeOld, sizeNew := sizes(old), sizes(new)
+	out := make([]match, 0, len(ms))
+	side := func(m match) ([]int, []Clause, map[int]int) {
+		if m.kind == Removed {
+			return m.old, old, sizeOld
 		}
+		return m.new, new, sizeNew
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	for k := 0; k < len(ms); {
+		m := ms[k]
+		if m.kind == Removed || m.kind == Added {
+			idx, cs, size := side(m)
+			first := idx[0]
+			if b := cs[first].Block; b > 0 && (first == 0 || cs[first-1].Block != b) && k+size[b] <= len(ms) {
+				n := size[b]
+				whole := true
+				for t := 1; t < n && whole; t++ {
+					next := ms[k+t]
+					nidx, _, _ := side(next)
+					whole = next.kind == m.kind && nidx[0] == first+t && cs[first+t].Block == b
+				}
+				if whole && n > 1 {
+					run := make([]int, n)
+					for t := range run {
+						run[t] = first + t
+					}
+					if m.kind == Removed {
+						out = append(out, match{kind: Removed, old: run})
+					} else {
+						out = append(out, match{kind: Added, new: run})
+					}
+					k += n
+					continue
+				}
+			}
+		}
+		out = append(out, m)
+		k++
+	}
+	return out
 }

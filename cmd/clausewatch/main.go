@@ -44,6 +44,7 @@ commands:
   import ID FILE...                      record archived copies, oldest first (no alerts)
   history ID [--format json]             versions of a document
   changes [--doc ID] [--format json]     recorded changes
+  diff OLD NEW [--format text|json|html] clause diff of two local files (HTML, Markdown, text)
 
 every command takes --config FILE (default: the embedded list of WhatsApp and
 Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
@@ -90,6 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"import":  cmdImport,
 		"history": cmdHistory,
 		"changes": cmdChanges,
+		"diff":    cmdDiff,
 	}
 	name, rest := args[0], args[1:]
 	cmd, ok := cmds[name]

@@ -1,0 +1,240 @@
+package diff
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// dateLead matches the start of the "Last modified" / "Effective" line that
+// every policy update rewrites, in English and Spanish.
+var dateLead = regexp.MustCompile(`(?i)^\W*(last\s+(modified|updated|revised|revision)|date\s+of\s+last\s+(revision|update|modification)|effective(\s+date|\s+as\s+of|\s+from|\s+on)?|(this\s+policy\s+was\s+)?(updated|revised)(\s+on)?|fecha\s+de\s+(entrada\s+en\s+vigor|(la\s+)?última\s+(modificación|actualización|revisión))|última\s+(modificación|actualización|revisión)|en\s+vigor\s+desde|vigente\s+desde|actualizad[oa]\s+el)\b`)
+
+// maxDateLine bounds the length of a date line: a long clause that happens
+// to start with "Effective" is a clause, not a date line.
+const maxDateLine = 160
+
+// monthNumber reads an English or Spanish month name or abbreviation,
+// lower-cased.
+func monthNumber(name string) (time.Month, bool) {
+	switch name {
+	case "january", "jan", "enero", "ene":
+		return time.January, true
+	case "february", "feb", "febrero":
+		return time.February, true
+	case "march", "mar", "marzo":
+		return time.March, true
+	case "april", "apr", "abril", "abr":
+		return time.April, true
+	case "may", "mayo":
+		return time.May, true
+	case "june", "jun", "junio":
+		return time.June, true
+	case "july", "jul", "julio":
+		return time.July, true
+	case "august", "aug", "agosto", "ago":
+		return time.August, true
+	case "september", "sep", "sept", "septiembre", "setiembre":
+		return time.September, true
+	case "october", "oct", "octubre":
+		return time.October, true
+	case "november", "nov", "noviembre":
+		return time.November, true
+	case "december", "dec", "diciembre", "dic":
+		return time.December, true
+	}
+	return 0, false
+}
+
+var (
+	monthDayYear = regexp.MustCompile(`(?i)\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	dayMonthYear = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|º|°)?\s+(?:de\s+)?([a-záéíóú]+)\.?,?\s+(?:de(?:l)?\s+)?(\d{4})\b`)
+	isoDate      = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+)
+
+// parseDate finds the first date in s written as "January 04, 2021",
+// "4 January 2021", "4 de enero de 2021" or "2021-01-04", and returns it as
+// YYYY-MM-DD with its byte span in s; ok is false when there is none.
+func parseDate(s string) (date string, start, end int, ok bool) {
+	type found struct {
+		at, end int
+		y, m, d int
+	}
+	var best *found
+	try := func(at, end int, y, m, d string, month time.Month) {
+		yy, err1 := strconv.Atoi(y)
+		dd, err2 := strconv.Atoi(d)
+		mm := int(month)
+		if m != "" {
+			var err error
+			if mm, err = strconv.Atoi(m); err != nil {
+				return
+			}
+		}
+		if err1 != nil || err2 != nil || mm < 1 || mm > 12 || dd < 1 || yy < 1990 || yy > 2200 {
+			return
+		}
+		t := time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
+		if t.Day() != dd || best != nil && best.at <= at {
+			return
+		}
+		best = &found{at, end, yy, mm, dd}
+	}
+	for _, m := range monthDayYear.FindAllStringSubmatchIndex(s, -1) {
+		if month, ok := monthNumber(strings.ToLower(s[m[2]:m[3]])); ok {
+			try(m[0], m[1], s[m[6]:m[7]], "", s[m[4]:m[5]], month)
+		}
+	}
+	for _, m := range dayMonthYear.FindAllStringSubmatchIndex(s, -1) {
+		if month, ok := monthNumber(strings.ToLower(s[m[4]:m[5]])); ok {
+			try(m[0], m[1], s[m[6]:m[7]], "", s[m[2]:m[3]], month)
+		}
+	}
+	for _, m := range isoDate.FindAllStringSubmatchIndex(s, -1) {
+		try(m[0], m[1], s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]], 0)
+	}
+	if best == nil {
+		return "", 0, 0, false
+	}
+	return time.Date(best.y, time.Month(best.m), best.d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), best.at, best.end, true
+}
+
+// dateLineDate reports whether text is a "Last modified" / "Effective" line
+// and returns the date it gives ("" when it gives none, as in a bare
+// "Last updated" heading).
+func dateLineDate(text string) (date string, ok bool) {
+	if len(text) > maxDateLine || !dateLeadWord(text) {
+		return "", false
+	}
+	lead := dateLead.FindStringIndex(text)
+	if lead == nil {
+		return "", false
+	}
+	rest := text[lead[1]:]
+	d, start, end, found := parseDate(rest)
+	if found {
+		rest = rest[:start] + " " + rest[end:]
+	}
+	// Besides its lead and its date, a date line says little: "(archived
+	// versions)", "of this Privacy Policy". "Effective immediately, we
+	// share ..." and "Updated Terms" are clauses.
+	if n := len(strings.Fields(loose(rest))); !found && n > 0 || n > maxDateLineWords {
+		return "", false
+	}
+	return d, true
+}
+
+// dateLeadWord reports whether text starts with a word dateLead can start
+// with: a cheap test that spares most clauses the expression.
+func dateLeadWord(text string) bool {
+	w := strings.TrimLeftFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })
+	if k := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }); k >= 0 {
+		w = w[:k]
+	}
+	switch strings.ToLower(w) {
+	case "last", "date", "effective", "this", "updated", "revised", "fecha", "última", "en", "vigente", "actualizado", "actualizada":
+		return true
+	}
+	return false
+}
+
+// maxDateLineWords bounds the words a date line has besides its lead and its
+// date.
+const maxDateLineWords = 6
+
+// EffectiveDate returns the date of the first "Last modified" / "Effective"
+// line among the clauses ("Last modified: January 04, 2021", "Effective
+// March 20, 2025", "Fecha de entrada en vigor: 4 de enero de 2021") as
+// YYYY-MM-DD, or "" when the version states none. It is the version's own
+// date, which is what a journalist cites, not the day it was fetched.
+func EffectiveDate(cs []Clause) string {
+	for _, c := range cs {
+		if d, ok := dateLineDate(c.Text); ok && d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// listMarker matches a leading list number or letter: "1.", "2)", "(a)",
+// "iv.".
+var listMarker = regexp.MustCompile(`^\(?(\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[.)]\s+`)
+
+// refNumber matches a footnote reference such as "[12]", which archives
+// write for a page's glossary links and renumber whenever one is added.
+var refNumber = regexp.MustCompile(`\[\d{1,3}\]`)
+
+// urlText matches a URL written in the text.
+var urlText = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"]+`)
+
+// loose returns what a reader would call the words of s: its letters and
+// digits, lower-cased, one space between words, after dropping a leading
+// list marker and footnote references ("[12]") and reducing URLs to their host and path (a link's query, such
+// as its tracking parameters, and its scheme are not the policy's words).
+// Two texts with equal loose forms differ only cosmetically.
+func loose(s string) string {
+	// The checks before each expression skip it for most clauses: loose
+	// runs on every clause of every change.
+	if k := strings.IndexAny(s, ".)"); k >= 0 && k < 8 {
+		s = listMarker.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "[") {
+		s = refNumber.ReplaceAllString(s, " ")
+	}
+	if !strings.Contains(s, "http") && !strings.Contains(s, "www.") && !strings.Contains(s, "WWW.") && !strings.Contains(s, "HTTP") {
+		return letters(s)
+	}
+	s = urlText.ReplaceAllStringFunc(s, func(u string) string {
+		u = strings.TrimRight(u, `.,;:!?)]}'’”`)
+		if k := strings.IndexAny(u, "?#"); k >= 0 {
+			u = u[:k]
+		}
+		u = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(u), "https://"), "http://")
+		return strings.TrimSuffix(strings.TrimPrefix(u, "www."), "/")
+	})
+	return letters(s)
+}
+
+// letters keeps the letters and digits of s, lower-cased, one space between
+// words.
+func letters(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.IsSpace(r):
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// materialText reports whether changing old into new says something new.
+// It does not when only whitespace, punctuation, case, quote style, list
+// or footnote numbering or a URL's query changed, or when both are date lines ("Last
+// modified: ..."): the new date is reported as effective_date instead.
+// An empty side stands for an added or removed clause, which is cosmetic
+// only when it has no words or is a date line.
+func materialText(old, new string) bool {
+	_, oldDate := dateLineDate(old)
+	_, newDate := dateLineDate(new)
+	switch {
+	case old == "" && new == "":
+		return false
+	case old == "":
+		return !newDate && loose(new) != ""
+	case new == "":
+		return !oldDate && loose(old) != ""
+	case oldDate && newDate:
+		return false
+	}
+	return loose(old) != loose(new)
+}

@@ -1,0 +1,112 @@
+package diff
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/scraper"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// smallChangeSet diffs testdata/small/old.md against new.md.
+func smallChangeSet(t *testing.T) ChangeSet {
+	t.Helper()
+	var docs [2]policy.Document
+	for k, name := range []string{"old.md", "new.md"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "small", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[k] = scraper.ExtractMarkdown(b)
+	}
+	return Compare(docs[0], docs[1])
+}
+
+func TestGolden(t *testing.T) {
+	cs := smallChangeSet(t)
+	if s := cs.Summary; s != (Summary{Added: 1, Removed: 1, Modified: 4, Moved: 1, Unchanged: 6}) {
+		t.Errorf("summary = %+v; the fixture has one added, one removed, one moved and four modified clauses (two cosmetic)", s)
+	}
+	renderers := []struct {
+		file   string
+		render func(*bytes.Buffer) error
+	}{
+		{"small.txt", func(b *bytes.Buffer) error { return WriteText(b, cs, false) }},
+		{"small.color.txt", func(b *bytes.Buffer) error { return WriteText(b, cs, true) }},
+		{"small.json", func(b *bytes.Buffer) error { return WriteJSON(b, cs) }},
+		{"small.html", func(b *bytes.Buffer) error { return WriteHTML(b, cs) }},
+	}
+	for _, r := range renderers {
+		t.Run(r.file, func(t *testing.T) {
+			var got bytes.Buffer
+			if err := r.render(&got); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "golden", r.file)
+			if *update {
+				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./diff -run TestGolden -update to create it)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("%s differs from the golden file (if the change is intended, rerun with -update and review):\n%s", r.file, got.String())
+			}
+		})
+	}
+}
+
+// TestRenderUntrusted checks that policy text cannot inject markup into the
+// HTML fragment or escape sequences into a terminal.
+func TestRenderUntrusted(t *testing.T) {
+	evil := `<script>alert(1)</script> "quoted" & <img src=x onerror=alert(2)> ` + "\x1b]0;pwned\x07\x1b[2J"
+	cs := Compare(sections(sec("Share <b>now</b>", sharing)), sections(sec("Share <b>now</b>", sharing, evil)))
+	var h bytes.Buffer
+	if err := WriteHTML(&h, cs); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"<script", "<img", "<b>"} {
+		if strings.Contains(h.String(), bad) {
+			t.Errorf("HTML output contains %q:\n%s", bad, h.String())
+		}
+	}
+	if !strings.Contains(h.String(), "&lt;script&gt;") || !strings.Contains(h.String(), "Share &lt;b&gt;now&lt;/b&gt;") {
+		t.Errorf("HTML output does not show the escaped text:\n%s", h.String())
+	}
+	var txt bytes.Buffer
+	if err := WriteText(&txt, cs, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(txt.String(), "\x1b\x07") {
+		t.Errorf("text output carries control characters: %q", txt.String())
+	}
+}
+
+func TestGroups(t *testing.T) {
+	cs := smallChangeSet(t)
+	groups := Groups(cs)
+	n := 0
+	for k, g := range groups {
+		if k > 0 && strings.Join(groups[k-1].Section, "\n") == strings.Join(g.Section, "\n") {
+			t.Errorf("groups %d and %d share section %q", k-1, k, g.Section)
+		}
+		for _, c := range g.Changes {
+			if strings.Join(c.Section(), "\n") != strings.Join(g.Section, "\n") {
+				t.Errorf("change in section %q grouped under %q", c.Section(), g.Section)
+			}
+		}
+		n += len(g.Changes)
+	}
+	if n != len(cs.Changes) {
+		t.Errorf("groups hold %d changes, want %d", n, len(cs.Changes))
+	}
+}
