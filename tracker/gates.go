@@ -110,26 +110,30 @@ var stopwords = map[string][]string{
 	"de": {"der", "die", "das", "und", "sie", "wir", "mit", "für", "ihre", "ist", "sind", "den", "von", "zu"},
 }
 
-// guessLanguage returns the language whose function words dominate text, or
-// "" when there are too few words to tell or no clear winner.
-func guessLanguage(text string) string {
-	sets := map[string]map[string]bool{}
+// stopwordLangs maps each stop word to the languages it belongs to; it is
+// built once and only read.
+var stopwordLangs = func() map[string][]string {
+	m := map[string][]string{}
 	for lang, ws := range stopwords {
-		sets[lang] = map[string]bool{}
 		for _, w := range ws {
-			sets[lang][w] = true
+			m[w] = append(m[w], lang)
 		}
 	}
+	return m
+}()
+
+// guessLanguage returns the language whose function words dominate the first
+// 2,000 words of text, or "" when there are too few words to tell or no
+// clear winner.
+func guessLanguage(text string) string {
 	counts := map[string]int{}
 	words := 0
-	for w := range strings.FieldsFuncSeq(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
 		words++
-		for lang, set := range sets {
-			if set[w] {
-				counts[lang]++
-			}
+		for _, lang := range stopwordLangs[strings.ToLower(w)] {
+			counts[lang]++
 		}
-		if words >= 5000 {
+		if words >= 2000 {
 			break
 		}
 	}
