@@ -11,22 +11,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 )
-
-// corpusDir returns the shared corpus of real pages, skipping the test when
-// it is absent, except in CI (CI=true or CLAUSEWATCH_REQUIRE_CORPUS=1) where
-// a missing corpus must fail loudly instead of passing vacuously.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" || os.Getenv("CLAUSEWATCH_REQUIRE_CORPUS") == "1" {
-			t.Fatalf("corpus %s is required here but missing: %v", dir, err)
-		}
-		t.Skipf("corpus %s not found (%v); skipping the test against real pages", dir, err)
-	}
-	return dir
-}
 
 // minimal is the smallest valid config; cases append to it or replace it.
 const minimal = `documents:
@@ -590,7 +576,7 @@ func TestDefault(t *testing.T) {
 // remove to real pages as whatsapp.com and facebook.com served them, and
 // checks that navigation goes and policy text stays.
 func TestDefaultSelectorsOnRealPages(t *testing.T) {
-	dir := filepath.Join(corpusDir(t), "snapshots")
+	dir := filepath.Join(corpustest.Dir(t), "snapshots")
 	c := Default()
 	tests := []struct {
 		name, id, file string

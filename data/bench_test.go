@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -20,7 +21,7 @@ import (
 // It returns the document and the raw bytes standing for its snapshot.
 func bigDocument(b *testing.B) (policy.Document, []byte) {
 	b.Helper()
-	path := filepath.Join(corpusDir(b), "facebook-privacy-policy", "2022-09-07.md")
+	path := filepath.Join(corpustest.Dir(b), "facebook-privacy-policy", "2022-09-07.md")
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		b.Skipf("corpus file %s unavailable: %v", path, err)

@@ -13,22 +13,6 @@ import (
 	"github.com/clausewatch/clausewatch/policy"
 )
 
-// corpusDir returns the shared corpus directory, skipping the test when it is
-// absent, except in CI (CI=true or CLAUSEWATCH_REQUIRE_CORPUS=1) where a
-// missing corpus is a failure.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		msg := "corpus not found at " + dir + " (the shared WhatsApp/Meta corpus sits next to the repository)"
-		if os.Getenv("CI") == "true" || os.Getenv("CLAUSEWATCH_REQUIRE_CORPUS") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return dir
-}
-
 // t0 is the start of every test history.
 var t0 = time.Date(2021, 1, 4, 10, 20, 30, 123456789, time.UTC)
 

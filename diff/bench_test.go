@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/scraper"
 )
@@ -46,7 +47,7 @@ func BenchmarkReworded(b *testing.B) {
 // BenchmarkSmallEdit compares a ~210 KB policy with a copy where one word
 // changed, the common case of a daily check.
 func BenchmarkSmallEdit(b *testing.B) {
-	name := filepath.Join(corpusDir(b), "facebook-privacy-policy", "2023-09-07.md")
+	name := filepath.Join(corpustest.Dir(b), "facebook-privacy-policy", "2023-09-07.md")
 	body, err := os.ReadFile(name)
 	if err != nil {
 		b.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/scraper"
 )
 
@@ -113,7 +114,7 @@ func TestCorpusSmallChanges(t *testing.T) {
 		}
 	})
 	t.Run("one word", func(t *testing.T) {
-		name := filepath.Join(corpusDir(t), "facebook-privacy-policy", "2023-09-07.md")
+		name := filepath.Join(corpustest.Dir(t), "facebook-privacy-policy", "2023-09-07.md")
 		body, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -9,28 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/scraper"
 )
 
-// corpusDir returns ../../shared/corpus, skipping the test where it is absent
-// (a newcomer's clone) unless CI asks for it.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" || os.Getenv("CLAUSEWATCH_REQUIRE_CORPUS") == "1" {
-			t.Fatalf("corpus required but missing at %s: %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s (clone it next to the project to run this test)", dir)
-	}
-	return dir
-}
-
 // corpusClauses extracts the clauses of a corpus file.
 func corpusClauses(t testing.TB, rel string) []Clause {
 	t.Helper()
-	name := filepath.Join(corpusDir(t), rel)
+	name := filepath.Join(corpustest.Dir(t), rel)
 	body, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)

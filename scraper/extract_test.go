@@ -11,23 +11,9 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/policy"
 )
-
-// corpusDir returns the shared corpus of real policy pages. Without it the
-// test is skipped, except in CI (CI=true) or with
-// CLAUSEWATCH_REQUIRE_CORPUS=1, where a missing corpus is a failure.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.md")); err != nil {
-		if os.Getenv("CI") == "true" || os.Getenv("CLAUSEWATCH_REQUIRE_CORPUS") == "1" {
-			t.Fatalf("corpus not found at %s (required because CI=true or CLAUSEWATCH_REQUIRE_CORPUS=1): %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s: put the shared corpus beside the repo to run this test", dir)
-	}
-	return dir
-}
 
 func readFile(t *testing.T, path string) []byte {
 	t.Helper()
@@ -97,7 +83,7 @@ func checkNoiseInPage(t *testing.T, body []byte, noise []string) {
 }
 
 func TestExtractHTMLRealPages(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := corpustest.Dir(t)
 	pp := "WhatsApp Privacy Policy"
 	tests := []struct {
 		name   string
@@ -184,7 +170,7 @@ func TestExtractHTMLRealPages(t *testing.T) {
 // hash. This is what lets `import` seed a history from archived Markdown and
 // continue with live HTML without a spurious change.
 func TestHTMLAndMarkdownOfSamePolicyAgree(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := corpustest.Dir(t)
 	tests := []struct {
 		name, html, md string
 		rules          Rules
@@ -529,7 +515,7 @@ func TestCharsets(t *testing.T) {
 }
 
 func TestExtractMarkdownCorpus(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := corpustest.Dir(t)
 	pp := "WhatsApp Privacy Policy"
 	doc := ExtractMarkdown(readFile(t, filepath.Join(corpus, "whatsapp-privacy-policy-eea", "2021-04-29.md")))
 	checkBlocks(t, doc, []want{

@@ -11,13 +11,14 @@ import (
 
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/scraper"
 )
 
 // BenchmarkImport imports a history of small edits to a ~300 KB policy, one
 // op per version: the cost of backfilling an archive.
 func BenchmarkImport(b *testing.B) {
-	src, err := os.ReadFile(filepath.Join(corpusDir(b), "facebook-privacy-policy", "2026-07-24.md"))
+	src, err := os.ReadFile(filepath.Join(corpustest.Dir(b), "facebook-privacy-policy", "2026-07-24.md"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,22 +15,9 @@ import (
 
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/scraper"
 )
-
-// corpusDir returns ../shared/corpus, skipping the test where it is absent
-// (a newcomer's clone) unless CI asks for it.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" || os.Getenv("CLAUSEWATCH_REQUIRE_CORPUS") == "1" {
-			t.Fatalf("corpus required but missing at %s: %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s (clone it next to the project to run this test)", dir)
-	}
-	return dir
-}
 
 // clock is a fake clock that moves forward one minute per reading, so every
 // fetch has its own time.
@@ -82,7 +69,7 @@ func policyPage(t testing.TB) string {
 	t.Helper()
 	path := filepath.Join("..", "..", "shared", "corpus", "snapshots", "whatsapp-privacy-policy-eea-2025-03-15.html")
 	if os.Getenv("CLAUSEWATCH_REQUIRE_CORPUS") == "1" {
-		path = filepath.Join(corpusDir(t), "snapshots", "whatsapp-privacy-policy-eea-2025-03-15.html")
+		path = filepath.Join(corpustest.Dir(t), "snapshots", "whatsapp-privacy-policy-eea-2025-03-15.html")
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {

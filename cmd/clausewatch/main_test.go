@@ -16,22 +16,9 @@ import (
 	"time"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/scraper"
 )
-
-// corpusDir returns ../shared/corpus, skipping the test where it is absent
-// (a newcomer's clone) unless CI asks for it.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" || os.Getenv("CLAUSEWATCH_REQUIRE_CORPUS") == "1" {
-			t.Fatalf("corpus required but missing at %s: %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s (clone it next to the project to run this test)", dir)
-	}
-	return dir
-}
 
 // cli runs the command in-process with a clean environment plus env.
 func cli(t *testing.T, ctx context.Context, env map[string]string, args ...string) (code int, stdout, stderr string) {
@@ -210,7 +197,7 @@ func TestImportUnreadable(t *testing.T) {
 // privacy policy and expects one version per run of equal canonical texts and
 // one change per real edit.
 func TestImportCorpus(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(corpusDir(t), "whatsapp-privacy-policy-eea", "*.md"))
+	files, err := filepath.Glob(filepath.Join(corpustest.Dir(t), "whatsapp-privacy-policy-eea", "*.md"))
 	if err != nil || len(files) < 5 {
 		t.Fatalf("corpus files: %v %v", files, err)
 	}
