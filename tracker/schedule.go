@@ -22,7 +22,6 @@ type Scheduler struct {
 	jitter time.Duration
 	log    *slog.Logger
 
-	mu     sync.Mutex
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/scraper"
@@ -65,5 +66,5 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 // stringList is a repeatable string flag.
 type stringList []string
 
-func (s *stringList) String() string     { return filepath.Join(*s...) }
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
