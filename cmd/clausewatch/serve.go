@@ -53,12 +53,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	// The scheduler decides which documents need a first check before the
+	// server answers, so a health check that succeeds means that decision is
+	// made and a concurrent `clausewatch check` cannot change it.
 	if err := sched.Start(ctx); err != nil {
-		srv.Close()
+		ln.Close()
 		return err
 	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
 	e.log.Info("serving", "addr", ln.Addr().String(), "db", e.dbPath, "documents", len(e.cfg.Documents))
 
 	select {
