@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/policy"
@@ -170,12 +171,66 @@ FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	return &v, ids, nil
 }
 
-// ChangeFilter selects changes. The zero value selects every change.
+// ChangeFilter selects changes. The zero value selects every change; each
+// field narrows the selection and its zero value leaves it alone, so callers
+// that set only DocumentID and Limit keep working as new fields are added.
 type ChangeFilter struct {
 	DocumentID string // "" for every document
+	// Topic keeps the changes whose topics include it; "" for any.
+	Topic string
+	// Severity keeps the changes at least this severe, in the order of
+	// SeverityRank; "" for any. An unknown severity selects nothing.
+	Severity string
+	// Material keeps only material changes (cosmetic ones are noise to a
+	// reader); false keeps both.
+	Material bool
+	// Since keeps the changes detected at or after it; zero for any.
+	Since time.Time
+	// Before keeps the changes listed after change Before in newest-first
+	// order (detected earlier, or at the same time with a smaller id): the
+	// cursor of the next page. 0 for none; an unknown id selects nothing.
+	Before int64
 	// Limit keeps only the most recent Limit changes (still returned oldest
 	// first); 0 or less means no limit.
 	Limit int
+}
+
+// where returns the SQL condition (with a leading " WHERE", or "") and its
+// arguments for the filter, without Limit.
+func (f ChangeFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.DocumentID != "" {
+		conds = append(conds, `document_id = ?`)
+		args = append(args, f.DocumentID)
+	}
+	if f.Topic != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM json_each(changes.topics) WHERE json_each.value = ?)`)
+		args = append(args, f.Topic)
+	}
+	if f.Severity != "" {
+		if r := SeverityRank(f.Severity); r >= 0 {
+			conds = append(conds, severityRankSQL+` >= ?`)
+			args = append(args, r)
+		} else {
+			conds = append(conds, `0`)
+		}
+	}
+	if f.Material {
+		conds = append(conds, `material = 1`)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, `detected_at >= ?`)
+		args = append(args, formatTime(f.Since))
+	}
+	if f.Before != 0 {
+		conds = append(conds, `(detected_at, id) < (SELECT c.detected_at, c.id FROM changes AS c WHERE c.id = ?)`)
+		args = append(args, f.Before)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return ` WHERE ` + strings.Join(conds, ` AND `), args
 }
 
 const changeColumns = `id, document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version`
@@ -183,12 +238,8 @@ const changeColumns = `id, document_id, from_version, to_version, detected_at, m
 // Changes returns recorded changes, oldest first (by detection time, then
 // id). With a Limit the most recent changes are kept, as a feed wants.
 func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
-	q := `SELECT ` + changeColumns + ` FROM changes`
-	var args []any
-	if f.DocumentID != "" {
-		q += ` WHERE document_id = ?`
-		args = append(args, f.DocumentID)
-	}
+	where, args := f.where()
+	q := `SELECT ` + changeColumns + ` FROM changes` + where
 	q += ` ORDER BY detected_at DESC, id DESC`
 	if f.Limit > 0 {
 		q += ` LIMIT ?`

@@ -125,6 +125,10 @@ type Observation struct {
 	// Document is non-nil only when the fetch passed every gate: it is a
 	// candidate version.
 	Document *policy.Document
+	// NoAlerts records a change without queueing alerts or webhooks for
+	// it: `clausewatch import` backfills history that nobody should be
+	// alerted about years later.
+	NoAlerts bool
 }
 
 // Result is what Record stored.
@@ -321,7 +325,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 				fr.VersionID = cv.v.ID
 				res.Version = cloneVersion(&cv.v)
 				if head != nil {
-					c, err := db.insertChange(ctx, tx, f, head.id, cv.v.ID, cs)
+					c, err := db.insertChange(ctx, tx, f, head.id, cv.v.ID, cs, !obs.NoAlerts)
 					if err != nil {
 						return err
 					}
@@ -618,6 +622,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	if err != nil {
 		return nil, fmt.Errorf("insert version: %w", err)
 	}
+	if err := indexVersionTexts(ctx, tx, id, p.doc.Blocks, ids); err != nil {
+		return nil, err
+	}
 	return &cachedVersion{
 		v: Version{
 			ID: id, DocumentID: f.DocumentID, SnapshotID: snapshotID, FetchedAt: f.StartedAt,
@@ -627,7 +634,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	}, nil
 }
 
-func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet) (*Change, error) {
+// insertChange stores the change and, when alerts is set and the change is
+// material, queues its deliveries in the same transaction (the outbox), so
+// that a recorded change is never left without its alerts nor alerted twice.
+func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet, alerts bool) (*Change, error) {
 	topics := cs.Topics
 	if topics == nil {
 		topics = []string{}
@@ -649,6 +659,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	id, err := r.LastInsertId()
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
+	}
+	if alerts && cs.Material {
+		if err := enqueueAlerts(ctx, tx, id, f.DocumentID, string(tj), db.now()); err != nil {
+			return nil, err
+		}
 	}
 	return &Change{
 		ID: id, DocumentID: f.DocumentID, FromVersion: from, ToVersion: to, DetectedAt: f.StartedAt,

@@ -44,10 +44,15 @@ func Clauses(d policy.Document) []Clause {
 	return out
 }
 
-// clauses cuts a document into clauses without ids.
+// clauses cuts a document into clauses without ids. Consecutive clauses
+// under the same headings share one (clipped) Section slice: most blocks
+// have the path of the block before them, and a copy per clause was a good
+// share of the cost of comparing two long documents.
 func clauses(d policy.Document) []Clause {
 	out := make([]Clause, 0, len(d.Blocks))
 	block := 0
+	var lastPath []string
+	var lastSection []string
 	for _, b := range d.Blocks {
 		t := b.Text
 		if !normalized(t) {
@@ -56,13 +61,18 @@ func clauses(d policy.Document) []Clause {
 		if t == "" {
 			continue
 		}
-		section := append([]string{}, b.Path...)
+		if lastSection == nil || !slices.Equal(b.Path, lastPath) {
+			lastPath = b.Path
+			lastSection = slices.Clip(append([]string{}, b.Path...))
+		}
+		section := lastSection
 		if b.Kind == policy.Heading {
 			// A heading opens its section: it is read, and grouped, with
 			// the clauses under it.
-			section = append(section, t)
+			section = append(slices.Clone(section), t)
 		}
-		if (b.Kind == policy.Paragraph || b.Kind == policy.ListItem) && utf8.RuneCountInString(t) > longClause {
+		// A text of at most longClause bytes has at most as many runes.
+		if (b.Kind == policy.Paragraph || b.Kind == policy.ListItem) && len(t) > longClause && utf8.RuneCountInString(t) > longClause {
 			sentences := SplitSentences(t)
 			if len(sentences) > 1 {
 				block++
@@ -156,6 +166,19 @@ func normalized(s string) bool {
 	}
 	prevSpace := false
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while they are printable ASCII or single
+		// spaces: most of a policy's text.
+		for i+8 <= len(s) {
+			spaces, ok := asciiSpaces8(s[i : i+8])
+			if !ok || spaces&(spaces<<8) != 0 || prevSpace && spaces&0x80 != 0 {
+				break
+			}
+			prevSpace = spaces>>56 != 0
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c == ' ' {
@@ -181,4 +204,103 @@ func normalized(s string) bool {
 		i += size
 	}
 	return true
+}
+
+// asciiSpaces8 reports whether each of the eight bytes of b is in
+// 0x20..0x7e (printable ASCII or the space) and, if so, returns the bytes
+// of b read as a little-endian word with the high bit of each byte that is a
+// space set and all other bits clear.
+func asciiSpaces8(b string) (spaces uint64, ok bool) {
+	_ = b[7]
+	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// With no high bit set in x, no borrow or carry crosses bytes: a byte
+	// is below 0x20 when subtracting 0x20 sets its high bit, and 0x7f when
+	// adding 0x01 does; a byte is not a space when adding 0x7f to it xor
+	// 0x20 sets its high bit.
+	if x&highs != 0 || (x-0x20*ones)&highs != 0 || (x+ones)&highs != 0 {
+		return 0, false
+	}
+	return ^((x ^ 0x20*ones) + 0x7f*ones) & highs, true
+}
+
+// changedIDs gives the clauses of al's changes (old ones, and the new ones
+// they continue or that are fresh) the ids that assignIDs on old and then
+// inheritIDs would give them, without hashing the other clauses: an id
+// depends only on a clause's section, text and occurrence, and a fresh new
+// id is bumped exactly when an old clause has the same section, text and
+// occurrence (the only way, short of a 48-bit hash collision, for it to be
+// taken). The clauses outside the change set keep no id.
+func changedIDs(old, new []Clause, al alignment) {
+	type key struct{ section, text string }
+	inherit := map[int]int{} // new clause -> the old one whose id it keeps
+	var wantOld, fresh []int
+	for _, m := range al.matches {
+		wantOld = append(wantOld, m.old...)
+		if len(m.old) > 0 && len(m.new) > 0 {
+			inherit[m.new[0]] = m.old[0]
+		}
+	}
+	for _, m := range al.matches {
+		for _, j := range m.new {
+			if _, ok := inherit[j]; !ok {
+				fresh = append(fresh, j)
+			}
+		}
+	}
+	if len(wantOld) == 0 && len(fresh) == 0 {
+		return
+	}
+	texts := make(map[string]bool, len(wantOld)+len(fresh))
+	for _, i := range wantOld {
+		texts[old[i].Text] = true
+	}
+	for _, j := range fresh {
+		texts[new[j].Text] = true
+	}
+	// occurrences returns, for the clauses of cs listed in want, how many
+	// clauses before them have their section and text, and the count of
+	// each such section and text in all of cs.
+	occurrences := func(cs []Clause, want []int) (map[int]int, map[key]int) {
+		wanted := make(map[int]bool, len(want))
+		for _, i := range want {
+			wanted[i] = true
+		}
+		occ := make(map[int]int, len(want))
+		count := map[key]int{}
+		var lastSection []string
+		joined := ""
+		for i := range cs {
+			if !texts[cs[i].Text] {
+				continue
+			}
+			if lastSection == nil || !slices.Equal(cs[i].Section, lastSection) {
+				lastSection = cs[i].Section
+				joined = strings.Join(lastSection, "\x1f")
+			}
+			k := key{joined, cs[i].Text}
+			if wanted[i] {
+				occ[i] = count[k]
+			}
+			count[k]++
+		}
+		return occ, count
+	}
+	occOld, countOld := occurrences(old, wantOld)
+	var buf []byte
+	for _, i := range wantOld {
+		old[i].ID = occurrenceID(contentKey(&buf, old[i].Section, old[i].Text), occOld[i])
+	}
+	for j, i := range inherit {
+		new[j].ID = old[i].ID
+	}
+	occNew, _ := occurrences(new, fresh)
+	for _, j := range fresh {
+		n := occNew[j]
+		if countOld[key{strings.Join(new[j].Section, "\x1f"), new[j].Text}] > n {
+			n += 1 << 20 // as assignIDs bumps an id an old clause has
+		}
+		new[j].ID = occurrenceID(contentKey(&buf, new[j].Section, new[j].Text), n)
+	}
 }

@@ -25,10 +25,17 @@ const (
 )
 
 // Severities, from least to most serious. Until topics are classified a
-// material change is "low" and a cosmetic one "none".
+// material change is "low" and a cosmetic one "none"; the topics package
+// raises them (see docs/topics.md): "medium" for material edits to a
+// clause with a topic, "high" for edits to data-sharing clauses, and
+// "critical" when a sharing clause gains a recipient or a purpose or loses
+// its negation.
 const (
-	SeverityNone = "none"
-	SeverityLow  = "low"
+	SeverityNone     = "none"
+	SeverityLow      = "low"
+	SeverityMedium   = "medium"
+	SeverityHigh     = "high"
+	SeverityCritical = "critical"
 )
 
 // ChangeSet is the difference between two versions of one document.
@@ -97,6 +104,22 @@ type Change struct {
 	Words    []Span   `json:"words"`
 	Topics   []string `json:"topics"`
 	Severity string   `json:"severity"`
+	// Evidence quotes the phrases that made the classifier tag each topic,
+	// so that a page or an email can show why; empty until classified.
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Evidence is one phrase behind a topic of a change: Start and End are
+// byte offsets into the Text of the change's Old clause (Side "old") or
+// New clause (Side "new"), and Text is the phrase itself. Negated is set
+// when the clause denies the practice ("we do not share").
+type Evidence struct {
+	Topic   string `json:"topic"`
+	Side    string `json:"side"`
+	Negated bool   `json:"negated"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Text    string `json:"text"`
 }
 
 // Section returns the headings a change sits under in the new version (in
@@ -115,7 +138,10 @@ func (c Change) Section() []string {
 // from old (see Clauses). Use CompareClauses to carry ids over from a
 // previous comparison.
 func Compare(old, new policy.Document) ChangeSet {
-	cs, _ := CompareClauses(Clauses(old), clauses(new))
+	// Only the clauses in the change set show their ids, so only theirs
+	// are computed (changedIDs); hashing every clause of both versions was
+	// a large part of comparing two versions that differ by a few words.
+	cs, _ := compare(clauses(old), clauses(new), false)
 	return cs
 }
 
@@ -132,11 +158,23 @@ func Compare(old, new policy.Document) ChangeSet {
 // alignment always runs in one canonical direction, chosen by content, and
 // is mirrored when the other one was asked for.
 func CompareClauses(old, new []Clause) (ChangeSet, []Clause) {
-	old = slices.Clone(old)
-	assignIDs(old, nil)
-	newIDs := slices.Clone(new)
-	for k := range newIDs {
-		newIDs[k].ID = ""
+	return compare(old, new, true)
+}
+
+// compare is CompareClauses; with allIDs false, old clauses come without
+// ids and only the clauses of the change set get theirs (the same ones
+// Clauses and CompareClauses would give), the returned clauses being
+// otherwise without ids.
+func compare(old, new []Clause, allIDs bool) (ChangeSet, []Clause) {
+	newIDs := new
+	if allIDs {
+		// The caller's clauses stay as they are.
+		old = slices.Clone(old)
+		assignIDs(old, nil)
+		newIDs = slices.Clone(new)
+		for k := range newIDs {
+			newIDs[k].ID = ""
+		}
 	}
 
 	flip := orientation(old, newIDs) > 0
@@ -146,7 +184,11 @@ func CompareClauses(old, new []Clause) (ChangeSet, []Clause) {
 	} else {
 		al = align(old, newIDs)
 	}
-	inheritIDs(old, newIDs, al)
+	if allIDs {
+		inheritIDs(old, newIDs, al)
+	} else {
+		changedIDs(old, newIDs, al)
+	}
 
 	dmp := diffmatchpatch.New()
 	spans := func(o, n string) []Span {
@@ -166,7 +208,7 @@ func CompareClauses(old, new []Clause) (ChangeSet, []Clause) {
 		}
 	}
 	for _, m := range wholeBlocks(sortMatches(al, len(old)), old, newIDs) {
-		c := Change{Kind: m.kind, Words: []Span{}, Topics: []string{}}
+		c := Change{Kind: m.kind, Words: []Span{}, Topics: []string{}, Evidence: []Evidence{}}
 		c.Old, c.OldParts = pick(old, m.old)
 		c.New, c.NewParts = pick(newIDs, m.new)
 		var ot, nt string

@@ -26,19 +26,210 @@ func ExtractMarkdown(body []byte) policy.Document {
 	return policy.Document{Blocks: sink.blocks}
 }
 
-var (
-	atxHeading = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
-	setextH1   = regexp.MustCompile(`^ {0,3}=+[ \t]*$`)
-	setextH2   = regexp.MustCompile(`^ {0,3}-+[ \t]*$`)
-	thematic   = regexp.MustCompile(`^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$`)
-	listItem   = regexp.MustCompile(`^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$`)
-	fence      = regexp.MustCompile("^ {0,3}(```+|~~~+)")
-	quoteLine  = regexp.MustCompile(`^ {0,3}> ?(.*)$`)
-	tableSep   = regexp.MustCompile(`^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$`)
-	refDef     = regexp.MustCompile(`^ {0,3}\[[^\]]+\]:[ \t]*\S+`)
-	linkFrame  = regexp.MustCompile(`^[ \t]*(?:\]\([^)]*\))?[ \t]*\[?[ \t]*$`)
-	cellMarker = regexp.MustCompile(`^(?:#{1,6}|[-*+]|\d{1,9}[.)])[ \t]+`)
-)
+// The line patterns below are read by hand-written scanners rather than
+// regular expressions: they run on every line of every file, and an import
+// of a long history spends most of its parsing time on them. Each scanner
+// says, in its doc comment, the expression it is equivalent to;
+// FuzzLineScanners holds them to those expressions.
+
+// spaces returns how many of s's first bytes, at most max, are ' '.
+func spaces(s string, max int) int {
+	n := 0
+	for n < len(s) && n < max && s[n] == ' ' {
+		n++
+	}
+	return n
+}
+
+// isBlank reports whether s is only spaces and tabs.
+func isBlank(s string) bool { return strings.TrimLeft(s, " \t") == "" }
+
+// atxHeading reads `^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`:
+// a heading's level and its text without the closing hashes.
+func atxHeading(line string) (level int, text string, ok bool) {
+	i := spaces(line, 3)
+	n := 0
+	for i+n < len(line) && line[i+n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 {
+		return 0, "", false
+	}
+	rest := line[i+n:]
+	if rest == "" {
+		return n, "", true
+	}
+	if rest[0] != ' ' && rest[0] != '\t' {
+		return 0, "", false
+	}
+	t := strings.TrimRight(strings.TrimLeft(rest, " \t"), " \t")
+	// A closing sequence is a run of hashes after white space; without
+	// that space the hashes are text.
+	if h := strings.TrimRight(t, "#"); len(h) < len(t) && h != "" && (h[len(h)-1] == ' ' || h[len(h)-1] == '\t') {
+		t = strings.TrimRight(h, " \t")
+	}
+	return n, t, true
+}
+
+// isSetext reads `^ {0,3}=+[ \t]*$` (c '=') and `^ {0,3}-+[ \t]*$` (c '-').
+func isSetext(line string, c byte) bool {
+	s := line[spaces(line, 3):]
+	t := strings.TrimLeft(s, string(c))
+	return len(t) < len(s) && isBlank(t)
+}
+
+// isThematic reads
+// `^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$`: three or
+// more of one of *, - and _, with spaces and tabs between them.
+func isThematic(line string) bool {
+	s := line[spaces(line, 3):]
+	if s == "" || s[0] != '*' && s[0] != '-' && s[0] != '_' {
+		return false
+	}
+	c, n := s[0], 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case c:
+			n++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return n >= 3
+}
+
+// listItem reads `^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$`: a list
+// item's marker and its text.
+func listItem(line string) (marker, text string, ok bool) {
+	s := strings.TrimLeft(line, " \t")
+	n := 0
+	switch {
+	case s == "":
+		return "", "", false
+	case s[0] == '-' || s[0] == '*' || s[0] == '+':
+		n = 1
+	default:
+		for n < len(s) && isDigit(s[n]) {
+			n++
+		}
+		if n == 0 || n > 9 || n == len(s) || s[n] != '.' && s[n] != ')' {
+			return "", "", false
+		}
+		n++
+	}
+	rest := s[n:]
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return "", "", false
+	}
+	return s[:n], strings.TrimLeft(rest, " \t"), true
+}
+
+// fence reads "^ {0,3}(```+|~~~+)": the run of backticks or tildes that
+// opens a code block.
+func fence(line string) (string, bool) {
+	s := line[spaces(line, 3):]
+	if s == "" || s[0] != '`' && s[0] != '~' {
+		return "", false
+	}
+	n := 1
+	for n < len(s) && s[n] == s[0] {
+		n++
+	}
+	return s[:n], n >= 3
+}
+
+// quoteLine reads `^ {0,3}> ?(.*)$`: a block quote line without its marker.
+func quoteLine(line string) (string, bool) {
+	s := line[spaces(line, 3):]
+	if s == "" || s[0] != '>' {
+		return "", false
+	}
+	return strings.TrimPrefix(s[1:], " "), true
+}
+
+// isTableSep reads
+// `^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$`: the line
+// of dashes under a table's header row.
+func isTableSep(line string) bool {
+	s := strings.Trim(line, " \t")
+	s = strings.TrimPrefix(s, "|")
+	s = strings.TrimSuffix(s, "|")
+	if s == "" {
+		return false
+	}
+	for cell := range strings.SplitSeq(s, "|") {
+		c := strings.Trim(cell, " \t")
+		c = strings.TrimPrefix(c, ":")
+		c = strings.TrimSuffix(c, ":")
+		if c == "" || strings.Trim(c, "-") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// isRefDef reads `^ {0,3}\[[^\]]+\]:[ \t]*\S+`: a link reference
+// definition, "[id]: https://...".
+func isRefDef(line string) bool {
+	s := line[spaces(line, 3):]
+	if s == "" || s[0] != '[' {
+		return false
+	}
+	k := strings.IndexByte(s, ']')
+	if k < 2 || k+1 >= len(s) || s[k+1] != ':' {
+		return false
+	}
+	s = strings.TrimLeft(s[k+2:], " \t")
+	return s != "" && !strings.ContainsRune("\t\n\f\r ", rune(s[0]))
+}
+
+// isLinkFrame reads `^[ \t]*(?:\]\([^)]*\))?[ \t]*\[?[ \t]*$`: a line that
+// only closes a link ("](https://...)") and perhaps opens the next ("[").
+func isLinkFrame(line string) bool {
+	s := strings.TrimLeft(line, " \t")
+	if strings.HasPrefix(s, "](") {
+		k := strings.IndexByte(s, ')')
+		if k < 0 {
+			return false
+		}
+		s = strings.TrimLeft(s[k+1:], " \t")
+	}
+	s = strings.TrimPrefix(s, "[")
+	return isBlank(s)
+}
+
+// trimCellMarker drops what `^(?:#{1,6}|[-*+]|\d{1,9}[.)])[ \t]+` matches:
+// the heading or list marker Open Terms Archive puts at the start of a
+// table cell.
+func trimCellMarker(s string) string {
+	n := 0
+	switch {
+	case s == "":
+		return s
+	case s[0] == '#':
+		for n < len(s) && s[n] == '#' {
+			n++
+		}
+		if n > 6 {
+			return s
+		}
+	case s[0] == '-' || s[0] == '*' || s[0] == '+':
+		n = 1
+	default:
+		for n < len(s) && isDigit(s[n]) {
+			n++
+		}
+		if n == 0 || n > 9 || n == len(s) || s[n] != '.' && s[n] != ')' {
+			return s
+		}
+		n++
+	}
+	if n == len(s) || s[n] != ' ' && s[n] != '\t' {
+		return s
+	}
+	return strings.TrimLeft(s[n:], " \t")
+}
 
 // dropLinkFrames removes the lines that only open or close a link spanning
 // several paragraphs, as Open Terms Archive writes block links:
@@ -55,7 +246,7 @@ func dropLinkFrames(lines []string) []string {
 	out := lines[:0:0]
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
-		if t != "" && linkFrame.MatchString(l) {
+		if t != "" && isLinkFrame(l) {
 			out = append(out, "")
 			continue
 		}
@@ -92,15 +283,17 @@ func isTableRow(lines []string, i int) bool {
 	if strings.HasPrefix(t, "|") {
 		return true
 	}
-	return i+1 < len(lines) && tableSep.MatchString(lines[i+1]) && strings.Contains(lines[i+1], "|")
+	return i+1 < len(lines) && strings.Contains(lines[i+1], "|") && isTableSep(lines[i+1])
 }
 
 // startsBlock reports whether a line begins a block that interrupts a
 // paragraph or a list item's lazy continuation.
 func startsBlock(lines []string, i int) bool {
 	l := lines[i]
-	return atxHeading.MatchString(l) || thematic.MatchString(l) || quoteLine.MatchString(l) ||
-		fence.MatchString(l) || isTableRow(lines, i)
+	_, _, heading := atxHeading(l)
+	_, quote := quoteLine(l)
+	_, code := fence(l)
+	return heading || isThematic(l) || quote || code || isTableRow(lines, i)
 }
 
 // parseMarkdown emits the blocks of lines into sink. It is a line-based
@@ -135,9 +328,9 @@ func parseMarkdown(lines []string, sink *blockSink) {
 			continue
 		}
 		if inList {
-			if m := listItem.FindStringSubmatch(line); m != nil && !thematic.MatchString(line) {
+			if _, text, ok := listItem(line); ok && !isThematic(line) {
 				flushItem()
-				item = append(item, m[3])
+				item = append(item, text)
 				blankInList = false
 				continue
 			}
@@ -155,43 +348,42 @@ func parseMarkdown(lines []string, sink *blockSink) {
 			inList, blankInList = false, false
 		}
 
-		switch m := fence.FindStringSubmatch(line); {
-		case m != nil:
+		if open, ok := fence(line); ok {
 			flushPara()
 			var code []string
-			for i++; i < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i]), m[1]); i++ {
+			for i++; i < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i]), open); i++ {
 				code = append(code, lines[i])
 			}
 			sink.add(policy.Paragraph, 0, strings.Join(code, " "))
 			continue
 		}
-		if m := atxHeading.FindStringSubmatch(line); m != nil {
+		if level, text, ok := atxHeading(line); ok {
 			flushPara()
-			sink.add(policy.Heading, len(m[1]), mdInline(m[2]))
+			sink.add(policy.Heading, level, mdInline(text))
 			continue
 		}
-		if len(para) > 0 && (setextH1.MatchString(line) || setextH2.MatchString(line)) {
+		if len(para) > 0 && (isSetext(line, '=') || isSetext(line, '-')) {
 			level := 2
-			if setextH1.MatchString(line) {
+			if isSetext(line, '=') {
 				level = 1
 			}
 			sink.add(policy.Heading, level, mdInline(strings.Join(para, "\n")))
 			para = para[:0]
 			continue
 		}
-		if thematic.MatchString(line) {
+		if isThematic(line) {
 			flushPara()
 			continue
 		}
-		if quoteLine.MatchString(line) {
+		if _, ok := quoteLine(line); ok {
 			flushPara()
 			var inner []string
 			for ; i < len(lines); i++ {
-				m := quoteLine.FindStringSubmatch(lines[i])
-				if m == nil {
+				text, ok := quoteLine(lines[i])
+				if !ok {
 					break
 				}
-				inner = append(inner, m[1])
+				inner = append(inner, text)
 			}
 			i--
 			parseMarkdown(inner, sink)
@@ -200,7 +392,7 @@ func parseMarkdown(lines []string, sink *blockSink) {
 		if isTableRow(lines, i) {
 			flushPara()
 			for ; i < len(lines) && strings.Contains(lines[i], "|") && strings.TrimSpace(lines[i]) != ""; i++ {
-				if tableSep.MatchString(lines[i]) {
+				if isTableSep(lines[i]) {
 					continue
 				}
 				sink.add(policy.TableRow, 0, mdRow(lines[i]))
@@ -208,14 +400,14 @@ func parseMarkdown(lines []string, sink *blockSink) {
 			i--
 			continue
 		}
-		if m := listItem.FindStringSubmatch(line); m != nil && (len(para) == 0 || m[3] != "" && (!isDigit(m[2][0]) || strings.HasPrefix(m[2], "1"))) {
+		if marker, text, ok := listItem(line); ok && (len(para) == 0 || text != "" && (!isDigit(marker[0]) || strings.HasPrefix(marker, "1"))) {
 			flushPara()
 			inList, blankInList = true, false
 			listIndent = indentOf(line)
-			item = append(item[:0], m[3])
+			item = append(item[:0], text)
 			continue
 		}
-		if len(para) == 0 && refDef.MatchString(line) {
+		if len(para) == 0 && isRefDef(line) {
 			continue
 		}
 		para = append(para, line)
@@ -236,7 +428,7 @@ func mdRow(line string) string {
 	line = strings.TrimSuffix(line, "|")
 	var cells []string
 	for _, c := range strings.Split(line, "|") {
-		c = cellMarker.ReplaceAllString(strings.TrimSpace(c), "")
+		c = trimCellMarker(strings.TrimSpace(c))
 		if t := policy.Normalize(mdInline(c)); t != "" {
 			cells = append(cells, t)
 		}

@@ -132,7 +132,7 @@ func (t *Tracker) readImport(ctx context.Context, doc config.Document, f ImportF
 	if err != nil {
 		abs = f.Path
 	}
-	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: "file://" + filepath.ToSlash(abs), StartedAt: f.At}}
+	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: "file://" + filepath.ToSlash(abs), StartedAt: f.At}, NoAlerts: true}
 	body, err := os.ReadFile(f.Path)
 	if err != nil {
 		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Failed, reasonUnreadable, err.Error()

@@ -1,42 +1,144 @@
-// Package web serves clausewatch over HTTP. Handlers return errors and one
-// adapter turns them into status pages, so every failure is answered the same
-// way and logged once.
+// Package web serves clausewatch over HTTP: the HTML history pages, the JSON
+// API and the feeds. Handlers return errors and one adapter turns them into
+// status pages (HTML, or JSON under /api/), so every failure is answered the
+// same way and logged once.
 package web
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/clausewatch/clausewatch/data"
 )
 
-// Store is what the web layer needs from storage.
-type Store interface {
-	Ping(ctx context.Context) error
+// Options are the settings of the web layer that come from configuration.
+// New fields may be added; the zero value of each must be a sensible default.
+type Options struct {
+	// BaseURL is the public address of the service without a trailing
+	// slash, e.g. "https://clausewatch.example.org". Absolute links (feeds,
+	// OpenGraph, alerts) are built from it; "" makes them relative.
+	BaseURL string
+	// Subscriptions enables the email subscription pages (/subscribe,
+	// /confirm, /unsubscribe, /preferences); nil answers them 404.
+	Subscriptions *Subscriptions
 }
 
-// Server holds the dependencies of the handlers.
+// Server holds the dependencies of the handlers. It is safe for concurrent
+// use once New returns.
 type Server struct {
-	store Store
-	now   func() time.Time
-	log   *slog.Logger
+	db   *data.DB
+	now  func() time.Time
+	log  *slog.Logger
+	opts Options
+	// pages are the parsed HTML templates, one set per page, parsed once in
+	// New so that a broken template stops start-up instead of a request.
+	pages *pageSet
 }
 
-// New returns a Server.
-func New(store Store, now func() time.Time, log *slog.Logger) *Server {
-	return &Server{store: store, now: now, log: log}
+// New returns a Server reading from db. It parses the embedded templates and
+// fails if one of them is broken.
+func New(db *data.DB, now func() time.Time, log *slog.Logger, opts Options) (*Server, error) {
+	if db == nil || now == nil || log == nil {
+		return nil, errors.New("web: new server: database, clock and logger are required")
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	pages, err := parsePages()
+	if err != nil {
+		return nil, fmt.Errorf("web: parse templates: %w", err)
+	}
+	return &Server{db: db, now: now, log: log, opts: opts, pages: pages}, nil
 }
 
-// Handler returns every route of the service.
+// Handler returns every route of the service wrapped in the security headers.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /healthz", s.handle(s.healthz))
-	return mux
+	s.routes(mux)
+	return securityHeaders(mux)
 }
 
-// statusError is an error that carries the HTTP status to answer with.
+// routes registers every route. Each line is one Go 1.22 pattern; handlers
+// return errors and are wrapped by s.handle.
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.Handle("GET /healthz", s.handle(s.healthz))
+
+	// HTML pages (web-pages helper: web/pages*.go).
+	mux.Handle("GET /{$}", s.handle(s.documentsPage))
+	mux.Handle("GET /documents/{id}", s.handle(s.timelinePage))
+	mux.Handle("GET /documents/{id}/compare", s.handle(s.comparePage))
+	mux.Handle("GET /changes/{id}", s.handle(s.changePage))
+	mux.Handle("GET /versions/{id}", s.handle(s.versionPage))
+	mux.Handle("GET /snapshots/{id}", s.handle(s.snapshotPage))
+	mux.Handle("GET /snapshots/{id}/raw", s.handle(s.snapshotRaw))
+	mux.Handle("GET /search", s.handle(s.searchPage))
+	mux.Handle("GET /static/", s.staticHandler())
+
+	// ---- JSON API and feeds (web-api helper: web/api.go, web/feed.go) ----
+	mux.Handle("GET /api/v1/{$}", s.handle(s.apiIndex))
+	mux.Handle("GET /api/v1/openapi.json", s.handle(s.apiOpenAPI))
+	mux.Handle("GET /api/v1/documents", s.handle(s.apiDocuments))
+	mux.Handle("GET /api/v1/documents/{id}", s.handle(s.apiDocument))
+	mux.Handle("GET /api/v1/documents/{id}/versions", s.handle(s.apiVersions))
+	mux.Handle("GET /api/v1/documents/{id}/compare", s.handle(s.apiCompare))
+	mux.Handle("GET /api/v1/versions/{id}", s.handle(s.apiVersion))
+	mux.Handle("GET /api/v1/changes", s.handle(s.apiChanges))
+	mux.Handle("GET /api/v1/changes/{id}", s.handle(s.apiChange))
+	mux.Handle("GET /api/", s.apiFallback(mux)) // JSON 404 for unknown API paths
+	for _, m := range []string{"POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+		mux.Handle(m+" /api/", s.apiFallback(mux)) // JSON 405: the API is read-only
+	}
+	feeds := newFeedCache(feedCacheBytes) // rendered feeds, shared by the feed routes
+	mux.Handle("GET /feed.atom", s.handle(s.feed(feeds, formatAtom, scopeAll)))
+	mux.Handle("GET /feed.rss", s.handle(s.feed(feeds, formatRSS, scopeAll)))
+	mux.Handle("GET /feed.json", s.handle(s.feed(feeds, formatJSONFeed, scopeAll)))
+	mux.Handle("GET /documents/{id}/feed.atom", s.handle(s.feed(feeds, formatAtom, scopeDocument)))
+	mux.Handle("GET /documents/{id}/feed.rss", s.handle(s.feed(feeds, formatRSS, scopeDocument)))
+	mux.Handle("GET /documents/{id}/feed.json", s.handle(s.feed(feeds, formatJSONFeed, scopeDocument)))
+	mux.Handle("GET /topics/{topic}/feed.atom", s.handle(s.feed(feeds, formatAtom, scopeTopic)))
+	mux.Handle("GET /topics/{topic}/feed.rss", s.handle(s.feed(feeds, formatRSS, scopeTopic)))
+	mux.Handle("GET /topics/{topic}/feed.json", s.handle(s.feed(feeds, formatJSONFeed, scopeTopic)))
+	// ---- end of JSON API and feeds ----
+
+	// ---- Subscriptions (alerts helper: web/subscribe.go) ----
+	mux.Handle("GET /subscribe", s.handle(s.subscribeForm))
+	mux.Handle("POST /subscribe", s.handle(s.subscribe))
+	mux.Handle("GET /confirm", s.handle(s.confirmPage))
+	mux.Handle("POST /confirm", s.handle(s.confirm))
+	mux.Handle("GET /unsubscribe", s.handle(s.unsubscribePage))
+	mux.Handle("POST /unsubscribe", s.handle(s.unsubscribe))
+	mux.Handle("GET /preferences", s.handle(s.preferencesPage))
+	mux.Handle("POST /preferences", s.handle(s.preferences))
+	// ---- end of subscriptions ----
+
+	// Anything else is a 404 page in the reader's language (JSON under
+	// /api/). Only GET: other methods on known paths get the mux's 405.
+	mux.Handle("GET /", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return notFound("no page at %s", r.URL.Path)
+	}))
+}
+
+// securityHeaders sets on every response the headers that make injected
+// markup inert (no inline script or style is ever needed), stop MIME
+// sniffing, forbid framing and keep URLs private when following links.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusError is an error that carries the HTTP status to answer with and a
+// message safe to show the user.
 type statusError struct {
 	status int
 	err    error
@@ -45,25 +147,85 @@ type statusError struct {
 func (e *statusError) Error() string { return e.err.Error() }
 func (e *statusError) Unwrap() error { return e.err }
 
+// httpError returns an error answered with status and the formatted message,
+// which is shown to the user: it must not contain internal details.
+func httpError(status int, format string, args ...any) error {
+	return &statusError{status: status, err: fmt.Errorf(format, args...)}
+}
+
+// notFound is httpError with 404.
+func notFound(format string, args ...any) error {
+	return httpError(http.StatusNotFound, format, args...)
+}
+
+// badRequest is httpError with 400.
+func badRequest(format string, args ...any) error {
+	return httpError(http.StatusBadRequest, format, args...)
+}
+
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// handle adapts a handler that returns an error: a statusError is answered
-// with its status and message, anything else is logged and answered 500
-// without details.
+// handle adapts a handler that returns an error. A statusError is answered
+// with its status and message; data.ErrNotFound with 404; anything else is
+// logged and answered 500 without details. Under /api/ the answer is JSON
+// ({"error": {"status": N, "message": "..."}}), elsewhere an HTML page in the
+// reader's language.
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := h(w, r)
 		if err == nil {
 			return
 		}
+		status, msg := http.StatusInternalServerError, ""
 		var se *statusError
-		if errors.As(err, &se) {
-			http.Error(w, se.Error(), se.status)
-			return
+		switch {
+		case errors.As(err, &se):
+			status, msg = se.status, se.Error()
+		case errors.Is(err, data.ErrNotFound):
+			status, msg = http.StatusNotFound, "not found"
+		case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+			return // the client went away; nobody reads the answer
+		default:
+			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		s.writeError(w, r, status, msg)
 	})
+}
+
+// writeError answers with status: JSON under /api/, an HTML page elsewhere.
+// msg is shown as text; "" shows the status text only.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	h := w.Header()
+	h.Del("ETag")
+	h.Del("Content-Disposition")
+	h.Set("Cache-Control", "no-store")
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	if isAPIPath(r.URL.Path) || r.URL.Path == "/healthz" {
+		writeJSONError(w, status, msg)
+		return
+	}
+	s.renderError(w, r, status, msg)
+}
+
+// isAPIPath says whether errors on path are answered in JSON.
+func isAPIPath(path string) bool {
+	return path == "/api" || strings.HasPrefix(path, "/api/")
+}
+
+// writeJSONError writes {"error": {"status": N, "message": "..."}}.
+func writeJSONError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	var body struct {
+		Error struct {
+			Status  int    `json:"status"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	body.Error.Status, body.Error.Message = status, msg
+	json.NewEncoder(w).Encode(body)
 }
 
 // healthz answers 200 when the database answers, 503 otherwise, so a load
@@ -71,8 +233,8 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
-		return &statusError{status: http.StatusServiceUnavailable, err: errors.New("database unavailable")}
+	if err := s.db.Ping(ctx); err != nil {
+		return httpError(http.StatusServiceUnavailable, "database unavailable")
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

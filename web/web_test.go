@@ -2,34 +2,45 @@ package web
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clausewatch/clausewatch/data"
 )
 
-type fakeStore struct{ err error }
-
-func (f fakeStore) Ping(context.Context) error { return f.err }
-
 func TestHealthz(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		name     string
-		store    Store
+		closeDB  bool
 		status   int
 		contains string
 	}{
-		{"database up", fakeStore{}, http.StatusOK, `"status":"ok"`},
-		{"database down", fakeStore{err: errors.New("disk I/O error")}, http.StatusServiceUnavailable, "database unavailable"},
+		{"database up", false, http.StatusOK, `"status":"ok"`},
+		{"database closed", true, http.StatusServiceUnavailable, "database unavailable"},
 	}
-	now := func() time.Time { return time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC) }
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewServer(New(tt.store, now, slog.New(slog.DiscardHandler)).Handler())
+			db, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "cw.db"), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := New(db, now, slog.New(slog.DiscardHandler), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.closeDB {
+				db.Close()
+			} else {
+				defer db.Close()
+			}
+			srv := httptest.NewServer(s.Handler())
 			defer srv.Close()
 			resp, err := http.Get(srv.URL + "/healthz")
 			if err != nil {
@@ -40,19 +51,26 @@ func TestHealthz(t *testing.T) {
 			if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.contains) {
 				t.Errorf("GET /healthz = %d %q, want %d containing %q", resp.StatusCode, body, tt.status, tt.contains)
 			}
-			if strings.Contains(string(body), "disk I/O") {
+			if strings.Contains(string(body), "closed") {
 				t.Errorf("internal error leaked: %q", body)
+			}
+			if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+			}
+			post, err := http.Post(srv.URL+"/healthz", "text/plain", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			post.Body.Close()
+			if post.StatusCode != http.StatusMethodNotAllowed {
+				t.Errorf("POST /healthz = %d, want 405", post.StatusCode)
 			}
 		})
 	}
-	srv := httptest.NewServer(New(fakeStore{}, now, slog.New(slog.DiscardHandler)).Handler())
-	defer srv.Close()
-	resp, err := http.Post(srv.URL+"/healthz", "text/plain", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST /healthz = %d, want 405", resp.StatusCode)
+}
+
+func TestNewRequiresDependencies(t *testing.T) {
+	if _, err := New(nil, time.Now, slog.New(slog.DiscardHandler), Options{}); err == nil {
+		t.Error("New without a database: want an error")
 	}
 }

@@ -42,12 +42,20 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 
+	al, err := e.newAlerts(ctx, db)
+	if err != nil {
+		return err
+	}
+	site, err := web.New(db, e.now, e.log, web.Options{BaseURL: e.cfg.BaseURL, Subscriptions: al.subs})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another clausewatch running? use --listen)", addr, err)
 	}
 	srv := &http.Server{
-		Handler:           web.New(db, e.now, e.log).Handler(),
+		Handler:           site.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -60,6 +68,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		ln.Close()
 		return err
 	}
+	// The dispatcher sends the outbox: alerts of changes this process and
+	// any `clausewatch check` run record, confirmations, webhooks.
+	al.dispatcher.Start(ctx)
+	defer al.stop(e)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	e.log.Info("serving", "addr", ln.Addr().String(), "db", e.dbPath, "documents", len(e.cfg.Documents))

@@ -1,0 +1,195 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// pagedHistory records six versions of "wa" and two of "fb" (changes 1..6
+// in detection order, two of "wa" detected at the same instant) and
+// classifies them by hand, as the topics classifier would.
+func pagedHistory(t *testing.T) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db := openTest(t)
+	steps := []struct {
+		doc string
+		at  time.Duration
+	}{{"wa", 0}, {"fb", 0}, {"wa", 1 * time.Hour}, {"fb", 2 * time.Hour}, {"wa", 3 * time.Hour}, {"wa", 4 * time.Hour}, {"wa", 5 * time.Hour}, {"wa", 6 * time.Hour}}
+	for i, s := range steps {
+		_, err := db.Record(ctx, Observation{
+			Fetch:    Fetch{DocumentID: s.doc, StartedAt: t0.Add(s.at)},
+			Snapshot: &Snapshot{Body: []byte{byte(i)}},
+			Document: doc("Clause number " + string(rune('A'+i)) + "."),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Changes: 1 wa@1h, 2 fb@2h, 3 wa@3h, 4 wa@4h, 5 wa@5h, 6 wa@6h.
+	class := []struct {
+		id       int64
+		topics   string
+		severity string
+		material bool
+		at       time.Duration
+	}{
+		{1, `["data-sharing"]`, "high", true, 1 * time.Hour},
+		{2, `["data-sharing","retention"]`, "critical", true, 2 * time.Hour},
+		{3, `[]`, "none", false, 3 * time.Hour},
+		{4, `["retention"]`, "medium", true, 4 * time.Hour},
+		{5, `["data-sharing"]`, "low", true, 4 * time.Hour}, // same instant as 4
+		{6, `[]`, "low", true, 6 * time.Hour},
+	}
+	for _, c := range class {
+		_, err := db.sql.Exec(`UPDATE changes SET topics = ?, severity = ?, material = ?, detected_at = ? WHERE id = ?`,
+			c.topics, c.severity, c.material, formatTime(t0.Add(c.at)), c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
+}
+
+func TestChangesPageFilters(t *testing.T) {
+	ctx := context.Background()
+	db := pagedHistory(t)
+	tests := []struct {
+		name   string
+		filter ChangeFilter
+		want   []int64 // change ids, newest first
+	}{
+		{"all, newest first, ties by id", ChangeFilter{}, []int64{6, 5, 4, 3, 2, 1}},
+		{"document", ChangeFilter{DocumentID: "fb"}, []int64{2}},
+		{"topic", ChangeFilter{Topic: "data-sharing"}, []int64{5, 2, 1}},
+		{"topic is matched whole", ChangeFilter{Topic: "data"}, nil},
+		{"topic and document", ChangeFilter{Topic: "data-sharing", DocumentID: "wa"}, []int64{5, 1}},
+		{"severity at least high", ChangeFilter{Severity: "high"}, []int64{2, 1}},
+		{"severity at least low", ChangeFilter{Severity: "low"}, []int64{6, 5, 4, 2, 1}},
+		{"severity none is everything", ChangeFilter{Severity: "none"}, []int64{6, 5, 4, 3, 2, 1}},
+		{"unknown severity selects nothing", ChangeFilter{Severity: "severe"}, nil},
+		{"material", ChangeFilter{Material: true}, []int64{6, 5, 4, 2, 1}},
+		{"since is inclusive", ChangeFilter{Since: t0.Add(4 * time.Hour)}, []int64{6, 5, 4}},
+		{"before a change", ChangeFilter{Before: 5}, []int64{4, 3, 2, 1}},
+		{"before a tie keeps the other of the tie", ChangeFilter{Before: 4}, []int64{3, 2, 1}},
+		{"before an unknown change", ChangeFilter{Before: 99}, nil},
+		{"everything at once", ChangeFilter{DocumentID: "wa", Topic: "data-sharing", Severity: "low", Material: true, Since: t0, Before: 6}, []int64{5, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, more, err := db.ChangesPage(ctx, tt.filter, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, c := range cs {
+				got = append(got, c.ID)
+			}
+			if !reflect.DeepEqual(got, tt.want) || more {
+				t.Errorf("ChangesPage(%+v) = %v (more %v), want %v", tt.filter, got, more, tt.want)
+			}
+			// Changes applies the same filter, oldest first.
+			old, err := db.Changes(ctx, tt.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(old) != len(got) {
+				t.Errorf("Changes(%+v) returned %d changes, ChangesPage %d", tt.filter, len(old), len(got))
+			}
+		})
+	}
+}
+
+func TestChangesPagePaging(t *testing.T) {
+	ctx := context.Background()
+	db := pagedHistory(t)
+	var pages [][]int64
+	f := ChangeFilter{}
+	for range 10 {
+		cs, more, err := db.ChangesPage(ctx, f, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range cs {
+			ids = append(ids, c.ID)
+		}
+		pages = append(pages, ids)
+		if !more {
+			break
+		}
+		f.Before = cs[len(cs)-1].ID
+	}
+	if want := [][]int64{{6, 5, 4, 3}, {2, 1}}; !reflect.DeepEqual(pages, want) {
+		t.Errorf("pages = %v, want %v", pages, want)
+	}
+	cs, more, err := db.ChangesPage(ctx, ChangeFilter{}, 6)
+	if err != nil || len(cs) != 6 || more {
+		t.Errorf("a page exactly as long as the list: %d changes, more %v, err %v; want 6, false", len(cs), more, err)
+	}
+	if _, _, err := db.ChangesPage(ctx, ChangeFilter{}, 0); err == nil {
+		t.Error("ChangesPage with limit 0: no error")
+	}
+}
+
+func TestDocumentVersions(t *testing.T) {
+	ctx := context.Background()
+	db := pagedHistory(t)
+	vs, err := db.DocumentVersions(ctx, "wa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		changeID int64
+		material bool
+		topics   []string
+		severity string
+	}
+	var got []row
+	for _, v := range vs {
+		if v.DocumentID != "wa" || v.SHA256 == "" || v.SnapshotSHA256 == "" || v.FetchedAt.IsZero() || v.Text != "" {
+			t.Errorf("version %d: %+v", v.ID, v.Version)
+		}
+		got = append(got, row{v.ChangeID, v.Material, v.Topics, v.Severity})
+	}
+	want := []row{
+		{0, false, []string{}, ""},
+		{1, true, []string{"data-sharing"}, "high"},
+		{3, false, []string{}, "none"},
+		{4, true, []string{"retention"}, "medium"},
+		{5, true, []string{"data-sharing"}, "low"},
+		{6, true, []string{}, "low"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("DocumentVersions(wa) =\n%v\nwant\n%v", got, want)
+	}
+	none, err := db.DocumentVersions(ctx, "nope")
+	if err != nil || none == nil || len(none) != 0 {
+		t.Errorf("DocumentVersions(nope) = %v, %v; want an empty list", none, err)
+	}
+}
+
+func TestVersionHeadAndSeverityRank(t *testing.T) {
+	ctx := context.Background()
+	db := pagedHistory(t)
+	v, err := db.VersionHead(ctx, 2)
+	if err != nil || v.DocumentID != "fb" || v.Text != "" || v.SHA256 == "" {
+		t.Errorf("VersionHead(2) = %+v, %v", v, err)
+	}
+	if _, err := db.VersionHead(ctx, 99); !errors.Is(err, ErrNotFound) {
+		t.Errorf("VersionHead(99) error = %v, want ErrNotFound", err)
+	}
+	for i, s := range []string{"none", "low", "medium", "high", "critical"} {
+		if got := SeverityRank(s); got != i {
+			t.Errorf("SeverityRank(%q) = %d, want %d", s, got, i)
+		}
+	}
+	for _, s := range []string{"", "High", "severe"} {
+		if got := SeverityRank(s); got != -1 {
+			t.Errorf("SeverityRank(%q) = %d, want -1", s, got)
+		}
+	}
+}

@@ -1,0 +1,203 @@
+package notify_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	mail "github.com/wneessen/go-mail"
+
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/notify"
+)
+
+// benchAudience is the number of confirmed subscribers one change is fanned
+// out to; CW_BENCH_SUBSCRIBERS overrides it.
+func benchAudience(b *testing.B) int {
+	n := 10000
+	if v := os.Getenv("CW_BENCH_SUBSCRIBERS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("CW_BENCH_SUBSCRIBERS=%q: %v", v, err)
+		}
+	}
+	return n
+}
+
+const benchConcurrency = 4
+
+// peakHeap samples the heap in use until stop is closed and returns the
+// highest value seen, in bytes.
+func peakHeap(stop <-chan struct{}) <-chan uint64 {
+	out := make(chan uint64, 1)
+	go func() {
+		var ms runtime.MemStats
+		var peak uint64
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-stop:
+				out <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return out
+}
+
+// BenchmarkAlertFanout records one material change for an audience of
+// confirmed subscribers (its deliveries are written in the change's
+// transaction) and measures the dispatcher sending all of them through the
+// in-process SMTP server: emails per second and the peak heap, which must
+// not grow with the audience since the dispatcher pages through the outbox.
+func BenchmarkAlertFanout(b *testing.B) {
+	n := benchAudience(b)
+	e := newEnv(b, func(o *notify.Options) { o.Concurrency = benchConcurrency })
+	e.mb.store = false
+	ctx := context.Background()
+	for i := range n {
+		id, err := e.db.Subscribe(ctx, data.SubscribeRequest{Email: fmt.Sprintf("reader%05d@example.org", i), Lang: []string{"en", "es"}[i%2],
+			Subscription: data.Subscription{Frequency: data.Immediate}})
+		if err == nil {
+			err = e.db.Confirm(ctx, id)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	e.run(b) // the confirmation emails, not measured
+	check := e.recorder(b)
+	t0 := e.clk.now()
+	record(b, check, "wa-eea", t0, shareFB, keep)
+	b.ResetTimer()
+	for i := range b.N {
+		e.mb.mu.Lock()
+		e.mb.count = 0
+		e.mb.mu.Unlock()
+		// Even iterations add the partners clause, odd ones remove it.
+		text := shareMeta
+		if i%2 == 1 {
+			text = shareFB
+		}
+		b.StopTimer()
+		runtime.GC()
+		stop := make(chan struct{})
+		peak := peakHeap(stop)
+		b.StartTimer()
+		start := time.Now()
+		rec := time.Now()
+		record(b, check, "wa-eea", t0.Add(time.Duration(i+1)*time.Hour), text, keep)
+		recDur := time.Since(rec)
+		sent := 0
+		for sent < n {
+			k, err := e.disp.RunOnce(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if k == 0 {
+				b.Fatalf("dispatcher stopped after %d of %d", sent, n)
+			}
+			sent += k
+		}
+		el := time.Since(start)
+		close(stop)
+		p := <-peak
+		e.mb.mu.Lock()
+		got := e.mb.count
+		e.mb.mu.Unlock()
+		if got != n {
+			b.Fatalf("server received %d emails, want %d", got, n)
+		}
+		b.ReportMetric(float64(n)/el.Seconds(), "emails/s")
+		b.ReportMetric(float64(p)/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(float64(recDur.Milliseconds()), "record+enqueue-ms")
+	}
+}
+
+// BenchmarkGoMailFloor sends the same number of messages of the same size
+// through the same server with a minimal loop over go-mail (one connection
+// per worker, as many workers as the dispatcher): the floor of what the
+// transport allows, with no database, claiming or composing.
+func BenchmarkGoMailFloor(b *testing.B) {
+	n := benchAudience(b)
+	mb := startMailbox(b, false)
+	c := composer(b, 0)
+	ac := classified(b, data.Document{ID: "wa-eea", Service: "WhatsApp", Title: "WhatsApp Privacy Policy", Region: "EEA"}, 1, "data-sharing")
+	sample, err := c.Alert(&data.Subscriber{ID: 1, Email: "reader@example.org", Lang: "en"}, "d1.alert", ac, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(mb.addr)
+	p, _ := strconv.Atoi(port)
+	b.ResetTimer()
+	for range b.N {
+		mb.mu.Lock()
+		mb.count = 0
+		mb.mu.Unlock()
+		b.StopTimer()
+		runtime.GC()
+		stop := make(chan struct{})
+		peak := peakHeap(stop)
+		b.StartTimer()
+		start := time.Now()
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		errs := make(chan error, benchConcurrency)
+		for range benchConcurrency {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cl, err := mail.NewClient(host, mail.WithPort(p), mail.WithTLSPolicy(mail.NoTLS))
+				if err == nil {
+					err = cl.DialWithContext(context.Background())
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer cl.Close()
+				for {
+					i := next.Add(1)
+					if i > int64(n) {
+						return
+					}
+					m := mail.NewMsg()
+					m.From("alerts@clausewatch.test")
+					m.To(fmt.Sprintf("reader%05d@example.org", i))
+					m.Subject(sample.Subject)
+					m.SetBodyString(mail.TypeTextPlain, sample.Text)
+					m.AddAlternativeString(mail.TypeTextHTML, sample.HTML)
+					if err := cl.Send(m); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		el := time.Since(start)
+		close(stop)
+		pk := <-peak
+		select {
+		case err := <-errs:
+			b.Fatal(err)
+		default:
+		}
+		if mb.count != n {
+			b.Fatalf("server received %d, want %d", mb.count, n)
+		}
+		b.ReportMetric(float64(n)/el.Seconds(), "emails/s")
+		b.ReportMetric(float64(pk)/(1<<20), "peak-heap-MiB")
+	}
+}

@@ -1,0 +1,210 @@
+package notify_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/notify"
+)
+
+// classified builds a stored change the way the pipeline will once the
+// classifier runs: topics and severity set on the set and on its changes,
+// with evidence quoted from the new clause.
+func classified(t testing.TB, doc data.Document, n int, topics ...string) *data.AlertChange {
+	t.Helper()
+	type ev struct {
+		Topic string `json:"topic"`
+		Side  string `json:"side"`
+		Start int    `json:"start"`
+		End   int    `json:"end"`
+		Text  string `json:"text"`
+	}
+	type change struct {
+		diff.Change
+		Evidence []ev `json:"evidence"`
+	}
+	cs := struct {
+		Material bool     `json:"material"`
+		Topics   []string `json:"topics"`
+		Severity string   `json:"severity"`
+		Changes  []change `json:"changes"`
+	}{Material: true, Topics: topics, Severity: "high"}
+	for range n {
+		newText := "We share your phone number with the Meta Companies for advertising."
+		cs.Changes = append(cs.Changes, change{
+			Change: diff.Change{
+				Kind: diff.Modified, Material: true,
+				Old:    &diff.Clause{ID: "c1", Section: []string{"Privacy Policy", "How We Share Information"}, Text: "We do not share your phone number."},
+				New:    &diff.Clause{ID: "c1", Section: []string{"Privacy Policy", "How We Share Information"}, Text: newText},
+				Words:  []diff.Span{{Op: diff.OpEqual, Text: "We "}, {Op: diff.OpDelete, Text: "do not share"}, {Op: diff.OpInsert, Text: "share"}, {Op: diff.OpEqual, Text: " your phone number"}, {Op: diff.OpInsert, Text: " with the Meta Companies for advertising"}, {Op: diff.OpEqual, Text: "."}},
+				Topics: topics, Severity: "high",
+			},
+			Evidence: []ev{{Topic: "data-sharing", Side: "new", Start: 3, End: 48, Text: "share your phone number with the Meta Companies"}},
+		})
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &data.AlertChange{
+		Change:   data.Change{ID: 7, DocumentID: doc.ID, DetectedAt: time.Date(2026, 1, 4, 10, 20, 0, 0, time.UTC), Material: true, Topics: topics, Severity: "high", ChangeSet: b},
+		Document: doc,
+		Snapshot: data.Snapshot{ID: 12, SHA256: strings.Repeat("ab", 32), FetchedAt: time.Date(2026, 1, 4, 10, 20, 0, 0, time.UTC)},
+	}
+}
+
+func composer(t testing.TB, max int) *notify.Composer {
+	t.Helper()
+	tokens, err := notify.NewTokens([]byte("0123456789abcdef0123456789abcdef"), func() time.Time { return time.Date(2026, 1, 4, 11, 0, 0, 0, time.UTC) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := notify.NewComposer(baseURL, tokens, max)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestAlertContent(t *testing.T) {
+	eea := data.Document{ID: "wa-eea", Service: "WhatsApp", Title: "WhatsApp Privacy Policy", Region: "EEA"}
+	long := data.Document{ID: "wa", Service: "WhatsApp", Title: "WhatsApp Privacy Policy for Business Accounts and Channels", Region: "Outside the European Region"}
+	tests := []struct {
+		name      string
+		lang      string
+		doc       data.Document
+		subTopics []string
+		topics    []string
+		subject   string   // exact, when set
+		text      []string // in the text part
+		html      []string // in the HTML part
+	}{
+		{
+			name: "english data sharing", lang: "en", doc: eea, subTopics: []string{"data-sharing"}, topics: []string{"data-sharing", "advertising"},
+			subject: "WhatsApp Privacy Policy (EEA): data sharing changed",
+			text: []string{"Privacy Policy › How We Share Information", "Severity: high", "Before: We [-do not share-] your phone number.",
+				"Now: We {+share+} your phone number{+ with the Meta Companies for advertising+}.", "Topics: data sharing \u201cshare your phone number with the Meta Companies\u201d",
+				"https://clausewatch.test/changes/7", "https://clausewatch.test/snapshots/12", strings.Repeat("ab", 32), "4 January 2026, 10:20 UTC"},
+			html: []string{`<del style="`, `>do not share</del>`, `<ins style="`, "&ldquo;share your phone number with the Meta Companies&rdquo;", "high"},
+		},
+		{
+			name: "spanish", lang: "es", doc: eea, subTopics: []string{"data-sharing"}, topics: []string{"data-sharing"},
+			subject: "WhatsApp Privacy Policy (EEA): cambios en cesión de datos",
+			text: []string{"Gravedad: alta", "Antes: We [-do not share-]", "Temas: cesión de datos", "Ver el cambio completo", "descargada el 4 de enero de 2026, 10:20 UTC",
+				"Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre cesión de datos.", "Darse de baja: https://clausewatch.test/unsubscribe?token="},
+			html: []string{`lang="es"`, "Elegir qué recibe", "Cláusula reformulada"},
+		},
+		{
+			name: "long name keeps within 78", lang: "en", doc: long, subTopics: nil, topics: []string{"data-sharing", "advertising", "international-transfers"},
+		},
+		{
+			name: "long spanish name keeps within 78", lang: "es", doc: long, subTopics: []string{"data-sharing", "international-transfers"}, topics: []string{"data-sharing", "international-transfers"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := composer(t, 0)
+			sub := &data.Subscriber{ID: 3, Email: "journalist@example.org", Lang: tc.lang, Subscription: data.Subscription{Topics: tc.subTopics, Frequency: data.Immediate}}
+			e, err := c.Alert(sub, "d9.alert", classified(t, tc.doc, 1, tc.topics...), time.Date(2026, 1, 4, 11, 0, 0, 0, time.UTC))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := utf8.RuneCountInString(e.Subject); n > 78 {
+				t.Errorf("Subject %q has %d characters, want at most 78", e.Subject, n)
+			}
+			if tc.subject != "" && e.Subject != tc.subject {
+				t.Errorf("Subject = %q, want %q", e.Subject, tc.subject)
+			}
+			for _, w := range tc.text {
+				if !strings.Contains(e.Text, w) {
+					t.Errorf("text lacks %q:\n%s", w, e.Text)
+				}
+			}
+			for _, w := range tc.html {
+				if !strings.Contains(e.HTML, w) {
+					t.Errorf("HTML lacks %q", w)
+				}
+			}
+			if e.MessageID != "d9.alert@clausewatch.test" {
+				t.Errorf("MessageID = %q", e.MessageID)
+			}
+		})
+	}
+}
+
+func TestAlertSizeCap(t *testing.T) {
+	c := composer(t, 0)
+	sub := &data.Subscriber{ID: 3, Email: "j@example.org", Lang: "en"}
+	e, err := c.Alert(sub, "d1.alert", classified(t, data.Document{ID: "wa", Title: "WhatsApp Privacy Policy"}, 2000, "data-sharing"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Size() > notify.DefaultMaxSize {
+		t.Errorf("email is %d bytes, over the %d cap", e.Size(), notify.DefaultMaxSize)
+	}
+	if !strings.Contains(e.Text, "more changes did not fit in this email. Read them on the change page: https://clausewatch.test/changes/7") {
+		t.Errorf("no summary with the link at the end:\n%s", e.Text[len(e.Text)-800:])
+	}
+	if !strings.Contains(e.Text, "Unsubscribe: https://") || !strings.Contains(e.HTML, "/unsubscribe?token=") {
+		t.Errorf("the unsubscribe link was cut")
+	}
+}
+
+func TestEscapesPolicyText(t *testing.T) {
+	c := composer(t, 0)
+	ac := classified(t, data.Document{ID: "x", Title: "<b>Evil</b> Policy"}, 1, "data-sharing")
+	var cs map[string]any
+	json.Unmarshal(ac.Change.ChangeSet, &cs)
+	ch := cs["changes"].([]any)[0].(map[string]any)
+	ch["new"].(map[string]any)["section"] = []string{`<script>alert(1)</script>`}
+	ac.Change.ChangeSet, _ = json.Marshal(cs)
+	e, err := c.Alert(&data.Subscriber{ID: 1, Email: "a@example.org", Lang: "en"}, "k", ac, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(e.HTML, "<script>") || strings.Contains(e.HTML, "<b>Evil") {
+		t.Errorf("policy text reached the HTML unescaped")
+	}
+}
+
+func TestTokens(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clk := func() time.Time { return now }
+	tk, err := notify.NewTokens([]byte("0123456789abcdef0123456789abcdef"), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := notify.NewTokens([]byte("another secret, as long as the first"), clk)
+	tok := tk.Sign(notify.PurposeConfirm, 42, notify.ConfirmTTL)
+	tests := []struct {
+		name    string
+		tokens  *notify.Tokens
+		purpose string
+		token   string
+		after   time.Duration
+		wantID  int64
+		wantErr error
+	}{
+		{"valid", tk, notify.PurposeConfirm, tok, time.Hour, 42, nil},
+		{"other purpose", tk, notify.PurposeUnsubscribe, tok, 0, 0, notify.ErrTokenInvalid},
+		{"other secret", other, notify.PurposeConfirm, tok, 0, 0, notify.ErrTokenInvalid},
+		{"tampered", tk, notify.PurposeConfirm, "B" + tok[1:], 0, 0, notify.ErrTokenInvalid},
+		{"truncated", tk, notify.PurposeConfirm, tok[:20], 0, 0, notify.ErrTokenInvalid},
+		{"expired after 7 days", tk, notify.PurposeConfirm, tok, 7*24*time.Hour + time.Second, 0, notify.ErrTokenExpired},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(tc.after)
+			id, err := tc.tokens.Verify(tc.purpose, tc.token)
+			if id != tc.wantID || (tc.wantErr == nil) != (err == nil) || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) {
+				t.Errorf("Verify = %d, %v; want %d, %v", id, err, tc.wantID, tc.wantErr)
+			}
+		})
+	}
+}

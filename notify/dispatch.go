@@ -1,0 +1,363 @@
+// Package notify delivers what clausewatch records: alert emails (one per
+// change, or a daily digest), confirmation emails, and webhooks. Deliveries
+// are rows of the outbox (data's deliveries table), written in the same
+// transaction as the change; the Dispatcher polls them, so changes recorded
+// by a separate `clausewatch check` process are delivered too.
+//
+// Exactly once, and what happens on a crash: a row is claimed (pending ->
+// sending, committed) just before its SMTP transaction and marked sent just
+// after the server accepts it. A temporary failure before the message is
+// handed over puts it back to pending with exponential backoff; a permanent
+// one marks it failed with the server's answer. The one window that cannot
+// be closed is between the server accepting the message and the commit of
+// "sent": a process that dies there leaves the row sending, and a
+// connection that breaks while waiting for the server's answer leaves the
+// outcome unknown. Both end as status unknown, which is never resent
+// automatically: a journalist gets each alert at most once, and the rare
+// unknown rows are visible to the operator (data.DB.Deliveries) who can
+// resend them (data.DB.RequeueDeliveries); the Message-ID is stable per
+// delivery so a resend that does arrive twice is merged by most clients.
+// Webhooks, whose receivers can deduplicate by X-Clausewatch-Delivery, are
+// retried instead (at least once).
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/clausewatch/clausewatch/data"
+)
+
+// Options configure a Dispatcher. DB, Composer, Now and Log are required;
+// the zero value of the others is a sensible default.
+type Options struct {
+	DB       *data.DB
+	Composer *Composer
+	// Sender sends the emails; nil when email is not configured, in which
+	// case email deliveries wait (retried hourly) until it is.
+	Sender Sender
+	// HTTP posts webhooks; nil means a client with a 30s timeout.
+	HTTP *http.Client
+	// WebhookSecrets maps a webhook URL to the secret its requests are
+	// signed with (from the configuration, never stored).
+	WebhookSecrets map[string]string
+	Now            func() time.Time
+	Log            *slog.Logger
+
+	Concurrency  int           // messages sent at once; default 4
+	PageSize     int           // outbox rows read per query; default 200
+	PollInterval time.Duration // how often the outbox is checked; default 5s
+	MaxAttempts  int           // tries before a delivery is marked failed; default 10
+	BaseBackoff  time.Duration // wait after the first failure, doubled each time; default 1m
+	MaxBackoff   time.Duration // default 6h
+	// Lease is how long a claimed row may stay sending before it is
+	// taken for the remains of a stopped process; default 10m (a send is
+	// bounded by the SMTP and HTTP timeouts, well below it).
+	Lease time.Duration
+	// ExpireUnconfirmed is how long a subscription may wait for its
+	// confirmation before it is deleted; default 7 days, the life of the
+	// link.
+	ExpireUnconfirmed time.Duration
+}
+
+// Dispatcher sends the outbox's due deliveries with bounded concurrency.
+type Dispatcher struct {
+	o    Options
+	kick chan struct{}
+
+	mu      sync.Mutex
+	changes map[int64]*data.AlertChange // recently delivered changes, for fan-out
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+// NewDispatcher checks the options and fills in defaults.
+func NewDispatcher(o Options) (*Dispatcher, error) {
+	if o.DB == nil || o.Composer == nil || o.Now == nil || o.Log == nil {
+		return nil, errors.New("notify: dispatcher needs a database, a composer, a clock and a logger")
+	}
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{Timeout: 30 * time.Second}
+	}
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = 200
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 10
+	}
+	def(&o.PollInterval, 5*time.Second)
+	def(&o.BaseBackoff, time.Minute)
+	def(&o.MaxBackoff, 6*time.Hour)
+	def(&o.Lease, 10*time.Minute)
+	def(&o.ExpireUnconfirmed, 7*24*time.Hour)
+	return &Dispatcher{o: o, kick: make(chan struct{}, 1), changes: map[int64]*data.AlertChange{}}, nil
+}
+
+// Start runs the dispatcher in the background until Stop or ctx ends.
+func (d *Dispatcher) Start(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	d.mu.Lock()
+	d.cancel, d.done = cancel, make(chan struct{})
+	done := d.done
+	d.mu.Unlock()
+	go func() {
+		defer close(done)
+		d.loop(ctx)
+	}()
+}
+
+// Stop stops polling and waits for the messages being sent to finish, so
+// that none is left in the unknown state by a clean shutdown.
+func (d *Dispatcher) Stop() {
+	d.mu.Lock()
+	cancel, done := d.cancel, d.done
+	d.mu.Unlock()
+	if cancel == nil {
+		return
+	}
+	cancel()
+	<-done
+}
+
+// Kick makes the dispatcher look at the outbox now rather than at the next
+// poll, e.g. after a subscription request queued a confirmation.
+func (d *Dispatcher) Kick() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (d *Dispatcher) loop(ctx context.Context) {
+	var lastHousekeeping time.Time
+	for {
+		if now := d.o.Now(); now.Sub(lastHousekeeping) >= time.Hour {
+			d.housekeeping(ctx, now)
+			lastHousekeeping = now
+		}
+		if _, err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			d.o.Log.Error("delivering alerts", "err", err)
+		}
+		t := time.NewTimer(d.o.PollInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-d.kick:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// housekeeping marks deliveries left sending by a stopped process as
+// unknown and forgets unconfirmed subscriptions past their link's life.
+func (d *Dispatcher) housekeeping(ctx context.Context, now time.Time) {
+	if n, err := d.o.DB.RecoverInterrupted(ctx, now.Add(-d.o.Lease)); err != nil {
+		d.o.Log.Error("recovering interrupted deliveries", "err", err)
+	} else if n > 0 {
+		d.o.Log.Warn("deliveries interrupted by a stopped process are marked unknown and not resent; check them and requeue if needed", "count", n)
+	}
+	if n, err := d.o.DB.PurgeUnconfirmed(ctx, now.Add(-d.o.ExpireUnconfirmed)); err != nil {
+		d.o.Log.Error("purging unconfirmed subscriptions", "err", err)
+	} else if n > 0 {
+		d.o.Log.Info("forgot unconfirmed subscriptions", "count", n)
+	}
+}
+
+// RunOnce sends every delivery due now, paging through the outbox, and
+// returns how many deliveries it handled (sent, retried or failed). It
+// stops taking new rows when ctx ends and waits for those being sent.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	jobs := make(chan int64)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	handled := 0
+	for range d.o.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range jobs {
+				if d.deliver(ctx, id) {
+					mu.Lock()
+					handled++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	var err error
+	now := d.o.Now()
+	var cursor data.DueDelivery
+feed:
+	for {
+		var page []data.DueDelivery
+		page, err = d.o.DB.DueDeliveries(ctx, now, cursor, d.o.PageSize)
+		if err != nil || len(page) == 0 {
+			break
+		}
+		for _, p := range page {
+			select {
+			case jobs <- p.ID:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+		cursor = page[len(page)-1]
+	}
+	close(jobs)
+	wg.Wait()
+	return handled, err
+}
+
+// deliver claims one delivery, sends it and records the outcome. It
+// reports whether it handled a row (false when the row was taken by another
+// dispatcher, skipped, or ctx ended first).
+func (d *Dispatcher) deliver(ctx context.Context, id int64) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	// Once claimed, the message is sent and its outcome recorded even if
+	// the dispatcher is being stopped: abandoning it midway is what would
+	// make its outcome unknown.
+	work := context.WithoutCancel(ctx)
+	c, err := d.o.DB.ClaimDelivery(work, id)
+	if err != nil {
+		d.o.Log.Error("claiming a delivery", "delivery", id, "err", err)
+		return false
+	}
+	if c == nil {
+		return false
+	}
+	err = d.send(work, c)
+	d.record(work, c, err)
+	return true
+}
+
+func (d *Dispatcher) send(ctx context.Context, c *data.Claim) error {
+	key := "d" + strconv.FormatInt(c.IDs[0], 10) + "." + c.Kind
+	now := d.o.Now()
+	if c.Kind == data.KindWebhook {
+		ac, err := d.alertChange(ctx, c.ChangeIDs[0])
+		if err != nil {
+			return &SendError{Outcome: Temporary, Err: err}
+		}
+		body, err := d.o.Composer.WebhookBody(c.Webhook.Format, c.IDs[0], ac)
+		if err != nil {
+			return &SendError{Outcome: Permanent, Err: err}
+		}
+		hctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		return postWebhook(hctx, d.o.HTTP, c.Webhook.URL, d.o.WebhookSecrets[c.Webhook.URL], c.IDs[0], body)
+	}
+	if d.o.Sender == nil {
+		return &SendError{Outcome: Temporary, Err: errors.New("email is not configured (smtp.host); the message waits until it is")}
+	}
+	var e *Email
+	var err error
+	switch c.Kind {
+	case data.KindConfirm:
+		var names []string
+		for _, id := range c.Subscriber.Documents {
+			doc, err := d.o.DB.Document(ctx, id)
+			if err != nil {
+				names = append(names, id)
+				continue
+			}
+			names = append(names, DocumentName(*doc))
+		}
+		e, err = d.o.Composer.Confirmation(c.Subscriber, names, key, now)
+	default:
+		acs := make([]*data.AlertChange, 0, len(c.ChangeIDs))
+		for _, id := range c.ChangeIDs {
+			ac, err := d.alertChange(ctx, id)
+			if err != nil {
+				return &SendError{Outcome: Temporary, Err: err}
+			}
+			acs = append(acs, ac)
+		}
+		if c.Kind == data.KindDigest {
+			e, err = d.o.Composer.Digest(c.Subscriber, key, acs, now)
+		} else {
+			e, err = d.o.Composer.Alert(c.Subscriber, key, acs[0], now)
+		}
+	}
+	if err != nil {
+		return &SendError{Outcome: Permanent, Err: err}
+	}
+	return d.o.Sender.Send(ctx, e)
+}
+
+// record stores the outcome of a send. If storing fails after a success,
+// the row stays sending and later becomes unknown: never sent twice.
+func (d *Dispatcher) record(ctx context.Context, c *data.Claim, err error) {
+	var merr error
+	switch out := outcomeOf(err); {
+	case err == nil:
+		merr = d.o.DB.MarkSent(ctx, c)
+	case out == Permanent:
+		d.o.Log.Warn("delivery failed for good", "deliveries", c.IDs, "kind", c.Kind, "err", err)
+		merr = d.o.DB.MarkFailed(ctx, c, err.Error())
+	case out == MaybeDelivered:
+		d.o.Log.Warn("delivery outcome unknown; not resent automatically", "deliveries", c.IDs, "kind", c.Kind, "err", err)
+		merr = d.o.DB.MarkUnknown(ctx, c, err.Error())
+	case c.Attempt >= d.o.MaxAttempts:
+		d.o.Log.Warn("delivery failed too many times; giving up", "deliveries", c.IDs, "kind", c.Kind, "attempts", c.Attempt, "err", err)
+		merr = d.o.DB.MarkFailed(ctx, c, fmt.Sprintf("gave up after %d attempts: %v", c.Attempt, err))
+	default:
+		next := d.o.Now().Add(d.backoff(c.Attempt))
+		d.o.Log.Info("delivery will be retried", "deliveries", c.IDs, "kind", c.Kind, "attempt", c.Attempt, "next", next, "err", err)
+		merr = d.o.DB.MarkRetry(ctx, c, next, err.Error())
+	}
+	if merr != nil {
+		d.o.Log.Error("recording a delivery outcome", "deliveries", c.IDs, "err", merr)
+	}
+}
+
+// backoff doubles the wait with each attempt, up to MaxBackoff, with up to
+// 10% jitter so that retries after an outage do not all come at once.
+func (d *Dispatcher) backoff(attempt int) time.Duration {
+	w := d.o.BaseBackoff
+	for i := 1; i < attempt && w < d.o.MaxBackoff; i++ {
+		w *= 2
+	}
+	w = min(w, d.o.MaxBackoff)
+	return w + rand.N(w/10+1)
+}
+
+// alertChange loads a change with its document and snapshot, keeping the
+// recent ones: a change fanned out to thousands of subscribers is read once.
+func (d *Dispatcher) alertChange(ctx context.Context, id int64) (*data.AlertChange, error) {
+	d.mu.Lock()
+	ac, ok := d.changes[id]
+	d.mu.Unlock()
+	if ok {
+		return ac, nil
+	}
+	ac, err := d.o.DB.AlertChange(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	if len(d.changes) >= 64 {
+		clear(d.changes)
+	}
+	d.changes[id] = ac
+	d.mu.Unlock()
+	return ac, nil
+}

@@ -1,0 +1,232 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// messages holds every sentence an email says, per language. They are
+// written for each language, not translated word for word: Spanish readers
+// are addressed with "usted", dates read "4 de enero de 2021" and topics
+// use the words of Spanish data-protection writing ("cesión de datos").
+type messages struct {
+	lang string
+	// subjects
+	subjectChanged  string // doc, topics
+	subjectMaterial string // doc
+	subjectDigest   string // n changes, n documents
+	subjectConfirm  string
+	subjectAlready  string
+	// alert body
+	headingChanged string // doc
+	intro          string // date, doc
+	introDigest    string // date range start, n changes
+	severity       string
+	topics         string
+	before, after  string
+	evidence       string
+	changePage     string
+	snapshot       string // sha256, time
+	legend         string
+	omitted        string // n omitted, link follows
+	noTopic        string
+	why            string // topics
+	whyAll         string
+	preferences    string
+	unsubscribe    string
+	// confirmation
+	confirmIntro  string // topics, documents, frequency
+	confirmAction string
+	confirmExpiry string // date
+	confirmIgnore string
+	alreadyIntro  string
+	alreadyIgnore string
+	allDocuments  string
+	freqImmediate string
+	freqDaily     string
+	kinds         map[string]string
+	severities    map[string]string
+	topicNames    map[string]string
+	months        [12]string
+	dateLayout    func(t time.Time, months [12]string) string
+}
+
+var english = &messages{
+	lang:            "en",
+	subjectChanged:  "%s: %s changed",
+	subjectMaterial: "%s changed",
+	subjectDigest:   "clausewatch daily digest: %d %s in %d %s",
+	subjectConfirm:  "Confirm your clausewatch subscription",
+	subjectAlready:  "You are already subscribed to clausewatch",
+	headingChanged:  "%s changed",
+	intro:           "clausewatch noticed on %s that %s changed in the topics you follow. Below: each clause as it was and as it is now.",
+	introDigest:     "%d %s since %s in the documents and topics you follow.",
+	severity:        "Severity",
+	topics:          "Topics",
+	before:          "Before",
+	after:           "Now",
+	evidence:        "why",
+	changePage:      "See the whole change",
+	snapshot:        "Archived copy of the new page: sha256 %s, fetched %s",
+	legend:          "In the text version, [-words-] were removed and {+words+} were added.",
+	omitted:         "%d more %s did not fit in this email. Read them on the change page:",
+	noTopic:         "material change",
+	why:             "You receive this email because this address subscribed to clausewatch alerts about %s.",
+	whyAll:          "You receive this email because this address subscribed to clausewatch alerts about every material change.",
+	preferences:     "Change what you receive",
+	unsubscribe:     "Unsubscribe",
+	confirmIntro:    "Someone, hopefully you, asked to receive clausewatch alerts at this address.\nTopics: %s\nDocuments: %s\nFrequency: %s",
+	confirmAction:   "To confirm, open this link and press the button on the page:",
+	confirmExpiry:   "The link works until %s.",
+	confirmIgnore:   "If you did not ask for this, ignore this email: we send nothing more without your confirmation, and forget this address after seven days.",
+	alreadyIntro:    "Someone, hopefully you, asked to subscribe this address to clausewatch alerts, but it is already subscribed. Nothing was changed.",
+	alreadyIgnore:   "If that was not you, you can ignore this email.",
+	allDocuments:    "all watched documents",
+	freqImmediate:   "an email for each change, as soon as it is noticed",
+	freqDaily:       "one email a day with the day's changes",
+	kinds: map[string]string{
+		"added": "Added", "removed": "Removed", "modified": "Reworded", "moved": "Moved",
+		"split": "Split into several clauses", "merged": "Merged from several clauses",
+	},
+	severities: map[string]string{"none": "none", "low": "low", "medium": "medium", "high": "high", "critical": "critical"},
+	topicNames: map[string]string{
+		"data-sharing": "data sharing", "data-collection": "data collection", "advertising": "advertising",
+		"retention": "data retention", "user-rights": "users' rights", "international-transfers": "international transfers",
+		"security": "security", "children": "children", "ai": "artificial intelligence", "legal-basis": "legal basis",
+		"policy-changes": "changes to the policy",
+	},
+	months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	dateLayout: func(t time.Time, m [12]string) string {
+		return fmt.Sprintf("%d %s %d, %02d:%02d UTC", t.Day(), m[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+	},
+}
+
+var spanish = &messages{
+	lang:            "es",
+	subjectChanged:  "%s: cambios en %s",
+	subjectMaterial: "%s: cambios relevantes",
+	subjectDigest:   "Resumen diario de clausewatch: %d %s en %d %s",
+	subjectConfirm:  "Confirme su suscripción a clausewatch",
+	subjectAlready:  "Ya está suscrito a clausewatch",
+	headingChanged:  "Cambios en %s",
+	intro:           "El %s clausewatch detectó cambios en %s sobre los temas que usted sigue. A continuación, cada cláusula tal como era y tal como es ahora.",
+	introDigest:     "%d %s desde el %s en los documentos y temas que usted sigue.",
+	severity:        "Gravedad",
+	topics:          "Temas",
+	before:          "Antes",
+	after:           "Ahora",
+	evidence:        "por qué",
+	changePage:      "Ver el cambio completo",
+	snapshot:        "Copia archivada de la página nueva: sha256 %s, descargada el %s",
+	legend:          "En la versión de texto, [-palabras-] indica lo suprimido y {+palabras+} lo añadido.",
+	omitted:         "%d %s más no caben en este correo. Puede leerlos en la página del cambio:",
+	noTopic:         "cambio relevante",
+	why:             "Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre %s.",
+	whyAll:          "Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre cualquier cambio relevante.",
+	preferences:     "Elegir qué recibe",
+	unsubscribe:     "Darse de baja",
+	confirmIntro:    "Alguien, esperamos que usted, pidió recibir en esta dirección las alertas de clausewatch.\nTemas: %s\nDocumentos: %s\nFrecuencia: %s",
+	confirmAction:   "Para confirmarlo, abra este enlace y pulse el botón de la página:",
+	confirmExpiry:   "El enlace funciona hasta el %s.",
+	confirmIgnore:   "Si no lo pidió usted, no haga nada: sin su confirmación no enviamos nada más, y olvidamos esta dirección en siete días.",
+	alreadyIntro:    "Alguien, esperamos que usted, pidió suscribir esta dirección a las alertas de clausewatch, pero ya está suscrita. No se ha cambiado nada.",
+	alreadyIgnore:   "Si no fue usted, puede ignorar este correo.",
+	allDocuments:    "todos los documentos vigilados",
+	freqImmediate:   "un correo por cada cambio, en cuanto se detecta",
+	freqDaily:       "un correo al día con los cambios del día",
+	kinds: map[string]string{
+		"added": "Cláusula nueva", "removed": "Cláusula suprimida", "modified": "Cláusula reformulada", "moved": "Cláusula trasladada",
+		"split": "Cláusula dividida en varias", "merged": "Cláusulas fusionadas en una",
+	},
+	severities: map[string]string{"none": "ninguna", "low": "baja", "medium": "media", "high": "alta", "critical": "crítica"},
+	topicNames: map[string]string{
+		"data-sharing": "cesión de datos", "data-collection": "recogida de datos", "advertising": "publicidad",
+		"retention": "conservación de datos", "user-rights": "derechos de los usuarios", "international-transfers": "transferencias internacionales",
+		"security": "seguridad", "children": "menores", "ai": "inteligencia artificial", "legal-basis": "base jurídica",
+		"policy-changes": "cambios en la propia política",
+	},
+	months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+	dateLayout: func(t time.Time, m [12]string) string {
+		return fmt.Sprintf("%d de %s de %d, %02d:%02d UTC", t.Day(), m[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+	},
+}
+
+// messagesFor returns the messages of a language, English by default.
+func messagesFor(lang string) *messages {
+	if lang == "es" {
+		return spanish
+	}
+	return english
+}
+
+func (m *messages) date(t time.Time) string { return m.dateLayout(t.UTC(), m.months) }
+
+// changes says "1 change" / "3 changes" ("1 cambio" / "3 cambios").
+func (m *messages) changes(n int) string {
+	if m.lang == "es" {
+		return plural(n, "cambio", "cambios")
+	}
+	return plural(n, "change", "changes")
+}
+
+func (m *messages) documents(n int) string {
+	if m.lang == "es" {
+		return plural(n, "documento", "documentos")
+	}
+	return plural(n, "document", "documents")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (m *messages) topic(name string) string {
+	if t, ok := m.topicNames[name]; ok {
+		return t
+	}
+	return strings.ReplaceAll(name, "-", " ")
+}
+
+// topicList joins topic names as a sentence does: "a, b and c" ("a, b y c").
+func (m *messages) topicList(names []string) string {
+	labels := make([]string, len(names))
+	for i, n := range names {
+		labels[i] = m.topic(n)
+	}
+	and := " and "
+	if m.lang == "es" {
+		and = " y "
+	}
+	switch len(labels) {
+	case 0:
+		return m.noTopic
+	case 1:
+		return labels[0]
+	}
+	return strings.Join(labels[:len(labels)-1], ", ") + and + labels[len(labels)-1]
+}
+
+func (m *messages) kind(k string) string {
+	if s, ok := m.kinds[k]; ok {
+		return s
+	}
+	return k
+}
+
+func (m *messages) sev(s string) string {
+	if v, ok := m.severities[s]; ok {
+		return v
+	}
+	return s
+}
+
+func (m *messages) frequency(f string) string {
+	if f == "daily" {
+		return m.freqDaily
+	}
+	return m.freqImmediate
+}

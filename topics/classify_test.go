@@ -1,0 +1,161 @@
+package topics
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+type classifyCase struct {
+	name    string
+	text    string
+	sharing bool   // want data-sharing
+	negated bool   // want it negated
+	quote   string // a phrase the data-sharing evidence must hold
+	topic   string // another topic the clause must have
+}
+
+func runClassify(t *testing.T, lang string, tests []classifyCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := Classify(tt.text, lang)
+			m, got := Has(ms, DataSharing)
+			if got != tt.sharing {
+				t.Fatalf("data-sharing = %v, want %v (topics %v, evidence %v)", got, tt.sharing, Topics(ms), m.Evidence)
+			}
+			if got && m.Negated != tt.negated {
+				t.Errorf("negated = %v, want %v (evidence %v)", m.Negated, tt.negated, m.Evidence)
+			}
+			if tt.quote != "" && !slices.ContainsFunc(m.Evidence, func(e Evidence) bool { return strings.Contains(e.Text, tt.quote) }) {
+				t.Errorf("no evidence quotes %q: %v", tt.quote, m.Evidence)
+			}
+			if tt.topic != "" {
+				if _, ok := Has(ms, tt.topic); !ok {
+					t.Errorf("topics %v, want %s among them", Topics(ms), tt.topic)
+				}
+			}
+			for _, m := range ms {
+				if len(m.Evidence) == 0 {
+					t.Errorf("topic %s has no evidence", m.Topic)
+				}
+				for _, e := range m.Evidence {
+					if tt.text[e.Start:e.End] != e.Text {
+						t.Errorf("evidence %+v does not quote the text", e)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestClassifySpanish uses clauses written the way WhatsApp's Spanish
+// policy speaks (the default configuration tracks the ?lang=es page).
+func TestClassifySpanish(t *testing.T) {
+	runClassify(t, "es", []classifyCase{
+		{name: "empresas de Meta", text: "Compartimos información con las demás empresas de Meta.", sharing: true, quote: "Compartimos información con las demás empresas de Meta"},
+		{name: "no vendemos", text: "No vendemos tu información personal.", sharing: true, negated: true, quote: "No vendemos"},
+		{name: "nunca compartimos", text: "Nunca compartimos tu número de teléfono con anunciantes.", sharing: true, negated: true, quote: "anunciantes"},
+		{name: "proveedores de servicios", text: "Trabajamos con proveedores de servicios externos y otras empresas de Meta, que nos ayudan a operar y mejorar nuestros Servicios; cuando compartimos información con ellos, les exigimos que la usen en nuestro nombre.", sharing: true, quote: "proveedores de servicios"},
+		{name: "socios a nivel mundial", text: "WhatsApp comparte información a nivel mundial, tanto internamente con las empresas de Meta como externamente con nuestros socios.", sharing: true, topic: InternationalTransfers},
+		{name: "fuerzas del orden", text: "Accedemos a tu información, la conservamos y la compartimos con autoridades reguladoras, fuerzas del orden y otros organismos públicos si creemos de buena fe que es necesario.", sharing: true, quote: "autoridades"},
+		{name: "servicios de terceros reciben", text: "Los servicios de terceros integrados en nuestros Servicios pueden recibir información sobre lo que compartes con ellos.", sharing: true, quote: "recibir"},
+		{name: "fusión", text: "Si participamos en una fusión, adquisición o venta de activos, tu información podrá transferirse al nuevo propietario.", sharing: true, quote: "fusión"},
+		{name: "cedemos salvo", text: "No cedemos tus datos a terceros, salvo obligación legal.", sharing: true, negated: false},
+		{name: "retención no es compartir", text: "Conservamos tu información durante el tiempo necesario para prestarte los Servicios, y la eliminamos cuando ya no sea necesaria.", sharing: false, topic: Retention},
+		{name: "derecho de acceso no es compartir", text: "Tienes derecho a acceder a tu información, rectificarla, transferirla y eliminarla, así como a oponerte a su tratamiento.", sharing: false, topic: UserRights},
+		{name: "descargar tu información", text: "Puedes acceder a tu información y descargarla con nuestra función Solicitar información de la cuenta.", sharing: false, topic: UserRights},
+		{name: "recopilación propia", text: "Recopilamos información sobre tu actividad en nuestros Servicios, como la configuración y la hora de uso.", sharing: false, topic: DataCollection},
+		{name: "cifrado", text: "Tus mensajes están protegidos con cifrado de extremo a extremo.", sharing: false, topic: Security},
+		{name: "el usuario comparte", text: "Si compartes una ubicación o un mensaje con tus contactos, estos podrán verlo.", sharing: false},
+		{name: "pregunta de índice", text: "¿Compartimos tu información con terceros?", sharing: false},
+		{name: "menores", text: "Debes tener al menos 16 años para usar nuestros Servicios; no recopilamos a sabiendas datos de menores.", sharing: false, topic: Children},
+		{name: "base legal", text: "Tratamos tus datos sobre la base del interés legítimo y de la necesidad contractual.", sharing: false, topic: LegalBasis},
+	})
+}
+
+func TestClassifyEnglish(t *testing.T) {
+	runClassify(t, "en", []classifyCase{
+		{name: "Facebook Companies", text: "WhatsApp works and shares information with the other Facebook Companies to receive services like infrastructure.", sharing: true, quote: "shares information with the other Facebook Companies"},
+		{name: "never sell", text: "We never sell your personal information.", sharing: true, negated: true, quote: "never sell"},
+		{name: "do not share", text: "We do not share your phone number with advertisers.", sharing: true, negated: true, quote: "not share your phone number with advertisers"},
+		{name: "not share except", text: "We do not share your personal information with third parties except as described below.", sharing: true, negated: false},
+		{name: "one denial one practice", text: "We do not sell your data. We share it with our partners to measure ads.", sharing: true, negated: false},
+		{name: "service providers have access", text: "Service providers that help us operate our Services may have access to your information.", sharing: true, quote: "have access"},
+		{name: "collected by advertisers", text: "Information about your visits may be collected by advertisers through cookies.", sharing: true, quote: "collected by advertisers"},
+		{name: "third-party cookies", text: "Our pages carry third-party cookies for analytics.", sharing: true, quote: "third-party cookies"},
+		{name: "merger", text: "If we are involved in a merger or acquisition, we will transfer your information to the acquirer.", sharing: true},
+		{name: "provide to marketing companies", text: "We may provide your postal address to marketing companies.", sharing: true, quote: "provide your postal address to marketing companies"},
+		{name: "anaphora", text: "We work with advertising networks. They may collect information about your device.", sharing: true},
+		{name: "law enforcement", text: "We may disclose your information to law enforcement in response to a court order.", sharing: true, quote: "law enforcement"},
+		{name: "retention", text: "We retain your information for as long as your account is active.", sharing: false, topic: Retention},
+		{name: "access rights", text: "You have the right to access, correct, port and delete your information.", sharing: false, topic: UserRights},
+		{name: "provide advertising", text: "We provide advertising on our websites and on third-party websites.", sharing: false, topic: Advertising},
+		{name: "user shares", text: "When you share a link with your friends, they can see it.", sharing: false},
+		{name: "question heading", text: "Do we share your information with third parties?", sharing: false},
+		{name: "unauthorized disclosure", text: "We protect your information against unauthorized disclosure to third parties.", sharing: false, topic: Security},
+		{name: "opt out", text: "You may opt out of the sharing of your information with third parties for marketing.", sharing: false, topic: UserRights},
+		{name: "ai", text: "We use your public posts to train our AI models.", sharing: false, topic: AI},
+		{name: "policy changes", text: "We may update this Privacy Policy from time to time.", sharing: false, topic: PolicyChanges},
+	})
+}
+
+// TestClassifyOtherLanguages: the Portuguese, French and German lexicons
+// recognise the common sharing statements and their denials.
+func TestClassifyOtherLanguages(t *testing.T) {
+	t.Run("pt", func(t *testing.T) {
+		runClassify(t, "pt", []classifyCase{
+			{name: "empresas da Meta", text: "Compartilhamos informações com as outras empresas da Meta.", sharing: true},
+			{name: "não vendemos", text: "Não vendemos seus dados pessoais.", sharing: true, negated: true},
+			{name: "retenção", text: "Armazenamos suas informações pelo tempo necessário.", sharing: false, topic: Retention},
+		})
+	})
+	t.Run("fr", func(t *testing.T) {
+		runClassify(t, "fr", []classifyCase{
+			{name: "entités Facebook", text: "WhatsApp reçoit des informations des autres entités Facebook et partage des informations avec elles.", sharing: true, quote: "entités Facebook"},
+			{name: "ne vendons pas", text: "Nous ne vendons pas vos données personnelles.", sharing: true, negated: true},
+			{name: "droits", text: "Vous pouvez accéder à vos informations et les supprimer.", sharing: false, topic: UserRights},
+		})
+	})
+	t.Run("de", func(t *testing.T) {
+		runClassify(t, "de", []classifyCase{
+			{name: "Meta-Unternehmen", text: "Wir teilen Informationen mit den anderen Meta-Unternehmen.", sharing: true},
+			{name: "verkaufen nicht", text: "Wir verkaufen Ihre Daten nicht.", sharing: true, negated: true},
+			{name: "Speicherdauer", text: "Wir speichern Ihre Daten, solange Ihr Konto besteht.", sharing: false, topic: Retention},
+		})
+	})
+}
+
+func TestLanguage(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"en", "We share information with the other Facebook Companies to help us operate our Services.", "en"},
+		{"es", "Compartimos información con las demás empresas de Meta para que nos ayuden a operar los Servicios.", "es"},
+		{"pt", "Nós não vendemos os seus dados e você pode excluir a sua conta.", "pt"},
+		{"fr", "Nous partageons des informations avec les autres entités Facebook pour vous fournir nos Services.", "fr"},
+		{"de", "Wir teilen Informationen mit den anderen Meta-Unternehmen und verkaufen Ihre Daten nicht.", "de"},
+		{"nothing to tell", "WhatsApp 2021", "en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Language(tt.text); got != tt.want {
+				t.Errorf("Language = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	// With no language given, Classify guesses it.
+	if _, ok := Has(Classify("No vendemos tu información personal.", ""), DataSharing); !ok {
+		t.Error("Classify with no language missed a Spanish sharing statement")
+	}
+	// A regional tag picks the language's lexicon.
+	if _, ok := Has(Classify("Compartimos información con terceros.", "es-ES"), DataSharing); !ok {
+		t.Error(`Classify with "es-ES" missed a Spanish sharing statement`)
+	}
+}
+
+func TestClassifyEmpty(t *testing.T) {
+	for _, text := range []string{"", "   ", "—"} {
+		if ms := Classify(text, "en"); ms == nil || len(ms) != 0 {
+			t.Errorf("Classify(%q) = %v, want an empty list", text, ms)
+		}
+	}
+}

@@ -1,0 +1,495 @@
+package topics
+
+import "slices"
+
+// lexicon is what one language says about sharing and the other topics,
+// written for that language rather than translated word by word. Each list
+// holds phrases in the syntax of compileSet.
+type lexicon struct {
+	// give: verbs by which the service hands data over ("share",
+	// "disclose", "compartir", "ceder", "transmettre"). They make a sharing
+	// statement only with a recipient in the same sentence.
+	give []string
+	// hand: verbs that hand something over but also mean much else
+	// ("provide", "give", "send"): they make a sharing statement only
+	// with a recipient after them ("provide your address to marketing
+	// companies", not "provide advertising on third-party sites").
+	hand []string
+	// sell: verbs of sale or rental, which need no recipient: selling data
+	// is handing it to someone.
+	sell []string
+	// recipient: who other than the service gets the data, with keys
+	// ("=> meta-companies") so that severity can tell a new recipient from
+	// a renamed one.
+	recipient []string
+	// place: words that, right after a recipient, make it a place rather
+	// than a party ("third-party websites", "sitios de terceros" is
+	// handled by the lexicon's word order).
+	place []string
+	// user: the user as a subject ("you", "users", "tú"), whose own
+	// sharing is not the service's.
+	user []string
+	// aux: words that may stand between the user and the verb whose
+	// subject the user is ("may", "choose", "to").
+	aux []string
+	// anaphor: pronouns that stand for a recipient named before ("they",
+	// "these companies", "estos terceros").
+	anaphor []string
+	// disclose: verbs that say data goes out even without a recipient
+	// ("we may disclose your information"), unlike "share", which also
+	// means showing something to one's contacts.
+	disclose []string
+	// choice: a choice offered to the user about sharing ("opt out of",
+	// "choose not to"), which makes a user-rights clause.
+	choice []string
+	// accident: words that make a disclosure an accident, a security
+	// matter rather than a sharing practice ("unauthorized disclosure").
+	accident []string
+	// be: the auxiliaries of the passive voice ("is", "will be", "serán").
+	be []string
+	// self: the words by which the service and the user name themselves
+	// as subjects ("we", "you"), which no recipient stands for.
+	self []string
+	// disclaimer: words that disclaim other services' practices ("not
+	// responsible for", "governed by their own"); a sentence with one
+	// states no practice of the service.
+	disclaimer []string
+	// collect: what a recipient does when it is the subject ("advertisers
+	// may collect", "los terceros reciben", "ont accès").
+	collect []string
+	// agent: the word of a passive agent ("by", "por", "par", "von"):
+	// "collected by third parties".
+	agent []string
+	// data: the object of a sale ("information", "datos personales").
+	data []string
+	// business: corporate events in which data goes to a buyer.
+	business []string
+	// tracker: third-party technology that collects by itself
+	// ("third-party cookies", "Google Analytics", "social plugins").
+	tracker []string
+	// negation cues, and exceptions that turn a denial into a condition
+	// ("we do not share ... except", "salvo").
+	negation, exception []string
+	// negAfter: how many words after the verb a negation may stand (German
+	// puts "nicht" after the verb: "Wir verkaufen Ihre Daten nicht").
+	negAfter int
+	// purpose: what data is shared for, keyed, for severity.
+	purpose []string
+	// topics: the other topics.
+	topics []topicRule
+}
+
+// topicRule tags a topic when one of any is found and, when with is not
+// empty, one of with stands in the same sentence within window words.
+type topicRule struct {
+	topic  string
+	any    []string
+	with   []string
+	window int
+}
+
+// compiled is a lexicon ready to match.
+type compiled struct {
+	lang                                               string
+	give, hand, sell, recipient, collect, agent, data  *lexset
+	business, tracker, negation, exception, purpose    *lexset
+	place, user, disclose, choice, disclaimer, anaphor *lexset
+	accident, be                                       *lexset
+	aux, self                                          map[string]bool
+	negAfter                                           int
+	rules                                              []compiledRule
+}
+
+type compiledRule struct {
+	topic     string
+	any, with *lexset
+	window    int
+}
+
+func compileLexicon(lang string, l lexicon) *compiled {
+	c := &compiled{
+		lang: lang, give: compileSet(l.give), sell: compileSet(l.sell), recipient: compileSet(l.recipient),
+		collect: compileSet(l.collect), agent: compileSet(l.agent), data: compileSet(l.data),
+		business: compileSet(l.business), tracker: compileSet(l.tracker), negation: compileSet(l.negation),
+		exception: compileSet(l.exception), purpose: compileSet(l.purpose), negAfter: l.negAfter,
+		hand: compileSet(l.hand), place: compileSet(l.place), user: compileSet(l.user),
+		disclose: compileSet(l.disclose), anaphor: compileSet(l.anaphor), aux: map[string]bool{},
+		accident: compileSet(l.accident), be: compileSet(l.be), self: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
+	}
+	for _, w := range l.aux {
+		c.aux[fold(w)] = true
+	}
+	for _, w := range l.self {
+		c.self[fold(w)] = true
+	}
+	for _, r := range l.topics {
+		cr := compiledRule{topic: r.topic, any: compileSet(r.any), window: r.window}
+		if len(r.with) > 0 {
+			cr.with = compileSet(r.with)
+		}
+		if cr.window == 0 {
+			cr.window = 20
+		}
+		c.rules = append(c.rules, cr)
+	}
+	return c
+}
+
+// statement is one sharing statement found in a sentence: the hits that
+// make it (verb, recipient, ...), the cue that negates it if any.
+type statement struct {
+	rule    string
+	parts   []hit
+	negated bool
+	cue     hit
+}
+
+// evidence quotes a statement: one phrase from its first to its last part
+// (and from the negation cue) when they are close, each part on its own
+// otherwise, so that a quote stays short enough to read in an email.
+func (s statement) evidence(text string, toks []token) []Evidence {
+	parts := s.parts
+	if s.negated {
+		parts = append([]hit{s.cue}, parts...)
+	}
+	from, to := parts[0].from, parts[0].to
+	for _, p := range parts[1:] {
+		from, to = min(from, p.from), max(to, p.to)
+	}
+	if to-from <= 12 {
+		return []Evidence{quote(text, toks, from, to)}
+	}
+	ev := make([]Evidence, 0, len(parts))
+	for _, p := range parts {
+		ev = append(ev, quote(text, toks, p.from, p.to))
+	}
+	return ev
+}
+
+func quote(text string, toks []token, from, to int) Evidence {
+	s, e := toks[from].start, toks[to-1].end
+	return Evidence{Start: s, End: e, Text: text[s:e]}
+}
+
+// Windows of the sharing rules, in words.
+const (
+	giveWindow    = 25      // a sharing verb and its recipient
+	handWindow    = 12      // a handing verb and the recipient after it
+	objectWindow  = 8       // a sharing verb and the data it shares
+	subjectWindow = 10      // a recipient and what it does after it
+	agentWindow   = 4       // a collecting verb and "by" + recipient
+	negWindow     = 6       // a negation cue before the verb
+	userWindow    = 4       // the user as the subject before a verb
+	sentenceWide  = 1 << 30 // anywhere before the verb in its sentence
+	choiceWindow  = 8       // a choice before the verb it is about
+)
+
+// sharing finds the sharing statements of a clause, sentence by sentence:
+//
+//  1. a sharing verb and a recipient in the same sentence ("we share
+//     information with our partners", "a terceros a los que cedemos"), or
+//     a handing verb followed by its recipient ("we provide your address
+//     to marketing companies");
+//  2. a disclosing or selling verb with data as its object, whoever gets
+//     it ("we may disclose your personal information", "no vendemos tus
+//     datos");
+//  3. a recipient followed by what it does ("advertisers may collect",
+//     "service providers have access to"), or a collecting verb with the
+//     recipient as agent ("collected by third parties");
+//  4. third-party tracking technology ("third-party cookies");
+//  5. a corporate event (merger, acquisition, bankruptcy) with a sharing
+//     verb or a recipient.
+//
+// Some sentences state no sharing practice of the service and are skipped:
+// a verb whose subject is the user ("you may share", "si compartes"), a
+// choice offered to the user ("opt out of sharing": a user-rights clause),
+// a question (a heading such as "Do we share your information?"), and a
+// disclaimer about other services ("we are not responsible for the
+// practices of third parties").
+func (c *compiled) sharing(toks []token) []statement {
+	give := c.give.find(toks)
+	hand := c.hand.find(toks)
+	sell := c.sell.find(toks)
+	recip := c.recipients(toks)
+	if len(recip) > 0 {
+		recip = c.anaphora(toks, recip)
+	}
+	tracker := c.tracker.find(toks)
+	business := c.business.find(toks)
+	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business) == 0 {
+		return nil
+	}
+	collect := c.collect.find(toks)
+	data := c.data.find(toks)
+	neg := c.negation.find(toks)
+	exc := c.exception.find(toks)
+	agent := c.agent.find(toks)
+	user := c.user.find(toks)
+	accident := c.accident.find(toks)
+	be := c.be.find(toks)
+	choice := c.choice.find(toks)
+	disclaimer := map[int]bool{}
+	for _, d := range c.disclaimer.find(toks) {
+		disclaimer[toks[d.from].sentence] = true
+	}
+
+	var out []statement
+	add := func(rule string, verb hit, parts ...hit) {
+		if toks[verb.from].question || c.byUser(toks, verb, user) ||
+			before(toks, verb, choice, choiceWindow) || before(toks, verb, accident, sentenceWide) {
+			return
+		}
+		if rule != "give" && rule != "hand" && rule != "object" && disclaimer[toks[verb.from].sentence] {
+			return // "this policy does not apply to information collected by advertisers"
+		}
+		s := statement{rule: rule, parts: parts}
+		s.cue, s.negated = c.negated(toks, verb, neg, exc)
+		out = append(out, s)
+	}
+	strong := append(append([]hit{}, give...), sell...)
+	for _, v := range strong {
+		if r, ok := nearest(toks, v, recip, giveWindow); ok {
+			add("give", v, v, r)
+		}
+	}
+	for _, v := range append(c.disclose.find(toks), sell...) {
+		if _, ok := nearest(toks, v, recip, giveWindow); ok {
+			continue // already a "give" statement
+		}
+		if d, ok := c.object(toks, v, data, be); ok {
+			add("object", v, v, d)
+		}
+	}
+	for _, v := range hand {
+		for _, r := range recip {
+			if r.from >= v.to && r.from-v.to <= handWindow && same(toks, v, r) {
+				add("hand", v, v, r)
+				break
+			}
+		}
+	}
+	for _, r := range recip {
+		for _, v := range collect {
+			if v.from >= r.to && v.from-r.to <= subjectWindow && same(toks, r, v) && !c.otherSubject(toks, r, v) {
+				add("subject", v, r, v)
+				break
+			}
+		}
+	}
+	for _, v := range collect {
+		for _, a := range agent {
+			if a.from >= v.to && a.from-v.to <= agentWindow && same(toks, v, a) {
+				if r, ok := nearest(toks, a, recip, agentWindow); ok && r.from > a.from {
+					add("agent", v, v, r)
+				}
+			}
+		}
+	}
+	for _, t := range tracker {
+		add("tracker", t, t)
+	}
+
+	for _, b := range business {
+		for _, v := range append(append(strong, hand...), recip...) {
+			if same(toks, b, v) {
+				add("business", v, b, v)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// recipients finds the recipients of a clause, leaving out those followed
+// by a word that makes them a place rather than a party ("third-party
+// websites", "third parties' privacy policies").
+func (c *compiled) recipients(toks []token) []hit {
+	rs := c.recipient.find(toks)
+	if len(rs) == 0 {
+		return rs
+	}
+	places := c.place.find(toks)
+	out := rs[:0]
+	for _, r := range rs {
+		keep := true
+		for _, p := range places {
+			if p.from == r.to || (p.from == r.to+1 && toks[r.to].word == "s") {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// byUser reports whether the subject of verb is the user: a user word
+// ("you", "users", "tú") stands right before it, or separated from it only
+// by auxiliaries ("you may choose to share", "si decides compartir").
+func (c *compiled) byUser(toks []token, verb hit, user []hit) bool {
+	for _, u := range user {
+		if u.to > verb.from || verb.from-u.to > userWindow || !same(toks, u, verb) {
+			continue
+		}
+		aux := true
+		for k := u.to; k < verb.from && aux; k++ {
+			aux = c.aux[toks[k].word]
+		}
+		if aux {
+			return true
+		}
+	}
+	return false
+}
+
+// anaphora adds to the recipients the pronouns that stand for one named in
+// an earlier sentence of the clause ("We work with advertising companies.
+// They may collect ..."): a pronoun with no recipient before it is nobody.
+func (c *compiled) anaphora(toks []token, recip []hit) []hit {
+	first := toks[recip[0].from].sentence
+	for _, a := range c.anaphor.find(toks) {
+		if toks[a.from].sentence > first {
+			recip = append(recip, hit{from: a.from, to: a.to, key: "anaphor"})
+		}
+	}
+	slices.SortFunc(recip, func(x, y hit) int { return x.from - y.from })
+	return recip
+}
+
+// object finds the data a disclosing or selling verb hands over: after
+// the verb ("disclose your information", "vender tus datos"), or before a
+// passive one ("information will not be sold", "tus datos no serán
+// vendidos"). "The purposes disclosed to you" is no disclosure of data.
+func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
+	for _, d := range data {
+		if d.from >= v.to && d.from-v.to <= objectWindow && same(toks, v, d) {
+			return d, true
+		}
+	}
+	passive := false
+	for _, b := range be {
+		if b.to <= v.from && v.from-b.to <= 2 && same(toks, b, v) {
+			passive = true
+		}
+	}
+	if !passive {
+		return hit{}, false
+	}
+	for _, d := range data {
+		if d.to <= v.from && v.from-d.to <= objectWindow && same(toks, v, d) {
+			return d, true
+		}
+	}
+	return hit{}, false
+}
+
+// otherSubject reports whether the service or the user is named between a
+// recipient and a verb, and so is the verb's subject: "other users of the
+// site and how we use it".
+func (c *compiled) otherSubject(toks []token, r, v hit) bool {
+	for k := r.to; k < v.from; k++ {
+		if c.self[toks[k].word] || c.userWord(toks[k].word) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiled) userWord(w string) bool {
+	for _, p := range c.user.phrases {
+		if len(p.words) == 1 && p.words[0] == w {
+			return true
+		}
+	}
+	return false
+}
+
+// before reports whether one of hs ends less than window words before
+// verb in its sentence.
+func before(toks []token, verb hit, hs []hit, window int) bool {
+	for _, h := range hs {
+		if h.to <= verb.from && verb.from-h.to < window && same(toks, h, verb) {
+			return true
+		}
+	}
+	return false
+}
+
+// negated looks for a negation cue before verb (and after it, in languages
+// that put it there) in its sentence; an exception after the cue ("except",
+// "salvo", "a menos que") makes the denial a condition, not a denial.
+func (c *compiled) negated(toks []token, verb hit, neg, exc []hit) (hit, bool) {
+	for _, n := range neg {
+		before := n.to <= verb.from && verb.from-n.to < negWindow
+		after := n.from >= verb.to && n.from-verb.to < c.negAfter
+		if !(before || after) || !same(toks, n, verb) {
+			continue
+		}
+		for _, e := range exc {
+			if e.from > n.from && same(toks, e, n) {
+				return hit{}, false
+			}
+		}
+		return n, true
+	}
+	return hit{}, false
+}
+
+// nearest returns the hit of hs closest to h in its sentence, within window
+// words.
+func nearest(toks []token, h hit, hs []hit, window int) (hit, bool) {
+	best, dist := hit{}, -1
+	for _, o := range hs {
+		if !same(toks, h, o) || overlaps(h, o) {
+			continue
+		}
+		d := o.from - h.to
+		if o.to <= h.from {
+			d = h.from - o.to
+		}
+		if d <= window && (dist < 0 || d < dist) {
+			best, dist = o, d
+		}
+	}
+	return best, dist >= 0
+}
+
+func overlaps(a, b hit) bool { return a.from < b.to && b.from < a.to }
+
+func same(toks []token, a, b hit) bool { return toks[a.from].sentence == toks[b.from].sentence }
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// apply returns the evidence of a topic rule in a clause.
+func (r compiledRule) apply(text string, toks []token) []Evidence {
+	as := r.any.find(toks)
+	if len(as) == 0 {
+		return nil
+	}
+	var ev []Evidence
+	if r.with == nil {
+		for _, a := range as {
+			ev = append(ev, quote(text, toks, a.from, a.to))
+		}
+		return ev
+	}
+	ws := r.with.find(toks)
+	for _, a := range as {
+		if w, ok := nearest(toks, a, ws, r.window); ok {
+			from, to := min(a.from, w.from), max(a.to, w.to)
+			if to-from <= 12 {
+				ev = append(ev, quote(text, toks, from, to))
+			} else {
+				ev = append(ev, quote(text, toks, a.from, a.to), quote(text, toks, w.from, w.to))
+			}
+		}
+	}
+	return ev
+}

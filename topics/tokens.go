@@ -1,0 +1,159 @@
+package topics
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one word of a clause: its byte range in the clause text, its
+// folded form (lower case, accents dropped, curly apostrophes made straight)
+// that lexicons are matched against, and the sentence it belongs to, because
+// a sharing statement is read within one sentence.
+type token struct {
+	start, end int
+	word       string
+	sentence   int
+	// question is set on the words of a sentence that ends with "?": a
+	// question ("Do we share your information?") is a heading, not a
+	// statement of practice.
+	question bool
+}
+
+// tokenize cuts text into words. Letters, digits and inner apostrophes make
+// a word; hyphens separate words, so "third-party" reads as "third party"
+// and "opt-out" as "opt out". A French or Italian elision ("l'", "d'", "n'",
+// "qu'") is a word of its own, so that "n'échangeons" carries the negation
+// "n". Sentences end at ".", "!", "?" or ";" followed by a space and not
+// closing a known abbreviation, and at line breaks.
+func tokenize(text string) []token {
+	toks := make([]token, 0, len(text)/5)
+	var b strings.Builder
+	sentence := 0
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			start, end := i, i
+			b.Reset()
+			for i < len(text) {
+				r, size = utf8.DecodeRuneInString(text[i:])
+				if isWordRune(r) {
+					foldInto(&b, r)
+					i += size
+					end = i
+					continue
+				}
+				if isApostrophe(r) && i+size < len(text) {
+					if next, _ := utf8.DecodeRuneInString(text[i+size:]); isWordRune(next) {
+						i += size
+						if isElision(b.String()) {
+							break // "n'échangeons": "n" is a word, the next starts after the apostrophe
+						}
+						b.WriteByte('\'')
+						continue
+					}
+				}
+				break
+			}
+			toks = append(toks, token{start: start, end: end, word: b.String(), sentence: sentence})
+			continue
+		}
+		switch r {
+		case '?', '¿':
+			if r == '?' {
+				for k := len(toks) - 1; k >= 0 && toks[k].sentence == sentence; k-- {
+					toks[k].question = true
+				}
+			}
+			sentence++
+		case '.', '!', ';', '\n', '\r', '•':
+			if r != '.' || endsSentence(text, i, toks) {
+				sentence++
+			}
+		}
+		i += size
+	}
+	return toks
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' || r == '\u02bc' }
+
+// isElision reports the clitics written with an apostrophe before a vowel in
+// French ("l'", "d'", "n'", "qu'", "s'", "j'", "c'", "m'", "t'").
+func isElision(w string) bool {
+	switch w {
+	case "l", "d", "n", "qu", "s", "j", "c", "m", "t":
+		return true
+	}
+	return false
+}
+
+// abbreviations end with a period that does not end a sentence.
+var abbreviations = map[string]bool{
+	"e": true, "g": true, "i": true, "eg": true, "ie": true, "etc": true, "inc": true, "ltd": true,
+	"co": true, "corp": true, "llc": true, "vs": true, "no": true, "u": true, "s": true, "p": true,
+	"ej": true, "sr": true, "sra": true, "dr": true, "art": true, "mr": true, "ms": true,
+}
+
+// endsSentence reports whether the period at text[i] ends a sentence: it is
+// followed by white space (or the end) and does not close an abbreviation or
+// an initial.
+func endsSentence(text string, i int, toks []token) bool {
+	if i+1 < len(text) && text[i+1] != ' ' && text[i+1] != '\n' && text[i+1] != '\t' {
+		return false
+	}
+	if n := len(toks); n > 0 && toks[n-1].end == i {
+		return !abbreviations[toks[n-1].word]
+	}
+	return true
+}
+
+// foldInto writes r lower-cased and without its accent, so that lexicons
+// match "información" and "informacion", "Übermittlung" and "ubermittlung".
+func foldInto(b *strings.Builder, r rune) {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		b.WriteByte(byte(r))
+		return
+	}
+	r = unicode.ToLower(r)
+	switch r {
+	case 'á', 'à', 'â', 'ä', 'ã', 'å':
+		r = 'a'
+	case 'é', 'è', 'ê', 'ë':
+		r = 'e'
+	case 'í', 'ì', 'î', 'ï':
+		r = 'i'
+	case 'ó', 'ò', 'ô', 'ö', 'õ':
+		r = 'o'
+	case 'ú', 'ù', 'û', 'ü':
+		r = 'u'
+	case 'ñ':
+		r = 'n'
+	case 'ç':
+		r = 'c'
+	case 'ß':
+		b.WriteString("ss")
+		return
+	}
+	b.WriteRune(r)
+}
+
+// fold returns s folded as tokens are; lexicon phrases go through it so
+// that they can be written with their accents.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if isApostrophe(r) {
+			b.WriteByte('\'')
+			continue
+		}
+		foldInto(&b, r)
+	}
+	return b.String()
+}

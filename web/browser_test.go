@@ -1,0 +1,199 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/clausewatch/clausewatch/scraper"
+)
+
+// TestBrowser drives Debian's chromium through the pages as a reader would,
+// without typing a URL after the first: the documents list, a document's
+// timeline, the change with the data-sharing badge. It checks that the
+// evidence and the inserted words are visible (styled by the stylesheet the
+// CSP allows), that a phone-sized window needs no sideways scrolling, that
+// policy markup never runs, and saves screenshots.
+//
+// It skips where chromium is missing, unless CLAUSEWATCH_REQUIRE_BROWSER=1.
+func TestBrowser(t *testing.T) {
+	exe, err := scraper.FindBrowser()
+	if err != nil {
+		if os.Getenv("CLAUSEWATCH_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("CLAUSEWATCH_REQUIRE_BROWSER=1 but no browser: %v", err)
+		}
+		t.Skipf("skipping the browser test: %v (set CLAUSEWATCH_REQUIRE_BROWSER=1 to make this a failure)", err)
+	}
+	f := corpusSiteDB(t)
+	srv := newPageServer(t, f)
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	defer cancelCtx()
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	// A policy's markup must never run: any dialog fails the test.
+	dialogs := make(chan string, 4)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			select {
+			case dialogs <- d.Message:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatalf("start chromium (%s): %v", exe, err)
+	}
+
+	// Screenshots go to a temporary directory, or to
+	// $CLAUSEWATCH_SCREENSHOT_DIR to keep them (for CI artefacts).
+	dir := t.TempDir()
+	if d := os.Getenv("CLAUSEWATCH_SCREENSHOT_DIR"); d != "" {
+		dir = d
+	}
+	docLink := chromedp.CSS(fmt.Sprintf(`tr#doc-%s a.doc-link`, docPolicy))
+	badgeLink := chromedp.CSS(`article.version:has(.badge.topic-data-sharing) a.diff-link`)
+	mark := chromedp.CSS(`article.change mark`)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(docLink),
+		chromedp.Click(docLink),
+		chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)),
+	)
+	if err != nil {
+		t.Fatalf("open / and follow the document link: %v", err)
+	}
+	timelineURL := run(t, ctx, chromedp.Location())
+	if want := "/documents/" + docPolicy; !strings.HasSuffix(timelineURL, want) {
+		t.Errorf("followed the document link to %s, want %s", timelineURL, want)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(badgeLink), chromedp.WaitVisible(mark), chromedp.ScrollIntoView(mark)); err != nil {
+		t.Fatalf("follow the data-sharing change: %v", err)
+	}
+	changeURL := run(t, ctx, chromedp.Location())
+	if want := fmt.Sprintf("/changes/%d", f.sharing); !strings.HasSuffix(changeURL, want) {
+		t.Errorf("followed the badge's change link to %s, want %s", changeURL, want)
+	}
+	if title := run(t, ctx, chromedp.Title()); !strings.Contains(title, "data sharing") {
+		t.Errorf("title %q", title)
+	}
+	if evidence := run(t, ctx, chromedp.Text(mark)); !strings.EqualFold(strings.TrimSpace(evidence), f.evidence) {
+		t.Errorf("marked evidence %q, want %q", evidence, f.evidence)
+	}
+	if !run(t, ctx, chromedp.Evaluate[bool](markedVisibleJS)) {
+		t.Errorf("the marked words or inserted words are not visible (hidden, zero-sized or unstyled)")
+	}
+	if ins := strings.TrimSpace(run(t, ctx, chromedp.Text(chromedp.CSS(`article.change.modified ins`)))); ins == "" || !strings.HasPrefix(ins, "+") {
+		t.Errorf("inserted words %q: want visible text led by its + symbol", ins)
+	}
+	saveScreenshot(t, ctx, filepath.Join(dir, "change-desktop.png"))
+
+	// A phone: no sideways scrolling on the change page, side by side view
+	// included.
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(375, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(changeURL+"?view=side"),
+		chromedp.WaitVisible(chromedp.CSS(`article.change .side`)),
+	)
+	if err != nil {
+		t.Fatalf("phone view: %v", err)
+	}
+	if overflow := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); overflow > 1 {
+		t.Errorf("on a 375px screen the change page scrolls sideways by %dpx", overflow)
+	}
+	saveScreenshot(t, ctx, filepath.Join(dir, "change-phone.png"))
+
+	// The markup document's pages: its <script> and onerror= show as text.
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(fmt.Sprintf("%s/changes/%d", srv.URL, f.markupChange)),
+		chromedp.WaitVisible(chromedp.CSS(`article.change`)),
+	)
+	if err != nil {
+		t.Fatalf("markup change page: %v", err)
+	}
+	if text := run(t, ctx, chromedp.Text(chromedp.CSS(`main`))); !strings.Contains(text, `onerror=alert("cw-xss")`) {
+		t.Errorf("the change page does not show the onerror markup as text")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/versions/%d", srv.URL, f.markupVersions[1])),
+		chromedp.WaitVisible(chromedp.CSS(`.policy-text`)),
+		chromedp.Sleep(200*time.Millisecond), // time for an injected handler to fire
+	)
+	if err != nil {
+		t.Fatalf("markup version page: %v", err)
+	}
+	if text := run(t, ctx, chromedp.Text(chromedp.CSS(`.policy-text`))); !strings.Contains(text, `<script>alert("cw-xss")</script>`) {
+		t.Errorf("the version page does not show the <script> markup as text")
+	}
+	select {
+	case msg := <-dialogs:
+		t.Errorf("policy markup ran: a dialog opened saying %q", msg)
+	default:
+	}
+	t.Logf("screenshots in %s", dir)
+}
+
+// run runs one browser action that returns a value, failing the test on
+// error.
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	return v
+}
+
+// saveScreenshot saves the visible window as a PNG and checks it was written.
+func saveScreenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	png := run(t, ctx, chromedp.CaptureScreenshot())
+	if len(png) < 1000 {
+		t.Errorf("screenshot %s: only %d bytes", path, len(png))
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// markedVisibleJS is true when the first evidence <mark> and the first <ins>
+// have a size, are not hidden, and are styled by the site's stylesheet (an
+// <ins> is underlined with a background), so the CSP did not block it.
+const markedVisibleJS = `(() => {
+  const shown = el => {
+    if (!el) return false;
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none' && parseFloat(s.opacity) > 0.5;
+  };
+  const mark = document.querySelector('article.change mark');
+  const ins = document.querySelector('article.change ins');
+  const s = getComputedStyle(ins);
+  return shown(mark) && shown(ins) && s.textDecorationLine.includes('underline') && s.backgroundColor !== 'rgba(0, 0, 0, 0)';
+})()`

@@ -1,0 +1,789 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/topics"
+)
+
+// Feeds carry one entry per material change, newest first, with the clause
+// diff as HTML, so that an RSS reader shows what changed without a click.
+// They are written with encoding/xml and encoding/json from the small
+// structures below; the builders are pure (feed in, bytes out) and the
+// handler only gathers the changes and answers conditional requests.
+
+// feedEntries bounds the entries of a feed: readers poll feeds often, and a
+// reader that falls further behind follows the links to the history pages.
+const feedEntries = 50
+
+// maxEntryHTML bounds the HTML content of one entry. A rewrite of a whole
+// policy renders to megabytes that no reader displays well; past the bound
+// the entry carries the summary and a link instead.
+const maxEntryHTML = 256 << 10
+
+// tagYear dates the tag: URIs (RFC 4151) of the feeds themselves. It must
+// never change, or every reader would see new feeds. Entries are dated by
+// the day their change was detected, which never changes either.
+const tagYear = "2026"
+
+// feedCacheBytes bounds the memory kept by the cache of rendered feeds (see
+// feedCache); a feed of 50 large changes renders to about a megabyte.
+const feedCacheBytes = 16 << 20
+
+// feedCache keeps the latest rendering of each feed (format and scope) with
+// the ETag it was rendered for. Rendering 50 clause diffs costs tens of
+// milliseconds, and every reader asks for the same few feeds; the ETag is
+// computed from the stored rows on every request, so a cached body is only
+// reused while the data it was built from is unchanged. It holds at most
+// budget bytes, dropping the oldest renderings first.
+type feedCache struct {
+	mu      sync.Mutex
+	budget  int
+	size    int
+	entries map[string]cachedFeed
+	order   []string // keys, oldest rendering first
+}
+
+type cachedFeed struct {
+	etag string
+	body []byte
+}
+
+func newFeedCache(budget int) *feedCache {
+	return &feedCache{budget: budget, entries: map[string]cachedFeed{}}
+}
+
+// get returns the body cached for key if it was rendered for etag.
+func (c *feedCache) get(key, etag string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.etag != etag {
+		return nil, false
+	}
+	return e.body, true
+}
+
+// put caches body for key, replacing an older rendering. A body larger than
+// a quarter of the budget is not kept, so that one huge feed cannot evict
+// all the others.
+func (c *feedCache) put(key, etag string, body []byte) {
+	if len(body) > c.budget/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[key]; ok {
+		c.size -= len(old.body)
+		c.order = slices.DeleteFunc(c.order, func(k string) bool { return k == key })
+	}
+	for c.size+len(body) > c.budget && len(c.order) > 0 {
+		oldest := c.order[0]
+		c.order = c.order[1:]
+		c.size -= len(c.entries[oldest].body)
+		delete(c.entries, oldest)
+	}
+	c.entries[key] = cachedFeed{etag: etag, body: body}
+	c.order = append(c.order, key)
+	c.size += len(body)
+}
+
+// Feed formats.
+type feedFormat int
+
+const (
+	formatAtom feedFormat = iota
+	formatRSS
+	formatJSONFeed
+)
+
+func (f feedFormat) ext() string {
+	return [...]string{"atom", "rss", "json"}[f]
+}
+
+func (f feedFormat) contentType() string {
+	return [...]string{
+		"application/atom+xml; charset=utf-8",
+		"application/rss+xml; charset=utf-8",
+		"application/feed+json; charset=utf-8",
+	}[f]
+}
+
+// feed is a feed in a neutral form that every format is written from.
+type feed struct {
+	ID       string // tag: URI
+	Title    string
+	Subtitle string
+	SelfURL  string // this feed in this format
+	HomeURL  string // the HTML page the feed follows
+	Updated  time.Time
+	Entries  []feedEntry
+}
+
+// feedEntry is one material change.
+type feedEntry struct {
+	ID         string // tag: URI
+	Title      string
+	Summary    string // plain text
+	HTML       string // escaped HTML fragment: the clause diff
+	URL        string // the change page
+	APIURL     string // the change in the JSON API
+	Published  time.Time
+	Updated    time.Time
+	Categories []feedCategory
+	Severity   string
+	Topics     []string
+	Document   string
+}
+
+// feedCategory is a topic or the severity: Term is what readers show and
+// filter on ("data-sharing", "severity:high"), Scheme says which of the two.
+type feedCategory struct {
+	Term, Scheme, Label string
+}
+
+// tagURI returns "tag:HOST,DATE:SPECIFIC" with HOST the base URL's host.
+func tagURI(base, date, specific string) string {
+	host := "localhost"
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		host = strings.ToLower(u.Hostname())
+	}
+	return "tag:" + host + "," + date + ":" + specific
+}
+
+// documentLabel names a document as readers know it: its title with the
+// region it applies to, e.g. "WhatsApp Privacy Policy (European Region)".
+func documentLabel(d *data.Document) string {
+	name := d.Title
+	if name == "" {
+		name = d.Service
+	}
+	if name == "" {
+		name = d.ID
+	}
+	if d.Region != "" {
+		name += " (" + d.Region + ")"
+	}
+	return name
+}
+
+// topicPhrase turns a topic name into words: "data-sharing" reads "data
+// sharing".
+func topicPhrase(topic string) string {
+	if topic == topics.AI {
+		return "AI"
+	}
+	return strings.ReplaceAll(topic, "-", " ")
+}
+
+// joinWords joins phrases as a sentence does: "a", "a and b", "a, b and c".
+func joinWords(ws []string) string {
+	switch len(ws) {
+	case 0:
+		return ""
+	case 1:
+		return ws[0]
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
+}
+
+// changeHeadline says what a change is about, for a title: the topics it
+// touches ("data sharing and retention changed") or, before they are
+// classified, what happened to the clauses ("clauses changed: 2 modified,
+// 1 added").
+func changeHeadline(c *data.Change, cs *diff.ChangeSet) string {
+	ts := c.Topics
+	if len(ts) > 0 {
+		words := make([]string, 0, 3)
+		for _, t := range ts[:min(len(ts), 3)] {
+			words = append(words, topicPhrase(t))
+		}
+		if len(ts) > 3 {
+			words = append(words, strconv.Itoa(len(ts)-3)+" more")
+		}
+		return joinWords(words) + " changed"
+	}
+	s := cs.Summary
+	var parts []string
+	for _, k := range []struct {
+		n    int
+		kind string
+	}{{s.Modified, diff.Modified}, {s.Added, diff.Added}, {s.Removed, diff.Removed}, {s.Moved, diff.Moved}, {s.Split, diff.Split}, {s.Merged, diff.Merged}} {
+		if k.n > 0 {
+			parts = append(parts, strconv.Itoa(k.n)+" "+k.kind)
+		}
+	}
+	if len(parts) == 0 {
+		return "changed"
+	}
+	return "clauses changed: " + strings.Join(parts, ", ")
+}
+
+// changedSections lists the sections with material changes, in reading
+// order and without repeats, each as its headings joined by " › ".
+func changedSections(cs *diff.ChangeSet) []string {
+	var out []string
+	for _, g := range diff.Groups(*cs) {
+		if !slices.ContainsFunc(g.Changes, func(c diff.Change) bool { return c.Material }) {
+			continue
+		}
+		name := "(top of the document)"
+		if len(g.Section) > 0 {
+			name = strings.Join(g.Section, " › ")
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// changeSummary is an entry's plain-text summary: what changed, where, and
+// how serious it is.
+func changeSummary(c *data.Change, cs *diff.ChangeSet) string {
+	var b strings.Builder
+	b.WriteString(diff.SummaryLine(*cs))
+	b.WriteString(".")
+	if secs := changedSections(cs); len(secs) > 0 {
+		const show = 8
+		b.WriteString(" Sections: ")
+		b.WriteString(strings.Join(secs[:min(len(secs), show)], "; "))
+		if len(secs) > show {
+			fmt.Fprintf(&b, "; and %d more", len(secs)-show)
+		}
+		b.WriteString(".")
+	}
+	if len(c.Topics) > 0 {
+		b.WriteString(" Topics: " + strings.Join(c.Topics, ", ") + ".")
+	}
+	if c.Severity != "" {
+		b.WriteString(" Severity: " + c.Severity + ".")
+	}
+	return b.String()
+}
+
+// entryIntro heads an entry's HTML: the summary, the classification and the
+// link to the change page. Like diff.WriteHTML it escapes everything.
+var entryIntro = template.Must(template.New("intro").Parse(
+	`<p class="cw-feed-summary">{{.Summary}}</p>
+<p class="cw-feed-link"><a href="{{.URL}}">Read the change on clausewatch</a></p>
+`))
+
+// entryTooLarge replaces the diff of a change too large for a feed entry.
+var entryTooLarge = template.Must(template.New("large").Parse(
+	`<p class="cw-feed-summary">{{.Summary}}</p>
+<p class="cw-feed-link">This change is too large to show in a feed: <a href="{{.URL}}">read it on clausewatch</a>.</p>
+`))
+
+// buildEntry turns a material change into a feed entry. base is the absolute
+// base URL that links and ids are built from.
+func buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, error) {
+	var cs diff.ChangeSet
+	if err := json.Unmarshal(c.ChangeSet, &cs); err != nil {
+		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: decode change set: %w", c.ID, err)
+	}
+	id := strconv.FormatInt(c.ID, 10)
+	e := feedEntry{
+		ID:        tagURI(base, c.DetectedAt.UTC().Format(time.DateOnly), "change/"+id),
+		Title:     documentLabel(doc) + ": " + changeHeadline(c, &cs),
+		Summary:   changeSummary(c, &cs),
+		URL:       base + "/changes/" + id,
+		APIURL:    base + "/api/v1/changes/" + id,
+		Published: c.DetectedAt.UTC(),
+		Updated:   c.DetectedAt.UTC(),
+		Severity:  c.Severity,
+		Topics:    c.Topics,
+		Document:  doc.ID,
+	}
+	for _, t := range c.Topics {
+		e.Categories = append(e.Categories, feedCategory{Term: t, Scheme: base + "/topics/", Label: topicPhrase(t)})
+	}
+	if c.Severity != "" {
+		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + c.Severity, Scheme: base + "/severity/", Label: "severity " + c.Severity})
+	}
+	var b bytes.Buffer
+	if err := entryIntro.Execute(&b, e); err != nil {
+		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
+	}
+	if err := diff.WriteHTML(&b, cs); err != nil {
+		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
+	}
+	if b.Len() > maxEntryHTML {
+		b.Reset()
+		if err := entryTooLarge.Execute(&b, e); err != nil {
+			return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
+		}
+	}
+	e.HTML = b.String()
+	return e, nil
+}
+
+// Atom (RFC 4287).
+
+type atomFeed struct {
+	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	ID        string      `xml:"id"`
+	Title     atomText    `xml:"title"`
+	Subtitle  *atomText   `xml:"subtitle,omitempty"`
+	Updated   string      `xml:"updated"`
+	Links     []atomLink  `xml:"link"`
+	Author    atomPerson  `xml:"author"`
+	Generator string      `xml:"generator"`
+	Entries   []atomEntry `xml:"entry"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
+}
+
+type atomCategory struct {
+	Term   string `xml:"term,attr"`
+	Scheme string `xml:"scheme,attr,omitempty"`
+	Label  string `xml:"label,attr,omitempty"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      atomText       `xml:"title"`
+	Updated    string         `xml:"updated"`
+	Published  string         `xml:"published"`
+	Links      []atomLink     `xml:"link"`
+	Categories []atomCategory `xml:"category"`
+	Summary    atomText       `xml:"summary"`
+	Content    atomText       `xml:"content"`
+}
+
+// writeAtom writes f as an Atom 1.0 feed. The HTML content is escaped text
+// (type="html"), which every reader accepts.
+func writeAtom(b *bytes.Buffer, f *feed) error {
+	out := atomFeed{
+		ID:      f.ID,
+		Title:   atomText{Type: "text", Body: f.Title},
+		Updated: f.Updated.UTC().Format(time.RFC3339),
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: f.SelfURL},
+			{Rel: "alternate", Type: "text/html", Href: f.HomeURL},
+		},
+		Author:    atomPerson{Name: "clausewatch", URI: f.HomeURL},
+		Generator: "clausewatch",
+	}
+	if f.Subtitle != "" {
+		out.Subtitle = &atomText{Type: "text", Body: f.Subtitle}
+	}
+	for _, e := range f.Entries {
+		ae := atomEntry{
+			ID:        e.ID,
+			Title:     atomText{Type: "text", Body: e.Title},
+			Updated:   e.Updated.Format(time.RFC3339),
+			Published: e.Published.Format(time.RFC3339),
+			Links: []atomLink{
+				{Rel: "alternate", Type: "text/html", Href: e.URL},
+				{Rel: "alternate", Type: "application/json", Href: e.APIURL},
+			},
+			Summary: atomText{Type: "text", Body: e.Summary},
+			Content: atomText{Type: "html", Body: e.HTML},
+		}
+		for _, c := range e.Categories {
+			ae.Categories = append(ae.Categories, atomCategory(c))
+		}
+		out.Entries = append(out.Entries, ae)
+	}
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(b)
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("web: write atom feed: %w", err)
+	}
+	b.WriteString("\n")
+	return nil
+}
+
+// RSS 2.0, with atom:link rel="self" as the RSS Advisory Board recommends
+// and content:encoded for the HTML. encoding/xml cannot choose namespace
+// prefixes, so the prefixed names are spelled out and declared on <rss>.
+
+type rssRoot struct {
+	XMLName      xml.Name   `xml:"rss"`
+	Version      string     `xml:"version,attr"`
+	XMLNSAtom    string     `xml:"xmlns:atom,attr"`
+	XMLNSContent string     `xml:"xmlns:content,attr"`
+	Channel      rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title         string      `xml:"title"`
+	Link          string      `xml:"link"`
+	Description   string      `xml:"description"`
+	AtomLink      rssAtomLink `xml:"atom:link"`
+	LastBuildDate string      `xml:"lastBuildDate"`
+	Generator     string      `xml:"generator"`
+	Items         []rssItem   `xml:"item"`
+}
+
+type rssAtomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr"`
+	Href string `xml:"href,attr"`
+}
+
+type rssItem struct {
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        rssGUID       `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Categories  []rssCategory `xml:"category"`
+	Description string        `xml:"description"`
+	Content     string        `xml:"content:encoded"`
+}
+
+type rssGUID struct {
+	IsPermaLink string `xml:"isPermaLink,attr"`
+	Body        string `xml:",chardata"`
+}
+
+type rssCategory struct {
+	Domain string `xml:"domain,attr,omitempty"`
+	Body   string `xml:",chardata"`
+}
+
+// writeRSS writes f as an RSS 2.0 feed: the summary as the description and
+// the HTML diff as content:encoded.
+func writeRSS(b *bytes.Buffer, f *feed) error {
+	ch := rssChannel{
+		Title:         f.Title,
+		Link:          f.HomeURL,
+		Description:   f.Subtitle,
+		AtomLink:      rssAtomLink{Rel: "self", Type: "application/rss+xml", Href: f.SelfURL},
+		LastBuildDate: f.Updated.UTC().Format(time.RFC1123Z),
+		Generator:     "clausewatch",
+	}
+	for _, e := range f.Entries {
+		it := rssItem{
+			Title:       e.Title,
+			Link:        e.URL,
+			GUID:        rssGUID{IsPermaLink: "false", Body: e.ID},
+			PubDate:     e.Published.Format(time.RFC1123Z),
+			Description: e.Summary,
+			Content:     e.HTML,
+		}
+		for _, c := range e.Categories {
+			it.Categories = append(it.Categories, rssCategory{Domain: c.Scheme, Body: c.Term})
+		}
+		ch.Items = append(ch.Items, it)
+	}
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(b)
+	err := enc.Encode(rssRoot{
+		Version: "2.0", Channel: ch,
+		XMLNSAtom: "http://www.w3.org/2005/Atom", XMLNSContent: "http://purl.org/rss/1.0/modules/content/",
+	})
+	if err != nil {
+		return fmt.Errorf("web: write rss feed: %w", err)
+	}
+	b.WriteString("\n")
+	return nil
+}
+
+// JSON Feed 1.1 (https://jsonfeed.org/version/1.1). The _clausewatch
+// extension carries what the tags flatten: the document, severity and
+// topics as separate fields, and the change in the JSON API.
+
+type jsonFeed struct {
+	Version     string         `json:"version"`
+	Title       string         `json:"title"`
+	HomePageURL string         `json:"home_page_url"`
+	FeedURL     string         `json:"feed_url"`
+	Description string         `json:"description,omitempty"`
+	Authors     []jsonAuthor   `json:"authors"`
+	Items       []jsonFeedItem `json:"items"`
+}
+
+type jsonAuthor struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+type jsonFeedItem struct {
+	ID            string        `json:"id"`
+	URL           string        `json:"url"`
+	Title         string        `json:"title"`
+	ContentHTML   string        `json:"content_html"`
+	Summary       string        `json:"summary"`
+	DatePublished string        `json:"date_published"`
+	DateModified  string        `json:"date_modified"`
+	Tags          []string      `json:"tags"`
+	Clausewatch   jsonFeedExtra `json:"_clausewatch"`
+}
+
+type jsonFeedExtra struct {
+	Document string   `json:"document"`
+	Severity string   `json:"severity"`
+	Topics   []string `json:"topics"`
+	API      string   `json:"api"`
+}
+
+// writeJSONFeed writes f as a JSON Feed 1.1.
+func writeJSONFeed(b *bytes.Buffer, f *feed) error {
+	out := jsonFeed{
+		Version:     "https://jsonfeed.org/version/1.1",
+		Title:       f.Title,
+		HomePageURL: f.HomeURL,
+		FeedURL:     f.SelfURL,
+		Description: f.Subtitle,
+		Authors:     []jsonAuthor{{Name: "clausewatch", URL: f.HomeURL}},
+		Items:       []jsonFeedItem{},
+	}
+	for _, e := range f.Entries {
+		it := jsonFeedItem{
+			ID:            e.ID,
+			URL:           e.URL,
+			Title:         e.Title,
+			ContentHTML:   e.HTML,
+			Summary:       e.Summary,
+			DatePublished: e.Published.Format(time.RFC3339),
+			DateModified:  e.Updated.Format(time.RFC3339),
+			Tags:          []string{},
+			Clausewatch:   jsonFeedExtra{Document: e.Document, Severity: e.Severity, Topics: e.Topics, API: e.APIURL},
+		}
+		if it.Clausewatch.Topics == nil {
+			it.Clausewatch.Topics = []string{}
+		}
+		for _, c := range e.Categories {
+			it.Tags = append(it.Tags, c.Term)
+		}
+		out.Items = append(out.Items, it)
+	}
+	enc := json.NewEncoder(b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("web: write json feed: %w", err)
+	}
+	return nil
+}
+
+// writeFeed writes f in the given format.
+func writeFeed(b *bytes.Buffer, format feedFormat, f *feed) error {
+	switch format {
+	case formatRSS:
+		return writeRSS(b, f)
+	case formatJSONFeed:
+		return writeJSONFeed(b, f)
+	}
+	return writeAtom(b, f)
+}
+
+// feedValidator returns the ETag of a feed before it is rendered: a hash of
+// everything the feed is built from (format, scope, base URL, each change
+// row including its change set and classification, and the documents'
+// names), so that a reclassified change gets a new ETag although its
+// detection time, and so Last-Modified, stay the same.
+func feedValidator(format feedFormat, scope, base string, changes []data.Change, docs map[string]*data.Document) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "feed/1\x00%d\x00%s\x00%s\x00", format, scope, base)
+	for _, c := range changes {
+		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%q\x00%s\x00%d\x00", c.ID, c.DocumentID, c.DetectedAt.UTC().Format(time.RFC3339Nano),
+			c.Severity, c.Topics, c.ClassifierVersion, len(c.ChangeSet))
+		h.Write(c.ChangeSet)
+		if d := docs[c.DocumentID]; d != nil {
+			fmt.Fprintf(h, "\x00%s\x00%s\x00%s\x00%s", d.Title, d.Service, d.Region, d.ID)
+		}
+	}
+	return etagOf(h.Sum(nil))
+}
+
+// feedScope is what a feed follows: every document, one document or one
+// topic.
+type feedScope int
+
+const (
+	scopeAll feedScope = iota
+	scopeDocument
+	scopeTopic
+)
+
+// feed returns the handler of one feed format and scope. The document id or
+// topic comes from the path ({id} or {topic}). Renderings are kept in cache,
+// which the feed routes share.
+func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		base := s.absoluteBase(r)
+		f := feed{HomeURL: base + "/"}
+		filter := data.ChangeFilter{Material: true}
+		scopeKey := "all"
+		switch scope {
+		case scopeAll:
+			f.ID = tagURI(base, tagYear, "feed")
+			f.Title = "clausewatch: policy changes"
+			f.Subtitle = "Material changes to the tracked privacy policies and terms, clause by clause."
+			f.SelfURL = base + "/feed." + format.ext()
+		case scopeDocument:
+			id := r.PathValue("id")
+			doc, err := s.db.Document(ctx, id)
+			if err != nil {
+				return s.notFoundOr(err, "no document %q; the list is at /api/v1/documents", id)
+			}
+			filter.DocumentID = doc.ID
+			scopeKey = "document/" + doc.ID
+			f.ID = tagURI(base, tagYear, "feed/document/"+doc.ID)
+			f.Title = documentLabel(doc) + ": changes"
+			f.Subtitle = "Material changes to " + documentLabel(doc) + ", clause by clause."
+			f.HomeURL = base + "/documents/" + url.PathEscape(doc.ID)
+			f.SelfURL = f.HomeURL + "/feed." + format.ext()
+		case scopeTopic:
+			topic := r.PathValue("topic")
+			if !slices.Contains(topics.All(), topic) {
+				return notFound("no topic %q; topics are %s", topic, strings.Join(topics.All(), ", "))
+			}
+			filter.Topic = topic
+			scopeKey = "topic/" + topic
+			f.ID = tagURI(base, tagYear, "feed/topic/"+topic)
+			f.Title = "clausewatch: " + topicPhrase(topic) + " changes"
+			f.Subtitle = "Material changes about " + topicPhrase(topic) + " in the tracked privacy policies and terms."
+			f.SelfURL = base + "/topics/" + topic + "/feed." + format.ext()
+		}
+		changes, _, err := s.db.ChangesPage(ctx, filter, feedEntries)
+		if err != nil {
+			return err
+		}
+		docs, err := s.documentsByID(r)
+		if err != nil {
+			return err
+		}
+		// The newest change dates the feed; an empty feed is dated at the
+		// epoch so that its body, like its ETag, depends on the data alone.
+		f.Updated = time.Unix(0, 0).UTC()
+		var lastModified time.Time
+		if len(changes) > 0 {
+			f.Updated = changes[0].DetectedAt.UTC()
+			lastModified = f.Updated
+		}
+		etag := feedValidator(format, scopeKey, base, changes, docs)
+		h := w.Header()
+		h.Set("ETag", etag)
+		h.Set("Cache-Control", "public, max-age=300")
+		h.Set("Vary", "Accept-Encoding")
+		if !lastModified.IsZero() {
+			h.Set("Last-Modified", lastModified.Format(http.TimeFormat))
+		}
+		if notModified(r, etag, lastModified) {
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+		cacheKey := format.ext() + " " + scopeKey
+		body, ok := cache.get(cacheKey, etag)
+		if !ok {
+			if body, err = renderFeed(&f, format, base, changes, docs); err != nil {
+				return err
+			}
+			cache.put(cacheKey, etag, body)
+		}
+		h.Set("Content-Type", format.contentType())
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		_, err = w.Write(body)
+		return err
+	}
+}
+
+// renderFeed builds the entries of f from changes and writes the feed.
+func renderFeed(f *feed, format feedFormat, base string, changes []data.Change, docs map[string]*data.Document) ([]byte, error) {
+	for i := range changes {
+		c := &changes[i]
+		doc := docs[c.DocumentID]
+		if doc == nil {
+			doc = &data.Document{ID: c.DocumentID}
+		}
+		e, err := buildEntry(base, c, doc)
+		if err != nil {
+			return nil, err
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	var b bytes.Buffer
+	if err := writeFeed(&b, format, f); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// documentsByID loads every document, keyed by id: feeds and listings name
+// documents, and there are few of them.
+func (s *Server) documentsByID(r *http.Request) (map[string]*data.Document, error) {
+	docs, err := s.db.Documents(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*data.Document, len(docs))
+	for i := range docs {
+		out[docs[i].ID] = &docs[i]
+	}
+	return out, nil
+}
+
+// absoluteBase returns the base URL absolute links are built from: the
+// configured one, or else the scheme and host the request came to (feed
+// readers need absolute links; set base_url so that ids do not depend on
+// the name a reader used).
+func (s *Server) absoluteBase(r *http.Request) string {
+	if s.opts.BaseURL != "" {
+		return s.opts.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// notModified reports whether a conditional GET can be answered 304: the
+// If-None-Match list names etag (weak comparison, as RFC 9110 asks for
+// GET), or, without If-None-Match, nothing changed since If-Modified-Since.
+func notModified(r *http.Request, etag string, lastModified time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		if etag == "" {
+			return false
+		}
+		want := strings.TrimPrefix(etag, "W/")
+		for tag := range strings.SplitSeq(inm, ",") {
+			tag = strings.TrimSpace(tag)
+			if tag == "*" || strings.TrimPrefix(tag, "W/") == want {
+				return true
+			}
+		}
+		return false
+	}
+	ims := r.Header.Get("If-Modified-Since")
+	if ims == "" || lastModified.IsZero() {
+		return false
+	}
+	t, err := http.ParseTime(ims)
+	if err != nil {
+		return false
+	}
+	return !lastModified.Truncate(time.Second).After(t)
+}

@@ -1,0 +1,387 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
+)
+
+// Pages are server-rendered with html/template, which escapes every policy
+// text and every user input by context: a policy may contain markup, and it
+// must show as text. No page needs JavaScript or inline styles, which lets
+// the Content-Security-Policy forbid both.
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// pageSet holds one parsed template per page (the layout, the shared
+// partials and the page's own blocks), the catalogue and the stylesheet's
+// versioned URL.
+type pageSet struct {
+	pages    map[string]*template.Template
+	i18n     *i18n
+	styleURL string
+}
+
+func parsePages() (*pageSet, error) {
+	funcs := template.FuncMap{
+		"shortSHA": func(s string) string {
+			if len(s) > 12 {
+				return s[:12]
+			}
+			return s
+		},
+		"add":       func(a, b int) int { return a + b },
+		"snippet":   snippetParts,
+		"entryArgs": func(v *view, e data.TimelineEntry) entryArgs { return entryArgs{V: v, E: e} },
+		"badgeArgs": func(v *view, material bool, topics []string, severity string) badgeView {
+			return badgeView{V: v, Material: material, Topics: topics, Severity: severity}
+		},
+		"sourceArgs": func(v *view, key string, ver *data.Version, snap *data.Snapshot) sourceArgs {
+			return sourceArgs{V: v, Key: key, Version: ver, Snapshot: snap}
+		},
+		"headingArgs": func(level int, id, text string) headingArgs { return headingArgs{Level: level, ID: id, Text: text} },
+		"countsArgs":  func(v *view, s diff.Summary) countsView { return countsView{V: v, Summary: s} },
+		"compareArgs": func(v *view, docID string, versions []data.TimelineEntry, from, to int64) compareArgs {
+			return compareArgs{V: v, DocID: docID, Versions: versions, From: from, To: to}
+		},
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, err
+	}
+	ps := &pageSet{pages: map[string]*template.Template{}, i18n: newI18n()}
+	// Each page template under templates/ defines "main" (and optionally
+	// "head") for the layout.
+	for _, name := range []string{"error", "documents", "timeline", "change", "compare", "version", "snapshot", "search"} {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(templateFiles, "templates/"+name+".html"); err != nil {
+			return nil, err
+		}
+		ps.pages[name] = t
+	}
+	css, err := staticFiles.ReadFile("static/style.css")
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(css)
+	ps.styleURL = "/static/style.css?v=" + hex.EncodeToString(sum[:6])
+	return ps, nil
+}
+
+// entryArgs and compareArgs pass the view along with a value to a shared
+// template block.
+type entryArgs struct {
+	V *view
+	E data.TimelineEntry
+}
+
+type headingArgs struct {
+	Level    int
+	ID, Text string
+}
+
+type sourceArgs struct {
+	V        *view
+	Key      string
+	Version  *data.Version
+	Snapshot *data.Snapshot
+}
+
+type compareArgs struct {
+	V        *view
+	DocID    string
+	Versions []data.TimelineEntry
+	From, To int64
+}
+
+// view is what every page template receives: the page's own data in Page,
+// and the interface language with the helpers that depend on it.
+type view struct {
+	Lang        string
+	Title       string // without the site name
+	Description string // meta description and OpenGraph description
+	// Canonical is the page's absolute URL when Options.BaseURL is set,
+	// else its path; OGType is "website" or "article".
+	Canonical string
+	OGType    string
+	StyleURL  string
+	Query     string // prefills the search box
+	Page      any
+
+	i18n      *i18n
+	r         *http.Request
+	base      string
+	setCookie bool
+}
+
+// newView starts the view of a request: its language and canonical URL.
+func (s *Server) newView(r *http.Request, page any) *view {
+	lang, fromQuery := s.pages.i18n.pick(r)
+	v := &view{
+		Lang: lang, OGType: "website", StyleURL: s.pages.styleURL, Page: page,
+		i18n: s.pages.i18n, r: r, base: s.opts.BaseURL, setCookie: fromQuery,
+	}
+	v.Canonical = v.base + r.URL.Path
+	return v
+}
+
+// T translates a message key, formatting args into it.
+func (v *view) T(key string, args ...any) string { return v.i18n.tr(v.Lang, key, args...) }
+
+// N translates a message that depends on a count (key.one, key.other).
+func (v *view) N(key string, n int) string { return v.i18n.plural(v.Lang, key, n) }
+
+// Date writes a day in the reader's language.
+func (v *view) Date(t time.Time) string { return v.i18n.date(v.Lang, t) }
+
+// StatedDate writes a date a policy states (YYYY-MM-DD).
+func (v *view) StatedDate(s string) string { return v.i18n.isoDate(v.Lang, s) }
+
+// Time writes an exact UTC time, as cited.
+func (v *view) Time(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// ISO writes a time in RFC 3339 for <time datetime>.
+func (v *view) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// Kind names a kind of clause change.
+func (v *view) Kind(kind string) string { return v.T("kind." + kind) }
+
+// Topic names a topic: translated when the catalogue knows it, else the
+// stable name with spaces.
+func (v *view) Topic(topic string) string {
+	if msg, ok := v.i18n.catalog[v.Lang]["topic."+topic]; ok {
+		return msg
+	}
+	return strings.ReplaceAll(topic, "-", " ")
+}
+
+// Severity names a severity.
+func (v *view) Severity(sev string) string {
+	if msg, ok := v.i18n.catalog[v.Lang]["severity."+sev]; ok {
+		return msg
+	}
+	return sev
+}
+
+// Outcome names a fetch outcome.
+func (v *view) Outcome(o data.Outcome) string { return v.T("outcome." + string(o)) }
+
+// Section writes the headings a clause sits under, or "top of the document".
+func (v *view) Section(s []string) string {
+	if len(s) == 0 {
+		return v.T("change.top")
+	}
+	return strings.Join(s, " › ")
+}
+
+// langLink is one entry of the language switch.
+type langLink struct {
+	Lang, Name, URL string
+	Current         bool
+}
+
+// Languages returns the language switch: this page with ?lang= set.
+func (v *view) Languages() []langLink {
+	var out []langLink
+	for _, l := range []struct{ lang, name string }{{"en", "English"}, {"es", "Español"}} {
+		q := v.r.URL.Query()
+		q.Set("lang", l.lang)
+		out = append(out, langLink{Lang: l.lang, Name: l.name, URL: v.r.URL.Path + "?" + q.Encode(), Current: l.lang == v.Lang})
+	}
+	return out
+}
+
+// URL writes an absolute URL of a path when Options.BaseURL is set, for
+// links that leave the site (OpenGraph, feeds).
+func (v *view) URL(p string) string { return v.base + p }
+
+// PathWith returns the current path with one query parameter changed, for
+// plain links that switch a view without script.
+func (v *view) PathWith(key, value string) string {
+	q := v.r.URL.Query()
+	if value == "" {
+		q.Del(key)
+	} else {
+		q.Set(key, value)
+	}
+	q.Del("lang")
+	if enc := q.Encode(); enc != "" {
+		return v.r.URL.Path + "?" + enc
+	}
+	return v.r.URL.Path
+}
+
+// cachePolicy says how a page may be cached.
+type cachePolicy int
+
+const (
+	// noCache pages change with every check (lists, timelines, search).
+	noCache cachePolicy = iota
+	// stable pages (a change, a version) keep their content, but the links
+	// around them (the next change) and the topics (after reclassification)
+	// can change, so they are revalidated daily with their ETag.
+	stable
+	// immutable pages (an archived snapshot) never change.
+	immutable
+)
+
+// render executes the page template into a buffer, so that a template error
+// becomes a clean 500, and writes it with its language, caching and ETag
+// headers. An If-None-Match that matches is answered 304.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view, cache cachePolicy) error {
+	t, ok := s.pages.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", v.Lang)
+	h.Set("Vary", "Accept-Language, Cookie")
+	if v.setCookie {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: v.Lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
+	}
+	return writeCached(w, r, status, buf.Bytes(), cache, v.setCookie)
+}
+
+// writeCached writes body with the caching headers of its policy; for a
+// cacheable 200 it sends an ETag of the body and answers a matching
+// If-None-Match with 304.
+func writeCached(w http.ResponseWriter, r *http.Request, status int, body []byte, cache cachePolicy, private bool) error {
+	h := w.Header()
+	if status != http.StatusOK || cache == noCache {
+		h.Set("Cache-Control", "no-cache")
+		w.WriteHeader(status)
+		_, err := w.Write(body)
+		return err
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	h.Set("ETag", etag)
+	scope := "public"
+	if private {
+		scope = "private"
+	}
+	switch cache {
+	case stable:
+		h.Set("Cache-Control", scope+", max-age=86400")
+	case immutable:
+		h.Set("Cache-Control", scope+", max-age=31536000, immutable")
+	}
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, err := w.Write(body)
+	return err
+}
+
+// etagMatch reports whether an If-None-Match header lists etag (weak
+// comparison, as RFC 9110 asks for GET).
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// errorPage is the data of the error template.
+type errorPage struct {
+	Status  int
+	Message string
+}
+
+// renderError writes the HTML error page; a failure to render it falls back
+// to plain text, since the error is already being answered.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	v := s.newView(r, errorPage{Status: status, Message: msg})
+	v.Title = v.T("error.title", status)
+	v.Description = msg
+	if err := s.render(w, r, status, "error", v, noCache); err != nil {
+		s.log.Error("render error page", "status", status, "err", err)
+		http.Error(w, msg, status)
+	}
+}
+
+// staticHandler serves the embedded stylesheet; the URL carries a hash of
+// its content, so it is cached for a year.
+func (s *Server) staticHandler() http.Handler {
+	sub, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		panic(err) // the embedded directory is part of the binary
+	}
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			s.writeError(w, r, http.StatusNotFound, "")
+			return
+		}
+		if r.URL.Query().Get("v") != "" {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// pageID parses the {id} of a path as a positive integer, answering 404 for
+// anything else.
+func pageID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, notFound("no page at %s", r.URL.Path)
+	}
+	return id, nil
+}
+
+// documentTitle names a document for headings and titles.
+func documentTitle(d *data.Document) string {
+	switch {
+	case d.Title != "" && d.Service != "" && !strings.Contains(strings.ToLower(d.Title), strings.ToLower(d.Service)):
+		return d.Service + " " + d.Title
+	case d.Title != "":
+		return d.Title
+	case d.Service != "":
+		return d.Service + " (" + d.ID + ")"
+	}
+	return d.ID
+}
+
+// documentPath and friends build the site's URLs in one place.
+func documentPath(id string) string { return "/documents/" + url.PathEscape(id) }
+func changePath(id int64) string    { return "/changes/" + strconv.FormatInt(id, 10) }
+func versionPath(id int64) string   { return "/versions/" + strconv.FormatInt(id, 10) }
+func snapshotPath(id int64) string  { return "/snapshots/" + strconv.FormatInt(id, 10) }

@@ -1,0 +1,213 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/policy"
+)
+
+// changeData is the clause diff of one recorded change with what is needed
+// to cite it: both versions, both raw snapshots and the changes around it.
+type changeData struct {
+	Change       *data.Change
+	Document     *data.Document
+	Name         string
+	From, To     *data.Version
+	FromSnapshot *data.Snapshot
+	ToSnapshot   *data.Snapshot
+	Prev, Next   int64
+	Diff         *diffView
+}
+
+// changePage shows one change clause by clause, inline or side by side.
+func (s *Server) changePage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pageID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, err := s.db.Change(ctx, id)
+	if errors.Is(err, data.ErrNotFound) {
+		return notFound("no change %d", id)
+	}
+	if err != nil {
+		return err
+	}
+	d := changeData{Change: c}
+	if d.Document, err = s.db.Document(ctx, c.DocumentID); err != nil {
+		return err
+	}
+	d.Name = documentTitle(d.Document)
+	if d.From, err = s.db.VersionInfo(ctx, c.FromVersion); err != nil {
+		return err
+	}
+	if d.To, err = s.db.VersionInfo(ctx, c.ToVersion); err != nil {
+		return err
+	}
+	if d.FromSnapshot, err = s.db.SnapshotInfo(ctx, d.From.SnapshotID); err != nil {
+		return err
+	}
+	if d.ToSnapshot, err = s.db.SnapshotInfo(ctx, d.To.SnapshotID); err != nil {
+		return err
+	}
+	if d.Prev, d.Next, err = s.db.ChangeNeighbours(ctx, c); err != nil {
+		return err
+	}
+	cs, err := decodeChangeSet(c.ChangeSet)
+	if err != nil {
+		return err
+	}
+	v := s.newView(r, &d)
+	d.Diff = newDiffView(v, cs, r.URL.Query().Get("view") == "side")
+	v.OGType = "article"
+	day := v.Date(c.DetectedAt)
+	if len(cs.Topics) > 0 {
+		names := make([]string, len(cs.Topics))
+		for i, t := range cs.Topics {
+			names[i] = v.Topic(t)
+		}
+		v.Title = v.T("change.title.topics", d.Name, day, strings.Join(names, ", "))
+	} else {
+		v.Title = v.T("change.title", d.Name, day)
+	}
+	v.Description = changeDescription(v, cs)
+	return s.render(w, r, http.StatusOK, "change", v, stable)
+}
+
+// changeDescription says in one or two sentences what a shared link shows:
+// whether the change is material, how many clauses changed, and the first
+// words the material change added.
+func changeDescription(v *view, cs *storedChangeSet) string {
+	var parts []string
+	if cs.Material {
+		parts = append(parts, v.T("summary.material")+".")
+	} else {
+		parts = append(parts, v.T("summary.cosmetic")+".")
+	}
+	var counts []string
+	sm := cs.Summary
+	for _, k := range []struct {
+		n   int
+		key string
+	}{{sm.Modified, "count.modified"}, {sm.Added, "count.added"}, {sm.Removed, "count.removed"}, {sm.Moved, "count.moved"}, {sm.Split, "count.split"}, {sm.Merged, "count.merged"}} {
+		if k.n > 0 {
+			counts = append(counts, v.T(k.key, k.n))
+		}
+	}
+	if len(counts) > 0 {
+		parts = append(parts, strings.Join(counts, ", ")+".")
+	}
+	for _, c := range cs.ChangeSet.Changes {
+		if !c.Material {
+			continue
+		}
+		var added strings.Builder
+		for _, w := range c.Words {
+			if w.Op == diff.OpInsert {
+				added.WriteString(w.Text)
+			}
+		}
+		quote := strings.TrimSpace(added.String())
+		if quote == "" && c.New != nil && c.Old == nil {
+			quote = c.New.Text
+		}
+		if quote != "" {
+			parts = append(parts, "“"+truncate(quote, 160)+"”")
+			break
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// truncate cuts s to at most n characters at a word boundary, with "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	rs := []rune(s)[:n]
+	cut := string(rs)
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
+// compareData is the comparison of any two versions of a document.
+type compareData struct {
+	Document *data.Document
+	Name     string
+	Versions []data.TimelineEntry
+	From, To *data.Version
+	// FromID and ToID preselect the form: the pair shown, else the last
+	// two versions.
+	FromID, ToID int64
+	Same         bool
+	Diff         *diffView
+}
+
+// comparePage diffs any two versions of a document, chosen with a form.
+func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	doc, err := s.db.Document(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	entries, err := s.db.Timeline(ctx, doc.ID)
+	if err != nil {
+		return err
+	}
+	d := compareData{Document: doc, Name: documentTitle(doc), Versions: entries}
+	if n := len(entries); n >= 2 {
+		d.FromID, d.ToID = entries[n-2].Version.ID, entries[n-1].Version.ID
+	}
+	v := s.newView(r, &d)
+	v.Title = v.T("compare.title", d.Name)
+	v.Description = v.T("compare.pick")
+	q := r.URL.Query()
+	if q.Get("from") == "" && q.Get("to") == "" {
+		return s.render(w, r, http.StatusOK, "compare", v, noCache)
+	}
+	fromID, err1 := strconv.ParseInt(q.Get("from"), 10, 64)
+	toID, err2 := strconv.ParseInt(q.Get("to"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return badRequest("from and to must be version numbers of %s, e.g. ?from=%d&to=%d", doc.ID, firstID(entries, 0), firstID(entries, 1))
+	}
+	for _, id := range []int64{fromID, toID} {
+		found := false
+		for _, e := range entries {
+			found = found || e.Version.ID == id
+		}
+		if !found {
+			return notFound("%s has no version %d", doc.ID, id)
+		}
+	}
+	d.FromID, d.ToID = fromID, toID
+	if d.From, err = s.db.Version(ctx, fromID); err != nil {
+		return err
+	}
+	if d.To, err = s.db.Version(ctx, toID); err != nil {
+		return err
+	}
+	v.Description = v.T("compare.description", d.Name, v.Date(d.From.FetchedAt), v.Date(d.To.FetchedAt))
+	if fromID == toID {
+		d.Same = true
+		return s.render(w, r, http.StatusOK, "compare", v, noCache)
+	}
+	cs := diff.Compare(policy.Document{Blocks: d.From.Blocks}, policy.Document{Blocks: d.To.Blocks})
+	d.Diff = newDiffView(v, fromChangeSet(cs), q.Get("view") == "side")
+	return s.render(w, r, http.StatusOK, "compare", v, stable)
+}
+
+// firstID returns the id of the i-th entry, for an example in a message.
+func firstID(entries []data.TimelineEntry, i int) int64 {
+	if i < len(entries) {
+		return entries[i].Version.ID
+	}
+	return 1
+}

@@ -1,0 +1,293 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clausewatch/clausewatch/config"
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/internal/corpustest"
+	"github.com/clausewatch/clausewatch/scraper"
+	"github.com/clausewatch/clausewatch/tracker"
+)
+
+// The page tests share one database built from real history: the WhatsApp
+// EEA privacy policy and terms of service from the shared corpus, imported
+// through the same pipeline as `clausewatch import`, plus two small
+// documents made here: one whose text is markup (<script>, onerror=) that
+// must show as text everywhere, and one whose last check failed.
+//
+// One change is given a data-sharing classification with evidence, so that
+// the badge and highlighting are tested whether or not the classifier has
+// run: the corpusSite must not depend on another package's rules.
+
+const (
+	docPolicy  = "whatsapp-privacy-policy-eea"
+	docTerms   = "whatsapp-terms-of-service-eea"
+	docMarkup  = "markup-demo"
+	docFailing = "failing-demo"
+)
+
+// markupLines are clauses of the markup document; each must appear as text.
+var markupLines = []string{
+	`We may <script>alert("cw-xss")</script> share your data.`,
+	`<img src=x onerror=alert("cw-xss")> Contact us at privacy@example.com.`,
+}
+
+// corpusSite is what the tests learn about the built database.
+type corpusSite struct {
+	dir string // holds the database file; removed by TestMain
+	// path is the database file; each test opens its own handle on it.
+	path string
+	// sharing is the change given a data-sharing classification, and
+	// evidence the phrase marked as its evidence.
+	sharing  int64
+	evidence string
+	// markupVersions are the versions of the markup document; markupChange
+	// is the change between them.
+	markupVersions []int64
+	markupChange   int64
+}
+
+var (
+	siteOnce sync.Once
+	siteVal  *corpusSite
+	siteErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if siteVal != nil {
+		os.RemoveAll(siteVal.dir)
+	}
+	os.Exit(code)
+}
+
+// testClock is the fixed time the corpusSite and servers see.
+func testClock() time.Time { return time.Date(2026, 8, 1, 12, 0, 0, 0, time.UTC) }
+
+// corpusSiteDB builds the shared database on first use. It skips (or fails,
+// in CI) when the corpus is missing.
+func corpusSiteDB(t testing.TB) *corpusSite {
+	t.Helper()
+	corpus := corpustest.Dir(t)
+	siteOnce.Do(func() { siteVal, siteErr = buildCorpusSite(corpus) })
+	if siteErr != nil {
+		t.Fatalf("build corpusSite database: %v", siteErr)
+	}
+	return siteVal
+}
+
+func buildCorpusSite(corpus string) (*corpusSite, error) {
+	dir, err := os.MkdirTemp("", "clausewatch-web-")
+	if err != nil {
+		return nil, err
+	}
+	f := &corpusSite{dir: dir, path: filepath.Join(dir, "cw.db")}
+	ctx := context.Background()
+	db, err := data.Open(ctx, f.path, testClock)
+	if err != nil {
+		return f, err
+	}
+	defer db.Close()
+	docs := []config.Document{
+		{ID: docPolicy, URL: "https://www.whatsapp.com/legal/privacy-policy-eea?lang=en", Service: "WhatsApp", Title: "WhatsApp Privacy Policy", Region: "European Region", Language: "en"},
+		{ID: docTerms, URL: "https://www.whatsapp.com/legal/terms-of-service-eea?lang=en", Service: "WhatsApp", Title: "WhatsApp Terms of Service", Region: "European Region", Language: "en"},
+		{ID: docMarkup, URL: "https://example.com/markup?x=<b>", Service: "Demo <b>Service</b>", Title: `Markup "<i>policy</i>"`, Region: "<Region>"},
+		{ID: docFailing, URL: "https://example.com/failing", Service: "Demo", Title: "Failing Policy", Region: "Global", Language: "en"},
+	}
+	var stored []data.Document
+	for _, d := range docs {
+		stored = append(stored, data.Document{ID: d.ID, URL: d.URL, Service: d.Service, Title: d.Title, Region: d.Region, Language: d.Language})
+	}
+	if err := db.SyncDocuments(ctx, stored); err != nil {
+		return f, err
+	}
+	tr := tracker.New(db, nil, nil, testClock, slog.New(slog.DiscardHandler))
+	importDir := func(doc config.Document, paths []string) error {
+		files, err := tracker.ParseImportFiles(paths)
+		if err != nil {
+			return err
+		}
+		return tr.Import(ctx, doc, files, scraper.Rules{}, func(tracker.ImportFile, data.Result) {})
+	}
+	for _, d := range docs[:2] {
+		paths, err := filepath.Glob(filepath.Join(corpus, d.ID, "*.md"))
+		if err != nil || len(paths) < 2 {
+			return f, fmt.Errorf("corpus %s: want Markdown versions, found %d (%v)", d.ID, len(paths), err)
+		}
+		if err := importDir(d, paths); err != nil {
+			return f, err
+		}
+	}
+	// The markup document: two plain-text versions whose clauses are markup
+	// (plain text, because Markdown extraction drops inline HTML).
+	mdir := filepath.Join(dir, "markup")
+	if err := os.MkdirAll(mdir, 0o755); err != nil {
+		return f, err
+	}
+	v1 := "Privacy <b>notice</b>\n\n" + markupLines[0] + "\n\nWe keep logs for 30 days.\n"
+	v2 := "Privacy <b>notice</b>\n\n" + markupLines[0] + "\n\n" + markupLines[1] + "\n\nWe keep logs for 90 days.\n"
+	p1, p2 := filepath.Join(mdir, "2024-01-01.txt"), filepath.Join(mdir, "2024-06-01.txt")
+	if err := os.WriteFile(p1, []byte(v1), 0o644); err != nil {
+		return f, err
+	}
+	if err := os.WriteFile(p2, []byte(v2), 0o644); err != nil {
+		return f, err
+	}
+	if err := importDir(docs[2], []string{p1, p2}); err != nil {
+		return f, err
+	}
+	// The failing document: one good version, then a failed check.
+	good := filepath.Join(mdir, "2024-01-02.md")
+	if err := os.WriteFile(good, []byte("# Failing policy\n\nWe collect your phone number to run the service.\n"), 0o644); err != nil {
+		return f, err
+	}
+	if err := importDir(docs[3], []string{good}); err != nil {
+		return f, err
+	}
+	_, err = db.Record(ctx, data.Observation{Fetch: data.Fetch{
+		DocumentID: docFailing, StartedAt: time.Date(2026, 7, 30, 6, 0, 0, 0, time.UTC), URL: docs[3].URL,
+		Status: 503, Outcome: data.Failed, ErrorClass: "http-status", Reason: "HTTP 503 Service Unavailable <retry>",
+	}})
+	if err != nil {
+		return f, err
+	}
+
+	mv, err := db.Versions(ctx, docMarkup)
+	if err != nil {
+		return f, err
+	}
+	for _, v := range mv {
+		f.markupVersions = append(f.markupVersions, v.ID)
+	}
+	mc, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docMarkup})
+	if err != nil || len(mc) != 1 {
+		return f, fmt.Errorf("markup document: want 1 change, got %d (%v)", len(mc), err)
+	}
+	f.markupChange = mc[0].ID
+	if err := classifyCorpusSite(ctx, db, f); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// classifyCorpusSite gives the policy change that introduced the January 2021
+// policy (the most clauses added) a data-sharing classification, with the
+// first inserted words of a modified clause as evidence, by rewriting its
+// stored row as the classifier would.
+func classifyCorpusSite(ctx context.Context, db *data.DB, f *corpusSite) error {
+	changes, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docPolicy})
+	if err != nil {
+		return err
+	}
+	var best *data.Change
+	bestAdded := -1
+	for i := range changes {
+		var cs diff.ChangeSet
+		if err := json.Unmarshal(changes[i].ChangeSet, &cs); err != nil {
+			return err
+		}
+		if cs.Material && cs.Summary.Added+cs.Summary.Modified > bestAdded {
+			best, bestAdded = &changes[i], cs.Summary.Added+cs.Summary.Modified
+		}
+	}
+	if best == nil {
+		return fmt.Errorf("no material change of %s to classify", docPolicy)
+	}
+	var cs map[string]any
+	if err := json.Unmarshal(best.ChangeSet, &cs); err != nil {
+		return err
+	}
+	cs["topics"] = []string{"data-sharing"}
+	cs["severity"] = "high"
+	list, _ := cs["changes"].([]any)
+	for _, item := range list {
+		ch := item.(map[string]any)
+		if ch["kind"] != diff.Modified || ch["material"] != true {
+			continue
+		}
+		words, _ := ch["words"].([]any)
+		for _, w := range words {
+			span := w.(map[string]any)
+			text := strings.TrimSpace(fmt.Sprint(span["text"]))
+			if n := len(strings.Fields(text)); span["op"] == diff.OpInsert && n >= 2 && n <= 8 && !strings.ContainsAny(text, "()[]*_<>") {
+				f.evidence = text
+				break
+			}
+		}
+		if f.evidence != "" {
+			ch["topics"] = []string{"data-sharing"}
+			ch["severity"] = "high"
+			ch["evidence"] = []map[string]string{{"topic": "data-sharing", "text": f.evidence}}
+			break
+		}
+	}
+	if f.evidence == "" {
+		return fmt.Errorf("change %d has no modified clause with inserted words", best.ID)
+	}
+	raw, err := json.Marshal(cs)
+	if err != nil {
+		return err
+	}
+	sqldb, err := sql.Open("sqlite", "file:"+f.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer sqldb.Close()
+	_, err = sqldb.ExecContext(ctx, `UPDATE changes SET topics = '["data-sharing"]', severity = 'high', change_set = ?, classifier_version = 'web-corpusSite' WHERE id = ?`, string(raw), best.ID)
+	f.sharing = best.ID
+	return err
+}
+
+// newPageServer starts the site on the corpusSite database.
+func newPageServer(t testing.TB, f *corpusSite) *httptest.Server {
+	t.Helper()
+	db, err := data.Open(context.Background(), f.path, testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s, err := New(db, testClock, slog.New(slog.DiscardHandler), Options{BaseURL: "https://cw.example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// get fetches path with optional request headers (name, value pairs).
+func pageGet(t testing.TB, srv *httptest.Server, path string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	if _, err := io.Copy(&b, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	return resp, b.String()
+}

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/clausewatch/clausewatch/data"
+)
+
+// documentsPage lists the tracked documents, failing ones first marked.
+func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
+	docs, err := s.db.DocumentSummaries(r.Context())
+	if err != nil {
+		return err
+	}
+	failing := 0
+	for _, d := range docs {
+		if d.Failing() {
+			failing++
+		}
+	}
+	v := s.newView(r, documentsData{Documents: docs, Failing: failing})
+	v.Title = v.T("docs.title")
+	v.Description = v.T("docs.description")
+	return s.render(w, r, http.StatusOK, "documents", v, noCache)
+}
+
+type documentsData struct {
+	Documents []data.DocumentSummary
+	Failing   int
+}
+
+// timelineData is a document's history, newest first, with runs of
+// cosmetic-only versions folded together.
+type timelineData struct {
+	Document  *data.Document
+	Name      string
+	Items     []timelineItem
+	Versions  []data.TimelineEntry // oldest first, for the compare form
+	LastFetch *data.Fetch
+	From, To  int64 // preselected in the compare form
+}
+
+// timelineItem is either one version or a fold of consecutive cosmetic-only
+// versions.
+type timelineItem struct {
+	Entry    data.TimelineEntry
+	Cosmetic []data.TimelineEntry // non-empty for a fold
+}
+
+// timelinePage shows every version of a document with its change.
+func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	doc, err := s.db.Document(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	entries, err := s.db.Timeline(ctx, doc.ID)
+	if err != nil {
+		return err
+	}
+	fetches, err := s.db.Fetches(ctx, doc.ID, 1)
+	if err != nil {
+		return err
+	}
+	d := timelineData{Document: doc, Name: documentTitle(doc), Versions: entries}
+	if len(fetches) > 0 {
+		d.LastFetch = &fetches[0]
+	}
+	if n := len(entries); n >= 2 {
+		d.From, d.To = entries[n-2].Version.ID, entries[n-1].Version.ID
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := &entries[i]
+		if e.Change != nil && !e.Change.Material {
+			if n := len(d.Items); n > 0 && len(d.Items[n-1].Cosmetic) > 0 {
+				d.Items[n-1].Cosmetic = append(d.Items[n-1].Cosmetic, *e)
+			} else {
+				d.Items = append(d.Items, timelineItem{Cosmetic: []data.TimelineEntry{*e}})
+			}
+			continue
+		}
+		d.Items = append(d.Items, timelineItem{Entry: *e})
+	}
+	v := s.newView(r, d)
+	v.Title = v.T("timeline.title", d.Name)
+	if len(entries) > 0 {
+		v.Description = v.T("timeline.description", d.Name, len(entries), v.Date(entries[0].Version.FetchedAt))
+	} else {
+		v.Description = v.T("timeline.none")
+	}
+	return s.render(w, r, http.StatusOK, "timeline", v, noCache)
+}
+
+// searchData is the search form and, for a query, its result.
+type searchData struct {
+	Query  string
+	Error  string
+	Result *data.SearchResult
+	Names  map[string]string // document id -> display name
+}
+
+// searchPage answers /search?q=: which versions contain a phrase, and when
+// it first and last appeared.
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	d := searchData{Query: q}
+	v := s.newView(r, &d)
+	v.Query = q
+	v.Title = v.T("search.title")
+	v.Description = v.T("search.description")
+	status := http.StatusOK
+	if q != "" {
+		v.Title = v.T("search.title.q", q)
+		switch {
+		case utf8.RuneCountInString(q) > data.MaxQueryLen:
+			d.Error = v.T("search.toolong", data.MaxQueryLen)
+		case data.CheckQuery(q) != nil:
+			d.Error = v.T("search.noword")
+		}
+		if d.Error != "" {
+			status = http.StatusBadRequest
+		} else {
+			res, err := s.db.Search(r.Context(), q)
+			if errors.Is(err, data.ErrBadQuery) {
+				d.Error, status = v.T("search.noword"), http.StatusBadRequest
+			} else if err != nil {
+				return err
+			}
+			d.Result = res
+			if res != nil && len(res.Documents) > 0 {
+				docs, err := s.db.Documents(r.Context())
+				if err != nil {
+					return err
+				}
+				d.Names = map[string]string{}
+				for i := range docs {
+					d.Names[docs[i].ID] = documentTitle(&docs[i])
+				}
+			}
+		}
+	}
+	return s.render(w, r, status, "search", v, noCache)
+}
+
+// snippetParts cuts a search snippet at its markers into text and matched
+// parts, for the template to escape and wrap in <mark>.
+func snippetParts(snip string) []segment {
+	var out []segment
+	for snip != "" {
+		i := strings.Index(snip, data.SnippetOpen)
+		if i < 0 {
+			out = append(out, segment{Text: snip})
+			break
+		}
+		if i > 0 {
+			out = append(out, segment{Text: snip[:i]})
+		}
+		snip = snip[i+len(data.SnippetOpen):]
+		j := strings.Index(snip, data.SnippetClose)
+		if j < 0 {
+			j = len(snip)
+		}
+		out = append(out, segment{Text: snip[:j], Mark: true})
+		snip = strings.TrimPrefix(snip[j:], data.SnippetClose)
+	}
+	return slices.Clip(out)
+}
