@@ -109,11 +109,12 @@ func TestOpenMigrations(t *testing.T) {
 	if err := db.sql.QueryRow(`PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
 		t.Errorf("foreign_keys = %d, %v; want 1", fk, err)
 	}
-	for _, table := range []string{"subscribers", "deliveries"} {
+	// 0003_alerts adds the alert tables.
+	for _, table := range []string{"subscribers", "subscriptions", "webhooks", "deliveries", "settings"} {
 		var n int
-		db.sql.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = ?`, table).Scan(&n)
-		if n != 0 {
-			t.Errorf("table %s exists; it belongs to a later migration", table)
+		db.sql.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&n)
+		if n != 1 {
+			t.Errorf("table %s is missing after the migrations", table)
 		}
 	}
 }

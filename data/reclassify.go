@@ -5,36 +5,38 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-
-	"github.com/clausewatch/clausewatch/diff"
 )
 
-// Reclassify recomputes the stored diff of every change not yet classified by
-// classifierVersion, from the stored blocks of its two versions, and updates
-// the rows in place. Change ids and their from/to versions stay the same, so
-// a later outbox keyed by change id does not alert anyone again (invariant 5).
-// It returns how many changes it updated.
-func (db *DB) Reclassify(ctx context.Context, classifierVersion string) (int, error) {
-	n, err := db.reclassify(ctx, classifierVersion)
+// Reclassify recomputes the stored diff, topics and severity of every change
+// that the current rules (topics.Version) have not tagged yet, from the
+// stored blocks of its two versions, and updates the rows in place. Change
+// ids and their from/to versions stay the same, and deliveries are only ever
+// enqueued when a change is first recorded, so nobody is alerted again
+// (invariant 5). It returns how many changes it updated.
+func (db *DB) Reclassify(ctx context.Context) (int, error) {
+	n, err := db.reclassify(ctx)
 	if err != nil {
-		return n, fmt.Errorf("data: reclassify changes as %q: %w", classifierVersion, err)
+		return n, fmt.Errorf("data: reclassify changes with %s: %w", classifierVersion, err)
 	}
 	return n, nil
 }
 
-func (db *DB) reclassify(ctx context.Context, classifierVersion string) (int, error) {
-	if classifierVersion == "" {
-		return 0, fmt.Errorf("empty classifier version: name the rules (e.g. the release) so reruns can skip done changes")
-	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, from_version, to_version FROM changes WHERE classifier_version <> ? ORDER BY id`, classifierVersion)
+func (db *DB) reclassify(ctx context.Context) (int, error) {
+	const q = `SELECT c.id, c.from_version, c.to_version, d.language
+FROM changes c JOIN documents d ON d.id = c.document_id
+WHERE c.classifier_version <> ? ORDER BY c.id`
+	rows, err := db.sql.QueryContext(ctx, q, classifierVersion)
 	if err != nil {
 		return 0, err
 	}
-	type todo struct{ id, from, to int64 }
+	type todo struct {
+		id, from, to int64
+		lang         string
+	}
 	var list []todo
 	for rows.Next() {
 		var t todo
-		if err := rows.Scan(&t.id, &t.from, &t.to); err != nil {
+		if err := rows.Scan(&t.id, &t.from, &t.to, &t.lang); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -63,7 +65,7 @@ func (db *DB) reclassify(ctx context.Context, classifierVersion string) (int, er
 		if err != nil {
 			return done, fmt.Errorf("change %d: %w", t.id, err)
 		}
-		cs := diff.Compare(blocksDoc(old), blocksDoc(cur))
+		cs := classifiedChanges(blocksDoc(old), blocksDoc(cur), t.lang)
 		topics := cs.Topics
 		if topics == nil {
 			topics = []string{}

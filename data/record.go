@@ -222,7 +222,11 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		prev *cachedVersion
 		cs   *diff.ChangeSet
 	}
+	var lang string
 	if ver != nil {
+		if lang, err = documentLanguage(ctx, db.sql, f.DocumentID); err != nil {
+			return Result{}, err
+		}
 		head, err := latestHead(ctx, db.sql, f.DocumentID)
 		if err != nil {
 			return Result{}, err
@@ -232,7 +236,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			if err != nil {
 				return Result{}, err
 			}
-			cs := diff.Compare(blocksDoc(&prev.v), ver.doc)
+			cs := classifiedChanges(blocksDoc(&prev.v), ver.doc, lang)
 			pre.head, pre.prev, pre.cs = head, prev, &cs
 		}
 	}
@@ -303,7 +307,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 						if prev, err = db.versionAt(ctx, tx, f.DocumentID, head); err != nil {
 							return err
 						}
-						cs = diff.Compare(blocksDoc(&prev.v), ver.doc)
+						cs = classifiedChanges(blocksDoc(&prev.v), ver.doc, lang)
 					}
 				}
 				// Clause ids learned from committed data stay valid (texts
@@ -650,9 +654,9 @@ func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to in
 	if err != nil {
 		return nil, fmt.Errorf("encode change set: %w", err)
 	}
-	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, recorded_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	r, err := tx.ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), cs.Severity, string(csj), formatTime(db.now()))
+	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version, recorded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	r, err := tx.ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), cs.Severity, string(csj), classifierVersion, formatTime(db.now()))
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/topics"
 )
 
 // step is one observation in a recorded history.
@@ -296,7 +298,7 @@ func checkHistory(t *testing.T, db *DB, results []Result) {
 		if err := json.Unmarshal(c.ChangeSet, &cs); err != nil {
 			t.Fatalf("change set JSON: %v", err)
 		}
-		want := diff.Compare(policy.Document{Blocks: from.Blocks}, policy.Document{Blocks: to.Blocks})
+		want := classifiedChanges(policy.Document{Blocks: from.Blocks}, policy.Document{Blocks: to.Blocks}, "")
 		if !reflect.DeepEqual(cs, want) || c.Material != want.Material || c.Severity != want.Severity {
 			t.Errorf("stored change set %+v, want %+v", cs, want)
 		}
@@ -582,11 +584,16 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, c := range before {
+		if c.ClassifierVersion != topics.Version || c.Severity == "" {
+			t.Errorf("change %d recorded with classifier %q, severity %q; want %s and a severity", c.ID, c.ClassifierVersion, c.Severity, topics.Version)
+		}
+	}
 	// Simulate classifications made by older rules.
-	if _, err := db.sql.Exec(`UPDATE changes SET material = 0, topics = '["old"]', severity = 'none', change_set = '{}'`); err != nil {
+	if _, err := db.sql.Exec(`UPDATE changes SET material = 0, topics = '["old"]', severity = 'none', change_set = '{}', classifier_version = 'topics/0'`); err != nil {
 		t.Fatal(err)
 	}
-	n, err := db.Reclassify(ctx, "rules-2")
+	n, err := db.Reclassify(ctx)
 	if err != nil || n != 2 {
 		t.Fatalf("Reclassify = %d, %v; want 2", n, err)
 	}
@@ -600,14 +607,14 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 	for i := range after {
 		b, a := before[i], after[i]
 		if a.ID != b.ID || a.FromVersion != b.FromVersion || a.ToVersion != b.ToVersion || a.Material != b.Material ||
-			!reflect.DeepEqual(a.Topics, b.Topics) || !bytes.Equal(a.ChangeSet, b.ChangeSet) || a.ClassifierVersion != "rules-2" {
-			t.Errorf("change %d after reclassify = %+v, want %+v with rules-2", i, a, b)
+			!reflect.DeepEqual(a.Topics, b.Topics) || !bytes.Equal(a.ChangeSet, b.ChangeSet) || a.ClassifierVersion != topics.Version {
+			t.Errorf("change %d after reclassify = %+v, want %+v", i, a, b)
 		}
 	}
-	if n, err := db.Reclassify(ctx, "rules-2"); err != nil || n != 0 {
+	if n, err := db.Reclassify(ctx); err != nil || n != 0 {
 		t.Errorf("second Reclassify = %d, %v; want 0", n, err)
 	}
-	if _, err := db.Reclassify(ctx, ""); err == nil {
-		t.Error("Reclassify with an empty version succeeded")
+	if !slices.Contains(after[0].Topics, topics.DataSharing) && !slices.Contains(after[1].Topics, topics.DataSharing) {
+		t.Errorf("no change tagged %s after adding a sharing clause: %+v", topics.DataSharing, after)
 	}
 }

@@ -280,7 +280,7 @@ func TestCacheFollowsOtherWriters(t *testing.T) {
 			if err := json.Unmarshal(res.Change.ChangeSet, &cs); err != nil {
 				t.Fatal(err)
 			}
-			want := diff.Compare(policy.Document{Blocks: prev.Blocks}, s.doc)
+			want := classifiedChanges(policy.Document{Blocks: prev.Blocks}, s.doc, "")
 			if !reflect.DeepEqual(cs, want) {
 				t.Errorf("step %d: change set %+v\nwant the diff from the latest version %+v", i, cs, want)
 			}

@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -466,9 +467,19 @@ func unprotect(s string) string {
 // A backslash before a line break is a hard break and becomes a space.
 func protectEscapes(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '\\' && i+1 < len(s) {
+		if c != '\\' {
+			k := strings.IndexByte(s[i:], '\\')
+			if k < 0 {
+				k = len(s) - i
+			}
+			b.WriteString(s[i : i+k])
+			i += k - 1
+			continue
+		}
+		if i+1 < len(s) {
 			n := s[i+1]
 			if n < 128 && (unicode.IsPunct(rune(n)) || unicode.IsSymbol(rune(n))) {
 				b.WriteRune(protectBase + rune(n))
@@ -486,13 +497,22 @@ func protectEscapes(s string) string {
 	return b.String()
 }
 
-var (
-	codeSpan    = regexp.MustCompile("(`+)(.+?)(`+)")
-	autolink    = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>`)
-	htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
-	brMarker    = regexp.MustCompile(`(?i)<br\s*/?>(?:\s*(?:[-*+]|\d{1,9}[.)])\s+)?`)
-	htmlTag     = regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?>`)
-)
+// inlineExprs are the inline patterns still read by regular expressions;
+// they are compiled on first use, so that commands which never read
+// Markdown (and `diff` on a file without these characters) do not pay for
+// them at start-up.
+type inlineExprs struct {
+	codeSpan, autolink, htmlComment, htmlTag *regexp.Regexp
+}
+
+var inline = sync.OnceValue(func() inlineExprs {
+	return inlineExprs{
+		codeSpan:    regexp.MustCompile("(`+)(.+?)(`+)"),
+		autolink:    regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>`),
+		htmlComment: regexp.MustCompile(`(?s)<!--.*?-->`),
+		htmlTag:     regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?>`),
+	}
+})
 
 // mdInline reduces inline Markdown to its text: link text without targets,
 // no images or empty anchors, no emphasis or code markers, no inline HTML
@@ -507,8 +527,9 @@ func mdInline(s string) string {
 	}
 	if strings.IndexByte(s, '`') >= 0 {
 		protected = true
-		s = codeSpan.ReplaceAllStringFunc(s, func(m string) string {
-			sub := codeSpan.FindStringSubmatch(m)
+		re := inline().codeSpan
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			sub := re.FindStringSubmatch(m)
 			if len(sub[1]) != len(sub[3]) {
 				return m
 			}
@@ -517,18 +538,25 @@ func mdInline(s string) string {
 	}
 	if strings.IndexByte(s, '<') >= 0 {
 		protected = true
-		s = autolink.ReplaceAllStringFunc(s, func(m string) string {
-			return protect(m[1 : len(m)-1])
-		})
+		if mayHoldAutolink(s) {
+			s = inline().autolink.ReplaceAllStringFunc(s, func(m string) string {
+				return protect(m[1 : len(m)-1])
+			})
+		}
 	}
 	if strings.IndexByte(s, '[') >= 0 {
 		s = links(s)
 	}
 	if strings.IndexByte(s, '<') >= 0 {
-		s = htmlComment.ReplaceAllString(s, "")
-		s = brMarker.ReplaceAllString(s, " ")
-		s = htmlTag.ReplaceAllStringFunc(s, func(m string) string {
-			name := strings.ToLower(htmlTag.FindStringSubmatch(m)[1])
+		if strings.Contains(s, "<!--") {
+			s = inline().htmlComment.ReplaceAllString(s, "")
+		}
+		s = replaceBR(s)
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		re := inline().htmlTag
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			name := strings.ToLower(re.FindStringSubmatch(m)[1])
 			a := atom.Lookup([]byte(name))
 			switch {
 			case a == 0:
@@ -543,20 +571,130 @@ func mdInline(s string) string {
 		s = stripEmphasis(s)
 	}
 	s = html.UnescapeString(s)
-	if protected {
+	// Protected characters are runs of four bytes starting 0xF3; without
+	// one there is nothing to restore.
+	if protected && strings.IndexByte(s, 0xF3) >= 0 {
 		s = unprotect(s)
 	}
 	return s
+}
+
+// mayHoldAutolink reports whether s has a "<...>" whose inside holds no
+// white space and a ":" or "@", which every autolink has: most "<" in
+// policies open a <br>, and the autolink expression is costly on long table
+// rows.
+func mayHoldAutolink(s string) bool {
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			return false
+		}
+		s = s[i+1:]
+		j := strings.IndexByte(s, '>')
+		if j < 0 {
+			return false
+		}
+		if in := s[:j]; !strings.ContainsAny(in, "\t\n\f\r <") && strings.ContainsAny(in, ":@") {
+			return true
+		}
+	}
+}
+
+// isSpaceRE reports the characters \s stands for in a Go regular
+// expression.
+func isSpaceRE(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// replaceBR replaces each line break tag by a space, with the list marker
+// that Open Terms Archive writes after it when a table cell holds a list:
+// what `(?i)<br\s*/?>(?:\s*(?:[-*+]|\d{1,9}[.)])\s+)?` matches.
+func replaceBR(s string) string {
+	var b strings.Builder
+	done := 0 // s[:done] is in b
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		end := brEnd(s, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[done:i])
+		b.WriteByte(' ')
+		i, done = end, end
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// brEnd returns the end of the line break tag (and list marker) at s[i], or
+// -1 when there is none.
+func brEnd(s string, i int) int {
+	j := i + 1
+	if j+1 >= len(s) || s[j]|0x20 != 'b' || s[j+1]|0x20 != 'r' {
+		return -1
+	}
+	j += 2
+	for j < len(s) && isSpaceRE(s[j]) {
+		j++
+	}
+	if j < len(s) && s[j] == '/' {
+		j++
+	}
+	if j >= len(s) || s[j] != '>' {
+		return -1
+	}
+	end := j + 1
+	// The optional marker: white space, "-", "*", "+" or a number and "."
+	// or ")", and at least one white space.
+	k := end
+	for k < len(s) && isSpaceRE(s[k]) {
+		k++
+	}
+	switch n := 0; {
+	case k < len(s) && (s[k] == '-' || s[k] == '*' || s[k] == '+'):
+		k++
+	default:
+		for k+n < len(s) && isDigit(s[k+n]) {
+			n++
+		}
+		if n == 0 || n > 9 || k+n >= len(s) || s[k+n] != '.' && s[k+n] != ')' {
+			return end
+		}
+		k += n + 1
+	}
+	if k >= len(s) || !isSpaceRE(s[k]) {
+		return end
+	}
+	for k < len(s) && isSpaceRE(s[k]) {
+		k++
+	}
+	return k
 }
 
 // links replaces [text](target) by text, drops ![alt](src) images, and keeps
 // the text of reference links [text][id]. Brackets that form no link stay.
 func links(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); {
 		if s[i] != '[' {
-			b.WriteByte(s[i])
-			i++
+			k := strings.IndexByte(s[i:], '[')
+			if k < 0 {
+				k = len(s) - i
+			}
+			b.WriteString(s[i : i+k])
+			i += k
 			continue
 		}
 		end := matching(s, i, '[', ']')
@@ -623,11 +761,16 @@ func matching(s string, i int, open, close byte) int {
 // asterisk standing alone between spaces are text and stay.
 func stripEmphasis(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c != '*' && c != '_' && c != '~' {
-			b.WriteByte(c)
-			i++
+			k := strings.IndexAny(s[i:], "*_~")
+			if k < 0 {
+				k = len(s) - i
+			}
+			b.WriteString(s[i : i+k])
+			i += k
 			continue
 		}
 		j := i

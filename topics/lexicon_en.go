@@ -63,6 +63,11 @@ var english = lexicon{
 		"site", "sites", "website*", "web site*", "link", "links", "privacy polic*", "polic*", "practices",
 		"sign on", "sign in", "login", "log in", "content", "products",
 	},
+	anaphor: []string{
+		"they", "these third part*", "such third part*", "these compan*", "such compan*", "these partners",
+		"such partners", "these service providers", "such service providers", "these providers", "these vendors",
+		"such vendors", "these advertisers", "such advertisers", "these entities", "such entities",
+	},
 	user:     []string{"you", "you're", "users", "user", "visitors", "members", "customers"},
 	disclose: []string{"disclose", "discloses", "disclosed", "disclosing", "reveal", "reveals", "revealed"},
 	choice: []string{
@@ -77,6 +82,11 @@ var english = lexicon{
 		"not responsible", "no responsibility", "no control", "not control", "not apply", "does not cover",
 		"do not cover", "not covered", "governed by", "their own privacy", "their respective privacy",
 		"encourage you to read", "encourage you to review", "not liable", "beyond our control",
+	},
+	notice: []string{
+		"shine the light => law", "1798 83 => law",
+		"request a list", "list of the third parties", "list of third parties", "list of all third parties",
+		"list of the categories", "request information about our disclosures",
 	},
 	collect: []string{
 		"collect", "collects", "collected", "collecting", "gather", "gathers", "gathered", "gathering",

@@ -118,3 +118,23 @@ func (p phrase) matchAt(toks []token, i int) (int, bool) {
 	}
 	return i + len(p.words), true
 }
+
+// has reports whether one of the phrases of l starts at h's first token.
+func (l *lexset) has(toks []token, h hit) bool {
+	w := toks[h.from].word
+	for _, k := range l.exact[w] {
+		if _, ok := l.phrases[k].matchAt(toks, h.from); ok {
+			return true
+		}
+	}
+	for _, n := range l.lens {
+		if n <= len(w) {
+			for _, k := range l.stem[w[:n]] {
+				if _, ok := l.phrases[k].matchAt(toks, h.from); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

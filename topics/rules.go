@@ -54,6 +54,14 @@ type lexicon struct {
 	// responsible for", "governed by their own"); a sentence with one
 	// states no practice of the service.
 	disclaimer []string
+	// notice: words of a notice about a law that lets the user ask which
+	// recipients got data (California's "Shine the Light": "request a
+	// list of the third parties"). Such a notice states the user's right,
+	// not a practice of the service: a user-rights clause. An entry keyed
+	// "=> law" names the law and covers its sentence and the rest of the
+	// clause, which explains the law; the others cover their sentence. A
+	// sale stays a sale.
+	notice []string
 	// collect: what a recipient does when it is the subject ("advertisers
 	// may collect", "los terceros reciben", "ont accès").
 	collect []string
@@ -94,7 +102,7 @@ type compiled struct {
 	give, hand, sell, recipient, collect, agent, data  *lexset
 	business, tracker, negation, exception, purpose    *lexset
 	place, user, disclose, choice, disclaimer, anaphor *lexset
-	accident, be                                       *lexset
+	accident, be, notice                               *lexset
 	aux, self                                          map[string]bool
 	negAfter                                           int
 	rules                                              []compiledRule
@@ -114,7 +122,7 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		exception: compileSet(l.exception), purpose: compileSet(l.purpose), negAfter: l.negAfter,
 		hand: compileSet(l.hand), place: compileSet(l.place), user: compileSet(l.user),
 		disclose: compileSet(l.disclose), anaphor: compileSet(l.anaphor), aux: map[string]bool{},
-		accident: compileSet(l.accident), be: compileSet(l.be), self: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
+		accident: compileSet(l.accident), notice: compileSet(l.notice), be: compileSet(l.be), self: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
 	}
 	for _, w := range l.aux {
 		c.aux[fold(w)] = true
@@ -206,7 +214,9 @@ const (
 // a question (a heading such as "Do we share your information?"), and a
 // disclaimer about other services ("we are not responsible for the
 // practices of third parties").
-func (c *compiled) sharing(toks []token) []statement {
+func (c *compiled) sharing(toks []token) []statement { return c.scan(toks, nil) }
+
+func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	give := c.give.find(toks)
 	hand := c.hand.find(toks)
 	sell := c.sell.find(toks)
@@ -232,15 +242,36 @@ func (c *compiled) sharing(toks []token) []statement {
 	for _, d := range c.disclaimer.find(toks) {
 		disclaimer[toks[d.from].sentence] = true
 	}
+	notice, law := map[int]bool{}, len(toks)
+	for _, n := range c.notice.find(toks) {
+		notice[toks[n.from].sentence] = true
+		if n.key == "law" {
+			law = min(law, toks[n.from].sentence)
+		}
+	}
 
 	var out []statement
 	add := func(rule string, verb hit, parts ...hit) {
-		if toks[verb.from].question || c.byUser(toks, verb, user) ||
-			before(toks, verb, choice, choiceWindow) || before(toks, verb, accident, sentenceWide) {
-			return
+		veto := ""
+		switch {
+		case toks[verb.from].question:
+			veto = "question"
+		case c.byUser(toks, verb, user):
+			veto = "user"
+		case before(toks, verb, choice, choiceWindow):
+			veto = "choice"
+		case before(toks, verb, accident, sentenceWide):
+			veto = "accident"
+		case rule != "give" && rule != "hand" && rule != "object" && disclaimer[toks[verb.from].sentence]:
+			veto = "disclaimer"
+		case (toks[verb.from].sentence >= law || notice[toks[verb.from].sentence]) && !c.sell.has(toks, verb):
+			veto = "notice"
 		}
-		if rule != "give" && rule != "hand" && rule != "object" && disclaimer[toks[verb.from].sentence] {
-			return // "this policy does not apply to information collected by advertisers"
+		if veto != "" {
+			if vetoed != nil {
+				*vetoed = append(*vetoed, statement{rule: rule + "/" + veto, parts: parts})
+			}
+			return
 		}
 		s := statement{rule: rule, parts: parts}
 		s.cue, s.negated = c.negated(toks, verb, neg, exc)

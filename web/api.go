@@ -338,6 +338,7 @@ func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.notFoundOr(err, "no version %d", id)
 	}
+	// Bump the prefix when the representation of a version changes.
 	sum := sha256.Sum256([]byte("api/v1/version\x00" + s.opts.BaseURL + "\x00" + strconv.FormatInt(head.ID, 10) + "\x00" + head.SHA256))
 	etag := etagOf(sum[:])
 	if notModified(r, etag, time.Time{}) {

@@ -687,7 +687,6 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 		h := w.Header()
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "public, max-age=300")
-		h.Set("Vary", "Accept-Encoding")
 		if !lastModified.IsZero() {
 			h.Set("Last-Modified", lastModified.Format(http.TimeFormat))
 		}

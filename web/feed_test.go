@@ -394,3 +394,37 @@ func TestEntryTooLarge(t *testing.T) {
 		t.Errorf("large entry: %d bytes: %.500s", len(e.HTML), e.HTML)
 	}
 }
+
+func TestFeedCache(t *testing.T) {
+	c := newFeedCache(100)
+	body := func(n int, b byte) []byte { return bytes.Repeat([]byte{b}, n) }
+	c.put("a", `"1"`, body(20, 'a'))
+	c.put("b", `"1"`, body(20, 'b'))
+	if got, ok := c.get("a", `"1"`); !ok || !bytes.Equal(got, body(20, 'a')) {
+		t.Errorf("get(a) = %q, %v", got, ok)
+	}
+	if _, ok := c.get("a", `"2"`); ok {
+		t.Error("a body rendered for another ETag was returned")
+	}
+	c.put("a", `"2"`, body(25, 'A')) // replaces a, now the newest
+	if got, ok := c.get("a", `"2"`); !ok || len(got) != 25 || c.size != 45 {
+		t.Errorf("after replacing a: %q, %v, size %d", got, ok, c.size)
+	}
+	c.put("big", `"1"`, body(26, 'x')) // over a quarter of the budget: not kept
+	if _, ok := c.get("big", `"1"`); ok {
+		t.Error("a body over a quarter of the budget was kept")
+	}
+	c.put("c", `"1"`, body(25, 'c'))
+	c.put("d", `"1"`, body(25, 'd'))
+	c.put("e", `"1"`, body(25, 'e')) // 95+25 > 100: b, the oldest, goes
+	_, okB := c.get("b", `"1"`)
+	_, okA := c.get("a", `"2"`)
+	_, okE := c.get("e", `"1"`)
+	if okB || !okA || !okE || c.size != 100 {
+		t.Errorf("after eviction: b %v, a %v, e %v, size %d of %d; want a, c, d, e", okB, okA, okE, c.size, c.budget)
+	}
+	c.put("f", `"1"`, body(25, 'f')) // a goes next
+	if _, ok := c.get("a", `"2"`); ok || c.size != 100 || len(c.order) != 4 || len(c.entries) != 4 {
+		t.Errorf("after a second eviction: a kept %v, size %d, %d keys", ok, c.size, len(c.entries))
+	}
+}

@@ -242,9 +242,13 @@ func TestChangePage(t *testing.T) {
 	if cs.Summary.Moved > 0 && doc.Find("article.change.moved .moved-from").Length() != cs.Summary.Moved {
 		t.Errorf("moves not marked: %d of %d", doc.Find("article.change.moved .moved-from").Length(), cs.Summary.Moved)
 	}
-	marked := doc.Find("article.change mark")
-	if marked.Length() == 0 || !strings.EqualFold(marked.First().Text(), f.evidence) {
-		t.Errorf("evidence mark %q, want %q", marked.First().Text(), f.evidence)
+	// The classifier may mark other evidence too; the fixture's must be
+	// among the marks, in the clause that carries the badge.
+	marked := doc.Find("article.change mark").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.EqualFold(s.Text(), f.evidence)
+	})
+	if marked.Length() == 0 {
+		t.Errorf("no evidence mark %q", f.evidence)
 	}
 	if q := marked.First().ParentsFiltered("article.change").Find(".badge.topic-data-sharing"); q.Length() != 1 {
 		t.Errorf("the clause with evidence has no data-sharing badge")

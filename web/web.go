@@ -39,6 +39,8 @@ type Server struct {
 	// pages are the parsed HTML templates, one set per page, parsed once in
 	// New so that a broken template stops start-up instead of a request.
 	pages *pageSet
+	// cache keeps rendered pages for a short time (pages_cache.go).
+	cache *pageCache
 }
 
 // New returns a Server reading from db. It parses the embedded templates and
@@ -52,7 +54,7 @@ func New(db *data.DB, now func() time.Time, log *slog.Logger, opts Options) (*Se
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates: %w", err)
 	}
-	return &Server{db: db, now: now, log: log, opts: opts, pages: pages}, nil
+	return &Server{db: db, now: now, log: log, opts: opts, pages: pages, cache: newPageCache(now)}, nil
 }
 
 // Handler returns every route of the service wrapped in the security headers.
@@ -67,15 +69,16 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 
-	// HTML pages (web-pages helper: web/pages*.go).
-	mux.Handle("GET /{$}", s.handle(s.documentsPage))
-	mux.Handle("GET /documents/{id}", s.handle(s.timelinePage))
-	mux.Handle("GET /documents/{id}/compare", s.handle(s.comparePage))
-	mux.Handle("GET /changes/{id}", s.handle(s.changePage))
-	mux.Handle("GET /versions/{id}", s.handle(s.versionPage))
-	mux.Handle("GET /snapshots/{id}", s.handle(s.snapshotPage))
-	mux.Handle("GET /snapshots/{id}/raw", s.handle(s.snapshotRaw))
-	mux.Handle("GET /search", s.handle(s.searchPage))
+	// HTML pages (web-pages helper: web/pages*.go), kept rendered for a
+	// short time (pages_cache.go).
+	mux.Handle("GET /{$}", s.cached(listTTL, s.handle(s.documentsPage)))
+	mux.Handle("GET /documents/{id}", s.cached(listTTL, s.handle(s.timelinePage)))
+	mux.Handle("GET /documents/{id}/compare", s.cached(stableTTL, s.handle(s.comparePage)))
+	mux.Handle("GET /changes/{id}", s.cached(stableTTL, s.handle(s.changePage)))
+	mux.Handle("GET /versions/{id}", s.cached(stableTTL, s.handle(s.versionPage)))
+	mux.Handle("GET /snapshots/{id}", s.cached(fixedTTL, s.handle(s.snapshotPage)))
+	mux.Handle("GET /snapshots/{id}/raw", s.cached(fixedTTL, s.handle(s.snapshotRaw)))
+	mux.Handle("GET /search", s.cached(listTTL, s.handle(s.searchPage)))
 	mux.Handle("GET /static/", s.staticHandler())
 
 	// ---- JSON API and feeds (web-api helper: web/api.go, web/feed.go) ----

@@ -31,7 +31,7 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
@@ -45,6 +45,8 @@ commands:
   history ID [--format json]             versions of a document
   changes [--doc ID] [--format json]     recorded changes
   diff OLD NEW [--format text|json|html] clause diff of two local files (HTML, Markdown, text)
+  classify [--format json] [--lang xx]   topics of each clause read from stdin, one per line
+  reclassify                             re-tag stored changes with the current topic rules (no alerts)
 
 every command takes --config FILE (default: the embedded list of WhatsApp and
 Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
@@ -70,6 +72,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 type env struct {
 	cfg    *config.Config
 	dbPath string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
@@ -77,7 +80,7 @@ type env struct {
 	log    *slog.Logger
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 0 {
@@ -86,12 +89,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitOK
 	}
 	cmds := map[string]func(context.Context, *env, []string) error{
-		"serve":   cmdServe,
-		"check":   cmdCheck,
-		"import":  cmdImport,
-		"history": cmdHistory,
-		"changes": cmdChanges,
-		"diff":    cmdDiff,
+		"serve":      cmdServe,
+		"check":      cmdCheck,
+		"import":     cmdImport,
+		"history":    cmdHistory,
+		"changes":    cmdChanges,
+		"diff":       cmdDiff,
+		"classify":   cmdClassify,
+		"reclassify": cmdReclassify,
 	}
 	name, rest := args[0], args[1:]
 	cmd, ok := cmds[name]
@@ -99,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "clausewatch: unknown command %q\n\n%s", name, usage)
 		return exitUsage
 	}
-	err := cmd(ctx, &env{stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}, rest)
+	err := cmd(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}, rest)
 	var ue usageError
 	var ee exitError
 	var ce *config.Error

@@ -23,9 +23,15 @@ import (
 // cli runs the command in-process with a clean environment plus env.
 func cli(t *testing.T, ctx context.Context, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return cliStdin(t, ctx, env, "", args...)
+}
+
+// cliStdin runs a command with stdin holding input.
+func cliStdin(t *testing.T, ctx context.Context, env map[string]string, input string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	getenv := func(k string) string { return env[k] }
-	code = run(ctx, args, &out, &errb, getenv)
+	code = run(ctx, args, strings.NewReader(input), &out, &errb, getenv)
 	return code, out.String(), errb.String()
 }
 

@@ -1,0 +1,211 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/clausewatch/clausewatch/diff"
+)
+
+// subscribeConfirmed adds a confirmed subscriber with a subscription.
+func subscribeConfirmed(t *testing.T, db *DB, email, freq string, docs, topics []string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	id, err := db.Subscribe(ctx, SubscribeRequest{Email: email, Lang: "en", Subscription: Subscription{Documents: docs, Topics: topics, Frequency: freq}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Confirm(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestEnqueueMatchesSubscriptions builds change sets by hand, with the
+// topics the classifier will set, and checks who gets a delivery row in the
+// change's transaction.
+func TestEnqueueMatchesSubscriptions(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	all := subscribeConfirmed(t, db, "all@example.org", Immediate, nil, nil)
+	sharing := subscribeConfirmed(t, db, "sharing@example.org", Immediate, nil, []string{"data-sharing"})
+	fbOnly := subscribeConfirmed(t, db, "fb@example.org", Immediate, []string{"fb"}, nil)
+	daily := subscribeConfirmed(t, db, "daily@example.org", Daily, []string{"wa"}, []string{"retention", "data-sharing"})
+	_, err := db.Subscribe(ctx, SubscribeRequest{Email: "pending@example.org", Lang: "es", Subscription: Subscription{Frequency: Immediate}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := subscribeConfirmed(t, db, "gone@example.org", Immediate, nil, nil)
+	if err := db.Unsubscribe(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SyncWebhooks(ctx, []Webhook{{URL: "https://hooks.example.org/a", Format: "json"}, {URL: "https://hooks.example.org/old", Format: "slack"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SyncWebhooks(ctx, []Webhook{{URL: "https://hooks.example.org/a", Format: "json"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	r1 := mustRecord(t, db, step{body: "<p>a</p>", texts: []string{"We share information with Facebook."}})
+	r2 := mustRecord(t, db, step{at: time.Hour, body: "<p>b</p>", texts: []string{"We share information with Meta."}})
+	tests := []struct {
+		name     string
+		doc      string
+		cs       diff.ChangeSet
+		alerts   bool
+		wantSubs []int64
+		wantHook bool
+	}{
+		{"data sharing on wa", "wa", diff.ChangeSet{Material: true, Topics: []string{"data-sharing"}}, true, []int64{all, sharing, daily}, true},
+		{"retention on fb", "fb", diff.ChangeSet{Material: true, Topics: []string{"retention"}}, true, []int64{all, fbOnly}, true},
+		{"no topic", "wa", diff.ChangeSet{Material: true, Topics: []string{}}, true, []int64{all}, true},
+		{"cosmetic", "wa", diff.ChangeSet{Material: false, Topics: []string{"data-sharing"}}, true, nil, false},
+		{"import", "wa", diff.ChangeSet{Material: true, Topics: []string{"data-sharing"}}, false, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var change *Change
+			err := db.write(ctx, func(tx *sql.Tx) error {
+				// Each case needs its own to_version (unique); reuse the two
+				// recorded versions through a fresh copy of the second.
+				var v int64
+				err := tx.QueryRowContext(ctx, `INSERT INTO versions (document_id, snapshot_id, fetched_at, sha256, text_length, blocks, recorded_at)
+SELECT ?, snapshot_id, ?, sha256 || ?, text_length, blocks, recorded_at FROM versions WHERE id = ? RETURNING id`,
+					tc.doc, formatTime(t0.Add(48*time.Hour)), tc.name, r2.Version.ID).Scan(&v)
+				if err != nil {
+					return err
+				}
+				change, err = db.insertChange(ctx, tx, Fetch{DocumentID: tc.doc, StartedAt: t0}, r1.Version.ID, v, tc.cs, tc.alerts)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := db.sql.QueryContext(ctx, `SELECT coalesce(subscriber_id, 0), coalesce(webhook_id, 0), kind, next_attempt_at FROM deliveries WHERE change_id = ? ORDER BY id`, change.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var subs []int64
+			hook := false
+			for rows.Next() {
+				var s, h int64
+				var kind, due string
+				if err := rows.Scan(&s, &h, &kind, &due); err != nil {
+					t.Fatal(err)
+				}
+				if h != 0 {
+					hook = true
+					continue
+				}
+				subs = append(subs, s)
+				wantKind, wantDue := KindAlert, formatTime(clock()())
+				if s == daily {
+					wantKind, wantDue = KindDigest, formatTime(NextDigest(clock()()))
+				}
+				if kind != wantKind || due != wantDue {
+					t.Errorf("subscriber %d: kind %s due %s, want %s due %s", s, kind, due, wantKind, wantDue)
+				}
+			}
+			slices.Sort(subs)
+			if !slices.Equal(subs, tc.wantSubs) || hook != tc.wantHook {
+				t.Errorf("deliveries to subscribers %v (webhook %v), want %v (webhook %v)", subs, hook, tc.wantSubs, tc.wantHook)
+			}
+			// Enqueueing again (a retried transaction) adds nothing.
+			if tc.alerts && tc.cs.Material {
+				before := count(t, db, "deliveries")
+				if err := db.write(ctx, func(tx *sql.Tx) error {
+					tj, _ := json.Marshal(tc.cs.Topics)
+					return enqueueAlerts(ctx, tx, change.ID, tc.doc, string(tj), clock()())
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if n := count(t, db, "deliveries"); n != before {
+					t.Errorf("second enqueue added %d rows", n-before)
+				}
+			}
+		})
+	}
+}
+
+func mustRecord(t *testing.T, db *DB, s step) Result {
+	t.Helper()
+	res, err := db.Record(context.Background(), s.observation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestClaimIsExclusive(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	subscribeConfirmed(t, db, "a@example.org", Immediate, nil, nil)
+	mustRecord(t, db, step{body: "<p>a</p>", texts: []string{"We share information with Facebook."}})
+	mustRecord(t, db, step{at: time.Hour, body: "<p>b</p>", texts: []string{"We share information with Meta."}})
+	due, err := db.DueDeliveries(ctx, clock()(), DueDelivery{}, 10)
+	if err != nil || len(due) != 2 { // the confirmation and the alert
+		t.Fatalf("due = %+v, %v", due, err)
+	}
+	var alert int64
+	for _, d := range due {
+		if d.Kind == KindAlert {
+			alert = d.ID
+		}
+	}
+	other := openAt(t, db.Path())
+	c1, err1 := db.ClaimDelivery(ctx, alert)
+	c2, err2 := other.ClaimDelivery(ctx, alert)
+	if err := errors.Join(err1, err2); err != nil {
+		t.Fatal(err)
+	}
+	if c1 == nil || c2 != nil {
+		t.Fatalf("claims = %v, %v; want exactly the first", c1, c2)
+	}
+	if c1.Subscriber == nil || c1.Subscriber.Email != "a@example.org" || c1.Attempt != 1 || len(c1.ChangeIDs) != 1 {
+		t.Errorf("claim = %+v", c1)
+	}
+	if err := db.MarkSent(ctx, c1); err != nil {
+		t.Fatal(err)
+	}
+	// A stale claim (the row was recovered and requeued meanwhile) cannot
+	// overwrite a later outcome.
+	if err := db.MarkRetry(ctx, c1, clock()(), "late"); err != nil {
+		t.Fatal(err)
+	}
+	if ds, _ := db.Deliveries(ctx, DeliverySent, 0); len(ds) != 1 || ds[0].SentAt.IsZero() {
+		t.Errorf("sent = %+v", ds)
+	}
+}
+
+func TestSecretIsStable(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	a, err := db.Secret(ctx)
+	if err != nil || len(a) != 32 {
+		t.Fatalf("Secret = %x, %v", a, err)
+	}
+	b, err := openAt(t, db.Path()).Secret(ctx)
+	if err != nil || string(a) != string(b) {
+		t.Errorf("a second handle got another secret")
+	}
+}
+
+func TestNextDigest(t *testing.T) {
+	tests := []struct{ at, want string }{
+		{"2026-03-02T06:59:00Z", "2026-03-02T07:00:00Z"},
+		{"2026-03-02T07:00:00Z", "2026-03-03T07:00:00Z"},
+		{"2026-03-02T23:00:00Z", "2026-03-03T07:00:00Z"},
+	}
+	for _, tc := range tests {
+		at, _ := time.Parse(time.RFC3339, tc.at)
+		if got := NextDigest(at).Format(time.RFC3339); got != tc.want {
+			t.Errorf("NextDigest(%s) = %s, want %s", tc.at, got, tc.want)
+		}
+	}
+}

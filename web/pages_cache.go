@@ -1,0 +1,155 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Rendering a change page means decoding its stored change set and
+// executing a large template: milliseconds, against microseconds for
+// /healthz. Pages are read far more often than the data changes (a check
+// records a change a few times a year), so rendered pages are kept for a
+// short time, per URL and interface language. A page may thus lag the
+// database by at most its TTL: the "next change" link of a change page, a
+// reclassified topic, a timeline's last check.
+
+// pageCacheBytes bounds the memory the cache holds.
+const pageCacheBytes = 64 << 20
+
+// Cache lifetimes by kind of page.
+const (
+	listTTL   = 2 * time.Second  // lists, timelines, search: change with every check
+	stableTTL = time.Minute      // a change, a version: change only by reclassification or a new neighbour
+	fixedTTL  = 10 * time.Minute // an archived snapshot: never changes
+)
+
+type cachedPage struct {
+	status  int
+	header  http.Header
+	body    []byte
+	expires time.Time
+}
+
+// pageCache is a bounded map of rendered pages; the clock is the server's.
+type pageCache struct {
+	mu    sync.Mutex
+	now   func() time.Time
+	pages map[string]*cachedPage
+	size  int
+}
+
+func newPageCache(now func() time.Time) *pageCache {
+	return &pageCache{now: now, pages: map[string]*cachedPage{}}
+}
+
+func (c *pageCache) get(key string) *cachedPage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.pages[key]
+	if p == nil {
+		return nil
+	}
+	if !c.now().Before(p.expires) {
+		c.drop(key, p)
+		return nil
+	}
+	return p
+}
+
+func (c *pageCache) put(key string, p *cachedPage) {
+	if len(p.body) > pageCacheBytes/16 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.pages[key]; old != nil {
+		c.drop(key, old)
+	}
+	if c.size+len(p.body) > pageCacheBytes {
+		now := c.now()
+		for k, q := range c.pages {
+			if !now.Before(q.expires) {
+				c.drop(k, q)
+			}
+		}
+		for k, q := range c.pages { // map order: an arbitrary victim
+			if c.size+len(p.body) <= pageCacheBytes {
+				break
+			}
+			c.drop(k, q)
+		}
+	}
+	c.pages[key] = p
+	c.size += len(p.body)
+}
+
+func (c *pageCache) drop(key string, p *cachedPage) {
+	delete(c.pages, key)
+	c.size -= len(p.body)
+}
+
+// capture records a response instead of sending it.
+type capture struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (c *capture) Header() http.Header { return c.header }
+func (c *capture) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+}
+func (c *capture) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c.body.Write(b)
+}
+
+// cached serves GETs of h from the page cache for ttl. The key is the
+// request URI and the interface language; responses other than 200, and
+// those setting a cookie (the language switch), are not kept. A hit honours
+// If-None-Match against the stored ETag.
+func (s *Server) cached(ttl time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang, fromQuery := s.pages.i18n.pick(r)
+		key := lang + " " + r.URL.RequestURI()
+		if !fromQuery {
+			if p := s.cache.get(key); p != nil {
+				writeCachedPage(w, r, p)
+				return
+			}
+		}
+		inner := r.Clone(r.Context())
+		inner.Header.Del("If-None-Match")
+		c := &capture{header: w.Header().Clone()}
+		h.ServeHTTP(c, inner)
+		p := &cachedPage{status: c.status, header: c.header, body: c.body.Bytes(), expires: s.now().Add(ttl)}
+		if p.status == http.StatusOK && c.header.Get("Set-Cookie") == "" {
+			s.cache.put(key, p)
+		}
+		writeCachedPage(w, r, p)
+	})
+}
+
+func writeCachedPage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
+	h := w.Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	if etag := p.header.Get("ETag"); p.status == http.StatusOK && etag != "" && etagMatch(r.Header.Get("If-None-Match"), etag) {
+		h.Del("Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(p.body)))
+	w.WriteHeader(p.status)
+	if r.Method != http.MethodHead {
+		w.Write(p.body)
+	}
+}
