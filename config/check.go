@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/andybalholm/cascadia"
@@ -18,7 +19,7 @@ import (
 
 // idPattern keeps document ids usable as they are in URLs, file names and
 // feed identifiers without escaping.
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`) })
 
 // minEvery is the shortest "@every" interval accepted: polling a policy page
 // more often than once a minute only gets the watcher blocked.
@@ -137,12 +138,12 @@ func sizeUnit(u string) (int64, bool) {
 	return 0, false
 }
 
-var sizePattern = regexp.MustCompile(`^(\d+)\s*([A-Za-z]*)$`)
+var sizePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\s*([A-Za-z]*)$`) })
 
 // parseSize reads a byte count written as digits with an optional unit,
 // such as "10MiB", "512 KiB" or "1048576".
 func parseSize(s string) (int64, error) {
-	m := sizePattern.FindStringSubmatch(strings.TrimSpace(s))
+	m := sizePattern().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return 0, fmt.Errorf("not a size")
 	}

@@ -541,7 +541,7 @@ func (w *walker) document(item *yaml.Node, field string) (Document, *yaml.Node, 
 			switch {
 			case v == "":
 				w.at(e.val, field+".id", "empty (write a short unique name such as \"whatsapp-privacy-policy\")")
-			case !idPattern.MatchString(v):
+			case !idPattern().MatchString(v):
 				w.at(e.val, field+".id", "%s is not a valid id (use 1 to 64 lowercase letters, digits and dashes, starting with a letter or digit, e.g. \"whatsapp-privacy-policy\")", quote(v))
 			default:
 				d.ID = v

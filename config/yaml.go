@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -20,7 +21,7 @@ const maxRefineBytes = 32 << 20
 
 // yamlLinePrefix matches the "line N: " the YAML library puts before most of
 // its messages.
-var yamlLinePrefix = regexp.MustCompile(`^line (\d+): `)
+var yamlLinePrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): `) })
 
 // decodeAll parses every YAML document in b into nodes, so that a stray
 // second document ("---") can be reported instead of silently ignored.
@@ -44,7 +45,7 @@ func decodeAll(b []byte) ([]*yaml.Node, error) {
 // (0 when it reports none).
 func splitYAMLError(err error) (line int, msg string) {
 	msg = strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlLinePrefix.FindStringSubmatch(msg); m != nil {
+	if m := yamlLinePrefix().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
 	}

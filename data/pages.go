@@ -2,9 +2,7 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -250,15 +248,4 @@ func (db *DB) ChangeSets(ctx context.Context, docID string) ([]Change, error) {
 		return nil, fmt.Errorf("data: change sets of %s: %w", docID, err)
 	}
 	return out, nil
-}
-
-// LastChangeID returns the id of the document's latest change, 0 when it has
-// none: a cheap key for caching what is derived from a document's history.
-func (db *DB) LastChangeID(ctx context.Context, docID string) (int64, error) {
-	var id int64
-	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM changes WHERE document_id = ?`, docID).Scan(&id)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("data: last change of %s: %w", docID, err)
-	}
-	return id, nil
 }

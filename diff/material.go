@@ -4,13 +4,16 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
 
 // dateLead matches the start of the "Last modified" / "Effective" line that
 // every policy update rewrites, in English and Spanish.
-var dateLead = regexp.MustCompile(`(?i)^\W*(last\s+(modified|updated|revised|revision)|date\s+of\s+last\s+(revision|update|modification)|effective(\s+date|\s+as\s+of|\s+from|\s+on)?|(this\s+policy\s+was\s+)?(updated|revised)(\s+on)?|fecha\s+de\s+(entrada\s+en\s+vigor|(la\s+)?última\s+(modificación|actualización|revisión))|última\s+(modificación|actualización|revisión)|en\s+vigor\s+desde|vigente\s+desde|actualizad[oa]\s+el)\b`)
+var dateLead = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\W*(last\s+(modified|updated|revised|revision)|date\s+of\s+last\s+(revision|update|modification)|effective(\s+date|\s+as\s+of|\s+from|\s+on)?|(this\s+policy\s+was\s+)?(updated|revised)(\s+on)?|fecha\s+de\s+(entrada\s+en\s+vigor|(la\s+)?última\s+(modificación|actualización|revisión))|última\s+(modificación|actualización|revisión)|en\s+vigor\s+desde|vigente\s+desde|actualizad[oa]\s+el)\b`)
+})
 
 // maxDateLine bounds the length of a date line: a long clause that happens
 // to start with "Effective" is a clause, not a date line.
@@ -49,9 +52,13 @@ func monthNumber(name string) (time.Month, bool) {
 }
 
 var (
-	monthDayYear = regexp.MustCompile(`(?i)\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
-	dayMonthYear = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|º|°)?\s+(?:de\s+)?([a-záéíóú]+)\.?,?\s+(?:de(?:l)?\s+)?(\d{4})\b`)
-	isoDate      = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	monthDayYear = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	})
+	dayMonthYear = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|º|°)?\s+(?:de\s+)?([a-záéíóú]+)\.?,?\s+(?:de(?:l)?\s+)?(\d{4})\b`)
+	})
+	isoDate = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`) })
 )
 
 // parseDate finds the first date in s written as "January 04, 2021",
@@ -82,17 +89,17 @@ func parseDate(s string) (date string, start, end int, ok bool) {
 		}
 		best = &found{at, end, yy, mm, dd}
 	}
-	for _, m := range monthDayYear.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range monthDayYear().FindAllStringSubmatchIndex(s, -1) {
 		if month, ok := monthNumber(strings.ToLower(s[m[2]:m[3]])); ok {
 			try(m[0], m[1], s[m[6]:m[7]], "", s[m[4]:m[5]], month)
 		}
 	}
-	for _, m := range dayMonthYear.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dayMonthYear().FindAllStringSubmatchIndex(s, -1) {
 		if month, ok := monthNumber(strings.ToLower(s[m[4]:m[5]])); ok {
 			try(m[0], m[1], s[m[6]:m[7]], "", s[m[2]:m[3]], month)
 		}
 	}
-	for _, m := range isoDate.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range isoDate().FindAllStringSubmatchIndex(s, -1) {
 		try(m[0], m[1], s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]], 0)
 	}
 	if best == nil {
@@ -108,7 +115,7 @@ func dateLineDate(text string) (date string, ok bool) {
 	if len(text) > maxDateLine || !dateLeadWord(text) {
 		return "", false
 	}
-	lead := dateLead.FindStringIndex(text)
+	lead := dateLead().FindStringIndex(text)
 	if lead == nil {
 		return "", false
 	}
@@ -160,14 +167,14 @@ func EffectiveDate(cs []Clause) string {
 
 // listMarker matches a leading list number or letter: "1.", "2)", "(a)",
 // "iv.".
-var listMarker = regexp.MustCompile(`^\(?(\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[.)]\s+`)
+var listMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\(?(\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[.)]\s+`) })
 
 // refNumber matches a footnote reference such as "[12]", which archives
 // write for a page's glossary links and renumber whenever one is added.
-var refNumber = regexp.MustCompile(`\[\d{1,3}\]`)
+var refNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[\d{1,3}\]`) })
 
 // urlText matches a URL written in the text.
-var urlText = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"]+`)
+var urlText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"]+`) })
 
 // loose returns what a reader would call the words of s: its letters and
 // digits, lower-cased, one space between words, after dropping a leading
@@ -178,15 +185,15 @@ func loose(s string) string {
 	// The checks before each expression skip it for most clauses: loose
 	// runs on every clause of every change.
 	if k := strings.IndexAny(s, ".)"); k >= 0 && k < 8 {
-		s = listMarker.ReplaceAllString(s, "")
+		s = listMarker().ReplaceAllString(s, "")
 	}
 	if strings.Contains(s, "[") {
-		s = refNumber.ReplaceAllString(s, " ")
+		s = refNumber().ReplaceAllString(s, " ")
 	}
 	if !strings.Contains(s, "http") && !strings.Contains(s, "www.") && !strings.Contains(s, "WWW.") && !strings.Contains(s, "HTTP") {
 		return letters(s)
 	}
-	s = urlText.ReplaceAllStringFunc(s, func(u string) string {
+	s = urlText().ReplaceAllStringFunc(s, func(u string) string {
 		u = strings.TrimRight(u, `.,;:!?)]}'’”`)
 		if k := strings.IndexAny(u, "?#"); k >= 0 {
 			u = u[:k]

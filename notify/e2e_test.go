@@ -162,6 +162,15 @@ func TestSubscribeConfirmAlertUnsubscribe(t *testing.T) {
 	if n := len(alerts(e.mb, "sharing@example.org")); n != want {
 		t.Errorf("data-sharing subscriber got %d alerts for a change with topics %v, want %d", n, res.Change.Topics, want)
 	}
+	if want == 1 {
+		es := parseMail(t, alerts(e.mb, "sharing@example.org")[0].Data)
+		if s := es.subject(t); s != "WhatsApp Privacy Policy (EEA): cambios en cesión de datos" {
+			t.Errorf("Spanish subject = %q", s)
+		}
+		if !strings.Contains(es.Text, "Temas: cesión de datos “") || !strings.Contains(es.Text, "Gravedad: ") {
+			t.Errorf("Spanish alert lacks the topic with its quoted evidence or the severity:\n%s", es.Text)
+		}
+	}
 	alert := parseMail(t, got[0].Data)
 	if !strings.Contains(alert.Text, "{+Meta+}") || alert.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
 		t.Errorf("alert:\n%s", alert.Text)

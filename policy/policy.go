@@ -71,13 +71,39 @@ func HashText(s string) string {
 // zero-width and other invisible format characters are dropped, and the
 // result is trimmed.
 func Normalize(s string) string {
+	// Most texts reach Normalize already normalized (extractors normalize
+	// each block, and callers normalize again to be safe): they are
+	// returned as they are, without a copy.
+	if isNormalized(s) {
+		return s
+	}
+	return normalize(s)
+}
+
+// normalize is Normalize without the fast path.
+func normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c > ' ' && c < 0x7f {
+			// A run of printable ASCII, most of every policy, is copied
+			// whole.
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
-			// ASCII, most of every policy: no decoding, no table lookups.
+			// Other ASCII: no decoding, no table lookups.
 			i++
 			if c == ' ' || (c >= '\t' && c <= '\r') {
 				space = true
@@ -117,4 +143,70 @@ func isInvisible(r rune) bool {
 		return true
 	}
 	return unicode.Is(unicode.Cf, r)
+}
+
+// isNormalized reports whether Normalize would return s unchanged, erring
+// on the side of false: printable text with single inner spaces, no
+// control, invisible or space characters and valid UTF-8. Printable ASCII
+// is checked eight bytes at a time.
+func isNormalized(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	prevSpace := false
+	for i := 0; i < len(s); {
+		for i+8 <= len(s) {
+			spaces, ok := asciiSpaces8(s[i : i+8])
+			if !ok || spaces&(spaces<<8) != 0 || prevSpace && spaces&0x80 != 0 {
+				break
+			}
+			prevSpace = spaces>>56 != 0
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' {
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			} else {
+				if c < ' ' || c == 0x7f {
+					return false
+				}
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || isInvisible(r) || unicode.IsSpace(r) || r == '\u202f' || r == '\u2007' {
+			return false
+		}
+		prevSpace = false
+		i += size
+	}
+	return true
+}
+
+// asciiSpaces8 reports whether each of the eight bytes of b is in
+// 0x20..0x7e (printable ASCII or the space) and, if so, returns a word with
+// the high bit of each byte of b that is a space set and all other bits
+// clear (b read little-endian).
+func asciiSpaces8(b string) (spaces uint64, ok bool) {
+	_ = b[7]
+	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// With no high bit set in x, no borrow or carry crosses bytes: a byte
+	// is below 0x20 when subtracting 0x20 sets its high bit, and 0x7f when
+	// adding 0x01 does; a byte is not a space when adding 0x7f to it xor
+	// 0x20 sets its high bit.
+	if x&highs != 0 || (x-0x20*ones)&highs != 0 || (x+ones)&highs != 0 {
+		return 0, false
+	}
+	return ^((x ^ 0x20*ones) + 0x7f*ones) & highs, true
 }

@@ -61,3 +61,27 @@ func BenchmarkNormalize(b *testing.B) {
 		Normalize(s)
 	}
 }
+
+// FuzzNormalize holds Normalize's fast path (text returned as it is when
+// isNormalized says so) to the full normalization, and checks that
+// normalizing is idempotent.
+//
+//	go test -run '^$' -fuzz FuzzNormalize -fuzztime 30s ./policy
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{
+		"We share data.", "  We \t share\n\ndata.  ", "We\u00a0share\u202fdata.", "Compa\u00adnies",
+		"a\xff  b", "eight by  tes", "12345678 12345678  x", "1234567\x01", "tab\there and there",
+		"Información compartida con las Empresas de Meta.", "\x7fdel", "x\u2007y",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := Normalize(s), normalize(s)
+		if got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+		if again := Normalize(got); again != got {
+			t.Fatalf("Normalize is not idempotent on %q: %q then %q", s, got, again)
+		}
+	})
+}

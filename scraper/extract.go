@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
@@ -44,7 +45,7 @@ const alwaysDrop = "script, style, noscript, template, nav, svg, math, img, pict
 	"iframe, object, embed, canvas, button, input, select, textarea, option, optgroup, datalist, " +
 	"output, meter, progress, [hidden], [aria-hidden=true]"
 
-var alwaysDropSel = cascadia.MustCompile(alwaysDrop)
+var alwaysDropSel = sync.OnceValue(func() cascadia.Selector { return cascadia.MustCompile(alwaysDrop) })
 
 // ExtractHTML turns an HTML page into the ordered blocks of its policy text.
 // contentType is the Content-Type header the page was served with (it may be
@@ -78,7 +79,7 @@ func extractHTML(body []byte, contentType string, r Rules) (policy.Document, err
 		}
 	}
 	for _, n := range roots {
-		removeMatching(n, alwaysDropSel)
+		removeMatching(n, alwaysDropSel())
 	}
 	w := &htmlWalker{}
 	for _, n := range roots {
@@ -188,7 +189,9 @@ func decodeText(body []byte) string {
 // metaCharset finds a charset declared in a meta tag anywhere in the head.
 // charset.DetermineEncoding only looks at the first 1024 bytes, and real
 // pages put kilobytes of inline script before their meta tags.
-var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_:.-]+)`)
+var metaCharset = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_:.-]+)`)
+})
 
 // parseHTML decodes body to UTF-8 and parses it.
 func parseHTML(body []byte, contentType string) (*html.Node, error) {
@@ -214,7 +217,7 @@ func decodeHTML(body []byte, contentType string) (string, error) {
 		if len(scan) > 64<<10 {
 			scan = scan[:64<<10]
 		}
-		if m := metaCharset.FindSubmatch(scan); m != nil {
+		if m := metaCharset().FindSubmatch(scan); m != nil {
 			if e, n := charset.Lookup(string(m[1])); e != nil {
 				enc, name, certain = e, n, true
 			}

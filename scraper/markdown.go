@@ -567,7 +567,8 @@ func mdInline(s string) string {
 			return ""
 		})
 	}
-	if strings.ContainsAny(s, "*_~") {
+	// Three vectorised searches are cheaper than one ContainsAny.
+	if strings.IndexByte(s, '*') >= 0 || strings.IndexByte(s, '_') >= 0 || strings.IndexByte(s, '~') >= 0 {
 		s = stripEmphasis(s)
 	}
 	s = html.UnescapeString(s)

@@ -1,6 +1,9 @@
 package topics
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // lexicon is what one language says about sharing and the other topics,
 // written for that language rather than translated word by word. Each list
@@ -45,6 +48,28 @@ type lexicon struct {
 	// accident: words that make a disclosure an accident, a security
 	// matter rather than a sharing practice ("unauthorized disclosure").
 	accident []string
+	// engage: verbs by which the service takes on a recipient to act for
+	// it ("we use third parties to serve ads", "we engage service
+	// providers", "contracts with an outside firm"); the recipient comes
+	// right after them.
+	engage []string
+	// legal: what compels or justifies a disclosure ("required by law",
+	// "subpoena", "to protect our rights", "investigate fraud"): a
+	// sharing verb with one discloses to authorities or claimants even
+	// when the sentence does not name them ("the law requires such
+	// disclosure").
+	legal []string
+	// toself: the service as the one that gets data ("with us", "to us").
+	toself []string
+	// toyou: the user as the one who gets something, right after the
+	// verb ("to you", "you with").
+	toyou []string
+	// handle: what the service itself does with data ("collect", "use"),
+	// the verbs a disclosing verb closes a list of.
+	handle []string
+	// frame: the words that announce such a list ("how", "whether",
+	// "knowingly").
+	frame []string
 	// be: the auxiliaries of the passive voice ("is", "will be", "serán").
 	be []string
 	// self: the words by which the service and the user name themselves
@@ -102,8 +127,8 @@ type compiled struct {
 	give, hand, sell, recipient, collect, agent, data  *lexset
 	business, tracker, negation, exception, purpose    *lexset
 	place, user, disclose, choice, disclaimer, anaphor *lexset
-	accident, be, notice                               *lexset
-	aux, self                                          map[string]bool
+	accident, be, notice, toself, legal, engage, toyou *lexset
+	aux, self, handle, frame                           map[string]bool
 	negAfter                                           int
 	rules                                              []compiledRule
 }
@@ -122,10 +147,16 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		exception: compileSet(l.exception), purpose: compileSet(l.purpose), negAfter: l.negAfter,
 		hand: compileSet(l.hand), place: compileSet(l.place), user: compileSet(l.user),
 		disclose: compileSet(l.disclose), anaphor: compileSet(l.anaphor), aux: map[string]bool{},
-		accident: compileSet(l.accident), notice: compileSet(l.notice), be: compileSet(l.be), self: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
+		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
 	}
 	for _, w := range l.aux {
 		c.aux[fold(w)] = true
+	}
+	for _, w := range l.frame {
+		c.frame[fold(w)] = true
+	}
+	for _, w := range l.handle {
+		c.handle[fold(w)] = true
 	}
 	for _, w := range l.self {
 		c.self[fold(w)] = true
@@ -184,12 +215,14 @@ const (
 	giveWindow    = 25      // a sharing verb and its recipient
 	handWindow    = 12      // a handing verb and the recipient after it
 	objectWindow  = 8       // a sharing verb and the data it shares
-	subjectWindow = 10      // a recipient and what it does after it
+	subjectWindow = 14      // a recipient and what it does after it
 	agentWindow   = 4       // a collecting verb and "by" + recipient
 	negWindow     = 6       // a negation cue before the verb
 	userWindow    = 4       // the user as the subject before a verb
 	sentenceWide  = 1 << 30 // anywhere before the verb in its sentence
 	choiceWindow  = 8       // a choice before the verb it is about
+	selfWindow    = 8       // a verb and "to us" after it
+	engageWindow  = 3       // an engaging verb and the recipient right after it
 )
 
 // sharing finds the sharing statements of a clause, sentence by sentence:
@@ -237,7 +270,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	user := c.user.find(toks)
 	accident := c.accident.find(toks)
 	be := c.be.find(toks)
-	choice := c.choice.find(toks)
+	choice := c.choices(toks)
+	toself := c.toself.find(toks)
 	disclaimer := map[int]bool{}
 	for _, d := range c.disclaimer.find(toks) {
 		disclaimer[toks[d.from].sentence] = true
@@ -264,6 +298,10 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			veto = "accident"
 		case rule != "give" && rule != "hand" && rule != "object" && disclaimer[toks[verb.from].sentence]:
 			veto = "disclaimer"
+		case (rule == "object" || rule == "give" && parts[1].to <= verb.from) && c.toSelf(toks, verb, toself):
+			veto = "to-self"
+		case (rule == "object" || rule == "hand") && c.toUser(toks, verb):
+			veto = "to-user"
 		case (toks[verb.from].sentence >= law || notice[toks[verb.from].sentence]) && !c.sell.has(toks, verb):
 			veto = "notice"
 		}
@@ -287,19 +325,48 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		if _, ok := nearest(toks, v, recip, giveWindow); ok {
 			continue // already a "give" statement
 		}
+		if c.inList(toks, v) {
+			continue // "how we collect, use and disclose information"
+		}
 		if d, ok := c.object(toks, v, data, be); ok {
 			add("object", v, v, d)
+		}
+	}
+	if len(strong) > 0 {
+		legal := c.legal.find(toks)
+		for _, v := range strong {
+			if _, ok := nearest(toks, v, recip, giveWindow); ok {
+				continue // already a "give" statement
+			}
+			if l, ok := nearest(toks, v, legal, giveWindow); ok {
+				add("legal", v, v, l)
+			}
+		}
+	}
+	for _, v := range c.engage.find(toks) {
+		for _, r := range recip {
+			if r.from >= v.to && r.from-v.to <= engageWindow && same(toks, v, r) {
+				if r.key != "others" && r.key != "public" { // "terms of use for anyone"
+					add("engage", v, v, r)
+				}
+				break
+			}
 		}
 	}
 	for _, v := range hand {
 		for _, r := range recip {
 			if r.from >= v.to && r.from-v.to <= handWindow && same(toks, v, r) {
-				add("hand", v, v, r)
+				if !c.placeBetween(toks, v, r) {
+					add("hand", v, v, r)
+				}
 				break
 			}
 		}
 	}
 	for _, r := range recip {
+		if r.key == "others" {
+			continue // "others cannot access your account", "anyone who intends to use"
+		}
 		for _, v := range collect {
 			if v.from >= r.to && v.from-r.to <= subjectWindow && same(toks, r, v) && !c.otherSubject(toks, r, v) {
 				add("subject", v, r, v)
@@ -354,6 +421,58 @@ func (c *compiled) recipients(toks []token) []hit {
 		}
 	}
 	return out
+}
+
+// toSelf reports whether the service is the one that gets the data: "to
+// us" or "with us" shortly after the verb ("a third party shares your
+// information with us", "a child has disclosed information to us"). That
+// is the service collecting, not sharing.
+func (c *compiled) toSelf(toks []token, verb hit, toself []hit) bool {
+	for _, h := range toself {
+		if h.from >= verb.to && h.from-verb.to <= selfWindow && same(toks, h, verb) {
+			return true
+		}
+	}
+	return false
+}
+
+// toUser reports whether the user is the one a verb hands something to
+// ("the purposes disclosed to you", "provided to you by a service
+// provider", "providing you with the accounting").
+func (c *compiled) toUser(toks []token, verb hit) bool {
+	for _, p := range c.toyou.phrases {
+		if _, ok := p.matchAt(toks, verb.to); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// choices finds the choices offered to the user, leaving out the rights
+// the service keeps for itself ("we reserve the right to share").
+func (c *compiled) choices(toks []token) []hit {
+	cs := c.choice.find(toks)
+	out := cs[:0]
+	for _, h := range cs {
+		if h.from >= 2 && strings.HasPrefix(toks[h.from-2].word, "reserv") {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// placeBetween reports whether what a handing verb hands is a place, a
+// few words after it and before the recipient, which then owns the place
+// rather than gets the data ("we provide links to the websites of our
+// partners", "provides a direct link to").
+func (c *compiled) placeBetween(toks []token, v, r hit) bool {
+	for k := v.to; k < r.from && k < v.to+3; k++ {
+		if c.place.has(toks, hit{from: k, to: k + 1}) {
+			return true
+		}
+	}
+	return false
 }
 
 // byUser reports whether the subject of verb is the user: a user word
@@ -414,6 +533,26 @@ func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
 		}
 	}
 	return hit{}, false
+}
+
+// inList reports whether verb closes a list of what the service does with
+// data that a policy announces rather than states ("this policy describes
+// how we collect, use and disclose information", "we do not knowingly
+// collect, use or disclose"): such a list names no recipient and no case.
+func (c *compiled) inList(toks []token, verb hit) bool {
+	k := verb.from - 1
+	for k >= 0 && k >= verb.from-4 && toks[k].sentence == toks[verb.from].sentence && !c.handle[toks[k].word] {
+		k--
+	}
+	if k < 0 || k < verb.from-4 || toks[k].sentence != toks[verb.from].sentence {
+		return false
+	}
+	for j := k - 1; j >= 0 && j >= k-5 && toks[j].sentence == toks[verb.from].sentence; j-- {
+		if c.frame[toks[j].word] {
+			return true
+		}
+	}
+	return false
 }
 
 // otherSubject reports whether the service or the user is named between a

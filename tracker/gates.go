@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/clausewatch/clausewatch/policy"
@@ -111,8 +112,8 @@ var stopwords = map[string][]string{
 }
 
 // stopwordLangs maps each stop word to the languages it belongs to; it is
-// built once and only read.
-var stopwordLangs = func() map[string][]string {
+// built on first use (most commands never guess a language) and only read.
+var stopwordLangs = sync.OnceValue(func() map[string][]string {
 	m := map[string][]string{}
 	for lang, ws := range stopwords {
 		for _, w := range ws {
@@ -120,7 +121,7 @@ var stopwordLangs = func() map[string][]string {
 		}
 	}
 	return m
-}()
+})
 
 // guessLanguage returns the language whose function words dominate the first
 // 2,000 words of text, or "" when there are too few words to tell or no
@@ -130,7 +131,7 @@ func guessLanguage(text string) string {
 	words := 0
 	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
 		words++
-		for _, lang := range stopwordLangs[strings.ToLower(w)] {
+		for _, lang := range stopwordLangs()[strings.ToLower(w)] {
 			counts[lang]++
 		}
 		if words >= 2000 {

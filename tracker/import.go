@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
@@ -24,7 +25,9 @@ type ImportFile struct {
 // fileTime matches the timestamps import accepts at the start of a file name:
 // 2021-01-04, 2021-01-04T10-20-30Z and 2021-01-04T10-20-30+00-00 (colons are
 // replaced by dashes because archives must also live on Windows).
-var fileTime = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(?:T(\d{2})-(\d{2})-(\d{2})(Z|[+-]\d{2}-\d{2}))?`)
+var fileTime = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(?:T(\d{2})-(\d{2})-(\d{2})(Z|[+-]\d{2}-\d{2}))?`)
+})
 
 // ParseImportFiles reads the fetch time from each file's name and returns the
 // files oldest first. A name without a timestamp is an error naming the file.
@@ -42,7 +45,7 @@ func ParseImportFiles(paths []string) ([]ImportFile, error) {
 }
 
 func fileNameTime(name string) (time.Time, error) {
-	m := fileTime.FindStringSubmatch(name)
+	m := fileTime().FindStringSubmatch(name)
 	if m == nil {
 		return time.Time{}, fmt.Errorf("file name must start with the fetch time, e.g. 2021-01-04 or 2021-01-04T10-20-30Z")
 	}

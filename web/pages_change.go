@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -103,7 +104,11 @@ func changeDescription(v *view, cs *storedChangeSet) string {
 	if len(counts) > 0 {
 		parts = append(parts, strings.Join(counts, ", ")+".")
 	}
-	for _, c := range cs.ChangeSet.Changes {
+	// Quote the first classified material change (it is what the title's
+	// topic is about), else the first material one.
+	quoted := append([]diff.Change{}, cs.ChangeSet.Changes...)
+	slices.SortStableFunc(quoted, func(a, b diff.Change) int { return min(len(b.Topics), 1) - min(len(a.Topics), 1) })
+	for _, c := range quoted {
 		if !c.Material {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -319,11 +320,9 @@ func (s *Server) snapshotPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func sortHeaders(h []headerLine) {
-	for i := 1; i < len(h); i++ {
-		for j := i; j > 0 && strings.ToLower(h[j].Name) < strings.ToLower(h[j-1].Name); j-- {
-			h[j], h[j-1] = h[j-1], h[j]
-		}
-	}
+	slices.SortStableFunc(h, func(a, b headerLine) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 }
 
 func (s *Server) loadSnapshot(r *http.Request) (*data.Snapshot, *data.Document, error) {

@@ -23,9 +23,11 @@ CREATE TRIGGER texts_fts_insert AFTER INSERT ON texts BEGIN
     INSERT INTO texts_fts (rowid, text) VALUES (new.id, new.text);
 END;
 
+-- No foreign keys: versions and texts are never deleted, and recording a
+-- version inserts hundreds of rows here, each of which a key would check.
 CREATE TABLE version_texts (
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    text_id    INTEGER NOT NULL REFERENCES texts(id),
+    version_id INTEGER NOT NULL,              -- versions.id
+    text_id    INTEGER NOT NULL,              -- texts.id
     PRIMARY KEY (version_id, text_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX version_texts_by_text ON version_texts (text_id, version_id);
