@@ -18,7 +18,7 @@ var english = lexicon{
 		"report", "reports", "reported", "transmit*", "forward", "forwards", "forwarded", "forwarding",
 		"allow access", "give access", "grant access", "provide access", "allow", "allows", "permit", "permits",
 		"authorize", "authorizes", "enable", "enables", "work with", "works with", "working with", "partner with",
-		"make public", "made public", "made available publicly",
+		"available to",
 	},
 	sell: []string{
 		"sell", "sells", "sold", "selling", "sale",
@@ -73,8 +73,16 @@ var english = lexicon{
 		"such partners", "these service providers", "such service providers", "these providers", "these vendors",
 		"such vendors", "these advertisers", "such advertisers", "these entities", "such entities",
 	},
-	user:     []string{"you", "you're", "users", "user", "visitors", "members", "customers"},
-	disclose: []string{"disclose", "discloses", "disclosed", "reveal", "reveals", "revealed"},
+	user: []string{"you", "you're", "users", "user", "visitors", "members", "customers"},
+	disclose: []string{
+		"disclose", "discloses", "disclosed", "reveal", "reveals", "revealed",
+		"publish", "publishes", "published", "display publicly", "publicly display*", "publicly post*", "post publicly",
+	},
+	public: []string{
+		"make public", "made public", "makes public", "becomes public", "become public", "made available publicly",
+		"available to everyone", "available to the public", "visible to others", "visible to other users",
+		"viewable by others", "viewable by other users", "seen by others", "always public", "publicly visible",
+	},
 	choice: []string{
 		"opt out", "opt out of", "opted out", "choose not", "choose whether", "chose not", "ask us not", "request that we not",
 		"object to", "prevent", "limit", "restrict", "unsubscribe", "stop", "request that", "requests that", "request us", "right to", "rights",
@@ -119,7 +127,7 @@ var english = lexicon{
 	agent: []string{"by", "through", "via"},
 	data: []string{
 		"information", "data", "personal information", "personal data", "email address*", "e mail address*",
-		"names", "lists", "contact information",
+		"names", "lists", "contact information", "name", "screen name", "profile", "profiles", "comments", "posts",
 	},
 	business: []string{
 		"merger*", "acquisition*", "acquired", "bankrupt*", "insolvency", "reorgani*", "divestiture*",

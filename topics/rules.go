@@ -61,6 +61,9 @@ type lexicon struct {
 	legal []string
 	// toself: the service as the one that gets data ("with us", "to us").
 	toself []string
+	// public: phrases that make data public by themselves ("made public",
+	// "visible to other users"): everyone is the recipient.
+	public []string
 	// toyou: the user as the one who gets something, right after the
 	// verb ("to you", "you with").
 	toyou []string
@@ -128,6 +131,7 @@ type compiled struct {
 	business, tracker, negation, exception, purpose    *lexset
 	place, user, disclose, choice, disclaimer, anaphor *lexset
 	accident, be, notice, toself, legal, engage, toyou *lexset
+	public                                             *lexset
 	aux, self, handle, frame                           map[string]bool
 	negAfter                                           int
 	rules                                              []compiledRule
@@ -147,7 +151,7 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		exception: compileSet(l.exception), purpose: compileSet(l.purpose), negAfter: l.negAfter,
 		hand: compileSet(l.hand), place: compileSet(l.place), user: compileSet(l.user),
 		disclose: compileSet(l.disclose), anaphor: compileSet(l.anaphor), aux: map[string]bool{},
-		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
+		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), public: compileSet(l.public), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
 	}
 	for _, w := range l.aux {
 		c.aux[fold(w)] = true
@@ -259,7 +263,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	tracker := c.tracker.find(toks)
 	business := c.business.find(toks)
-	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business) == 0 {
+	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business) == 0 && len(c.public.find(toks)) == 0 && len(c.disclose.find(toks)) == 0 {
 		return nil
 	}
 	collect := c.collect.find(toks)
@@ -385,6 +389,9 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	for _, t := range tracker {
 		add("tracker", t, t)
+	}
+	for _, p := range c.public.find(toks) {
+		add("public", p, p)
 	}
 
 	for _, b := range business {
