@@ -18,7 +18,7 @@ var english = lexicon{
 		"report", "reports", "reported", "transmit*", "forward", "forwards", "forwarded", "forwarding",
 		"allow access", "give access", "grant access", "provide access", "allow", "allows", "permit", "permits",
 		"authorize", "authorizes", "enable", "enables", "work with", "works with", "working with", "partner with",
-		"available to",
+		"make public", "made public", "made available publicly",
 	},
 	sell: []string{
 		"sell", "sells", "sold", "selling", "sale",
@@ -76,12 +76,6 @@ var english = lexicon{
 	user: []string{"you", "you're", "users", "user", "visitors", "members", "customers"},
 	disclose: []string{
 		"disclose", "discloses", "disclosed", "reveal", "reveals", "revealed",
-		"publish", "publishes", "published", "display publicly", "publicly display*", "publicly post*", "post publicly",
-	},
-	public: []string{
-		"make public", "made public", "makes public", "becomes public", "become public", "made available publicly",
-		"available to everyone", "available to the public", "visible to others", "visible to other users",
-		"viewable by others", "viewable by other users", "seen by others", "always public", "publicly visible",
 	},
 	choice: []string{
 		"opt out", "opt out of", "opted out", "choose not", "choose whether", "chose not", "ask us not", "request that we not",
@@ -124,10 +118,14 @@ var english = lexicon{
 		"have access", "has access", "use cookies", "set cookies", "place cookies", "placing cookies",
 		"serve cookies", "served cookies", "track*", "set", "use", "uses", "see", "view",
 	},
+	passive: []string{
+		"collected", "gathered", "received", "obtained", "accessed", "tracked", "used", "seen", "viewed",
+		"set", "served cookies", "placed cookies",
+	},
 	agent: []string{"by", "through", "via"},
 	data: []string{
 		"information", "data", "personal information", "personal data", "email address*", "e mail address*",
-		"names", "lists", "contact information", "name", "screen name", "profile", "profiles", "comments", "posts",
+		"names", "lists", "contact information",
 	},
 	business: []string{
 		"merger*", "acquisition*", "acquired", "bankrupt*", "insolvency", "reorgani*", "divestiture*",

@@ -61,9 +61,6 @@ type lexicon struct {
 	legal []string
 	// toself: the service as the one that gets data ("with us", "to us").
 	toself []string
-	// public: phrases that make data public by themselves ("made public",
-	// "visible to other users"): everyone is the recipient.
-	public []string
 	// toyou: the user as the one who gets something, right after the
 	// verb ("to you", "you with").
 	toyou []string
@@ -93,6 +90,10 @@ type lexicon struct {
 	// collect: what a recipient does when it is the subject ("advertisers
 	// may collect", "los terceros reciben", "ont accès").
 	collect []string
+	// passive: the forms of collect that take a passive agent ("collected
+	// by", "used by"); when empty, collect is used ("use apps created by
+	// Amazon" is no passive).
+	passive []string
 	// agent: the word of a passive agent ("by", "por", "par", "von"):
 	// "collected by third parties".
 	agent []string
@@ -131,7 +132,7 @@ type compiled struct {
 	business, tracker, negation, exception, purpose    *lexset
 	place, user, disclose, choice, disclaimer, anaphor *lexset
 	accident, be, notice, toself, legal, engage, toyou *lexset
-	public                                             *lexset
+	passive                                            *lexset
 	aux, self, handle, frame                           map[string]bool
 	negAfter                                           int
 	rules                                              []compiledRule
@@ -151,10 +152,13 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		exception: compileSet(l.exception), purpose: compileSet(l.purpose), negAfter: l.negAfter,
 		hand: compileSet(l.hand), place: compileSet(l.place), user: compileSet(l.user),
 		disclose: compileSet(l.disclose), anaphor: compileSet(l.anaphor), aux: map[string]bool{},
-		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), public: compileSet(l.public), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
+		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
 	}
 	for _, w := range l.aux {
 		c.aux[fold(w)] = true
+	}
+	if len(l.passive) > 0 {
+		c.passive = compileSet(l.passive)
 	}
 	for _, w := range l.frame {
 		c.frame[fold(w)] = true
@@ -263,7 +267,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	tracker := c.tracker.find(toks)
 	business := c.business.find(toks)
-	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business) == 0 && len(c.public.find(toks)) == 0 && len(c.disclose.find(toks)) == 0 {
+	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business) == 0 {
 		return nil
 	}
 	collect := c.collect.find(toks)
@@ -378,7 +382,11 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			}
 		}
 	}
-	for _, v := range collect {
+	passive := collect
+	if c.passive != nil {
+		passive = c.passive.find(toks)
+	}
+	for _, v := range passive {
 		for _, a := range agent {
 			if a.from >= v.to && a.from-v.to <= agentWindow && same(toks, v, a) {
 				if r, ok := nearest(toks, a, recip, agentWindow); ok && r.from > a.from {
@@ -389,9 +397,6 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	for _, t := range tracker {
 		add("tracker", t, t)
-	}
-	for _, p := range c.public.find(toks) {
-		add("public", p, p)
 	}
 
 	for _, b := range business {

@@ -47,6 +47,7 @@ commands:
   diff OLD NEW [--format text|json|html] clause diff of two local files (HTML, Markdown, text)
   classify [--format json] [--lang xx]   topics of each clause read from stdin, one per line
   reclassify                             re-tag stored changes with the current topic rules (no alerts)
+  deliveries [--status S] [--requeue ID...] the alert outbox: counts, failures, and sending again
 
 every command takes --config FILE (default: the embedded list of WhatsApp and
 Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
@@ -97,6 +98,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"diff":       cmdDiff,
 		"classify":   cmdClassify,
 		"reclassify": cmdReclassify,
+		"deliveries": cmdDeliveries,
 	}
 	name, rest := args[0], args[1:]
 	cmd, ok := cmds[name]

@@ -172,8 +172,10 @@ func TestCheckAndHistory(t *testing.T) {
 			t.Errorf("change lacks %q: %v", k, changes[0])
 		}
 	}
-	if changes[0]["material"] != true || changes[0]["severity"] != "low" {
-		t.Errorf("change = %v, want material with severity low", changes[0])
+	// The sharing clause gained a recipient ("and our partners").
+	if topics, _ := changes[0]["topics"].([]any); changes[0]["material"] != true || changes[0]["severity"] != "critical" ||
+		len(topics) == 0 || topics[0] != "data-sharing" {
+		t.Errorf("change = %v, want material, data-sharing, severity critical", changes[0])
 	}
 }
 

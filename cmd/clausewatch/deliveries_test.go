@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clausewatch/clausewatch/data"
+)
+
+func TestDeliveriesCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := testConfig(t, dir, "http://127.0.0.1:1", "doc")
+	dbPath := filepath.Join(dir, "cw.db")
+	// A confirmation email the SMTP server refused for good.
+	db := openDB(t, dbPath)
+	if _, err := db.Subscribe(ctx, data.SubscribeRequest{Email: "reporter@example.org", Lang: "es", Subscription: data.Subscription{Frequency: "immediate"}}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.DueDeliveries(ctx, time.Now().Add(time.Hour), data.DueDelivery{}, 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due deliveries = %v, %v; want the confirmation", due, err)
+	}
+	claim, err := db.ClaimDelivery(ctx, due[0].ID)
+	if err != nil || claim == nil {
+		t.Fatalf("claim: %v, %v", claim, err)
+	}
+	if err := db.MarkFailed(ctx, claim, "550 5.1.1 mailbox unavailable"); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(due[0].ID, 10)
+
+	code, stdout, stderr := cli(t, ctx, nil, "deliveries", "--config", cfg, "--db", dbPath)
+	if code != exitOK || !strings.Contains(stdout, "failed 1") || !strings.Contains(stdout, "550 5.1.1 mailbox unavailable") {
+		t.Fatalf("deliveries: exit %d, %q %q; want the failure and its reason", code, stdout, stderr)
+	}
+	code, stdout, _ = cli(t, ctx, nil, "deliveries", "--status", "all", "--format", "json", "--config", cfg, "--db", dbPath)
+	var list []deliveryJSON
+	if err := json.Unmarshal([]byte(stdout), &list); code != exitOK || err != nil || len(list) != 1 || list[0].Status != "failed" || list[0].Kind != "confirm" {
+		t.Fatalf("deliveries --format json: exit %d, %v, %q", code, err, stdout)
+	}
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"ids without --requeue", []string{id}, exitUsage, "--requeue"},
+		{"--requeue without ids", []string{"--requeue"}, exitUsage, "--requeue"},
+		{"bad id", []string{"--requeue", "x"}, exitUsage, `delivery id "x"`},
+		{"bad status", []string{"--status", "lost"}, exitUsage, `--status "lost"`},
+		{"requeue", []string{"--requeue", id}, exitOK, "requeued 1 of 1"},
+		{"requeue again: no longer failed", []string{"--requeue", id}, exitFailed, "requeued 0 of 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"deliveries", "--config", cfg, "--db", dbPath}, tt.args...)
+			code, stdout, stderr := cli(t, ctx, nil, args...)
+			if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+				t.Errorf("exit %d, %q %q; want exit %d mentioning %q", code, stdout, stderr, tt.code, tt.want)
+			}
+		})
+	}
+	pending, err := db.Deliveries(ctx, "pending", 0)
+	if err != nil || len(pending) != 1 {
+		t.Errorf("after requeue: %d pending, %v; want 1", len(pending), err)
+	}
+}
