@@ -80,7 +80,7 @@ var english = lexicon{
 	choice: []string{
 		"opt out", "opt out of", "opted out", "choose not", "choose whether", "chose not", "ask us not", "request that we not",
 		"object to", "prevent", "limit", "restrict", "unsubscribe", "stop", "request that", "requests that", "request us", "right to", "rights",
-		"ask us", "choices", "preferences",
+		"ask us", "choices", "preferences", "not want", "don't want", "prefer", "no longer wish",
 	},
 	accident: []string{"unauthori*", "inadvertent*", "accidental*", "breach*", "misuse", "unlawful", "defeat"},
 	handle:   []string{"use", "uses", "used", "using", "collect", "collects", "collected", "collecting", "process", "processed", "store", "stored", "maintain", "maintained"},
@@ -96,6 +96,12 @@ var english = lexicon{
 		"protect our legal rights", "enforce our", "investigate", "illegal activit*", "suspected fraud", "prevent fraud",
 		"national security", "emergency", "emergencies",
 	},
+	move: []string{"transfer", "transfers", "transferred", "transferring"},
+	abroad: []string{
+		"countries", "country", "across borders", "cross border", "jurisdiction*", "united states", "u s",
+		"around the world", "globally", "outside the european", "outside the eea", "european union", "overseas",
+	},
+	secret: []string{"password*", "your pin", "login credentials", "account credentials"},
 	toyou:  []string{"to you", "you with", "to users", "to our users", "to visitors"},
 	toself: []string{"with us", "to us"},
 	frame:  []string{"how", "whether", "knowingly", "describes", "explains"},

@@ -61,6 +61,14 @@ type lexicon struct {
 	legal []string
 	// toself: the service as the one that gets data ("with us", "to us").
 	toself []string
+	// move, abroad: a verb that moves data ("transfer") in a sentence that
+	// names other countries ("transferred to the United States", "across
+	// borders") states where data goes, an international transfer, not
+	// to whom.
+	move, abroad []string
+	// secret: what the user is told to keep to themselves ("do not share
+	// your password with anyone"): advice on security, not sharing.
+	secret []string
 	// toyou: the user as the one who gets something, right after the
 	// verb ("to you", "you with").
 	toyou []string
@@ -132,7 +140,7 @@ type compiled struct {
 	business, tracker, negation, exception, purpose    *lexset
 	place, user, disclose, choice, disclaimer, anaphor *lexset
 	accident, be, notice, toself, legal, engage, toyou *lexset
-	passive                                            *lexset
+	passive, secret, move, abroad                      *lexset
 	aux, self, handle, frame                           map[string]bool
 	negAfter                                           int
 	rules                                              []compiledRule
@@ -152,7 +160,7 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		exception: compileSet(l.exception), purpose: compileSet(l.purpose), negAfter: l.negAfter,
 		hand: compileSet(l.hand), place: compileSet(l.place), user: compileSet(l.user),
 		disclose: compileSet(l.disclose), anaphor: compileSet(l.anaphor), aux: map[string]bool{},
-		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
+		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), secret: compileSet(l.secret), move: compileSet(l.move), abroad: compileSet(l.abroad), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
 	}
 	for _, w := range l.aux {
 		c.aux[fold(w)] = true
@@ -231,6 +239,7 @@ const (
 	choiceWindow  = 8       // a choice before the verb it is about
 	selfWindow    = 8       // a verb and "to us" after it
 	engageWindow  = 3       // an engaging verb and the recipient right after it
+	secretWindow  = 4       // a verb and the secret it is about
 )
 
 // sharing finds the sharing statements of a clause, sentence by sentence:
@@ -280,6 +289,11 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	be := c.be.find(toks)
 	choice := c.choices(toks)
 	toself := c.toself.find(toks)
+	secret := c.secret.find(toks)
+	abroad := map[int]bool{}
+	for _, h := range c.abroad.find(toks) {
+		abroad[toks[h.from].sentence] = true
+	}
 	disclaimer := map[int]bool{}
 	for _, d := range c.disclaimer.find(toks) {
 		disclaimer[toks[d.from].sentence] = true
@@ -310,6 +324,10 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			veto = "to-self"
 		case (rule == "object" || rule == "hand") && c.toUser(toks, verb):
 			veto = "to-user"
+		case len(secret) > 0 && after(toks, verb, secret, secretWindow):
+			veto = "secret"
+		case abroad[toks[verb.from].sentence] && c.move.has(toks, verb):
+			veto = "abroad"
 		case (toks[verb.from].sentence >= law || notice[toks[verb.from].sentence]) && !c.sell.has(toks, verb):
 			veto = "notice"
 		}
@@ -582,6 +600,17 @@ func (c *compiled) otherSubject(toks []token, r, v hit) bool {
 func (c *compiled) userWord(w string) bool {
 	for _, p := range c.user.phrases {
 		if len(p.words) == 1 && p.words[0] == w {
+			return true
+		}
+	}
+	return false
+}
+
+// after reports whether one of hs starts less than window words after verb
+// in its sentence.
+func after(toks []token, verb hit, hs []hit, window int) bool {
+	for _, h := range hs {
+		if h.from >= verb.to && h.from-verb.to < window && same(toks, h, verb) {
 			return true
 		}
 	}

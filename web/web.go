@@ -68,6 +68,7 @@ func (s *Server) Handler() http.Handler {
 // return errors and are wrapped by s.handle.
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /healthz", s.handle(s.healthz))
+	mux.Handle("GET /metrics", s.handle(s.metrics))
 
 	// HTML pages (web-pages helper: web/pages*.go), kept rendered for a
 	// short time (pages_cache.go).

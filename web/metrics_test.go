@@ -1,0 +1,63 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/clausewatch/clausewatch/data"
+)
+
+func TestMetrics(t *testing.T) {
+	f := newFixture(t)
+	// A failed fetch of the Meta document after its versions.
+	if _, err := f.db.Record(context.Background(), data.Observation{Fetch: data.Fetch{
+		DocumentID: metaID, StartedAt: fixtureT0.Add(96 * 3600e9), URL: "https://example.com/meta",
+		Outcome: data.Failed, ErrorClass: "timeout", Reason: "no answer within 30s"}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := f.get(t, "GET", "/metrics")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("GET /metrics: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	samples := map[string]string{}
+	typed := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	for sc.Scan() {
+		line := sc.Text()
+		if name, ok := strings.CutPrefix(line, "# TYPE "); ok {
+			typed[strings.Fields(name)[0]] = true
+			continue
+		}
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		if i < 0 {
+			t.Fatalf("malformed sample line %q", line)
+		}
+		name := line[:i]
+		if base, _, ok := strings.Cut(name, "{"); !typed[base] || (ok && !strings.HasSuffix(name, "}")) {
+			t.Errorf("sample %q has no TYPE line before it or a broken label set", line)
+		}
+		samples[name] = line[i+1:]
+	}
+	tests := []struct{ sample, want string }{
+		{`clausewatch_documents`, "2"},
+		{`clausewatch_document_versions{document="` + waID + `"}`, "4"},
+		{`clausewatch_document_versions{document="` + metaID + `"}`, "2"},
+		{`clausewatch_document_failing{document="` + waID + `"}`, "0"},
+		{`clausewatch_document_failing{document="` + metaID + `"}`, "1"},
+		{`clausewatch_fetches_total{document="` + metaID + `",outcome="failed"}`, "1"},
+		{`clausewatch_fetches_total{document="` + waID + `",outcome="new-version"}`, "4"},
+		{`clausewatch_document_last_success_timestamp_seconds{document="` + metaID + `"}`, "1.609884e+09"}, // fixtureT0 + 36h,
+	}
+	for _, tt := range tests {
+		if got, ok := samples[tt.sample]; !ok || got != tt.want {
+			t.Errorf("%s = %q (present %v), want %s", tt.sample, got, ok, tt.want)
+		}
+	}
+}
