@@ -73,7 +73,7 @@ var english = lexicon{
 		"such partners", "these service providers", "such service providers", "these providers", "these vendors",
 		"such vendors", "these advertisers", "such advertisers", "these entities", "such entities",
 	},
-	user: []string{"you", "you're", "users", "user", "visitors", "members", "customers"},
+	user: []string{"you", "you're", "users", "user", "visitors", "members", "customers", "children", "child", "kids", "minors", "students", "participants"},
 	disclose: []string{
 		"disclose", "discloses", "disclosed", "reveal", "reveals", "revealed",
 	},

@@ -382,8 +382,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	for _, v := range hand {
 		for _, r := range recip {
 			if r.from >= v.to && r.from-v.to <= handWindow && same(toks, v, r) {
-				if !c.placeBetween(toks, v, r) {
-					add("hand", v, v, r)
+				if !c.placeBetween(toks, v, r) && !c.agent.has(toks, hit{from: v.to, to: v.to + 1}) {
+					add("hand", v, v, r) // "provided by our vendors" names who gives, not who gets
 				}
 				break
 			}
