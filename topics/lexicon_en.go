@@ -7,7 +7,7 @@ var english = lexicon{
 		"disclose*", "disclosure*",
 		"transfer", "transfers", "transferred", "transferring",
 		"exchange", "exchanges", "exchanged", "exchanging",
-		"reveal*", "pass on", "passes on", "passed on", "pass along", "passed along",
+		"pass on", "passes on", "passed on", "pass along", "passed along",
 	},
 	hand: []string{
 		"provide", "provides", "provided", "providing",
@@ -60,13 +60,17 @@ var english = lexicon{
 		"facebook => meta-companies", "doubleclick => advertisers",
 		"another party => third-parties", "another company => third-parties", "another entity => third-parties",
 		"licensor* => partners", "licensee* => partners", "co sponsor* => partners",
+		"other entit* => third-parties", "franchisee* => partners", "franchises => partners", "dealer* => partners",
+		"distributors => partners", "resellers => partners", "credit bureau* => third-parties",
+		"credit reporting agenc* => third-parties", "financial institution* => third-parties", "banks => third-parties",
+		"insurers => third-parties", "insurance compan* => third-parties",
 	},
 	place: []string{
 		"site", "sites", "website*", "web site*", "link", "links", "privacy polic*", "polic*", "practices",
 		"sign on", "sign in", "login", "log in", "content", "products",
 	},
 	aux: []string{
-		"may", "can", "choose", "chose", "to", "decide", "elect", "also", "wish", "want", "might", "will", "should", "not", "do",
+		"may", "can", "choose", "chose", "to", "decide", "elect", "also", "wish", "want", "might", "will", "should", "not", "do", "have", "had",
 	},
 	anaphor: []string{
 		"they", "these third part*", "such third part*", "these compan*", "such compan*", "these partners",
@@ -94,7 +98,15 @@ var english = lexicon{
 		"comply with", "compliance with", "legal process*", "legal proceeding*", "legal request*", "legal obligation*",
 		"subpoena*", "court order*", "warrant*", "judicial proceeding*", "protect our rights", "protect the rights",
 		"protect our legal rights", "enforce our", "investigate", "illegal activit*", "suspected fraud", "prevent fraud",
-		"national security", "emergency", "emergencies",
+		"national security", "emergency", "emergencies", "legal rights", "legal claims", "applicable law*", "defend our", "defend the",
+	},
+	public: []string{"display* publicly", "publicly display*", "public display", "made public", "always public", "available to everyone", "visible to everyone"},
+	onward: []string{"share", "shares", "shared", "disclose", "discloses", "disclosed", "forward", "forwards", "forwarded"},
+	nobody: []string{"extent", "another", "other", "hard drive", "computer", "device", "browser", "public", "best", "purpose*", "time"},
+	towhom: []string{
+		"with the", "with a", "with an", "with that", "with these", "with those", "with such", "with any", "with its",
+		"with their", "with one", "with certain", "to the", "to a", "to an", "to that", "to these", "to those", "to such",
+		"to any", "to its", "to their", "to one", "to certain",
 	},
 	move: []string{"transfer", "transfers", "transferred", "transferring"},
 	abroad: []string{
@@ -102,7 +114,7 @@ var english = lexicon{
 		"around the world", "globally", "outside the european", "outside the eea", "european union", "overseas",
 	},
 	secret: []string{"password*", "your pin", "login credentials", "account credentials"},
-	toyou:  []string{"to you", "you with", "to users", "to our users", "to visitors"},
+	toyou:  []string{"to you", "you", "you with", "to users", "to our users", "to visitors"},
 	toself: []string{"with us", "to us"},
 	frame:  []string{"how", "whether", "knowingly", "describes", "explains"},
 	be:     []string{"be", "is", "are", "was", "were", "been", "being"},

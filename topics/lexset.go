@@ -121,6 +121,9 @@ func (p phrase) matchAt(toks []token, i int) (int, bool) {
 
 // has reports whether one of the phrases of l starts at h's first token.
 func (l *lexset) has(toks []token, h hit) bool {
+	if h.from >= len(toks) {
+		return false
+	}
 	w := toks[h.from].word
 	for _, k := range l.exact[w] {
 		if _, ok := l.phrases[k].matchAt(toks, h.from); ok {

@@ -61,6 +61,17 @@ type lexicon struct {
 	legal []string
 	// toself: the service as the one that gets data ("with us", "to us").
 	toself []string
+	// public: phrases that make data public by themselves ("display it
+	// publicly", "made public"): everyone is the recipient.
+	public []string
+	// onward: verbs that pass data on, which with towhom ("with the", "to
+	// a") make a sharing statement even when the recipient is in no
+	// lexicon ("forward your registration number to the publisher").
+	onward []string
+	// towhom: a preposition and a determiner that introduce a recipient;
+	// nobody: the words after them that are no recipient ("to the
+	// extent", "with one another", "to a hard drive").
+	towhom, nobody []string
 	// move, abroad: a verb that moves data ("transfer") in a sentence that
 	// names other countries ("transferred to the United States", "across
 	// borders") states where data goes, an international transfer, not
@@ -140,7 +151,8 @@ type compiled struct {
 	business, tracker, negation, exception, purpose    *lexset
 	place, user, disclose, choice, disclaimer, anaphor *lexset
 	accident, be, notice, toself, legal, engage, toyou *lexset
-	passive, secret, move, abroad                      *lexset
+	passive, secret, move, abroad, onward, towhom      *lexset
+	nobody, public                                     *lexset
 	aux, self, handle, frame                           map[string]bool
 	negAfter                                           int
 	rules                                              []compiledRule
@@ -160,7 +172,7 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		exception: compileSet(l.exception), purpose: compileSet(l.purpose), negAfter: l.negAfter,
 		hand: compileSet(l.hand), place: compileSet(l.place), user: compileSet(l.user),
 		disclose: compileSet(l.disclose), anaphor: compileSet(l.anaphor), aux: map[string]bool{},
-		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), secret: compileSet(l.secret), move: compileSet(l.move), abroad: compileSet(l.abroad), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
+		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), secret: compileSet(l.secret), move: compileSet(l.move), onward: compileSet(l.onward), towhom: compileSet(l.towhom), nobody: compileSet(l.nobody), public: compileSet(l.public), abroad: compileSet(l.abroad), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
 	}
 	for _, w := range l.aux {
 		c.aux[fold(w)] = true
@@ -240,6 +252,7 @@ const (
 	selfWindow    = 8       // a verb and "to us" after it
 	engageWindow  = 3       // an engaging verb and the recipient right after it
 	secretWindow  = 4       // a verb and the secret it is about
+	towhomWindow  = 12      // a sharing verb and "with the ..." after it
 )
 
 // sharing finds the sharing statements of a clause, sentence by sentence:
@@ -276,7 +289,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	tracker := c.tracker.find(toks)
 	business := c.business.find(toks)
-	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business) == 0 {
+	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business) == 0 && len(c.public.find(toks)) == 0 {
 		return nil
 	}
 	collect := c.collect.find(toks)
@@ -347,6 +360,14 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			add("give", v, v, r)
 		}
 	}
+	for _, v := range c.onward.find(toks) {
+		if _, ok := nearest(toks, v, recip, giveWindow); ok {
+			continue // already a "give" statement
+		}
+		if to, ok := c.someone(toks, v); ok {
+			add("to", v, v, to)
+		}
+	}
 	for _, v := range append(c.disclose.find(toks), sell...) {
 		if _, ok := nearest(toks, v, recip, giveWindow); ok {
 			continue // already a "give" statement
@@ -415,6 +436,9 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	for _, t := range tracker {
 		add("tracker", t, t)
+	}
+	for _, p := range c.public.find(toks) {
+		add("public", p, p)
 	}
 
 	for _, b := range business {
@@ -490,6 +514,23 @@ func (c *compiled) choices(toks []token) []hit {
 		out = append(out, h)
 	}
 	return out
+}
+
+// someone finds the unnamed recipient of a sharing verb: "with" or "to"
+// and a determiner a few words after it ("share your order with the
+// franchise that prepares it", "disclose it to a court"), the way a
+// sentence names whoever gets data when no lexicon names them. "With us",
+// "with you", "with your consent" and "to the extent" are not recipients.
+func (c *compiled) someone(toks []token, v hit) (hit, bool) {
+	for _, h := range c.towhom.find(toks) {
+		if h.from >= v.to && h.from-v.to <= towhomWindow && same(toks, v, h) {
+			if h.to < len(toks) && same(toks, h, hit{from: h.to}) && (c.place.has(toks, hit{from: h.to}) || c.nobody.has(toks, hit{from: h.to})) {
+				return hit{}, false // "to the websites", "to the extent", "with one another"
+			}
+			return h, true
+		}
+	}
+	return hit{}, false
 }
 
 // placeBetween reports whether what a handing verb hands is a place, a
