@@ -30,6 +30,9 @@ type cache struct {
 type cachedVersion struct {
 	v   Version
 	ids map[string]int64 // texts.id of every block text and path entry
+	// textIDs are the sorted, distinct ids of the non-empty block texts:
+	// what the search index holds for the version (see blockTextIDs).
+	textIDs []int64
 }
 
 // cachedSnapshot is the body of a stored snapshot and its place in its chain.

@@ -321,7 +321,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 				if known != nil {
 					knownIDs = known.ids
 				}
-				cv, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver, knownIDs)
+				cv, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver, knownIDs, prev)
 				if err != nil {
 					return err
 				}
@@ -567,7 +567,11 @@ func (db *DB) versionAt(ctx context.Context, q queryer, docID string, head *vers
 	if err != nil {
 		return nil, err
 	}
-	c := &cachedVersion{v: *v, ids: ids}
+	textIDs, err := blockTextIDs(v.Blocks, ids)
+	if err != nil {
+		return nil, fmt.Errorf("version %d: %w", head.id, err)
+	}
+	c := &cachedVersion{v: *v, ids: ids, textIDs: textIDs}
 	db.cache.setVersion(docID, c)
 	return c, nil
 }
@@ -605,10 +609,20 @@ ON CONFLICT (document_id, sha256) DO NOTHING`
 }
 
 // insertVersion stores a new version by reference to its texts, adding the
-// texts not stored yet; known holds text ids already learned (usually those
-// of the previous version), so that only new clauses cost a query.
-func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known map[string]int64) (*cachedVersion, error) {
+// texts not stored yet, and extends the search index; known holds text ids
+// already learned (usually those of the previous version), so that only new
+// clauses cost a query. prev is the document's latest version before this
+// one (nil for its first), which the search index entries are relative to.
+func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known map[string]int64, prev *cachedVersion) (*cachedVersion, error) {
 	ids, err := internTexts(ctx, tx, p.doc.Blocks, known)
+	if err != nil {
+		return nil, err
+	}
+	textIDs, err := blockTextIDs(p.doc.Blocks, ids)
+	if err != nil {
+		return nil, fmt.Errorf("insert version: %w", err)
+	}
+	indexed, err := searchIndexed(ctx, tx, f.DocumentID)
 	if err != nil {
 		return nil, err
 	}
@@ -626,15 +640,22 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	if err != nil {
 		return nil, fmt.Errorf("insert version: %w", err)
 	}
-	if err := indexVersionTexts(ctx, tx, id, p.doc.Blocks, ids); err != nil {
-		return nil, err
+	if indexed {
+		var prevIDs []int64
+		if prev != nil {
+			prevIDs = prev.textIDs
+		}
+		if err := indexVersion(ctx, tx, f.DocumentID, id, prevIDs, textIDs); err != nil {
+			return nil, err
+		}
 	}
 	return &cachedVersion{
 		v: Version{
 			ID: id, DocumentID: f.DocumentID, SnapshotID: snapshotID, FetchedAt: f.StartedAt,
 			SHA256: p.sha256, Text: p.text, Blocks: p.doc.Blocks, SnapshotSHA256: snapshotSHA,
 		},
-		ids: ids,
+		ids:     ids,
+		textIDs: textIDs,
 	}, nil
 }
 

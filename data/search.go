@@ -2,10 +2,12 @@ package data
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -19,8 +21,8 @@ import (
 // versions contain a phrase, and when it first and last appeared. Texts are
 // content-addressed (each distinct clause string is one row of texts), so
 // the FTS5 index covers every string once however many versions repeat it,
-// and version_texts maps each string to the versions that contain it. See
-// migrations/0002_search.sql.
+// and version_texts maps each string to the spans of versions that contain
+// it. See migrations/0002_search.sql.
 
 // ErrBadQuery is returned by Search for a query it cannot run (empty, too
 // long, or without a letter or digit), so that callers answer 400.
@@ -167,70 +169,34 @@ WHERE texts_fts MATCH ? ORDER BY rowid LIMIT ?`
 	if len(textIDs) == 0 {
 		return res, nil
 	}
-	arg, err := json.Marshal(textIDs)
+	docs, err := versionsWithTexts(ctx, db.sql, textIDs)
 	if err != nil {
 		return nil, err
 	}
-	// Every version of every document with a hit, oldest first, with the
-	// matching texts it contains (NULL for a version without any).
-	const versions = `WITH hit AS (SELECT value AS text_id FROM json_each(?)),
-docs AS (SELECT DISTINCT v.document_id FROM hit JOIN version_texts vt ON vt.text_id = hit.text_id JOIN versions v ON v.id = vt.version_id)
-SELECT v.document_id, v.id, v.fetched_at, vt.text_id
-FROM versions v JOIN docs ON docs.document_id = v.document_id
-LEFT JOIN version_texts vt ON vt.version_id = v.id AND vt.text_id IN (SELECT text_id FROM hit)
-ORDER BY v.document_id, v.fetched_at, v.id, vt.text_id`
-	rows, err = db.sql.QueryContext(ctx, versions, string(arg))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var cur *SearchDocument
-	matches := map[int64]*SearchMatch{}
-	var order []int64
-	flush := func() {
-		if cur == nil {
-			return
+	for _, d := range docs {
+		cur := &SearchDocument{DocumentID: d.id}
+		matches := map[int64]*SearchMatch{}
+		var order []int64
+		for i, ref := range d.versions {
+			cur.Versions = append(cur.Versions, SearchVersion{VersionRef: ref})
+			if len(d.texts[i]) == 0 {
+				continue
+			}
+			cur.Versions[i].Contains = true
+			for _, tid := range d.texts[i] {
+				m := matches[tid]
+				if m == nil {
+					m = &SearchMatch{TextID: tid, Snippet: snippets[tid], First: ref}
+					matches[tid] = m
+					order = append(order, tid)
+				}
+				m.Last = ref
+				m.VersionsCount++
+			}
 		}
 		finishDocument(cur, matches, order)
 		res.Documents = append(res.Documents, *cur)
-		matches, order = map[int64]*SearchMatch{}, nil
 	}
-	for rows.Next() {
-		var doc, at string
-		var vid int64
-		var tid sql.NullInt64
-		if err := rows.Scan(&doc, &vid, &at, &tid); err != nil {
-			return nil, err
-		}
-		if cur == nil || cur.DocumentID != doc {
-			flush()
-			cur = &SearchDocument{DocumentID: doc}
-		}
-		t, err := parseTime(at)
-		if err != nil {
-			return nil, err
-		}
-		ref := VersionRef{ID: vid, FetchedAt: t}
-		if n := len(cur.Versions); n == 0 || cur.Versions[n-1].ID != vid {
-			cur.Versions = append(cur.Versions, SearchVersion{VersionRef: ref})
-		}
-		if !tid.Valid {
-			continue
-		}
-		cur.Versions[len(cur.Versions)-1].Contains = true
-		m := matches[tid.Int64]
-		if m == nil {
-			m = &SearchMatch{TextID: tid.Int64, Snippet: snippets[tid.Int64], First: ref}
-			matches[tid.Int64] = m
-			order = append(order, tid.Int64)
-		}
-		m.Last = ref
-		m.VersionsCount++
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	flush()
 	// Documents where the phrase is still present come first, then by when
 	// it first appeared.
 	slices.SortStableFunc(res.Documents, func(a, b SearchDocument) int {
@@ -278,88 +244,371 @@ func finishDocument(d *SearchDocument, matches map[int64]*SearchMatch, order []i
 	slices.SortStableFunc(d.Matches, func(a, b SearchMatch) int { return a.First.FetchedAt.Compare(b.First.FetchedAt) })
 }
 
-// indexVersionTexts records in version_texts which texts version id's blocks
-// contain; Record calls it for every new version, in its transaction.
-func indexVersionTexts(ctx context.Context, tx *sql.Tx, versionID int64, blocks []policy.Block, ids map[string]int64) error {
-	textIDs := make([]int64, 0, len(blocks))
-	for _, b := range blocks {
+// docTexts is one document's versions, oldest first, with the searched
+// texts each of them contains (sorted ids).
+type docTexts struct {
+	id       string
+	versions []VersionRef
+	texts    [][]int64
+}
+
+// versionsWithTexts expands the spans of textIDs into, for every document
+// with one, its versions in (fetched_at, id) order, each with the texts of
+// textIDs it contains; documents come in id order. Positions in that order
+// decide containment, so the answer holds however version ids and fetch
+// times interleave.
+func versionsWithTexts(ctx context.Context, q queryer, textIDs []int64) ([]docTexts, error) {
+	arg, err := json.Marshal(textIDs)
+	if err != nil {
+		return nil, err
+	}
+	type span struct {
+		text, from int64
+		until      sql.NullInt64
+	}
+	const spansQ = `SELECT document_id, text_id, from_version, until_version FROM version_texts
+WHERE text_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, text_id, from_version`
+	rows, err := q.QueryContext(ctx, spansQ, string(arg))
+	if err != nil {
+		return nil, err
+	}
+	spans := map[string][]span{}
+	var docIDs []string
+	for rows.Next() {
+		var doc string
+		var s span
+		if err := rows.Scan(&doc, &s.text, &s.from, &s.until); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if _, ok := spans[doc]; !ok {
+			docIDs = append(docIDs, doc)
+		}
+		spans[doc] = append(spans[doc], s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(docIDs) == 0 {
+		return nil, nil
+	}
+	if arg, err = json.Marshal(docIDs); err != nil {
+		return nil, err
+	}
+	const versionsQ = `SELECT document_id, id, fetched_at FROM versions
+WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetched_at, id`
+	rows, err = q.QueryContext(ctx, versionsQ, string(arg))
+	if err != nil {
+		return nil, err
+	}
+	var out []docTexts
+	for rows.Next() {
+		var doc, at string
+		var id int64
+		if err := rows.Scan(&doc, &id, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t, err := parseTime(at)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].id != doc {
+			out = append(out, docTexts{id: doc})
+		}
+		d := &out[len(out)-1]
+		d.versions = append(d.versions, VersionRef{ID: id, FetchedAt: t})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		d := &out[i]
+		pos := make(map[int64]int, len(d.versions))
+		for j, v := range d.versions {
+			pos[v.ID] = j
+		}
+		d.texts = make([][]int64, len(d.versions))
+		for _, s := range spans[d.id] {
+			from, ok := pos[s.from]
+			end := len(d.versions)
+			if s.until.Valid {
+				var ok2 bool
+				end, ok2 = pos[s.until.Int64]
+				ok = ok && ok2
+			}
+			if !ok {
+				return nil, fmt.Errorf("search index of %s names a version that is not one of its versions (text %d, versions %d to %v): %w", d.id, s.text, s.from, s.until.Int64, errCorrupt)
+			}
+			// Spans come by text id, so each version's list stays sorted.
+			for j := from; j < end; j++ {
+				d.texts[j] = append(d.texts[j], s.text)
+			}
+		}
+		for j := range d.texts {
+			d.texts[j] = slices.Compact(d.texts[j])
+		}
+	}
+	return out, nil
+}
+
+// blockTextIDs returns the sorted, distinct texts.ids of the non-empty block
+// texts: what the search index says a version contains.
+func blockTextIDs(blocks []policy.Block, ids map[string]int64) ([]int64, error) {
+	out := make([]int64, 0, len(blocks))
+	for i, b := range blocks {
 		if b.Text == "" {
 			continue
 		}
 		id, ok := ids[b.Text]
 		if !ok {
-			return fmt.Errorf("index version %d: block text has no stored id", versionID)
+			return nil, fmt.Errorf("text of block %d has no stored id", i+1)
 		}
-		textIDs = append(textIDs, id)
+		out = append(out, id)
 	}
-	return insertVersionTexts(ctx, tx, versionID, textIDs)
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
-func insertVersionTexts(ctx context.Context, tx *sql.Tx, versionID int64, textIDs []int64) error {
-	slices.Sort(textIDs)
-	textIDs = slices.Compact(textIDs)
-	arg, err := json.Marshal(textIDs)
-	if err != nil {
-		return err
+// diffSorted returns the ids of cur not in prev and those of prev not in
+// cur; both must be sorted and distinct.
+func diffSorted(prev, cur []int64) (added, removed []int64) {
+	i, j := 0, 0
+	for i < len(prev) || j < len(cur) {
+		switch {
+		case j == len(cur) || (i < len(prev) && prev[i] < cur[j]):
+			removed = append(removed, prev[i])
+			i++
+		case i == len(prev) || cur[j] < prev[i]:
+			added = append(added, cur[j])
+			j++
+		default:
+			i++
+			j++
+		}
 	}
-	const ins = `INSERT OR IGNORE INTO version_texts (version_id, text_id) SELECT ?, value FROM json_each(?)`
-	if _, err := tx.ExecContext(ctx, ins, versionID, string(arg)); err != nil {
-		return fmt.Errorf("index version %d: %w", versionID, err)
+	return added, removed
+}
+
+// searchIndexed reports whether the document's spans are complete, so that
+// Record extends them with a new version: the document has spans, or none
+// of its versions has any text (no spans to have). A document with texts
+// but no spans waits for IndexSearch.
+func searchIndexed(ctx context.Context, q queryer, docID string) (bool, error) {
+	const query = `SELECT EXISTS (SELECT 1 FROM version_texts WHERE document_id = ?1)
+    OR NOT EXISTS (SELECT 1 FROM versions WHERE document_id = ?1 AND text_length > 0)`
+	var ok bool
+	if err := q.QueryRowContext(ctx, query, docID).Scan(&ok); err != nil {
+		return false, fmt.Errorf("search index state of %s: %w", docID, err)
+	}
+	return ok, nil
+}
+
+// indexVersion extends the document's spans to its new latest version
+// versionID, whose texts are cur, after the version whose texts are prev
+// (nil for the document's first version): it closes the spans of the texts
+// the version dropped and opens spans for the texts it added. Record calls
+// it in the version's transaction.
+//
+// If the spans turn out not to match prev (a dropped text without an open
+// span: rows deleted or written by hand), the document's spans are dropped
+// instead, so that the next search rebuilds them from the versions rather
+// than answer from a wrong index.
+func indexVersion(ctx context.Context, tx *sql.Tx, docID string, versionID int64, prev, cur []int64) error {
+	added, removed := diffSorted(prev, cur)
+	if len(removed) > 0 {
+		arg, err := json.Marshal(removed)
+		if err != nil {
+			return err
+		}
+		const closeQ = `UPDATE version_texts SET until_version = ?1
+WHERE document_id = ?2 AND text_id IN (SELECT value FROM json_each(?3)) AND until_version IS NULL`
+		r, err := tx.ExecContext(ctx, closeQ, versionID, docID, string(arg))
+		if err != nil {
+			return fmt.Errorf("index version %d: %w", versionID, err)
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("index version %d: %w", versionID, err)
+		}
+		if n != int64(len(removed)) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM version_texts WHERE document_id = ?`, docID); err != nil {
+				return fmt.Errorf("index version %d: reset index of %s: %w", versionID, docID, err)
+			}
+			return nil
+		}
+	}
+	if len(added) > 0 {
+		arg, err := json.Marshal(added)
+		if err != nil {
+			return err
+		}
+		const openQ = `INSERT INTO version_texts (document_id, text_id, from_version) SELECT ?1, value, ?2 FROM json_each(?3)`
+		if _, err := tx.ExecContext(ctx, openQ, docID, versionID, string(arg)); err != nil {
+			return fmt.Errorf("index version %d: %w", versionID, err)
+		}
 	}
 	return nil
 }
 
-// IndexSearch adds to the search index the versions it lacks (those recorded
-// before migration 0002) and returns how many it added. It is cheap when
-// nothing is missing: one indexed scan of the versions.
+// IndexSearch builds the spans of the documents that have texts but no
+// spans (versions recorded before migration 0002, or spans dropped to be
+// rebuilt) and returns how many versions it indexed. It is cheap when
+// nothing is missing: two index probes per document.
 func (db *DB) IndexSearch(ctx context.Context) (int, error) {
-	const missing = `SELECT v.id FROM versions v WHERE NOT EXISTS (SELECT 1 FROM version_texts vt WHERE vt.version_id = v.id) ORDER BY v.id`
+	const missing = `SELECT d.id FROM documents d
+WHERE NOT EXISTS (SELECT 1 FROM version_texts s WHERE s.document_id = d.id)
+  AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id = d.id AND v.text_length > 0)
+ORDER BY d.id`
 	rows, err := db.sql.QueryContext(ctx, missing)
 	if err != nil {
 		return 0, fmt.Errorf("data: index search: %w", err)
 	}
-	var ids []int64
+	var docs []string
 	for rows.Next() {
-		var id int64
+		var id string
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("data: index search: %w", err)
 		}
-		ids = append(ids, id)
+		docs = append(docs, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("data: index search: %w", err)
 	}
-	// Small batches keep each write transaction short, so that a check
-	// running at the same time is not held up.
-	const batch = 32
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		err := db.write(ctx, func(tx *sql.Tx) error {
-			for _, id := range part {
-				var stored []byte
-				err := tx.QueryRowContext(ctx, `SELECT blocks FROM versions WHERE id = ?`, id).Scan(&stored)
-				if err != nil {
-					return fmt.Errorf("read version %d: %w", id, err)
-				}
-				refs, err := decodeBlocks(stored)
-				if err != nil {
-					return fmt.Errorf("blocks of version %d: %w: %w", id, errCorrupt, err)
-				}
-				textIDs := make([]int64, len(refs.blocks))
-				for i, b := range refs.blocks {
-					textIDs[i] = b.text
-				}
-				if err := insertVersionTexts(ctx, tx, id, textIDs); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	total := 0
+	for _, doc := range docs {
+		n, err := db.indexDocument(ctx, doc)
+		total += n
 		if err != nil {
-			return start, fmt.Errorf("data: index search: %w", err)
+			return total, fmt.Errorf("data: index search of %s: %w", doc, err)
 		}
 	}
-	return len(ids), nil
+	return total, nil
+}
+
+// indexDocument builds a document's spans from its versions' blocks. The
+// versions are read and decoded before taking the write lock, so that a
+// check running at the same time is held up only by the inserts; versions
+// recorded meanwhile are read again inside the transaction.
+func (db *DB) indexDocument(ctx context.Context, docID string) (int, error) {
+	b := &spanBuilder{open: map[int64]int64{}}
+	if err := b.feed(ctx, db.sql, docID); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var done bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM version_texts WHERE document_id = ?)`, docID).Scan(&done); err != nil {
+			return err
+		}
+		if done {
+			return nil // another writer indexed it meanwhile
+		}
+		if err := b.feed(ctx, tx, docID); err != nil {
+			return err
+		}
+		if err := b.insert(ctx, tx, docID); err != nil {
+			return err
+		}
+		n = b.versions
+		return nil
+	})
+	return n, err
+}
+
+// spanBuilder turns a document's versions, fed oldest first, into spans.
+type spanBuilder struct {
+	open     map[int64]int64 // text id -> first version of its open span
+	prev     []int64         // texts of the last version fed
+	closed   []closedSpan
+	versions int
+	// lastAt and lastID are the (fetched_at, id) of the last version fed.
+	lastAt string
+	lastID int64
+}
+
+type closedSpan struct{ text, from, until int64 }
+
+func (b *spanBuilder) add(versionID int64, cur []int64) {
+	added, removed := diffSorted(b.prev, cur)
+	for _, t := range removed {
+		b.closed = append(b.closed, closedSpan{text: t, from: b.open[t], until: versionID})
+		delete(b.open, t)
+	}
+	for _, t := range added {
+		b.open[t] = versionID
+	}
+	b.prev = cur
+	b.versions++
+}
+
+// feed adds the document's versions after the last one fed, in
+// (fetched_at, id) order.
+func (b *spanBuilder) feed(ctx context.Context, q queryer, docID string) error {
+	// The empty string is a stored text when some block has no text; the
+	// index leaves it out, as blockTextIDs does.
+	var emptyID int64
+	empty := sha256.Sum256(nil)
+	err := q.QueryRowContext(ctx, `SELECT id FROM texts WHERE sha256 = ?`, empty[:]).Scan(&emptyID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("look up the empty text: %w", err)
+	}
+	const query = `SELECT id, fetched_at, blocks FROM versions
+WHERE document_id = ? AND (fetched_at, id) > (?, ?) ORDER BY fetched_at, id`
+	rows, err := q.QueryContext(ctx, query, docID, b.lastAt, b.lastID)
+	if err != nil {
+		return fmt.Errorf("read versions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var at string
+		var stored []byte
+		if err := rows.Scan(&id, &at, &stored); err != nil {
+			return fmt.Errorf("read versions: %w", err)
+		}
+		refs, err := decodeBlocks(stored)
+		if err != nil {
+			return fmt.Errorf("blocks of version %d: %w: %w", id, errCorrupt, err)
+		}
+		cur := make([]int64, 0, len(refs.blocks))
+		for _, r := range refs.blocks {
+			if r.text != emptyID {
+				cur = append(cur, r.text)
+			}
+		}
+		slices.Sort(cur)
+		b.add(id, slices.Compact(cur))
+		b.lastAt, b.lastID = at, id
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read versions: %w", err)
+	}
+	return nil
+}
+
+// insert writes the spans built so far.
+func (b *spanBuilder) insert(ctx context.Context, tx *sql.Tx, docID string) error {
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO version_texts (document_id, text_id, from_version, until_version) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("insert spans: %w", err)
+	}
+	defer ins.Close()
+	for _, s := range b.closed {
+		if _, err := ins.ExecContext(ctx, docID, s.text, s.from, s.until); err != nil {
+			return fmt.Errorf("insert spans: %w", err)
+		}
+	}
+	open := slices.Sorted(maps.Keys(b.open))
+	for _, t := range open {
+		if _, err := ins.ExecContext(ctx, docID, t, b.open[t], nil); err != nil {
+			return fmt.Errorf("insert spans: %w", err)
+		}
+	}
+	return nil
 }

@@ -70,7 +70,8 @@ var english = lexicon{
 		"sign on", "sign in", "login", "log in", "content", "products",
 	},
 	aux: []string{
-		"may", "can", "choose", "chose", "to", "decide", "elect", "also", "wish", "want", "might", "will", "should", "not", "do", "have", "had",
+		"may", "can", "choose", "chose", "to", "decide", "elect", "also", "wish", "want", "might", "will", "should",
+		"not", "do", "have", "had",
 	},
 	anaphor: []string{
 		"they", "these third part*", "such third part*", "these compan*", "such compan*", "these partners",
@@ -87,7 +88,10 @@ var english = lexicon{
 		"ask us", "choices", "preferences", "not want", "don't want", "prefer", "no longer wish",
 	},
 	accident: []string{"unauthori*", "inadvertent*", "accidental*", "breach*", "misuse", "unlawful", "defeat"},
-	handle:   []string{"use", "uses", "used", "using", "collect", "collects", "collected", "collecting", "process", "processed", "store", "stored", "maintain", "maintained"},
+	handle: []string{
+		"use", "uses", "used", "using", "collect", "collects", "collected", "collecting", "process", "processed",
+		"store", "stored", "maintain", "maintained",
+	},
 	engage: []string{
 		"use", "uses", "utilize*", "utilise*", "employ", "employs", "engage", "engages", "engaged", "engaged with",
 		"hire", "hires", "hired", "retain", "retains", "retained", "contract with", "contracts with",
@@ -100,7 +104,8 @@ var english = lexicon{
 		"protect our legal rights", "enforce our", "investigate", "illegal activit*", "suspected fraud", "prevent fraud",
 		"national security", "emergency", "emergencies", "legal rights", "legal claims", "applicable law*", "defend our", "defend the",
 	},
-	public: []string{"display* publicly", "publicly display*", "public display", "made public", "always public", "available to everyone", "visible to everyone"},
+	public: []string{"display* publicly", "publicly display*", "public display", "made public", "available to everyone", "visible to everyone"},
+	idiom:  []string{"look", "looks", "looking", "looked"},
 	onward: []string{"share", "shares", "shared", "disclose", "discloses", "disclosed", "forward", "forwards", "forwarded"},
 	nobody: []string{"extent", "another", "other", "hard drive", "computer", "device", "browser", "public", "best", "purpose*", "time"},
 	towhom: []string{
@@ -127,7 +132,7 @@ var english = lexicon{
 	notice: []string{
 		"shine the light => law", "1798 83 => law",
 		"request a list", "list of the third parties", "list of third parties", "list of all third parties",
-		"list of the categories", "request information about our disclosures",
+		"list of the categories",
 	},
 	collect: []string{
 		"collect", "collects", "collected", "collecting", "gather", "gathers", "gathered", "gathering",

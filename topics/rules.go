@@ -49,33 +49,36 @@ type lexicon struct {
 	// matter rather than a sharing practice ("unauthorized disclosure").
 	accident []string
 	// engage: verbs by which the service takes on a recipient to act for
-	// it ("we use third parties to serve ads", "we engage service
-	// providers", "contracts with an outside firm"); the recipient comes
+	// it ("we use outside vendors to process payments", "we engage service
+	// providers", "we contract with a mailing house"); the recipient comes
 	// right after them.
 	engage []string
 	// legal: what compels or justifies a disclosure ("required by law",
 	// "subpoena", "to protect our rights", "investigate fraud"): a
 	// sharing verb with one discloses to authorities or claimants even
-	// when the sentence does not name them ("the law requires such
-	// disclosure").
+	// when the sentence does not name them ("we disclose it when the law
+	// demands it").
 	legal []string
 	// toself: the service as the one that gets data ("with us", "to us").
 	toself []string
 	// public: phrases that make data public by themselves ("display it
 	// publicly", "made public"): everyone is the recipient.
 	public []string
+	// idiom: a word that, right before a handing verb, makes it part of
+	// an idiom ("look forward to").
+	idiom []string
 	// onward: verbs that pass data on, which with towhom ("with the", "to
 	// a") make a sharing statement even when the recipient is in no
-	// lexicon ("forward your registration number to the publisher").
+	// lexicon ("forward your ticket to the venue").
 	onward []string
 	// towhom: a preposition and a determiner that introduce a recipient;
 	// nobody: the words after them that are no recipient ("to the
 	// extent", "with one another", "to a hard drive").
 	towhom, nobody []string
-	// move, abroad: a verb that moves data ("transfer") in a sentence that
-	// names other countries ("transferred to the United States", "across
-	// borders") states where data goes, an international transfer, not
-	// to whom.
+	// move, abroad: a verb that moves data ("transfer") to a country
+	// named before any recipient ("transferred to the United States",
+	// "across borders") states where data goes, an international
+	// transfer, not to whom.
 	move, abroad []string
 	// secret: what the user is told to keep to themselves ("do not share
 	// your password with anyone"): advice on security, not sharing.
@@ -99,8 +102,8 @@ type lexicon struct {
 	// states no practice of the service.
 	disclaimer []string
 	// notice: words of a notice about a law that lets the user ask which
-	// recipients got data (California's "Shine the Light": "request a
-	// list of the third parties"). Such a notice states the user's right,
+	// recipients got data (California's "Shine the Light": users may ask
+	// for a list of recipients). Such a notice states the user's right,
 	// not a practice of the service: a user-rights clause. An entry keyed
 	// "=> law" names the law and covers its sentence and the rest of the
 	// clause, which explains the law; the others cover their sentence. A
@@ -110,8 +113,8 @@ type lexicon struct {
 	// may collect", "los terceros reciben", "ont accès").
 	collect []string
 	// passive: the forms of collect that take a passive agent ("collected
-	// by", "used by"); when empty, collect is used ("use apps created by
-	// Amazon" is no passive).
+	// by", "used by"); when empty, collect is used ("we use tools built
+	// by partners" is no passive).
 	passive []string
 	// agent: the word of a passive agent ("by", "por", "par", "von"):
 	// "collected by third parties".
@@ -152,7 +155,7 @@ type compiled struct {
 	place, user, disclose, choice, disclaimer, anaphor *lexset
 	accident, be, notice, toself, legal, engage, toyou *lexset
 	passive, secret, move, abroad, onward, towhom      *lexset
-	nobody, public                                     *lexset
+	nobody, public, idiom                              *lexset
 	aux, self, handle, frame                           map[string]bool
 	negAfter                                           int
 	rules                                              []compiledRule
@@ -172,7 +175,12 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		exception: compileSet(l.exception), purpose: compileSet(l.purpose), negAfter: l.negAfter,
 		hand: compileSet(l.hand), place: compileSet(l.place), user: compileSet(l.user),
 		disclose: compileSet(l.disclose), anaphor: compileSet(l.anaphor), aux: map[string]bool{},
-		accident: compileSet(l.accident), notice: compileSet(l.notice), toself: compileSet(l.toself), legal: compileSet(l.legal), engage: compileSet(l.engage), toyou: compileSet(l.toyou), secret: compileSet(l.secret), move: compileSet(l.move), onward: compileSet(l.onward), towhom: compileSet(l.towhom), nobody: compileSet(l.nobody), public: compileSet(l.public), abroad: compileSet(l.abroad), be: compileSet(l.be), self: map[string]bool{}, handle: map[string]bool{}, frame: map[string]bool{}, choice: compileSet(l.choice), disclaimer: compileSet(l.disclaimer),
+		accident: compileSet(l.accident), be: compileSet(l.be), self: map[string]bool{}, choice: compileSet(l.choice),
+		disclaimer: compileSet(l.disclaimer), notice: compileSet(l.notice), toself: compileSet(l.toself),
+		toyou: compileSet(l.toyou), legal: compileSet(l.legal), engage: compileSet(l.engage),
+		secret: compileSet(l.secret), move: compileSet(l.move), abroad: compileSet(l.abroad),
+		onward: compileSet(l.onward), towhom: compileSet(l.towhom), nobody: compileSet(l.nobody),
+		public: compileSet(l.public), idiom: compileSet(l.idiom), handle: map[string]bool{}, frame: map[string]bool{},
 	}
 	for _, w := range l.aux {
 		c.aux[fold(w)] = true
@@ -260,25 +268,39 @@ const (
 //  1. a sharing verb and a recipient in the same sentence ("we share
 //     information with our partners", "a terceros a los que cedemos"), or
 //     a handing verb followed by its recipient ("we provide your address
-//     to marketing companies");
-//  2. a disclosing or selling verb with data as its object, whoever gets
+//     to marketing companies"), or an engaging verb right before one ("we
+//     use outside vendors to process payments");
+//  2. a sharing verb followed by "with the", "to a" ... when no lexicon
+//     names the recipient ("we share your booking with the hotel");
+//  3. a disclosing or selling verb with data as its object, whoever gets
 //     it ("we may disclose your personal information", "no vendemos tus
-//     datos");
-//  3. a recipient followed by what it does ("advertisers may collect",
+//     datos"), or a sharing verb with what compels it ("we disclose it
+//     when the law demands it");
+//  4. a recipient followed by what it does ("advertisers may collect",
 //     "service providers have access to"), or a collecting verb with the
 //     recipient as agent ("collected by third parties");
-//  4. third-party tracking technology ("third-party cookies");
-//  5. a corporate event (merger, acquisition, bankruptcy) with a sharing
+//  5. third-party tracking technology ("third-party cookies");
+//  6. data made public ("displayed publicly", "available to everyone");
+//  7. a corporate event (merger, acquisition, bankruptcy) with a sharing
 //     verb or a recipient.
 //
-// Some sentences state no sharing practice of the service and are skipped:
-// a verb whose subject is the user ("you may share", "si compartes"), a
-// choice offered to the user ("opt out of sharing": a user-rights clause),
-// a question (a heading such as "Do we share your information?"), and a
-// disclaimer about other services ("we are not responsible for the
-// practices of third parties").
+// Some statements are not the service's sharing practice and are vetoed:
+// a verb whose subject is the user ("you may share", "si compartes",
+// "children should not disclose"), a choice offered to the user ("opt out
+// of sharing", "if you would prefer that we not share": a user-rights
+// clause), an
+// accident ("unauthorized disclosure"), a question (a heading such as "Do
+// we share your information?"), a disclaimer about other services ("we are
+// not responsible for the practices of third parties"), the service or
+// the user as the one who gets the data ("shares it with us", "disclosed
+// to you"), a secret the user keeps ("never give out your password"), a
+// transfer to a country rather than to someone, and a notice of a law
+// that lets users ask who got their data ("Shine the Light").
 func (c *compiled) sharing(toks []token) []statement { return c.scan(toks, nil) }
 
+// scan is sharing that also appends to vetoed, when not nil, the
+// statements a veto removed, their rule written "rule/veto", so that an
+// evaluation can tell which vetoes cost recall.
 func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	give := c.give.find(toks)
 	hand := c.hand.find(toks)
@@ -289,7 +311,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	tracker := c.tracker.find(toks)
 	business := c.business.find(toks)
-	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business) == 0 && len(c.public.find(toks)) == 0 {
+	public := c.public.find(toks)
+	if len(give)+len(hand)+len(sell)+len(recip)+len(tracker)+len(business)+len(public) == 0 {
 		return nil
 	}
 	collect := c.collect.find(toks)
@@ -303,10 +326,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	choice := c.choices(toks)
 	toself := c.toself.find(toks)
 	secret := c.secret.find(toks)
-	abroad := map[int]bool{}
-	for _, h := range c.abroad.find(toks) {
-		abroad[toks[h.from].sentence] = true
-	}
+	abroad := c.abroad.find(toks)
 	disclaimer := map[int]bool{}
 	for _, d := range c.disclaimer.find(toks) {
 		disclaimer[toks[d.from].sentence] = true
@@ -339,7 +359,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			veto = "to-user"
 		case len(secret) > 0 && after(toks, verb, secret, secretWindow):
 			veto = "secret"
-		case abroad[toks[verb.from].sentence] && c.move.has(toks, verb):
+		case len(abroad) > 0 && c.move.has(toks, verb) && c.toCountry(toks, verb, abroad, recip):
 			veto = "abroad"
 		case (toks[verb.from].sentence >= law || notice[toks[verb.from].sentence]) && !c.sell.has(toks, verb):
 			veto = "notice"
@@ -356,7 +376,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	strong := append(append([]hit{}, give...), sell...)
 	for _, v := range strong {
-		if r, ok := nearest(toks, v, recip, giveWindow); ok {
+		if r, ok := nearest(toks, v, recip, giveWindow); ok && !c.framed(toks, v) {
 			add("give", v, v, r)
 		}
 	}
@@ -373,7 +393,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			continue // already a "give" statement
 		}
 		if c.inList(toks, v) {
-			continue // "how we collect, use and disclose information"
+			continue // "how we collect, use and disclose what you give us"
 		}
 		if d, ok := c.object(toks, v, data, be); ok {
 			add("object", v, v, d)
@@ -393,7 +413,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	for _, v := range c.engage.find(toks) {
 		for _, r := range recip {
 			if r.from >= v.to && r.from-v.to <= engageWindow && same(toks, v, r) {
-				if r.key != "others" && r.key != "public" { // "terms of use for anyone"
+				if r.key != "others" && r.key != "public" { // "the use of it by anyone" is no engagement
 					add("engage", v, v, r)
 				}
 				break
@@ -401,10 +421,13 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		}
 	}
 	for _, v := range hand {
+		if v.from > 0 && c.idiom.has(toks, hit{from: v.from - 1}) {
+			continue // "we look forward to working with Facebook"
+		}
 		for _, r := range recip {
 			if r.from >= v.to && r.from-v.to <= handWindow && same(toks, v, r) {
 				if !c.placeBetween(toks, v, r) && !c.agent.has(toks, hit{from: v.to, to: v.to + 1}) {
-					add("hand", v, v, r) // "provided by our vendors" names who gives, not who gets
+					add("hand", v, v, r) // "supplied by partners" names who gives, not who gets
 				}
 				break
 			}
@@ -412,7 +435,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	for _, r := range recip {
 		if r.key == "others" {
-			continue // "others cannot access your account", "anyone who intends to use"
+			continue // "others cannot log in as you", "anyone may use the photos"
 		}
 		for _, v := range collect {
 			if v.from >= r.to && v.from-r.to <= subjectWindow && same(toks, r, v) && !c.otherSubject(toks, r, v) {
@@ -437,7 +460,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	for _, t := range tracker {
 		add("tracker", t, t)
 	}
-	for _, p := range c.public.find(toks) {
+	for _, p := range public {
 		add("public", p, p)
 	}
 
@@ -478,8 +501,8 @@ func (c *compiled) recipients(toks []token) []hit {
 }
 
 // toSelf reports whether the service is the one that gets the data: "to
-// us" or "with us" shortly after the verb ("a third party shares your
-// information with us", "a child has disclosed information to us"). That
+// us" or "with us" shortly after the verb ("partners share data with
+// us", "a user discloses an address to us"). That
 // is the service collecting, not sharing.
 func (c *compiled) toSelf(toks []token, verb hit, toself []hit) bool {
 	for _, h := range toself {
@@ -491,8 +514,8 @@ func (c *compiled) toSelf(toks []token, verb hit, toself []hit) bool {
 }
 
 // toUser reports whether the user is the one a verb hands something to
-// ("the purposes disclosed to you", "provided to you by a service
-// provider", "providing you with the accounting").
+// ("the terms disclosed to you", "a service supplied to you by a
+// vendor", "sending you a receipt").
 func (c *compiled) toUser(toks []token, verb hit) bool {
 	for _, p := range c.toyou.phrases {
 		if _, ok := p.matchAt(toks, verb.to); ok {
@@ -502,8 +525,30 @@ func (c *compiled) toUser(toks []token, verb hit) bool {
 	return false
 }
 
+// toCountry reports whether a moving verb says where data goes rather
+// than to whom: a country comes after the verb before any recipient
+// ("transferred to the United States"), or the recipient is the one doing
+// the moving ("our vendors may transfer it to other countries").
+// "Transferred to the Meta Companies in other countries" still names
+// a recipient first.
+func (c *compiled) toCountry(toks []token, verb hit, abroad, recip []hit) bool {
+	for _, a := range abroad {
+		if !same(toks, a, verb) || a.from < verb.to {
+			continue
+		}
+		for _, r := range recip {
+			if r.from >= verb.to && r.from < a.from && same(toks, r, verb) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // choices finds the choices offered to the user, leaving out the rights
-// the service keeps for itself ("we reserve the right to share").
+// the service keeps for itself (the company "reserves the right to"
+// disclose).
 func (c *compiled) choices(toks []token) []hit {
 	cs := c.choice.find(toks)
 	out := cs[:0]
@@ -517,8 +562,8 @@ func (c *compiled) choices(toks []token) []hit {
 }
 
 // someone finds the unnamed recipient of a sharing verb: "with" or "to"
-// and a determiner a few words after it ("share your order with the
-// franchise that prepares it", "disclose it to a court"), the way a
+// and a determiner a few words after it ("share your booking with the
+// hotel", "disclose it to a court"), the way a
 // sentence names whoever gets data when no lexicon names them. "With us",
 // "with you", "with your consent" and "to the extent" are not recipients.
 func (c *compiled) someone(toks []token, v hit) (hit, bool) {
@@ -535,8 +580,8 @@ func (c *compiled) someone(toks []token, v hit) (hit, bool) {
 
 // placeBetween reports whether what a handing verb hands is a place, a
 // few words after it and before the recipient, which then owns the place
-// rather than gets the data ("we provide links to the websites of our
-// partners", "provides a direct link to").
+// rather than gets the data ("each page provides links to partner
+// stores").
 func (c *compiled) placeBetween(toks []token, v, r hit) bool {
 	for k := v.to; k < r.from && k < v.to+3; k++ {
 		if c.place.has(toks, hit{from: k, to: k + 1}) {
@@ -607,9 +652,9 @@ func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
 }
 
 // inList reports whether verb closes a list of what the service does with
-// data that a policy announces rather than states ("this policy describes
-// how we collect, use and disclose information", "we do not knowingly
-// collect, use or disclose"): such a list names no recipient and no case.
+// data that a policy announces rather than states ("below we explain how
+// we collect, use and disclose data", "we never knowingly collect, use or
+// disclose a child's data"): such a list names no recipient and no case.
 func (c *compiled) inList(toks []token, verb hit) bool {
 	k := verb.from - 1
 	for k >= 0 && k >= verb.from-4 && toks[k].sentence == toks[verb.from].sentence && !c.handle[toks[k].word] {
@@ -620,6 +665,18 @@ func (c *compiled) inList(toks []token, verb hit) bool {
 	}
 	for j := k - 1; j >= 0 && j >= k-5 && toks[j].sentence == toks[verb.from].sentence; j-- {
 		if c.frame[toks[j].word] {
+			return true
+		}
+	}
+	return false
+}
+
+// framed reports whether a frame word ("whether", "how") stands within
+// three words before verb: "whether we will disclose it to anyone" asks,
+// it does not state.
+func (c *compiled) framed(toks []token, verb hit) bool {
+	for k := verb.from - 1; k >= 0 && k >= verb.from-3 && toks[k].sentence == toks[verb.from].sentence; k-- {
+		if c.frame[toks[k].word] {
 			return true
 		}
 	}
