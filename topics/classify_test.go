@@ -178,3 +178,22 @@ func TestClassifyEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestWordsThatOnlyLookLikeTopics guards against stems that catch other
+// words: "collectively" names a group of countries, it collects nothing.
+func TestWordsThatOnlyLookLikeTopics(t *testing.T) {
+	tests := []struct {
+		name, text, lang, topic string
+	}{
+		{"collectively", "If you live in a country in the European Economic Area, and any other included country or territory (collectively referred to as the European Region), WhatsApp Ireland provides our Services.", "en", DataCollection},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, m := range Classify(tt.text, tt.lang) {
+				if m.Topic == tt.topic {
+					t.Errorf("tagged %s because of %v", tt.topic, m.Evidence)
+				}
+			}
+		})
+	}
+}

@@ -157,7 +157,7 @@ func TestOPP115DataSharing(t *testing.T) {
 			seen := map[string]bool{}
 			toks := tokenize(s.Text)
 			var vetoed []statement
-			stmts := compiledLexicons["en"].scan(toks, &vetoed)
+			stmts := compiledLexicons()["en"].scan(toks, &vetoed)
 			if len(stmts) == 0 {
 				// A veto that left the segment untagged: "rule/veto".
 				stmts = vetoed

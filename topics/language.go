@@ -1,16 +1,23 @@
 package topics
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
-// compiledLexicons holds every language's compiled lexicon. It is built
-// once at start-up and only read afterwards.
-var compiledLexicons = map[string]*compiled{
-	"en": compileLexicon("en", english),
-	"es": compileLexicon("es", spanish),
-	"pt": compileLexicon("pt", portuguese),
-	"fr": compileLexicon("fr", french),
-	"de": compileLexicon("de", german),
-}
+// compiledLexicons returns every language's compiled lexicon, built on
+// first use and only read afterwards: compiling takes about a millisecond,
+// which every command would otherwise pay at start-up, also those that
+// never classify a clause.
+var compiledLexicons = sync.OnceValue(func() map[string]*compiled {
+	return map[string]*compiled{
+		"en": compileLexicon("en", english),
+		"es": compileLexicon("es", spanish),
+		"pt": compileLexicon("pt", portuguese),
+		"fr": compileLexicon("fr", french),
+		"de": compileLexicon("de", german),
+	}
+})
 
 // Languages returns the languages with a lexicon.
 func Languages() []string { return []string{"en", "es", "pt", "fr", "de"} }
@@ -20,10 +27,11 @@ func Languages() []string { return []string{"en", "es", "pt", "fr", "de"} }
 func lexiconFor(text, lang string) *compiled {
 	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
 	base, _, _ = strings.Cut(base, "_")
-	if c, ok := compiledLexicons[base]; ok {
+	lexicons := compiledLexicons()
+	if c, ok := lexicons[base]; ok {
 		return c
 	}
-	return compiledLexicons[Language(text)]
+	return lexicons[Language(text)]
 }
 
 // stopwords are frequent words that tell the languages apart; a word two

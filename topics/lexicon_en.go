@@ -182,7 +182,7 @@ var english = lexicon{
 	},
 	topics: []topicRule{
 		{topic: DataCollection, any: []string{
-			"we collect", "collect*", "gather*", "we receive", "we obtain", "information you provide",
+			"we collect", "collect", "collects", "collected", "collecting", "collection", "gather*", "we receive", "we obtain", "information you provide",
 			"you provide us", "you give us", "we record", "we log", "automatically receive", "we process",
 			"log file*", "cookies", "web beacon*", "device identifier*", "ip address*", "location information",
 		}},
