@@ -3,11 +3,10 @@
 # versions of a ~300 KB policy, each a one-word edit of the previous) against
 # committing the same files one by one to a git repository, the way
 # git-backed archives store them; both whole process, in the same run
-# (hyperfine, RUNS runs each, medians), plus the peak memory and database
-# size of one import.
+# (RUNS interleaved runs each, medians of wall and CPU time), plus the peak
+# memory of the import and the database size.
 #
-# usage: bench/import.sh [N] [SIZE]     (needs git, hyperfine, jq, bc,
-#                                        /usr/bin/time, the corpus)
+# usage: bench/import.sh [N] [SIZE]     (needs git, bc, GNU time, the corpus)
 # env:   RUNS (3) runs of each command;
 #        CW   a clausewatch binary to time instead of building the tree;
 #        BASE another clausewatch binary timed in the same run (A/B).
@@ -39,29 +38,42 @@ for f in "$OUT"/history/*.md; do
 done
 GIT
 chmod +x "$OUT/git.sh"
-import_cmd() { echo "rm -f $OUT/$2.db*; $1 import --config $OUT/config.yaml --db $OUT/$2.db policy $OUT/history/*.md >$OUT/$2.log"; }
-
-cmds=(-n git "$OUT/git.sh" -n clausewatch "$(import_cmd "$CW" cw)")
-if [ -n "${BASE:-}" ]; then
-	cmds+=(-n base "$(import_cmd "$BASE" base)")
-fi
-hyperfine --style basic --runs "$RUNS" --export-json "$OUT/hyperfine.json" "${cmds[@]}"
-
-median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median' "$OUT/hyperfine.json"; }
-git_s=$(median git)
-cw_s=$(median clausewatch)
-
-rm -f "$OUT"/cw.db*
-/usr/bin/time -f "%M" -o "$OUT/rss" "$CW" import --config "$OUT/config.yaml" --db "$OUT/cw.db" policy "$OUT"/history/*.md >"$OUT/cw.log"
-
-versions=$(grep -c new-version "$OUT/cw.log" || true)
-printf '\nversions imported:        %s of %s files\n' "$versions" "$N"
-printf 'git, one commit per file: %.2f s (median of %s)\n' "$git_s" "$RUNS"
-printf 'clausewatch import:       %.2f s  (%.1fx faster than git)\n' "$cw_s" "$(echo "$git_s / $cw_s" | bc -l)"
-if [ -n "${BASE:-}" ]; then
-	base_s=$(median base)
-	printf 'base import:              %.2f s  (%.1fx faster than git)\n' "$base_s" "$(echo "$git_s / $base_s" | bc -l)"
-fi
-printf 'import peak RSS:          %s KiB\n' "$(cat "$OUT/rss")"
-printf 'database size:            %s\n' "$(du -h "$OUT/cw.db" | cut -f1)"
-printf 'git repository size:      %s\n' "$(du -sh "$OUT/git/.git" | cut -f1)"
+# Runs are interleaved (git, clausewatch, base, git, ...) so that a change
+# in the machine's load hits every command alike; each run is timed with
+# GNU time (wall, user+system CPU, peak RSS) and the medians are reported.
+run() { # NAME COMMAND...
+	/usr/bin/time -f "%e %U %S %M" -o "$OUT/time" "${@:2}"
+	echo "$1 $(cat "$OUT/time")" >>"$OUT/times"
+}
+import_run() { # NAME BINARY
+	rm -f "$OUT/$1.db"*
+	run "$1" "$2" import --config "$OUT/config.yaml" --db "$OUT/$1.db" policy "$OUT"/history/*.md >"$OUT/$1.log"
+}
+: >"$OUT/times"
+for _ in $(seq "$RUNS"); do
+	run git "$OUT/git.sh"
+	import_run cw "$CW"
+	if [ -n "${BASE:-}" ]; then import_run base "$BASE"; fi
+done
+# median NAME FIELD (2 wall, 3 user, 4 system, 5 RSS KiB; 0 user+system)
+median() {
+	awk -v n="$1" -v f="$2" '$1 == n { print (f == 0 ? $3 + $4 : $f) }' "$OUT/times" | sort -g |
+		awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+line() { # LABEL NAME
+	local w c
+	w=$(median "$2" 2) c=$(median "$2" 0)
+	printf '%-26s %6.2f s wall, %6.2f s CPU' "$1" "$w" "$c"
+	if [ "$2" != git ]; then
+		printf '  (%.1fx faster than git; CPU %.1fx)' "$(echo "$(median git 2) / $w" | bc -l)" "$(echo "$(median git 0) / $c" | bc -l)"
+	fi
+	printf '\n'
+}
+printf 'medians of %s interleaved runs (all runs: %s)\n' "$RUNS" "$OUT/times"
+printf 'versions imported:         %s of %s files\n' "$(grep -c new-version "$OUT/cw.log" || true)" "$N"
+line 'git, one commit per file:' git
+line 'clausewatch import:' cw
+if [ -n "${BASE:-}" ]; then line 'base import:' base; fi
+printf 'import peak RSS:           %s KiB\n' "$(median cw 5)"
+printf 'database size:             %s\n' "$(du -h "$OUT/cw.db" | cut -f1)"
+printf 'git repository size:       %s\n' "$(du -sh "$OUT/git/.git" | cut -f1)"

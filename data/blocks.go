@@ -75,9 +75,12 @@ func codeKind(c uint64) (policy.Kind, bool) {
 	return "", false
 }
 
-// encodeBlocks encodes blocks as references to texts; ids must hold the id of
-// every block text and path entry.
-func encodeBlocks(z *deflater, blocks []policy.Block, ids map[string]int64) ([]byte, error) {
+// encodeBlocks encodes blocks as references to texts; textIDs[i] is the id
+// of blocks[i].Text and ids must hold the id of every path entry.
+func encodeBlocks(z *deflater, blocks []policy.Block, textIDs []int64, ids map[string]int64) ([]byte, error) {
+	if len(textIDs) != len(blocks) {
+		return nil, fmt.Errorf("encode blocks: %d text ids for %d blocks", len(textIDs), len(blocks))
+	}
 	raw := make([]byte, 0, 8+4*len(blocks))
 	raw = binary.AppendUvarint(raw, uint64(len(blocks)))
 	var prevPath []string
@@ -103,8 +106,8 @@ func encodeBlocks(z *deflater, blocks []policy.Block, ids map[string]int64) ([]b
 			}
 		}
 		prevPath = b.Path
-		id, ok := ids[b.Text]
-		if !ok {
+		id := textIDs[i]
+		if id <= 0 {
 			return nil, fmt.Errorf("encode blocks: no text id for block %d", i+1)
 		}
 		raw = binary.AppendVarint(raw, id-prevText)
@@ -323,26 +326,34 @@ func textsByID(ctx context.Context, q queryer, ids []int64) (map[int64]string, e
 }
 
 // internTexts returns the texts.id of every string of blocks (texts and path
-// entries), inserting the strings not stored yet. known maps strings to ids
-// learned from committed data (the previous version), so that only the new
-// clauses of a version reach SQLite; the rest are looked up in one query.
-func internTexts(ctx context.Context, tx *sql.Tx, blocks []policy.Block, known map[string]int64) (map[string]int64, error) {
+// entries), inserting the strings not stored yet, and the id of each block's
+// text by block index (so that callers need not hash every text again).
+// known maps strings to ids learned from committed data (the previous
+// version), so that only the new clauses of a version reach SQLite; the rest
+// are looked up in one query.
+func internTexts(ctx context.Context, tx *sql.Tx, blocks []policy.Block, known map[string]int64) (map[string]int64, []int64, error) {
 	ids := make(map[string]int64, len(blocks)+8)
+	textIDs := make([]int64, len(blocks))
 	var misses []string
-	add := func(s string) {
-		if _, ok := ids[s]; ok {
-			return
+	// add returns the id of s, or 0 while s waits for the lookup.
+	add := func(s string) int64 {
+		if id, ok := ids[s]; ok {
+			return id
 		}
 		if id, ok := known[s]; ok {
 			ids[s] = id
-			return
+			return id
 		}
 		ids[s] = 0
 		misses = append(misses, s)
+		return 0
 	}
+	var pending []int // blocks whose text waits for the lookup
 	var prevPath []string
-	for _, b := range blocks {
-		add(b.Text)
+	for i, b := range blocks {
+		if textIDs[i] = add(b.Text); textIDs[i] == 0 {
+			pending = append(pending, i)
+		}
 		if !slices.Equal(b.Path, prevPath) {
 			for _, p := range b.Path {
 				add(p)
@@ -351,8 +362,20 @@ func internTexts(ctx context.Context, tx *sql.Tx, blocks []policy.Block, known m
 		}
 	}
 	if len(misses) == 0 {
-		return ids, nil
+		return ids, textIDs, nil
 	}
+	if err := lookUpTexts(ctx, tx, misses, ids); err != nil {
+		return nil, nil, err
+	}
+	for _, i := range pending {
+		textIDs[i] = ids[blocks[i].Text]
+	}
+	return ids, textIDs, nil
+}
+
+// lookUpTexts sets ids[s] for each of misses, reading the stored ones in one
+// query and inserting the others.
+func lookUpTexts(ctx context.Context, tx *sql.Tx, misses []string, ids map[string]int64) error {
 	sums := make([][]byte, len(misses))
 	hexes := make([]string, len(misses))
 	for i, s := range misses {
@@ -362,19 +385,19 @@ func internTexts(ctx context.Context, tx *sql.Tx, blocks []policy.Block, known m
 	}
 	arg, err := json.Marshal(hexes)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	const lookup = `SELECT j.key, t.id FROM json_each(?) AS j JOIN texts AS t ON t.sha256 = unhex(j.value)`
 	rows, err := tx.QueryContext(ctx, lookup, string(arg))
 	if err != nil {
-		return nil, fmt.Errorf("look up texts: %w", err)
+		return fmt.Errorf("look up texts: %w", err)
 	}
 	for rows.Next() {
 		var i int
 		var id int64
 		if err := rows.Scan(&i, &id); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("look up texts: %w", err)
+			return fmt.Errorf("look up texts: %w", err)
 		}
 		if i >= 0 && i < len(misses) {
 			ids[misses[i]] = id
@@ -382,7 +405,7 @@ func internTexts(ctx context.Context, tx *sql.Tx, blocks []policy.Block, known m
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("look up texts: %w", err)
+		return fmt.Errorf("look up texts: %w", err)
 	}
 	var ins *sql.Stmt
 	for i, s := range misses {
@@ -391,17 +414,17 @@ func internTexts(ctx context.Context, tx *sql.Tx, blocks []policy.Block, known m
 		}
 		if ins == nil {
 			if ins, err = tx.PrepareContext(ctx, `INSERT INTO texts (sha256, text) VALUES (?, ?)`); err != nil {
-				return nil, fmt.Errorf("insert text: %w", err)
+				return fmt.Errorf("insert text: %w", err)
 			}
 			defer ins.Close()
 		}
 		r, err := ins.ExecContext(ctx, sums[i], s)
 		if err != nil {
-			return nil, fmt.Errorf("insert text: %w", err)
+			return fmt.Errorf("insert text: %w", err)
 		}
 		if ids[s], err = r.LastInsertId(); err != nil {
-			return nil, fmt.Errorf("insert text: %w", err)
+			return fmt.Errorf("insert text: %w", err)
 		}
 	}
-	return ids, nil
+	return nil
 }

@@ -129,6 +129,85 @@ type Observation struct {
 	// it: `clausewatch import` backfills history that nobody should be
 	// alerted about years later.
 	NoAlerts bool
+	// Candidate optionally carries work on Document done ahead of time by
+	// PrepareCandidate, so that a caller recording a sequence of fetches
+	// (import) can diff the next one while this one is recorded. Record
+	// uses it only where it is exactly what Record would compute itself
+	// (see Candidate) and ignores it otherwise; it is ignored without a
+	// Document.
+	Candidate *Candidate
+}
+
+// Candidate is a candidate document prepared ahead of Record, with its
+// classified change from the candidate expected to be the latest version
+// when it is recorded. Diffing a 300 KB policy is the largest cost of
+// recording it; an import knows the order of its files and can do it for
+// the next file on another goroutine.
+//
+// The change set is a function of the two documents' normalized blocks and
+// the document's language only, so Record takes it when the candidate's
+// blocks are those of Observation.Document, the expected predecessor's
+// blocks are those of the latest stored version, and the language is the
+// one stored; any other case (a file found suspect, an unchanged fetch whose
+// stored version has other blocks, another writer) costs only the diff
+// Record then does itself.
+type Candidate struct {
+	ver *preparedVersion
+	// base is the expected predecessor, lang the language the change set
+	// was classified in; cs is nil when there is no change to prepare.
+	base *preparedVersion
+	lang string
+	cs   *diff.ChangeSet
+}
+
+// PrepareCandidate normalizes doc as Record does and, when prev (the
+// candidate expected to be the document's latest version when doc is
+// recorded) is set and differs, diffs and classifies the change from prev to
+// doc in the document's configured language. It writes nothing and takes no
+// lock, so it can run while another fetch is recorded.
+func (db *DB) PrepareCandidate(ctx context.Context, docID string, doc policy.Document, prev *Candidate) (*Candidate, error) {
+	c := &Candidate{ver: prepareVersion(doc)}
+	if prev == nil || prev.ver.sha256 == c.ver.sha256 {
+		return c, nil
+	}
+	lang, err := documentLanguage(ctx, db.sql, docID)
+	if err != nil {
+		return nil, fmt.Errorf("data: prepare candidate of %s: %w", docID, err)
+	}
+	cs := classifiedChanges(prev.ver.doc, c.ver.doc, lang)
+	c.base, c.lang, c.cs = prev.ver, lang, &cs
+	return c, nil
+}
+
+// versionFor returns doc prepared as prepareVersion does: c's prepared
+// version when doc's blocks are the normalized ones c holds (Normalize is
+// idempotent, so preparing them again gives the same), else prepared here.
+func versionFor(c *Candidate, doc policy.Document) *preparedVersion {
+	if c != nil && len(doc.Blocks) > 0 && sameBlocks(doc.Blocks, c.ver.doc.Blocks) {
+		return c.ver
+	}
+	return prepareVersion(doc)
+}
+
+// changeFrom returns the classified change from prev to ver: the prepared
+// one when c was prepared from the same blocks against prev's blocks in the
+// same language, else computed here.
+func changeFrom(prev *cachedVersion, ver *preparedVersion, lang string, c *Candidate) diff.ChangeSet {
+	if c != nil && c.cs != nil && c.lang == lang &&
+		(c.ver == ver || c.ver.sha256 == ver.sha256 && sameBlocks(c.ver.doc.Blocks, ver.doc.Blocks)) &&
+		c.base.sha256 == prev.v.SHA256 && sameBlocks(c.base.doc.Blocks, prev.v.Blocks) {
+		return *c.cs
+	}
+	return classifiedChanges(blocksDoc(&prev.v), ver.doc, lang)
+}
+
+// sameBlocks reports whether a and b hold the same blocks (kind, level, path
+// and text). Blocks prepared from the same document share their strings, so
+// this is cheap where it matters.
+func sameBlocks(a, b []policy.Block) bool {
+	return slices.EqualFunc(a, b, func(x, y policy.Block) bool {
+		return x.Kind == y.Kind && x.Level == y.Level && x.Text == y.Text && slices.Equal(x.Path, y.Path)
+	})
 }
 
 // Result is what Record stored.
@@ -211,7 +290,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 	}
 	var ver *preparedVersion
 	if obs.Document != nil {
-		ver = prepareVersion(*obs.Document)
+		ver = versionFor(obs.Candidate, *obs.Document)
 	}
 
 	// Diffing a large document takes a while; do it before taking the write
@@ -236,7 +315,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			if err != nil {
 				return Result{}, err
 			}
-			cs := classifiedChanges(blocksDoc(&prev.v), ver.doc, lang)
+			cs := changeFrom(prev, ver, lang, obs.Candidate)
 			pre.head, pre.prev, pre.cs = head, prev, &cs
 		}
 	}
@@ -307,7 +386,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 						if prev, err = db.versionAt(ctx, tx, f.DocumentID, head); err != nil {
 							return err
 						}
-						cs = classifiedChanges(blocksDoc(&prev.v), ver.doc, lang)
+						cs = changeFrom(prev, ver, lang, obs.Candidate)
 					}
 				}
 				// Clause ids learned from committed data stay valid (texts
@@ -614,19 +693,16 @@ ON CONFLICT (document_id, sha256) DO NOTHING`
 // clauses cost a query. prev is the document's latest version before this
 // one (nil for its first), which the search index entries are relative to.
 func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known map[string]int64, prev *cachedVersion) (*cachedVersion, error) {
-	ids, err := internTexts(ctx, tx, p.doc.Blocks, known)
+	ids, blockIDs, err := internTexts(ctx, tx, p.doc.Blocks, known)
 	if err != nil {
 		return nil, err
 	}
-	textIDs, err := blockTextIDs(p.doc.Blocks, ids)
-	if err != nil {
-		return nil, fmt.Errorf("insert version: %w", err)
-	}
+	textIDs := distinctTextIDs(p.doc.Blocks, blockIDs)
 	indexed, err := searchIndexed(ctx, tx, f.DocumentID)
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := encodeBlocks(&db.deflater, p.doc.Blocks, ids)
+	blocks, err := encodeBlocks(&db.deflater, p.doc.Blocks, blockIDs, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -618,3 +618,114 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 		t.Errorf("no change tagged %s after adding a sharing clause: %+v", topics.DataSharing, after)
 	}
 }
+
+// TestRecordCandidate checks that Record takes a change set prepared ahead
+// (PrepareCandidate) exactly when it is the one Record would compute, and
+// computes its own otherwise. The prepared change set is replaced by a
+// marked one, so the test sees which was stored.
+func TestRecordCandidate(t *testing.T) {
+	ctx := context.Background()
+	a := doc("We keep logs.", "We share data with partners.")
+	b := doc("We keep logs for 30 days.", "We share data with partners.")
+	other := doc("Something else entirely.", "We share data with partners.")
+	aLevel2 := doc("We keep logs.", "We share data with partners.")
+	aLevel2.Blocks[0].Level = 2 // same canonical text as a, other blocks
+
+	tests := []struct {
+		name     string
+		lang     string // set on the document after preparing
+		base     *policy.Document
+		prepared *policy.Document // nil: b
+		noDoc    bool             // record a suspect fetch carrying the candidate
+		used     bool
+	}{
+		{name: "prepared against the stored predecessor", base: a, used: true},
+		{name: "prepared against another predecessor", base: other},
+		{name: "predecessor with the same text, other blocks", base: aLevel2},
+		{name: "prepared from other blocks", base: a, prepared: other},
+		{name: "language changed since", base: a, lang: "es"},
+		{name: "no base", base: nil},
+		{name: "suspect fetch", base: a, noDoc: true},
+	}
+	// reference records a then b without candidates, in lang.
+	reference := func(t *testing.T, lang string) json.RawMessage {
+		db := openTest(t)
+		if lang != "" {
+			if err := db.SyncDocuments(ctx, []Document{{ID: "wa", URL: "https://www.whatsapp.com/legal/privacy-policy", Language: lang}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		recordDoc(t, db, 0, "a", *a)
+		return recordDoc(t, db, time.Hour, "b", *b).Change.ChangeSet
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openTest(t)
+			recordDoc(t, db, 0, "a", *a)
+			var base *Candidate
+			if tt.base != nil {
+				var err error
+				if base, err = db.PrepareCandidate(ctx, "wa", *tt.base, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			prepared := b
+			if tt.prepared != nil {
+				prepared = tt.prepared
+			}
+			c, err := db.PrepareCandidate(ctx, "wa", *prepared, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (c.cs != nil) != (tt.base != nil) {
+				t.Fatalf("prepared change set %v, want one iff there is a base", c.cs)
+			}
+			if c.cs != nil {
+				marked := *c.cs
+				marked.Topics = []string{"prepared-ahead"}
+				c.cs = &marked
+			}
+			if tt.lang != "" {
+				if err := db.SyncDocuments(ctx, []Document{{ID: "wa", URL: "https://www.whatsapp.com/legal/privacy-policy", Language: tt.lang}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			obs := Observation{
+				Fetch:     Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Hour), URL: "https://example.com/p", Status: 200},
+				Snapshot:  &Snapshot{Body: []byte("b")},
+				Document:  b,
+				Candidate: c,
+			}
+			if tt.noDoc {
+				obs.Document = nil
+				obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = Suspect, "shrunk", "test"
+			}
+			res, err := db.Record(ctx, obs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.noDoc {
+				if res.Fetch.Outcome != Suspect || res.Version != nil || res.Change != nil || count(t, db, "versions") != 1 {
+					t.Fatalf("suspect fetch with a candidate: %+v", res)
+				}
+				return
+			}
+			if res.Change == nil {
+				t.Fatalf("no change recorded: %+v", res.Fetch)
+			}
+			used := slices.Equal(res.Change.Topics, []string{"prepared-ahead"})
+			if used != tt.used {
+				t.Fatalf("prepared change set used = %v, want %v", used, tt.used)
+			}
+			if !used {
+				if want := reference(t, tt.lang); !bytes.Equal(res.Change.ChangeSet, want) {
+					t.Errorf("change set\n%s\nwant (recorded without a candidate)\n%s", res.Change.ChangeSet, want)
+				}
+			}
+			v, err := db.Version(ctx, res.Version.ID)
+			if err != nil || v.Text != b.Canonical() || !sameBlocks(v.Blocks, res.Version.Blocks) {
+				t.Errorf("stored version %+v, %v; want b", v, err)
+			}
+		})
+	}
+}

@@ -358,7 +358,7 @@ WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetc
 // blockTextIDs returns the sorted, distinct texts.ids of the non-empty block
 // texts: what the search index says a version contains.
 func blockTextIDs(blocks []policy.Block, ids map[string]int64) ([]int64, error) {
-	out := make([]int64, 0, len(blocks))
+	blockIDs := make([]int64, len(blocks))
 	for i, b := range blocks {
 		if b.Text == "" {
 			continue
@@ -367,10 +367,21 @@ func blockTextIDs(blocks []policy.Block, ids map[string]int64) ([]int64, error) 
 		if !ok {
 			return nil, fmt.Errorf("text of block %d has no stored id", i+1)
 		}
-		out = append(out, id)
+		blockIDs[i] = id
+	}
+	return distinctTextIDs(blocks, blockIDs), nil
+}
+
+// distinctTextIDs is blockTextIDs given the id of each block's text.
+func distinctTextIDs(blocks []policy.Block, blockIDs []int64) []int64 {
+	out := make([]int64, 0, len(blocks))
+	for i, b := range blocks {
+		if b.Text != "" {
+			out = append(out, blockIDs[i])
+		}
 	}
 	slices.Sort(out)
-	return slices.Compact(out), nil
+	return slices.Compact(out)
 }
 
 // diffSorted returns the ids of cur not in prev and those of prev not in

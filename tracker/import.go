@@ -78,46 +78,104 @@ func fileNameTime(name string) (time.Time, error) {
 // the next fetch, so a shrunk file is accepted when the file after it
 // confirms the new size (is not shrunk itself compared with it).
 func (t *Tracker) Import(ctx context.Context, doc config.Document, files []ImportFile, rules scraper.Rules, report func(ImportFile, data.Result)) error {
-	// Files are read and extracted one step ahead, on another goroutine,
-	// while the previous one is recorded.
-	type read struct {
-		f   *importFile
-		err error
-	}
-	ahead := make(chan read, 2)
+	// A pipeline of three goroutines: files are read and extracted ahead
+	// (readFiles), then each is diffed against the file expected to be the
+	// latest version when it is recorded (prepareFiles), while this one
+	// gates and records them in order. The prepared diff is a hint that
+	// Record checks (data.Candidate), so a wrong guess costs time, never
+	// correctness; the gates run here, against the stored versions.
+	//
+	// lastLen only seeds that guess: without it (no version yet, or an
+	// error the gates will meet again) the first file is guessed to pass.
+	_, lastLen, _ := t.db.LatestLength(ctx, doc.ID)
 	done := make(chan struct{})
 	defer close(done)
-	go func() {
-		defer close(ahead)
-		for i := range files {
-			f, err := t.readImport(ctx, doc, files[i], rules)
-			select {
-			case ahead <- read{f, err}:
-			case <-done:
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	next := <-ahead
+	read := make(chan importStep, 2)
+	prepared := make(chan importStep, 2)
+	go t.readFiles(ctx, doc, files, rules, read, done)
+	go t.prepareFiles(ctx, doc, lastLen, read, prepared, done)
 	for i := range files {
-		cur := next
+		cur, ok := <-prepared
+		if !ok {
+			return fmt.Errorf("tracker: import into %s: pipeline ended after %d of %d files", doc.ID, i, len(files))
+		}
 		if cur.err != nil {
 			return cur.err
 		}
-		next = <-ahead
-		if cur.f.serr == nil && next.f != nil && next.f.serr == nil {
-			cur.f.confirmLen = len(next.f.text)
-		}
-		res, err := t.gateAndRecord(ctx, doc, cur.f.obs, cur.f.doc, cur.f.text, cur.f.serr, cur.f.confirmLen)
+		f := cur.f
+		obs := f.obs
+		obs.Candidate = f.cand
+		res, err := t.gateAndRecord(ctx, doc, obs, f.doc, f.text, f.serr, f.confirmLen)
 		if err != nil {
 			return err
 		}
 		report(files[i], res)
 	}
 	return nil
+}
+
+// importStep is a file on its way through the import pipeline, or the
+// error that stops it.
+type importStep struct {
+	f   *importFile
+	err error
+}
+
+// readFiles reads and extracts files in order into out, stopping after the
+// first error.
+func (t *Tracker) readFiles(ctx context.Context, doc config.Document, files []ImportFile, rules scraper.Rules, out chan<- importStep, done <-chan struct{}) {
+	defer close(out)
+	for i := range files {
+		f, err := t.readImport(ctx, doc, files[i], rules)
+		select {
+		case out <- importStep{f, err}:
+		case <-done:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// prepareFiles passes the files from in to out in order, setting each
+// file's confirmLen from the file after it and preparing its candidate
+// against the last earlier file expected to pass the gates. It predicts the
+// shrink gate from lastLen, the length of the latest stored version, and the
+// lengths of the files it expects to be recorded; the language gate runs
+// only when recording (it is rare to fail, and a wrong guess only costs a
+// diff).
+func (t *Tracker) prepareFiles(ctx context.Context, doc config.Document, lastLen int, in <-chan importStep, out chan<- importStep, done <-chan struct{}) {
+	defer close(out)
+	var prev *data.Candidate
+	next, ok := <-in
+	for ok {
+		cur := next
+		if cur.err == nil {
+			next, ok = <-in
+			if cur.f.serr == nil && ok && next.f != nil && next.f.serr == nil {
+				cur.f.confirmLen = len(next.f.text)
+			}
+			if f := cur.f; f.serr == nil && checkShrink(len(f.text), lastLen, f.confirmLen) == nil {
+				// Without a candidate (the language could not be read),
+				// Record does the work itself and meets the error again.
+				if c, err := t.db.PrepareCandidate(ctx, doc.ID, f.doc, prev); err == nil {
+					f.cand = c
+				}
+				prev, lastLen = f.cand, len(f.text)
+			}
+		} else {
+			ok = false
+		}
+		select {
+		case out <- cur:
+		case <-done:
+			return
+		}
+		if cur.err != nil {
+			return
+		}
+	}
 }
 
 // importFile is one file read and extracted, waiting to be recorded.
@@ -127,6 +185,9 @@ type importFile struct {
 	text       string
 	serr       *suspectError
 	confirmLen int
+	// cand is doc prepared for recording, nil for a file expected to fail
+	// a gate.
+	cand *data.Candidate
 }
 
 // readImport reads and extracts one file.
@@ -148,7 +209,8 @@ func (t *Tracker) readImport(ctx context.Context, doc config.Document, f ImportF
 	if len(body) == 0 {
 		return &importFile{obs: obs, serr: suspect(reasonEmpty, "empty file")}, nil
 	}
-	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, SHA256: sha256Hex(body), URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
+	// Record computes the body's sha256 (it would check one given here).
+	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
 	d, err := scraper.ExtractFile(f.Path, body, rules)
 	text, serr := checkExtracted(d, err)
 	if serr == nil {
