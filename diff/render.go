@@ -236,7 +236,7 @@ var htmlTemplate = sync.OnceValue(func() *template.Template {
 	}).Parse(`<div class="cw-changeset{{if .Material}} cw-material{{end}}">
 <p class="cw-summary">{{summary .}}</p>
 {{- with .EffectiveDate}}{{if or .Old .New}}
-<p class="cw-effective">Effective date: {{if .Old}}<del style="background:#ffebe9;text-decoration:line-through">{{.Old}}</del>{{else}}none stated{{end}} → {{if .New}}<ins style="background:#dafbe1;text-decoration:underline">{{.New}}</ins>{{else}}none stated{{end}}</p>
+<p class="cw-effective">Effective date: {{if eq .Old .New}}{{.New}} (unchanged){{else}}{{if .Old}}<del style="background:#ffebe9;text-decoration:line-through">{{.Old}}</del>{{else}}none stated{{end}} → {{if .New}}<ins style="background:#dafbe1;text-decoration:underline">{{.New}}</ins>{{else}}none stated{{end}}{{end}}</p>
 {{- end}}{{end}}
 {{- range groups .}}
 <section class="cw-section">

@@ -110,3 +110,34 @@ func TestGroups(t *testing.T) {
 		t.Errorf("groups hold %d changes, want %d", n, len(cs.Changes))
 	}
 }
+
+func TestRenderEffectiveDate(t *testing.T) {
+	tests := []struct {
+		name      string
+		dates     Dates
+		want, not []string
+	}{
+		{"changed", Dates{Old: "2021-01-04", New: "2021-04-29"}, []string{"<del", "2021-01-04", "<ins", "2021-04-29"}, []string{"unchanged"}},
+		{"unchanged", Dates{Old: "2021-01-06", New: "2021-01-06"}, []string{"2021-01-06 (unchanged)"}, []string{"<del", "<ins"}},
+		{"first stated", Dates{New: "2021-04-29"}, []string{"none stated", "<ins"}, []string{"<del"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteHTML(&b, ChangeSet{EffectiveDate: tt.dates}); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("missing %q in %s", w, out)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(out, n) {
+					t.Errorf("unexpected %q in %s", n, out)
+				}
+			}
+		})
+	}
+}
