@@ -117,7 +117,7 @@ func TestRenderEffectiveDate(t *testing.T) {
 		dates     Dates
 		want, not []string
 	}{
-		{"changed", Dates{Old: "2021-01-04", New: "2021-04-29"}, []string{"<del", "2021-01-04", "<ins", "2021-04-29"}, []string{"unchanged"}},
+		{"changed", Dates{Old: "2021-01-04", New: "2021-04-29"}, []string{"<del", "2021-01-04", "<ins", "2021-04-29"}, []string{"(unchanged)"}},
 		{"unchanged", Dates{Old: "2021-01-06", New: "2021-01-06"}, []string{"2021-01-06 (unchanged)"}, []string{"<del", "<ins"}},
 		{"first stated", Dates{New: "2021-04-29"}, []string{"none stated", "<ins"}, []string{"<del"}},
 	}
