@@ -18,7 +18,7 @@ func TestEffectiveDateUnchanged(t *testing.T) {
 		change string
 		marked bool
 	}{
-		{"date moved", "/changes/3", true},  // January 4 -> January 6, 2021
+		{"date moved", "/changes/3", true}, // January 4 -> January 6, 2021
 		{"date kept", "/changes/4", false}, // both state January 6, 2021
 	}
 	for _, tt := range tests {
