@@ -68,7 +68,7 @@ func parsePages() (*pageSet, error) {
 	ps := &pageSet{pages: map[string]*template.Template{}, i18n: newI18n()}
 	// Each page template under templates/ defines "main" (and optionally
 	// "head") for the layout.
-	for _, name := range []string{"error", "documents", "timeline", "change", "compare", "version", "snapshot", "search"} {
+	for _, name := range []string{"error", "documents", "timeline", "change", "compare", "version", "snapshot", "search", "subscribe"} {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, err
@@ -131,6 +131,9 @@ type view struct {
 	r         *http.Request
 	base      string
 	setCookie bool
+	// switchURL, when set, is where the language switch links instead of
+	// the request's URL (see subView).
+	switchURL *url.URL
 }
 
 // newView starts the view of a request: its language and canonical URL.
@@ -206,11 +209,15 @@ type langLink struct {
 
 // Languages returns the language switch: this page with ?lang= set.
 func (v *view) Languages() []langLink {
+	u := v.r.URL
+	if v.switchURL != nil {
+		u = v.switchURL
+	}
 	var out []langLink
 	for _, l := range []struct{ lang, name string }{{"en", "English"}, {"es", "Español"}} {
-		q := v.r.URL.Query()
+		q := u.Query()
 		q.Set("lang", l.lang)
-		out = append(out, langLink{Lang: l.lang, Name: l.name, URL: v.r.URL.Path + "?" + q.Encode(), Current: l.lang == v.Lang})
+		out = append(out, langLink{Lang: l.lang, Name: l.name, URL: u.Path + "?" + q.Encode(), Current: l.lang == v.Lang})
 	}
 	return out
 }
@@ -247,6 +254,9 @@ const (
 	stable
 	// immutable pages (an archived snapshot) never change.
 	immutable
+	// noStore pages carry personal data (an email address, a CSRF token, a
+	// signed link): no cache, shared or not, may keep them.
+	noStore
 )
 
 // render executes the page template into a buffer, so that a template error
@@ -276,6 +286,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // If-None-Match with 304.
 func writeCached(w http.ResponseWriter, r *http.Request, status int, body []byte, cache cachePolicy, private bool) error {
 	h := w.Header()
+	if cache == noStore {
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		_, err := w.Write(body)
+		return err
+	}
 	if status != http.StatusOK || cache == noCache {
 		h.Set("Cache-Control", "no-cache")
 		w.WriteHeader(status)

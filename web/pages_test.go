@@ -22,37 +22,63 @@ import (
 func pageDoc(t *testing.T, srv *httptest.Server, path string, status int, headers ...string) (*goquery.Document, *http.Response) {
 	t.Helper()
 	resp, body := pageGet(t, srv, path, headers...)
+	return checkPage(t, "GET "+path, resp, body, status), resp
+}
+
+// checkPage checks the status of an answer, the headers every page must
+// carry and the layout, and parses it. what names the request ("GET /x").
+func checkPage(t *testing.T, what string, resp *http.Response, body string, status int) *goquery.Document {
+	t.Helper()
 	if resp.StatusCode != status {
-		t.Fatalf("GET %s = %d, want %d\n%.2000s", path, resp.StatusCode, status, body)
+		t.Fatalf("%s = %d, want %d\n%.2000s", what, resp.StatusCode, status, body)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
-		t.Errorf("GET %s: Content-Type %q", path, ct)
+		t.Errorf("%s: Content-Type %q", what, ct)
 	}
-	checkSecurityHeaders(t, path, resp)
+	checkSecurityHeaders(t, what, resp)
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkLayout(t, path, doc)
-	return doc, resp
+	checkLayout(t, what, doc)
+	return doc
 }
 
-func checkSecurityHeaders(t *testing.T, path string, resp *http.Response) {
+// checkSecurityHeaders checks the headers of every page. The subscription
+// pages carry signed tokens in their URLs and an address or a CSRF token in
+// their body, so they send no Referer at all and may not be stored.
+func checkSecurityHeaders(t *testing.T, what string, resp *http.Response) {
 	t.Helper()
 	csp := resp.Header.Get("Content-Security-Policy")
 	for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'"} {
 		if !strings.Contains(csp, want) {
-			t.Errorf("GET %s: CSP %q lacks %q", path, csp, want)
+			t.Errorf("%s: CSP %q lacks %q", what, csp, want)
 		}
 	}
 	if strings.Contains(csp, "unsafe-inline") {
-		t.Errorf("GET %s: CSP allows inline code: %q", path, csp)
+		t.Errorf("%s: CSP allows inline code: %q", what, csp)
 	}
-	for name, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "strict-origin-when-cross-origin"} {
-		if got := resp.Header.Get(name); got != want {
-			t.Errorf("GET %s: %s = %q, want %q", path, name, got, want)
+	want := map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "strict-origin-when-cross-origin"}
+	if isSubscriptionPath(resp.Request.URL.Path) {
+		want["Referrer-Policy"] = "no-referrer"
+		if resp.StatusCode < 400 || resp.StatusCode == http.StatusServiceUnavailable {
+			want["Cache-Control"] = "no-store"
 		}
 	}
+	for name, v := range want {
+		if got := resp.Header.Get(name); got != v {
+			t.Errorf("%s: %s = %q, want %q", what, name, got, v)
+		}
+	}
+}
+
+// isSubscriptionPath says whether a path is one of the subscription pages.
+func isSubscriptionPath(path string) bool {
+	switch path {
+	case "/subscribe", "/confirm", "/unsubscribe", "/preferences":
+		return true
+	}
+	return false
 }
 
 // missingKey finds an untranslated message ("!key") in a page.
@@ -61,34 +87,34 @@ var missingKey = regexp.MustCompile(`![a-z]+\.[a-z0-9.-]+`)
 // checkLayout checks what every page has: a language, landmarks, one <h1>
 // with no skipped heading levels, the feed links, no script and no inline
 // style, and no untranslated message.
-func checkLayout(t *testing.T, path string, doc *goquery.Document) {
+func checkLayout(t *testing.T, what string, doc *goquery.Document) {
 	t.Helper()
 	if lang, _ := doc.Find("html").Attr("lang"); lang != "en" && lang != "es" {
-		t.Errorf("GET %s: html lang = %q", path, lang)
+		t.Errorf("%s: html lang = %q", what, lang)
 	}
 	for _, sel := range []string{"header nav", "main#main", "footer", `a.skip[href="#main"]`, `form[role=search]`,
 		`link[rel=alternate][type="application/atom+xml"][href$="/feed.atom"]`, `link[rel=alternate][type="application/rss+xml"][href$="/feed.rss"]`,
 		`a[href="/subscribe"]`, `meta[name=viewport]`, `meta[name=description]`} {
 		if doc.Find(sel).Length() == 0 {
-			t.Errorf("GET %s: no %s", path, sel)
+			t.Errorf("%s: no %s", what, sel)
 		}
 	}
 	if n := doc.Find("h1").Length(); n != 1 {
-		t.Errorf("GET %s: %d <h1>, want 1", path, n)
+		t.Errorf("%s: %d <h1>, want 1", what, n)
 	}
 	last := 0
 	doc.Find("h1, h2, h3, h4, h5, h6").Each(func(_ int, s *goquery.Selection) {
 		level := int(goquery.NodeName(s)[1] - '0')
 		if level > last+1 {
-			t.Errorf("GET %s: heading %q is h%d after h%d", path, s.Text(), level, last)
+			t.Errorf("%s: heading %q is h%d after h%d", what, s.Text(), level, last)
 		}
 		last = level
 	})
 	if n := doc.Find("script, [style], style").Length(); n > 0 {
-		t.Errorf("GET %s: %d script or inline style elements", path, n)
+		t.Errorf("%s: %d script or inline style elements", what, n)
 	}
 	if m := missingKey.FindString(doc.Text()); m != "" {
-		t.Errorf("GET %s: untranslated message %s", path, m)
+		t.Errorf("%s: untranslated message %s", what, m)
 	}
 }
 

@@ -10,8 +10,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"fmt"
-	"html/template"
 	"net"
 	"net/http"
 	"net/mail"
@@ -29,13 +27,12 @@ import (
 // Subscriptions holds what the subscription pages need besides the
 // database: the link signer, the topics offered, a way to wake the
 // dispatcher, and the per-IP rate limiter. Pass it in Options; without it
-// the pages answer 404.
+// the pages answer 503 with a page that points to the feeds.
 type Subscriptions struct {
 	tokens *notify.Tokens
 	topics []string
 	kick   func()
 	now    func() time.Time
-	tmpl   *template.Template
 	ips    *limiter
 }
 
@@ -46,15 +43,11 @@ func NewSubscriptions(tokens *notify.Tokens, topics []string, kick func(), now f
 	if tokens == nil || now == nil || len(topics) == 0 {
 		return nil, errors.New("web: subscriptions need tokens, a clock and the topic list")
 	}
-	t, err := template.New("subscribe.html").ParseFS(templateFiles, "templates/subscribe.html")
-	if err != nil {
-		return nil, fmt.Errorf("web: parse subscribe.html: %w", err)
-	}
 	if kick == nil {
 		kick = func() {}
 	}
 	// Ten requests, then one every six minutes, per client address.
-	return &Subscriptions{tokens: tokens, topics: topics, kick: kick, now: now, tmpl: t, ips: newLimiter(10, 6*time.Minute, now)}, nil
+	return &Subscriptions{tokens: tokens, topics: topics, kick: kick, now: now, ips: newLimiter(10, 6*time.Minute, now)}, nil
 }
 
 // Limits of the forms.
@@ -64,20 +57,18 @@ const (
 	csrfCookie   = "cw_csrf"
 )
 
-// subPage is what subscribe.html receives.
+// subPage is the Page of the subscribe template: Name says which of the
+// subscription pages to show, and the title key follows from it.
 type subPage struct {
-	Lang      string
-	StyleURL  string
-	T         map[string]string
-	Name      string // which block to show
-	Error     string
+	Name      string
+	Error     string // what is wrong with Email, translated
 	Email     string
 	Token     string
 	CSRF      string
 	Documents []subChoice
 	Topics    []subChoice
 	Daily     bool
-	Langs     []subChoice
+	Langs     []subChoice // the language of the emails
 }
 
 type subChoice struct {
@@ -85,50 +76,84 @@ type subChoice struct {
 	Checked      bool
 }
 
-func (s *Server) subs() (*Subscriptions, error) {
-	if s.opts.Subscriptions == nil {
-		return nil, notFound("email alerts are not configured on this server")
+// titleKey is the catalogue key of the page's title and h1.
+func (p *subPage) titleKey() string {
+	if p.Name == "form" || p.Name == "off" {
+		return "sub.title"
 	}
-	return s.opts.Subscriptions, nil
+	return "sub." + p.Name + ".title"
 }
 
-// render writes one of subscribe.html's pages with status.
-func (s *Server) renderSub(w http.ResponseWriter, r *http.Request, status int, p *subPage) error {
-	sub, _ := s.subs()
-	if p.Lang == "" {
-		p.Lang, _ = s.pages.i18n.pick(r)
+// subView starts the view of a subscription page. Its language is, in
+// order: a ?lang= link (the language switch), lang (the subscriber's, or the
+// one chosen in the form; "" for none), then the reader's as on every page.
+// An answer to a POST has nothing to show at its URL for a GET, so its
+// language switch links to the page of the form that was sent, with its
+// token.
+func (s *Server) subView(r *http.Request, lang string, p *subPage) *view {
+	v := s.newView(r, p)
+	if !v.setCookie && s.pages.i18n.known(lang) {
+		v.Lang = lang
 	}
-	p.T = subMessages[p.Lang]
-	p.StyleURL = s.pages.styleURL
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	// Tokens in the URL must not leak to other sites through Referer.
-	h.Set("Referrer-Policy", "no-referrer")
-	w.WriteHeader(status)
-	return sub.tmpl.ExecuteTemplate(w, "page", p)
+	if r.Method == http.MethodPost {
+		u := &url.URL{Path: r.URL.Path}
+		// r.Form is nil when the body was not read (alertsOff): it stays so.
+		if tok := r.Form.Get("token"); tok != "" {
+			u.RawQuery = url.Values{"token": {tok}}.Encode()
+		}
+		v.switchURL = u
+	}
+	v.Title = v.T(p.titleKey())
+	v.Description = v.T("sub.intro")
+	if p.Name == "off" {
+		v.Description = v.T("sub.off")
+	}
+	return v
+}
+
+// subs returns the subscription pages' state, nil when email alerts are
+// not configured. Every subscription handler starts with it, because it also
+// sets the Referrer-Policy of every answer of these routes, error pages
+// included: their URLs carry signed tokens, which no Referer may carry
+// anywhere.
+func (s *Server) subs(w http.ResponseWriter) *Subscriptions {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return s.opts.Subscriptions
+}
+
+// renderSub writes a subscription page in the site's layout. The pages
+// carry an address, a CSRF token or a signed link, so no cache may keep
+// them.
+func (s *Server) renderSub(w http.ResponseWriter, r *http.Request, status int, v *view) error {
+	return s.render(w, r, status, "subscribe", v, noStore)
+}
+
+// alertsOff answers every subscription route when email alerts are not
+// configured: 503, and a page that points to the feeds instead. A POST body
+// is not read.
+func (s *Server) alertsOff(w http.ResponseWriter, r *http.Request) error {
+	return s.renderSub(w, r, http.StatusServiceUnavailable, s.subView(r, "", &subPage{Name: "off"}))
 }
 
 // subscribeForm shows the form, with a fresh CSRF cookie.
 func (s *Server) subscribeForm(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.subs(); err != nil {
-		return err
+	sub := s.subs(w)
+	if sub == nil {
+		return s.alertsOff(w, r)
 	}
 	p := &subPage{Name: "form"}
-	p.Lang, _ = s.pages.i18n.pick(r)
-	if err := s.fillChoices(r, p, nil, []string{"data-sharing"}, p.Lang); err != nil {
+	v := s.subView(r, "", p)
+	if err := s.fillChoices(r, sub, v, p, nil, []string{"data-sharing"}, v.Lang); err != nil {
 		return err
 	}
 	p.CSRF = setCSRF(w, r)
-	return s.renderSub(w, r, http.StatusOK, p)
+	return s.renderSub(w, r, http.StatusOK, v)
 }
 
-// fillChoices lists the documents and topics with the given ones checked.
-func (s *Server) fillChoices(r *http.Request, p *subPage, docs, topics []string, lang string) error {
-	sub, err := s.subs()
-	if err != nil {
-		return err
-	}
+// fillChoices lists the documents and topics with the given ones checked,
+// and the languages of the emails with emailLang selected. Topics are named
+// in the page's language.
+func (s *Server) fillChoices(r *http.Request, sub *Subscriptions, v *view, p *subPage, docs, topics []string, emailLang string) error {
 	all, err := s.db.Documents(r.Context())
 	if err != nil {
 		return err
@@ -137,13 +162,9 @@ func (s *Server) fillChoices(r *http.Request, p *subPage, docs, topics []string,
 		p.Documents = append(p.Documents, subChoice{Value: d.ID, Label: notify.DocumentName(d), Checked: slices.Contains(docs, d.ID)})
 	}
 	for _, t := range sub.topics {
-		label := s.pages.i18n.catalog[p.Lang]["topic."+t]
-		if label == "" {
-			label = strings.ReplaceAll(t, "-", " ")
-		}
-		p.Topics = append(p.Topics, subChoice{Value: t, Label: label, Checked: slices.Contains(topics, t)})
+		p.Topics = append(p.Topics, subChoice{Value: t, Label: v.Topic(t), Checked: slices.Contains(topics, t)})
 	}
-	p.Langs = []subChoice{{"en", "English", lang == "en"}, {"es", "Español", lang == "es"}}
+	p.Langs = []subChoice{{"en", "English", emailLang == "en"}, {"es", "Español", emailLang == "es"}}
 	return nil
 }
 
@@ -151,49 +172,55 @@ func (s *Server) fillChoices(r *http.Request, p *subPage, docs, topics []string,
 // is answered with the same "check your inbox" page, so the form tells no
 // one who is subscribed.
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) error {
-	sub, err := s.subs()
-	if err != nil {
-		return err
+	sub := s.subs(w)
+	if sub == nil {
+		return s.alertsOff(w, r)
 	}
+	lang, _ := s.pages.i18n.pick(r)
 	if !sub.ips.allow(clientIP(r)) {
 		w.Header().Set("Retry-After", "360")
-		return httpError(http.StatusTooManyRequests, "too many subscription requests from your address; try again in a few minutes")
+		return httpError(http.StatusTooManyRequests, "%s", s.pages.i18n.tr(lang, "sub.err.ratelimit"))
 	}
-	if err := parseForm(w, r); err != nil {
+	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
 	if !checkCSRF(r) {
-		return httpError(http.StatusForbidden, "the form expired or was sent from another site; reload the subscription page and send it again")
+		return httpError(http.StatusForbidden, "%s", s.pages.i18n.tr(lang, "sub.err.csrf"))
 	}
-	req, p, err := s.readPrefs(r)
+	req, err := s.readPrefs(r, sub)
 	if err != nil {
 		return err
 	}
 	email, problem := checkEmail(r.PostFormValue("email"))
 	if problem != "" {
-		p.Name, p.Error, p.Email = "form", subMessages[p.Lang][problem], truncateRunes(r.PostFormValue("email"), maxEmailLen)
+		p := &subPage{Name: "form", Email: truncateRunes(r.PostFormValue("email"), maxEmailLen), Daily: req.Frequency == data.Daily}
+		v := s.subView(r, req.Lang, p)
+		p.Error = v.T(problem)
+		if err := s.fillChoices(r, sub, v, p, req.Documents, req.Topics, req.Lang); err != nil {
+			return err
+		}
 		p.CSRF = setCSRF(w, r)
-		return s.renderSub(w, r, http.StatusBadRequest, p)
+		return s.renderSub(w, r, http.StatusBadRequest, v)
 	}
 	req.Email = email
 	if _, err := s.db.Subscribe(r.Context(), req); err != nil && !errors.Is(err, data.ErrRateLimited) {
 		return err
 	}
 	sub.kick()
-	return s.renderSub(w, r, http.StatusOK, &subPage{Name: "inbox", Lang: p.Lang})
+	return s.renderSub(w, r, http.StatusOK, s.subView(r, req.Lang, &subPage{Name: "inbox"}))
 }
 
 // readPrefs reads the documents, topics, frequency and language fields,
-// keeping only known documents and topics.
-func (s *Server) readPrefs(r *http.Request) (data.SubscribeRequest, *subPage, error) {
-	sub, _ := s.subs()
+// keeping only known documents and topics. No document ticked, or all of
+// them, means every document, also those added later.
+func (s *Server) readPrefs(r *http.Request, sub *Subscriptions) (data.SubscribeRequest, error) {
 	lang := r.PostFormValue("lang")
-	if lang != "en" && lang != "es" {
+	if !s.pages.i18n.known(lang) {
 		lang, _ = s.pages.i18n.pick(r)
 	}
 	all, err := s.db.Documents(r.Context())
 	if err != nil {
-		return data.SubscribeRequest{}, nil, err
+		return data.SubscribeRequest{}, err
 	}
 	var docs, topics []string
 	for _, d := range r.PostForm["document"] {
@@ -213,11 +240,7 @@ func (s *Server) readPrefs(r *http.Request) (data.SubscribeRequest, *subPage, er
 	if r.PostFormValue("frequency") == data.Daily {
 		freq = data.Daily
 	}
-	p := &subPage{Lang: lang, Daily: freq == data.Daily}
-	if err := s.fillChoices(r, p, docs, topics, lang); err != nil {
-		return data.SubscribeRequest{}, nil, err
-	}
-	return data.SubscribeRequest{Lang: lang, Subscription: data.Subscription{Documents: docs, Topics: topics, Frequency: freq}}, p, nil
+	return data.SubscribeRequest{Lang: lang, Subscription: data.Subscription{Documents: docs, Topics: topics, Frequency: freq}}, nil
 }
 
 // checkEmail returns the normalized address, or the message key of what is
@@ -227,43 +250,41 @@ func checkEmail(raw string) (string, string) {
 	raw = strings.TrimSpace(raw)
 	switch {
 	case raw == "":
-		return "", "err.email.empty"
+		return "", "sub.err.email.empty"
 	case len(raw) > maxEmailLen:
-		return "", "err.email.long"
+		return "", "sub.err.email.long"
 	case strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }):
-		return "", "err.email.invalid"
+		return "", "sub.err.email.invalid"
 	}
 	a, err := mail.ParseAddress(raw)
 	if err != nil || a.Name != "" || a.Address != raw || strings.Count(raw, "@") != 1 {
-		return "", "err.email.invalid"
+		return "", "sub.err.email.invalid"
 	}
 	_, domain, _ := strings.Cut(raw, "@")
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
-		return "", "err.email.invalid"
+		return "", "sub.err.email.invalid"
 	}
 	return data.NormalizeEmail(raw), ""
 }
 
-// tokenPage verifies the token of a link page and returns the subscriber.
-func (s *Server) tokenSubscriber(r *http.Request, purpose string) (*data.Subscriber, string, error) {
-	sub, err := s.subs()
-	if err != nil {
-		return nil, "", err
-	}
+// tokenSubscriber verifies the token of a link page and returns the
+// subscriber with the token. A bad, expired or orphaned token is an error
+// page in the reader's language that says what to do.
+func (s *Server) tokenSubscriber(r *http.Request, sub *Subscriptions, purpose string) (*data.Subscriber, string, error) {
 	tok := r.FormValue("token")
 	id, err := sub.tokens.Verify(purpose, tok)
 	if err != nil {
 		lang, _ := s.pages.i18n.pick(r)
-		key := "err.token.invalid"
+		key := "sub.err.token.invalid"
 		if errors.Is(err, notify.ErrTokenExpired) {
-			key = "err.token.expired"
+			key = "sub.err.token.expired"
 		}
-		return nil, "", badRequest("%s", subMessages[lang][key])
+		return nil, "", badRequest("%s", s.pages.i18n.tr(lang, key))
 	}
 	sr, err := s.db.Subscriber(r.Context(), id)
 	if errors.Is(err, data.ErrNotFound) {
 		lang, _ := s.pages.i18n.pick(r)
-		return nil, "", notFound("%s", subMessages[lang]["err.token.gone"])
+		return nil, "", notFound("%s", s.pages.i18n.tr(lang, "sub.err.token.gone"))
 	}
 	if err != nil {
 		return nil, "", err
@@ -271,42 +292,54 @@ func (s *Server) tokenSubscriber(r *http.Request, purpose string) (*data.Subscri
 	return sr, tok, nil
 }
 
-// confirmPage shows the confirmation button; GET never confirms.
+// confirmPage shows the confirmation button; GET never confirms, because
+// mail scanners open the links in emails.
 func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request) error {
-	sr, tok, err := s.tokenSubscriber(r, notify.PurposeConfirm)
+	sub := s.subs(w)
+	if sub == nil {
+		return s.alertsOff(w, r)
+	}
+	sr, tok, err := s.tokenSubscriber(r, sub, notify.PurposeConfirm)
 	if err != nil {
 		return err
 	}
-	return s.renderSub(w, r, http.StatusOK, &subPage{Name: "confirm", Lang: sr.Lang, Token: tok, Email: sr.Email})
+	return s.renderSub(w, r, http.StatusOK, s.subView(r, sr.Lang, &subPage{Name: "confirm", Token: tok, Email: sr.Email}))
 }
 
 // confirm confirms the subscription.
 func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	sub := s.subs(w)
+	if sub == nil {
+		return s.alertsOff(w, r)
+	}
+	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	sr, _, err := s.tokenSubscriber(r, notify.PurposeConfirm)
+	sr, _, err := s.tokenSubscriber(r, sub, notify.PurposeConfirm)
 	if err != nil {
 		return err
 	}
 	if sr.Status == data.SubscriberUnsubscribed {
-		return badRequest("%s", subMessages[sr.Lang]["err.token.gone"])
+		return badRequest("%s", s.pages.i18n.tr(sr.Lang, "sub.err.token.gone"))
 	}
 	if err := s.db.Confirm(r.Context(), sr.ID); err != nil {
 		return err
 	}
-	sub, _ := s.subs()
-	return s.renderSub(w, r, http.StatusOK, &subPage{Name: "confirmed", Lang: sr.Lang,
-		Token: sub.tokens.Sign(notify.PurposePreferences, sr.ID, notify.LinkTTL)})
+	p := &subPage{Name: "confirmed", Token: sub.tokens.Sign(notify.PurposePreferences, sr.ID, notify.LinkTTL)}
+	return s.renderSub(w, r, http.StatusOK, s.subView(r, sr.Lang, p))
 }
 
 // unsubscribePage shows the unsubscribe button.
 func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) error {
-	sr, tok, err := s.tokenSubscriber(r, notify.PurposeUnsubscribe)
+	sub := s.subs(w)
+	if sub == nil {
+		return s.alertsOff(w, r)
+	}
+	sr, tok, err := s.tokenSubscriber(r, sub, notify.PurposeUnsubscribe)
 	if err != nil {
 		return err
 	}
-	return s.renderSub(w, r, http.StatusOK, &subPage{Name: "unsubscribe", Lang: sr.Lang, Token: tok, Email: sr.Email})
+	return s.renderSub(w, r, http.StatusOK, s.subView(r, sr.Lang, &subPage{Name: "unsubscribe", Token: tok, Email: sr.Email}))
 }
 
 // unsubscribe unsubscribes. It is also the RFC 8058 one-click target: a mail
@@ -314,26 +347,36 @@ func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) error {
 // List-Unsubscribe header, with no cookie and no CSRF token; the signed
 // token in the URL is the proof.
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	sub := s.subs(w)
+	if sub == nil {
+		return s.alertsOff(w, r)
+	}
+	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	sr, _, err := s.tokenSubscriber(r, notify.PurposeUnsubscribe)
+	sr, _, err := s.tokenSubscriber(r, sub, notify.PurposeUnsubscribe)
 	if err != nil {
 		return err
 	}
 	if err := s.db.Unsubscribe(r.Context(), sr.ID); err != nil {
 		return err
 	}
-	return s.renderSub(w, r, http.StatusOK, &subPage{Name: "unsubscribed", Lang: sr.Lang})
+	return s.renderSub(w, r, http.StatusOK, s.subView(r, sr.Lang, &subPage{Name: "unsubscribed"}))
 }
 
-// preferencesPage shows the subscriber's current choices.
+// preferencesPage shows the subscriber's current choices; a subscription to
+// every document shows them all ticked.
 func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) error {
-	sr, tok, err := s.tokenSubscriber(r, notify.PurposePreferences)
+	sub := s.subs(w)
+	if sub == nil {
+		return s.alertsOff(w, r)
+	}
+	sr, tok, err := s.tokenSubscriber(r, sub, notify.PurposePreferences)
 	if err != nil {
 		return err
 	}
-	p := &subPage{Name: "preferences", Lang: sr.Lang, Token: tok, Email: sr.Email, Daily: sr.Frequency == data.Daily}
+	p := &subPage{Name: "preferences", Token: tok, Email: sr.Email, Daily: sr.Frequency == data.Daily}
+	v := s.subView(r, sr.Lang, p)
 	docs := sr.Documents
 	if len(docs) == 0 {
 		all, err := s.db.Documents(r.Context())
@@ -344,40 +387,46 @@ func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) error {
 			docs = append(docs, d.ID)
 		}
 	}
-	if err := s.fillChoices(r, p, docs, sr.Topics, sr.Lang); err != nil {
+	if err := s.fillChoices(r, sub, v, p, docs, sr.Topics, sr.Lang); err != nil {
 		return err
 	}
-	return s.renderSub(w, r, http.StatusOK, p)
+	return s.renderSub(w, r, http.StatusOK, v)
 }
 
 // preferences saves the subscriber's new choices.
 func (s *Server) preferences(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	sub := s.subs(w)
+	if sub == nil {
+		return s.alertsOff(w, r)
+	}
+	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	sr, _, err := s.tokenSubscriber(r, notify.PurposePreferences)
+	sr, tok, err := s.tokenSubscriber(r, sub, notify.PurposePreferences)
 	if err != nil {
 		return err
 	}
-	req, _, err := s.readPrefs(r)
+	req, err := s.readPrefs(r, sub)
 	if err != nil {
 		return err
 	}
 	if err := s.db.UpdatePreferences(r.Context(), sr.ID, req.Lang, req.Subscription); err != nil {
 		return err
 	}
-	return s.renderSub(w, r, http.StatusOK, &subPage{Name: "saved", Lang: req.Lang, Token: r.FormValue("token")})
+	return s.renderSub(w, r, http.StatusOK, s.subView(r, req.Lang, &subPage{Name: "saved", Token: tok}))
 }
 
-// parseForm reads a POST body of at most maxFormBytes.
-func parseForm(w http.ResponseWriter, r *http.Request) error {
+// parseForm reads a POST body of at most maxFormBytes; its refusals are in
+// the reader's language.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
+		lang, _ := s.pages.i18n.pick(r)
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return httpError(http.StatusRequestEntityTooLarge, "the form is larger than %d bytes", maxFormBytes)
+			return httpError(http.StatusRequestEntityTooLarge, "%s", s.pages.i18n.tr(lang, "sub.err.toolarge", maxFormBytes))
 		}
-		return badRequest("the form could not be read")
+		return badRequest("%s", s.pages.i18n.tr(lang, "sub.err.form"))
 	}
 	return nil
 }
@@ -468,84 +517,4 @@ func (l *limiter) allow(key string) bool {
 	}
 	b.tokens--
 	return true
-}
-
-// subMessages are the subscription pages' texts.
-var subMessages = map[string]map[string]string{
-	"en": {
-		"title":              "Email alerts",
-		"intro":              "Get an email when a watched policy changes in a way that matters to you: what changed, clause by clause, and a link to the archived copy.",
-		"email":              "Email address",
-		"documents":          "Documents",
-		"documents.hint":     "Leave all unticked to follow every document, also those added later.",
-		"topics":             "Topics",
-		"topics.hint":        "Leave all unticked to get every material change.",
-		"frequency":          "How often",
-		"immediate":          "An email for each change, as soon as it is noticed",
-		"daily":              "One email a day with the day's changes",
-		"language":           "Language of the emails",
-		"subscribe":          "Subscribe",
-		"inbox.title":        "Check your inbox",
-		"inbox":              "If the address can receive alerts, an email is on its way with a link to confirm the subscription. Nothing is sent before you confirm; the link works for seven days.",
-		"confirm.title":      "Confirm your subscription",
-		"confirm":            "Press the button to start receiving clausewatch alerts at %s.",
-		"confirm.button":     "Confirm my subscription",
-		"confirmed.title":    "You are subscribed",
-		"confirmed":          "You will receive alerts from now on. Every email has a link to change what you receive or to unsubscribe.",
-		"preferences.link":   "Change what you receive",
-		"unsubscribe.title":  "Unsubscribe",
-		"unsubscribe":        "Press the button to stop all clausewatch alerts to %s.",
-		"unsubscribe.button": "Unsubscribe",
-		"unsubscribed.title": "You are unsubscribed",
-		"unsubscribed":       "No more alerts will be sent to this address. You can subscribe again at any time.",
-		"preferences.title":  "Your alerts",
-		"preferences":        "Alerts for %s.",
-		"save":               "Save",
-		"saved.title":        "Saved",
-		"saved":              "Your choices are saved and apply to the next changes.",
-		"err.email.empty":    "Enter an email address.",
-		"err.email.long":     "This address is too long.",
-		"err.email.invalid":  "This is not an email address: write it as name@example.org, without spaces or a name.",
-		"err.token.invalid":  "This link is damaged or was not sent by this site. Copy the whole link from the email, or subscribe again.",
-		"err.token.expired":  "This link has expired. Subscribe again to get a new one.",
-		"err.token.gone":     "This subscription no longer exists. Subscribe again if you want alerts.",
-	},
-	"es": {
-		"title":              "Alertas por correo",
-		"intro":              "Reciba un correo cuando una política vigilada cambie en lo que le importa: qué cambió, cláusula por cláusula, con enlace a la copia archivada.",
-		"email":              "Correo electrónico",
-		"documents":          "Documentos",
-		"documents.hint":     "Si no marca ninguno, seguirá todos, también los que se añadan más adelante.",
-		"topics":             "Temas",
-		"topics.hint":        "Si no marca ninguno, recibirá todos los cambios relevantes.",
-		"frequency":          "Frecuencia",
-		"immediate":          "Un correo por cada cambio, en cuanto se detecta",
-		"daily":              "Un correo al día con los cambios del día",
-		"language":           "Idioma de los correos",
-		"subscribe":          "Suscribirme",
-		"inbox.title":        "Revise su correo",
-		"inbox":              "Si la dirección puede recibir alertas, le llegará un correo con un enlace para confirmar la suscripción. No enviamos nada hasta que confirme; el enlace funciona durante siete días.",
-		"confirm.title":      "Confirme su suscripción",
-		"confirm":            "Pulse el botón para empezar a recibir las alertas de clausewatch en %s.",
-		"confirm.button":     "Confirmar la suscripción",
-		"confirmed.title":    "Suscripción confirmada",
-		"confirmed":          "A partir de ahora recibirá las alertas. Cada correo incluye un enlace para elegir qué recibe o darse de baja.",
-		"preferences.link":   "Elegir qué recibe",
-		"unsubscribe.title":  "Darse de baja",
-		"unsubscribe":        "Pulse el botón para dejar de recibir las alertas de clausewatch en %s.",
-		"unsubscribe.button": "Darme de baja",
-		"unsubscribed.title": "Se ha dado de baja",
-		"unsubscribed":       "No enviaremos más alertas a esta dirección. Puede volver a suscribirse cuando quiera.",
-		"preferences.title":  "Sus alertas",
-		"preferences":        "Alertas para %s.",
-		"save":               "Guardar",
-		"saved.title":        "Cambios guardados",
-		"saved":              "Sus preferencias se han guardado y se aplicarán a los próximos cambios.",
-		"err.email.empty":    "Escriba una dirección de correo.",
-		"err.email.long":     "La dirección es demasiado larga.",
-		"err.email.invalid":  "No es una dirección de correo válida: escríbala como nombre@ejemplo.org, sin espacios ni nombre.",
-		"err.token.invalid":  "El enlace está dañado o no lo envió este sitio. Copie el enlace completo del correo o vuelva a suscribirse.",
-		"err.token.expired":  "El enlace ha caducado. Vuelva a suscribirse para recibir uno nuevo.",
-		"err.token.gone":     "Esta suscripción ya no existe. Vuelva a suscribirse si quiere recibir alertas.",
-	},
 }

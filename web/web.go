@@ -25,7 +25,8 @@ type Options struct {
 	// OpenGraph, alerts) are built from it; "" makes them relative.
 	BaseURL string
 	// Subscriptions enables the email subscription pages (/subscribe,
-	// /confirm, /unsubscribe, /preferences); nil answers them 404.
+	// /confirm, /unsubscribe, /preferences); nil answers them 503 with a
+	// page that says alerts are not configured and links the feeds.
 	Subscriptions *Subscriptions
 }
 

@@ -1,0 +1,352 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/notify"
+)
+
+// The subscription pages are pages of the site: every one of them, in both
+// languages, is checked like the history pages (layout, landmarks, one h1,
+// headings, no inline code, no untranslated message, security headers). The
+// whole flow with real emails is notify/e2e_test.go; these tests cover what
+// the pages show and in which language.
+
+// subEnv is a site with email alerts on a fresh database holding two
+// documents and two subscribers: a pending Spanish one and a confirmed
+// English one.
+type subEnv struct {
+	db      *data.DB
+	tokens  *notify.Tokens
+	srv     *httptest.Server
+	pending int64 // pendiente@example.org, Spanish
+	reader  int64 // reader@example.org, English, confirmed
+}
+
+func newSubEnv(t *testing.T, alerts bool) *subEnv {
+	t.Helper()
+	ctx := context.Background()
+	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.SyncDocuments(ctx, []data.Document{
+		{ID: "whatsapp-privacy-policy-eea", URL: "https://www.whatsapp.com/legal/privacy-policy-eea", Service: "WhatsApp", Title: "Privacy Policy", Region: "EEA", Language: "en"},
+		{ID: "whatsapp-terms-of-service-eea", URL: "https://www.whatsapp.com/legal/terms-of-service-eea", Service: "WhatsApp", Title: "Terms of Service", Region: "EEA", Language: "en"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e := &subEnv{db: db}
+	if e.tokens, err = notify.NewTokens([]byte("a test secret of at least thirty-two bytes"), testClock); err != nil {
+		t.Fatal(err)
+	}
+	var opts Options
+	if alerts {
+		if opts.Subscriptions, err = NewSubscriptions(e.tokens, []string{"data-sharing", "retention"}, nil, testClock); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range []struct {
+		id    *int64
+		email string
+		lang  string
+	}{{&e.pending, "pendiente@example.org", "es"}, {&e.reader, "reader@example.org", "en"}} {
+		req := data.SubscribeRequest{Email: s.email, Lang: s.lang, Subscription: data.Subscription{Topics: []string{"retention"}, Frequency: data.Daily}}
+		if *s.id, err = db.Subscribe(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Confirm(ctx, e.reader); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(db, testClock, slog.New(slog.DiscardHandler), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(srv.Handler())
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// browser is a client with a cookie jar, as a reader's browser.
+func (e *subEnv) browser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// do sends a request (a form when form is not nil) with headers (name,
+// value pairs) and returns the answer and its body.
+func (e *subEnv) do(t *testing.T, c *http.Client, method, path string, form url.Values, headers ...string) (*http.Response, string) {
+	t.Helper()
+	var body *strings.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	} else {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// page sends a request and checks the answer as a page of the site.
+func (e *subEnv) page(t *testing.T, c *http.Client, method, path string, form url.Values, status int, headers ...string) (*goquery.Document, *http.Response) {
+	t.Helper()
+	resp, body := e.do(t, c, method, path, form, headers...)
+	return checkPage(t, method+" "+path, resp, body, status), resp
+}
+
+var csrfValue = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf opens the form in c and returns its CSRF field.
+func (e *subEnv) csrf(t *testing.T, c *http.Client) string {
+	t.Helper()
+	_, body := e.do(t, c, http.MethodGet, "/subscribe", nil)
+	m := csrfValue.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF field in the form:\n%.2000s", body)
+	}
+	return m[1]
+}
+
+func (e *subEnv) status(t *testing.T, id int64) string {
+	t.Helper()
+	s, err := e.db.Subscriber(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Status
+}
+
+// TestSubscriptionPages shows every subscription page, in English and in
+// Spanish, and checks each as a page of the site, its h1 and what it must
+// show.
+func TestSubscriptionPages(t *testing.T) {
+	type request struct {
+		method, path string
+		form         url.Values
+		csrf         bool     // fill the form's CSRF field and cookie first
+		headers      []string // name, value pairs
+	}
+	tests := []struct {
+		name   string
+		req    func(e *subEnv) request
+		status int
+		lang   string
+		h1     string
+		sel    []string // each must match
+	}{
+		{"form", func(*subEnv) request { return request{method: "GET", path: "/subscribe"} },
+			200, "en", "Email alerts", []string{`meta[name=robots][content=noindex]`, `form.subscribe[method=post][action="/subscribe"] input[name=csrf]`,
+				`input#email[name=email][type=email]`, `input[name=topic][value=data-sharing][checked]`, `input[name=document][value=whatsapp-terms-of-service-eea]`,
+				`input[name=frequency][value=immediate][checked]`, `select#lang option[value=en][selected]`, `label[for=email]`, `label[for=lang]`}},
+		{"form in Spanish", func(*subEnv) request {
+			return request{method: "GET", path: "/subscribe", headers: []string{"Accept-Language", "es-ES,es;q=0.9"}}
+		}, 200, "es", "Alertas por correo", []string{`select#lang option[value=es][selected]`, `input[name=topic][value=data-sharing][checked]`}},
+		{"check your inbox", func(*subEnv) request {
+			return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"}}}
+		}, 200, "en", "Check your inbox", nil},
+		{"check your inbox in Spanish", func(*subEnv) request {
+			return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"nueva@example.org"}, "lang": {"es"}}}
+		}, 200, "es", "Revise su correo", nil},
+		{"email refused", func(*subEnv) request {
+			return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {`<script>alert(1)</script>@example.org`}, "topic": {"retention"}, "frequency": {"daily"}, "lang": {"en"}}}
+		}, 400, "en", "Email alerts", []string{`.alert[role=alert]#email-error`, `input#email[aria-invalid=true][aria-describedby=email-error]`,
+			`input[name=csrf]`, `input[name=topic][value=retention][checked]`, `input[name=frequency][value=daily][checked]`}},
+		{"email refused in Spanish", func(*subEnv) request {
+			return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"a@localhost"}, "lang": {"es"}}}
+		}, 400, "es", "Alertas por correo", []string{`.alert[role=alert]:contains("No es una dirección de correo válida")`}},
+		{"no CSRF token", func(*subEnv) request {
+			return request{method: "POST", path: "/subscribe", form: url.Values{"email": {"a@example.org"}}, headers: []string{"Accept-Language", "es"}}
+		}, 403, "es", "Error 403", []string{`.error-message:contains("El formulario ha caducado")`}},
+		{"confirm button", func(e *subEnv) request {
+			return request{method: "GET", path: "/confirm?token=" + e.tokens.Sign(notify.PurposeConfirm, e.pending, time.Hour)}
+		}, 200, "es", "Confirme su suscripción", []string{`form[method=post][action="/confirm"] input[type=hidden][name=token]`, `main p:contains("pendiente@example.org")`}},
+		{"confirm button, switched to English", func(e *subEnv) request {
+			return request{method: "GET", path: "/confirm?lang=en&token=" + e.tokens.Sign(notify.PurposeConfirm, e.pending, time.Hour)}
+		}, 200, "en", "Confirm your subscription", []string{`form[action="/confirm"] button`}},
+		{"confirmed", func(e *subEnv) request {
+			return request{method: "POST", path: "/confirm", form: url.Values{"token": {e.tokens.Sign(notify.PurposeConfirm, e.pending, time.Hour)}}}
+		}, 200, "es", "Suscripción confirmada", []string{`main a[href^="/preferences?token="]`, `nav.langs a[hreflang=en][href^="/confirm?"][href*="token="]`}},
+		{"damaged link", func(*subEnv) request { return request{method: "GET", path: "/confirm?token=AAAA"} },
+			400, "en", "Error 400", []string{`.error-message:contains("This link is damaged")`}},
+		{"expired link", func(e *subEnv) request {
+			return request{method: "POST", path: "/confirm", form: url.Values{"token": {e.tokens.Sign(notify.PurposeConfirm, e.pending, -time.Hour)}}, headers: []string{"Accept-Language", "es"}}
+		}, 400, "es", "Error 400", []string{`.error-message:contains("El enlace ha caducado")`}},
+		{"unsubscribe button", func(e *subEnv) request {
+			return request{method: "GET", path: "/unsubscribe?token=" + e.tokens.Sign(notify.PurposeUnsubscribe, e.reader, time.Hour)}
+		}, 200, "en", "Unsubscribe", []string{`form[method=post][action="/unsubscribe"] input[name=token]`, `main p:contains("reader@example.org")`}},
+		{"one-click unsubscribe", func(e *subEnv) request {
+			return request{method: "POST", path: "/unsubscribe?token=" + e.tokens.Sign(notify.PurposeUnsubscribe, e.reader, time.Hour), form: url.Values{"List-Unsubscribe": {"One-Click"}}}
+		}, 200, "en", "You are unsubscribed", []string{`main a[href="/subscribe"]`}},
+		{"preferences", func(e *subEnv) request {
+			return request{method: "GET", path: "/preferences?token=" + e.tokens.Sign(notify.PurposePreferences, e.reader, time.Hour)}
+		}, 200, "en", "Your alerts", []string{`form.subscribe[action="/preferences"] input[type=hidden][name=token]`, `input[name=topic][value=retention][checked]`,
+			`input[name=document][value=whatsapp-privacy-policy-eea][checked]`, `input[name=document][value=whatsapp-terms-of-service-eea][checked]`,
+			`input[name=frequency][value=daily][checked]`}},
+		{"preferences in Spanish", func(e *subEnv) request {
+			return request{method: "GET", path: "/preferences?token=" + e.tokens.Sign(notify.PurposePreferences, e.pending, time.Hour)}
+		}, 200, "es", "Sus alertas", []string{`label:contains("compartir datos") input[name=topic][value=data-sharing]`}},
+		{"saved", func(e *subEnv) request {
+			return request{method: "POST", path: "/preferences", form: url.Values{"token": {e.tokens.Sign(notify.PurposePreferences, e.reader, time.Hour)}, "topic": {"data-sharing"}, "lang": {"es"}}}
+		}, 200, "es", "Cambios guardados", []string{`main a[href^="/preferences?token="]`, `nav.langs a[hreflang=en][href^="/preferences?"][href*="token="]`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newSubEnv(t, true)
+			req := tt.req(e)
+			c := e.browser(t)
+			if req.csrf {
+				req.form.Set("csrf", e.csrf(t, c))
+			}
+			doc, resp := e.page(t, c, req.method, req.path, req.form, tt.status, req.headers...)
+			if lang := doc.Find("html").AttrOr("lang", ""); lang != tt.lang || resp.Header.Get("Content-Language") != tt.lang {
+				t.Errorf("html lang %q, Content-Language %q; want %q", lang, resp.Header.Get("Content-Language"), tt.lang)
+			}
+			if h1 := doc.Find("h1").Text(); h1 != tt.h1 {
+				t.Errorf("h1 %q, want %q", h1, tt.h1)
+			}
+			if title := doc.Find("title").Text(); !strings.HasPrefix(title, tt.h1+" · ") {
+				t.Errorf("title %q does not start with the h1", title)
+			}
+			for _, sel := range tt.sel {
+				if doc.Find(sel).Length() == 0 {
+					t.Errorf("no %s", sel)
+				}
+			}
+			if n := doc.Find(`nav.langs a, nav.langs [aria-current]`).Length(); n != 2 {
+				t.Errorf("language switch has %d entries, want 2", n)
+			}
+		})
+	}
+}
+
+// TestSubscriptionPagesChangeOnlyOnPost checks that opening a link from an
+// email changes nothing, and that the POST behind its button does.
+func TestSubscriptionPagesChangeOnlyOnPost(t *testing.T) {
+	e := newSubEnv(t, true)
+	c := e.browser(t)
+	confirm := e.tokens.Sign(notify.PurposeConfirm, e.pending, time.Hour)
+	e.page(t, c, "GET", "/confirm?token="+confirm, nil, http.StatusOK)
+	if s := e.status(t, e.pending); s != data.SubscriberPending {
+		t.Fatalf("after GET /confirm: %s, want still pending", s)
+	}
+	e.page(t, c, "POST", "/confirm", url.Values{"token": {confirm}}, http.StatusOK)
+	if s := e.status(t, e.pending); s != data.SubscriberConfirmed {
+		t.Fatalf("after POST /confirm: %s, want confirmed", s)
+	}
+	unsub := e.tokens.Sign(notify.PurposeUnsubscribe, e.pending, time.Hour)
+	e.page(t, c, "GET", "/unsubscribe?token="+unsub, nil, http.StatusOK)
+	if s := e.status(t, e.pending); s != data.SubscriberConfirmed {
+		t.Fatalf("after GET /unsubscribe: %s, want still confirmed", s)
+	}
+	// One-click (RFC 8058): a mail provider posts with no cookie and no
+	// CSRF token; the token in the URL is the proof.
+	e.page(t, http.DefaultClient, "POST", "/unsubscribe?token="+unsub, url.Values{"List-Unsubscribe": {"One-Click"}}, http.StatusOK)
+	if s := e.status(t, e.pending); s != data.SubscriberUnsubscribed {
+		t.Fatalf("after the one-click POST: %s, want unsubscribed", s)
+	}
+	// A confirmation link of an unsubscribed address confirms nothing.
+	e.page(t, c, "POST", "/confirm", url.Values{"token": {confirm}}, http.StatusBadRequest)
+	if s := e.status(t, e.pending); s != data.SubscriberUnsubscribed {
+		t.Fatalf("confirming after unsubscribing: %s", s)
+	}
+}
+
+// TestSubscribeAnswersAlike checks that the form answers the same page for
+// a new address and for one already confirmed, so it tells nobody who is
+// subscribed.
+func TestSubscribeAnswersAlike(t *testing.T) {
+	e := newSubEnv(t, true)
+	var pages []string
+	for _, email := range []string{"someone.new@example.org", "Reader@Example.org"} {
+		c := e.browser(t)
+		form := url.Values{"email": {email}, "lang": {"en"}, "csrf": {e.csrf(t, c)}}
+		resp, body := e.do(t, c, "POST", "/subscribe", form)
+		checkPage(t, "POST /subscribe "+email, resp, body, http.StatusOK)
+		pages = append(pages, body)
+	}
+	if pages[0] != pages[1] {
+		t.Errorf("the answers for a new and a subscribed address differ")
+	}
+}
+
+// TestAlertsNotConfigured checks that without Options.Subscriptions every
+// subscription route answers 503 with a page of the site that says so and
+// links the feeds, in the reader's language, and reads no form.
+func TestAlertsNotConfigured(t *testing.T) {
+	e := newSubEnv(t, false)
+	tests := []struct {
+		name         string
+		method, path string
+		form         url.Values
+		headers      []string
+		lang, text   string
+	}{
+		{"form", "GET", "/subscribe", nil, nil, "en", "Email alerts are not configured on this server."},
+		{"form in Spanish", "GET", "/subscribe", nil, []string{"Accept-Language", "es"}, "es", "Las alertas por correo no están configuradas en este servidor."},
+		{"form sent", "POST", "/subscribe", url.Values{"email": {"a@example.org"}, "topic": {strings.Repeat("x", 20<<10)}}, nil, "en", "Email alerts are not configured"},
+		{"confirm link", "GET", "/confirm?token=AAAA", nil, nil, "en", "Email alerts are not configured"},
+		{"confirm", "POST", "/confirm", url.Values{"token": {"AAAA"}}, nil, "en", "Email alerts are not configured"},
+		{"unsubscribe link", "GET", "/unsubscribe?token=AAAA&lang=es", nil, nil, "es", "no están configuradas"},
+		{"one-click unsubscribe", "POST", "/unsubscribe?token=AAAA", url.Values{"List-Unsubscribe": {"One-Click"}}, nil, "en", "Email alerts are not configured"},
+		{"preferences link", "GET", "/preferences?token=AAAA", nil, nil, "en", "Email alerts are not configured"},
+		{"preferences", "POST", "/preferences", url.Values{"token": {"AAAA"}}, nil, "en", "Email alerts are not configured"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, _ := e.page(t, e.browser(t), tt.method, tt.path, tt.form, http.StatusServiceUnavailable, tt.headers...)
+			if lang := doc.Find("html").AttrOr("lang", ""); lang != tt.lang {
+				t.Errorf("lang %q, want %q", lang, tt.lang)
+			}
+			main := doc.Find("main")
+			if !strings.Contains(main.Text(), tt.text) {
+				t.Errorf("main does not say %q: %q", tt.text, main.Text())
+			}
+			for _, feed := range []string{"/feed.atom", "/feed.rss"} {
+				if main.Find(`a[href="`+feed+`"]`).Length() != 1 {
+					t.Errorf("main does not link %s", feed)
+				}
+			}
+			if main.Find("form").Length() != 0 {
+				t.Errorf("the page offers a form that cannot work")
+			}
+		})
+	}
+}
