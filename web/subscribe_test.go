@@ -222,7 +222,7 @@ func TestSubscriptionPages(t *testing.T) {
 			`input[name=frequency][value=daily][checked]`}},
 		{"preferences in Spanish", func(e *subEnv) request {
 			return request{method: "GET", path: "/preferences?token=" + e.tokens.Sign(notify.PurposePreferences, e.pending, time.Hour)}
-		}, 200, "es", "Sus alertas", []string{`label:contains("compartir datos") input[name=topic][value=data-sharing]`}},
+		}, 200, "es", "Sus alertas", []string{`label:contains("cesión de datos") input[name=topic][value=data-sharing]`}},
 		{"saved", func(e *subEnv) request {
 			return request{method: "POST", path: "/preferences", form: url.Values{"token": {e.tokens.Sign(notify.PurposePreferences, e.reader, time.Hour)}, "topic": {"data-sharing"}, "lang": {"es"}}}
 		}, 200, "es", "Cambios guardados", []string{`main a[href^="/preferences?token="]`, `nav.langs a[hreflang=en][href^="/preferences?"][href*="token="]`}},
