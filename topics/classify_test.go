@@ -74,6 +74,73 @@ func TestClassifySpanish(t *testing.T) {
 	})
 }
 
+// TestClassifySpanishFamilies covers the rule families that topics/3
+// brought to Spanish (anaphora, engaging a recipient, unnamed recipients,
+// compelled disclosure, data made public, new recipients, and the vetoes),
+// in the register of WhatsApp's and Meta's Spanish policies. Each veto
+// case is a sentence a looser rule would tag.
+func TestClassifySpanishFamilies(t *testing.T) {
+	runClassify(t, "es", []classifyCase{
+		// Who gets the data, said the Spanish way.
+		{name: "cedemos a terceros", text: "Cedemos tus datos de contacto a terceros con fines comerciales.", sharing: true, quote: "Cedemos tus datos de contacto a terceros"},
+		{name: "comunicar datos a terceros", text: "Podemos comunicar tus datos personales a terceros cuando sea necesario para prestar el servicio.", sharing: true, quote: "comunicar tus datos personales a terceros"},
+		{name: "encargados del tratamiento", text: "Tus datos podrán ser tratados por encargados del tratamiento que nos prestan servicios de alojamiento.", sharing: true, quote: "encargados del tratamiento"},
+		{name: "proveedores en nuestro nombre", text: "Los proveedores que actúan en nuestro nombre pueden acceder a tu información para ayudarnos a operar los Servicios.", sharing: true, quote: "acceder"},
+		{name: "proporcionamos a socios", text: "Proporcionamos a nuestros socios de medición estadísticas agregadas sobre el rendimiento de los anuncios.", sharing: true, quote: "socios"},
+		{name: "entidades financieras", text: "Podemos informar a las entidades financieras y a los ficheros de solvencia de los impagos.", sharing: true, quote: "entidades financieras"},
+		{name: "aseguradoras", text: "Facilitamos los datos del siniestro a las aseguradoras que cubren el envío.", sharing: true, quote: "aseguradoras"},
+		// Hiring a recipient.
+		{name: "utilizamos proveedores", text: "Utilizamos proveedores de servicios externos para procesar los pagos.", sharing: true, quote: "Utilizamos proveedores de servicios"},
+		{name: "recurrimos a terceros", text: "Recurrimos a terceros para verificar tu número de teléfono.", sharing: true, quote: "Recurrimos a terceros"},
+		{name: "contamos con encargados", text: "Contamos con encargados del tratamiento ubicados en la Unión Europea.", sharing: true, quote: "Contamos con encargados"},
+		// Anaphora: "estas empresas", "dichos terceros", "les" after a named recipient.
+		{name: "estas empresas", text: "Trabajamos con empresas de análisis. Estas empresas pueden recopilar información sobre tu dispositivo.", sharing: true, quote: "recopilar"},
+		{name: "dichos terceros", text: "Algunas funciones las prestan terceros. Dichos terceros reciben tu dirección IP.", sharing: true, quote: "reciben"},
+		{name: "les proporcionamos", text: "Trabajamos con socios de pago. Les proporcionamos la información necesaria para completar la transacción.", sharing: true},
+		// Recipients no lexicon names.
+		{name: "con el comercio", text: "Compartimos los datos de tu pedido con el comercio que elegiste.", sharing: true, quote: "con el"},
+		{name: "al transportista", text: "Revelamos tu dirección de entrega al transportista que lleva el paquete.", sharing: true, quote: "al"},
+		// Compelled disclosure.
+		{name: "cuando lo exija la ley", text: "Compartiremos la información de tu cuenta cuando lo exija la ley.", sharing: true, quote: "lo exija la ley"},
+		{name: "requerimiento judicial", text: "Podremos revelar información en respuesta a un requerimiento judicial válido.", sharing: true, quote: "requerimiento judicial"},
+		{name: "buena fe", text: "Conservamos tu información y la compartimos si creemos de buena fe que es necesario para detectar y prevenir fraudes.", sharing: true, quote: "buena fe"},
+		{name: "fuerzas del orden", text: "Podemos facilitar tus datos a las fuerzas del orden en el marco de una investigación.", sharing: true, quote: "fuerzas del orden"},
+		// Data made public.
+		{name: "información pública", text: "Tu nombre de perfil y tu foto del perfil son información pública.", sharing: true, quote: "son información pública"},
+		{name: "públicamente", text: "Las reseñas que publiques se mostrarán públicamente en la página del producto.", sharing: true, quote: "públicamente"},
+		// Negation and its exceptions.
+		{name: "no compartimos salvo", text: "No compartimos tu información con terceros, salvo en los casos descritos en esta Política.", sharing: true, negated: false},
+		{name: "no cedemos", text: "No cedemos tus datos personales a terceros.", sharing: true, negated: true, quote: "No cedemos"},
+		{name: "nunca revelaremos", text: "Nunca revelaremos tus mensajes a anunciantes.", sharing: true, negated: true, quote: "Nunca revelaremos"},
+		{name: "jamás vendemos", text: "Jamás vendemos ni alquilamos tus datos.", sharing: true, negated: true},
+		{name: "una negación y una práctica", text: "No vendemos tus datos. Los compartimos con las empresas de Meta para medir los anuncios.", sharing: true, negated: false},
+		// Vetoes: not the service's sharing practice.
+		{name: "como parte de", text: "Como parte de nuestros Servicios, usamos y compartimos tu información.", sharing: true, quote: "compartimos tu información"},
+		{name: "lista anunciada", text: "Esta sección explica cómo recopilamos, usamos y compartimos tu información.", sharing: false},
+		{name: "socios con nosotros", text: "Nuestros socios comparten información con nosotros sobre las compras que haces en su sitio.", sharing: false},
+		{name: "socios nos envían", text: "Las empresas de Meta nos envían informes sobre las cuentas que infringen nuestras Condiciones a terceros.", sharing: false},
+		{name: "nos proporcionas", text: "Cuando nos proporcionas tu número de teléfono, lo usamos para crear tu cuenta.", sharing: false},
+		{name: "te enviamos ofertas", text: "Te enviamos ofertas de nuestros socios si das tu consentimiento.", sharing: false},
+		{name: "proporcionarte los Servicios", text: "Usamos tu información para proporcionarte los Servicios y las funciones de terceros que activas.", sharing: false},
+		{name: "si decides compartir", text: "Si decides compartir tu ubicación con terceros, se aplicarán sus condiciones.", sharing: false},
+		{name: "compartes con contactos", text: "Cuando compartes una foto con tus contactos o con un grupo, ellos pueden reenviarla.", sharing: false},
+		{name: "no compartas el código", text: "No compartas tu código de registro con otras personas.", sharing: false},
+		{name: "oponerte", text: "Puedes oponerte a que compartamos tu información con socios publicitarios.", sharing: false, topic: UserRights},
+		{name: "si no deseas", text: "Si no deseas que compartamos tus datos con anunciantes, desactiva esta opción en la configuración.", sharing: false, topic: UserRights},
+		{name: "transferencia a otro país", text: "Podemos transferir tu información a Estados Unidos, donde se encuentran nuestros centros de datos.", sharing: false, topic: InternationalTransfers},
+		{name: "sitios web de terceros", text: "Los Servicios incluyen enlaces a sitios web de terceros que recopilan datos de navegación.", sharing: false},
+		{name: "compartes con terceros", text: "Cuando compartes información con terceros, como un servicio de copia de seguridad, se aplican sus condiciones.", sharing: false},
+		{name: "utilizamos datos de terceros", text: "Utilizamos información de terceros para mejorar la seguridad.", sharing: false},
+		{name: "acceso no autorizado", text: "Protegemos tu información frente a la divulgación no autorizada a terceros.", sharing: false, topic: Security},
+		{name: "niños no deben revelar", text: "Los menores no deben revelar su dirección en los grupos.", sharing: false, topic: Children},
+		{name: "seguridad de la cuenta", text: "Usamos la verificación en dos pasos para proteger tu cuenta frente a accesos indebidos.", sharing: false, topic: Security},
+		{name: "plazo de conservación", text: "Conservamos los registros de llamadas durante un plazo de 90 días.", sharing: false, topic: Retention},
+		{name: "derecho de acceso", text: "Puedes solicitar el acceso a tus datos, su rectificación o supresión y la portabilidad.", sharing: false, topic: UserRights},
+		{name: "comunicarte con contactos", text: "Usamos tu agenda para ayudarte a comunicarte con tus contactos.", sharing: false},
+		{name: "compartir con la finalidad", text: "Tu información de uso nos permite compartir mejoras con la finalidad de que el servicio funcione mejor.", sharing: false},
+	})
+}
+
 func TestClassifyEnglish(t *testing.T) {
 	runClassify(t, "en", []classifyCase{
 		{name: "Facebook Companies", text: "WhatsApp works and shares information with the other Facebook Companies to receive services like infrastructure.", sharing: true, quote: "shares information with the other Facebook Companies"},
@@ -127,6 +194,19 @@ func TestClassifyOtherLanguages(t *testing.T) {
 			{name: "empresas da Meta", text: "Compartilhamos informações com as outras empresas da Meta.", sharing: true},
 			{name: "não vendemos", text: "Não vendemos seus dados pessoais.", sharing: true, negated: true},
 			{name: "retenção", text: "Armazenamos suas informações pelo tempo necessário.", sharing: false, topic: Retention},
+			{name: "exigido por lei", text: "Podemos divulgar suas informações quando exigido por lei.", sharing: true, quote: "quando exigido"},
+			{name: "autoridades policiais", text: "Compartilhamos informações com autoridades policiais em resposta a uma ordem judicial.", sharing: true, quote: "autoridades policiais"},
+			{name: "contratamos fornecedores", text: "Contratamos fornecedores para processar pagamentos.", sharing: true, quote: "Contratamos fornecedores"},
+			{name: "com a transportadora", text: "Compartilhamos os dados do seu pedido com a transportadora.", sharing: true, quote: "com a"},
+			{name: "informações públicas", text: "Seu nome de perfil e sua foto são informações públicas.", sharing: true, quote: "são informações públicas"},
+			{name: "essas empresas", text: "Trabalhamos com anunciantes. Essas empresas podem coletar informações sobre seu dispositivo.", sharing: true, quote: "coletar"},
+			{name: "exceto", text: "Não compartilhamos suas informações com terceiros, exceto conforme descrito nesta Política.", sharing: true, negated: false},
+			{name: "conosco", text: "Nossos parceiros compartilham informações conosco sobre suas compras.", sharing: false},
+			{name: "você compartilha", text: "Você pode compartilhar sua localização com terceiros.", sharing: false},
+			{name: "lista anunciada", text: "Este aviso explica como coletamos, usamos e compartilhamos suas informações.", sharing: false},
+			{name: "transferência ao exterior", text: "Transferimos suas informações para os Estados Unidos.", sharing: false, topic: InternationalTransfers},
+			{name: "divulgação não autorizada", text: "Protegemos suas informações contra divulgação não autorizada a terceiros.", sharing: false, topic: Security},
+			{name: "direitos", text: "Você tem o direito de acessar e excluir seus dados.", sharing: false, topic: UserRights},
 		})
 	})
 	t.Run("fr", func(t *testing.T) {
@@ -134,6 +214,19 @@ func TestClassifyOtherLanguages(t *testing.T) {
 			{name: "entités Facebook", text: "WhatsApp reçoit des informations des autres entités Facebook et partage des informations avec elles.", sharing: true, quote: "entités Facebook"},
 			{name: "ne vendons pas", text: "Nous ne vendons pas vos données personnelles.", sharing: true, negated: true},
 			{name: "droits", text: "Vous pouvez accéder à vos informations et les supprimer.", sharing: false, topic: UserRights},
+			{name: "forces de l'ordre", text: "Nous accédons aux informations, nous les conservons et partageons, y compris avec des organismes de réglementation, les forces de l'ordre et d'autres agences gouvernementales.", sharing: true, quote: "organismes de réglementation"},
+			{name: "obligations légales", text: "Nous divulguerons les données en vertu des obligations légales.", sharing: true, quote: "obligations légales"},
+			{name: "faisons appel", text: "Nous faisons appel à des prestataires pour héberger nos serveurs.", sharing: true, quote: "faisons appel à des prestataires"},
+			{name: "avec le transporteur", text: "Nous partageons votre numéro de commande avec le transporteur.", sharing: true, quote: "avec le"},
+			{name: "consultables par tous", text: "Votre numéro de téléphone, vos nom et photo de profil sont consultables par toutes les personnes qui utilisent nos Services.", sharing: true, quote: "consultables par toutes les personnes"},
+			{name: "ces entreprises", text: "Nous travaillons avec des annonceurs. Ces entreprises peuvent recueillir des informations sur votre appareil.", sharing: true, quote: "recueillir"},
+			{name: "sauf si", text: "Nous ne partageons pas vos informations avec des annonceurs, sauf si vous y consentez.", sharing: true, negated: false},
+			{name: "avec nous", text: "Nos partenaires partagent des informations avec nous sur vos achats.", sharing: false},
+			{name: "vous partagez", text: "Vous pouvez partager votre position avec des tiers.", sharing: false},
+			{name: "liste annoncée", text: "Ce document explique comment nous collectons, utilisons et partageons vos informations.", sharing: false},
+			{name: "transfert à l'étranger", text: "Nous transférons vos informations aux États-Unis.", sharing: false, topic: InternationalTransfers},
+			{name: "divulgation non autorisée", text: "Nous protégeons vos informations contre toute divulgation non autorisée à des tiers.", sharing: false, topic: Security},
+			{name: "messages non transmis", text: "Nous conservons les messages non transmis sur nos serveurs pendant 30 jours au maximum.", sharing: false, topic: Retention},
 		})
 	})
 	t.Run("de", func(t *testing.T) {

@@ -7,11 +7,20 @@ package topics
 var spanish = lexicon{
 	give: []string{
 		"compart*", "revel*", "ced*", "cesion*", "transfer*", "traspas*", "trasfer*",
-		"proporcion*", "facilit*", "comunicar", "comunicamos", "comunicaremos", "comunicara*", "comunicad*",
-		"comunicacion de datos", "comunicaciones de datos", "divulg*", "entreg*", "suministr*", "intercambi*",
-		"envia*", "enviamos", "poner a disposicion", "ponemos a disposicion", "pone a disposicion",
-		"dar acceso", "damos acceso", "permitir el acceso", "permitimos el acceso", "permitir acceso",
-		"otorg* acceso", "trabajamos con", "trabaja con", "colaboramos con", "colabora con",
+		"comunicar", "comunicamos", "comunicaremos", "comunicara*", "comunicad*",
+		"comunicacion de datos", "comunicaciones de datos", "divulg*", "intercambi*",
+	},
+	// hand: "proporcionar", "facilitar", "enviar" and "dar acceso" also
+	// mean providing the Services to the user ("proporcionarte los
+	// Servicios"): they count only with the recipient after them.
+	hand: []string{
+		"proporcion*", "facilit*", "entreg*", "suministr*", "envia*", "enviamos", "enviar", "enviaremos",
+		"transmit*", "remit*", "reportamos", "reportar", "informamos a", "informar a",
+		"poner a disposicion", "ponemos a disposicion", "pone a disposicion", "ponga a disposicion",
+		"dar acceso", "damos acceso", "da acceso", "permitir el acceso", "permitimos el acceso", "permitir acceso",
+		"otorg* acceso", "conceder acceso", "concedemos acceso",
+		"trabajamos con", "trabaja con", "trabajar con", "colaboramos con", "colabora con", "colaborar con",
+		"nos asociamos con", "se asocia con",
 	},
 	sell: []string{
 		"vend*", "venta", "alquil*", "arrend*", "comerci* con", "lucr*",
@@ -38,20 +47,56 @@ var spanish = lexicon{
 		"comprador* => acquirer", "adquirente* => acquirer", "sucesor* => acquirer", "nuevo propietario => acquirer",
 		"google => named", "facebook => named", "instagram => named", "twitter => named", "microsoft => named",
 		"apple => named", "icloud => named", "google drive => named",
+		"encargado* => service-providers", "empresas que actuan en nuestro nombre => service-providers",
+		"empresas que nos prestan servicios => service-providers", "quienes actuan en nuestro nombre => service-providers",
+		"consultor* => service-providers", "asesor* => service-providers", "auditor* => service-providers",
+		"cuerpos de seguridad => law-enforcement", "cuerpos y fuerzas de seguridad => law-enforcement",
+		"ministerio fiscal => law-enforcement", "fiscalia* => law-enforcement",
+		"entidades gubernamentales => government", "organos => government", "administracion publica => government",
+		"agencia* de proteccion de datos => government", "autoridad de control => government",
+		"otra empresa => third-parties", "otra entidad => third-parties", "otras partes => third-parties",
+		"otra parte => third-parties", "otras organizaciones => third-parties", "empresas no vinculadas => third-parties",
+		"licenciatario* => partners", "licenciante* => partners", "franquiciad* => partners", "distribuidores => partners",
+		"revendedores => partners", "concesionarios => partners",
+		"burós de crédito => third-parties", "buro* de credito => third-parties", "agencias de informes crediticios => third-parties",
+		"ficheros de solvencia => third-parties", "sistemas de informacion crediticia => third-parties",
+		"entidades financieras => third-parties", "instituciones financieras => third-parties", "bancos => third-parties",
+		"aseguradoras => third-parties", "companias de seguros => third-parties", "entidades aseguradoras => third-parties",
+		"corredores de datos => data-brokers", "intermediarios de datos => data-brokers", "brokers de datos => data-brokers",
+		"cualquier persona => others", "otras personas => others", "otros usuarios => others", "el publico => public",
+		"publico en general => public", "empresas de analisis => service-providers", "empresas de medicion => service-providers",
+		"proveedores de analisis => service-providers", "empresas de marketing => advertisers",
 	},
 	collect: []string{
 		"recopil*", "recog*", "recib*", "obtien*", "obten*", "tienen acceso", "tiene acceso", "tendran acceso",
 		"acced*", "utiliz* cookies", "usan cookies", "instal* cookies", "rastre*", "registr*", "ven", "veran",
 	},
 	agent: []string{"por", "a traves de", "mediante"},
-	place: []string{"sitio*", "web", "paginas", "enlace*", "politicas", "politica", "practicas"},
-	user:  []string{"tu", "usted", "ustedes", "usuario", "usuarios"},
+	place: []string{
+		"sitio*", "web", "paginas", "pagina", "enlace*", "politicas", "politica", "practicas", "condiciones",
+		"politicas de privacidad", "terminos", "aplicaciones", "servicios web",
+	},
+	// user: "tú" is mostly dropped, so the second-person verbs that
+	// govern an infinitive ("si decides compartir", "puedes enviar") say
+	// who the subject is; see also yours.
+	user: []string{
+		"tu", "usted", "ustedes", "usuario", "usuarios", "ninos", "menores", "decides", "eliges", "quieres",
+		"optas", "deseas", "puedes", "debes", "prefieres", "decidas", "elijas", "quieras",
+	},
 	aux: []string{
 		"puedes", "puede", "pueden", "decides", "decide", "eliges", "elige", "quieres", "quiere", "a", "no", "ya",
-		"tambien", "optas", "por", "deseas",
+		"tambien", "optas", "por", "deseas", "debes", "deben", "debe", "podras", "podran", "decidir", "elegir",
+		"nunca", "deberian", "deberias", "quieras", "decidas", "elijas",
 	},
-	anaphor: []string{"estos terceros", "dichos terceros", "estas empresas", "dichas empresas", "estos proveedores",
-		"dichos proveedores", "estos socios"},
+	// anaphor: Spanish rarely says "they" ("ellos"); it says "estas
+	// empresas", "dichos terceros", or puts "les" before the verb ("les
+	// proporcionamos").
+	anaphor: []string{
+		"estos terceros", "dichos terceros", "tales terceros", "estas empresas", "dichas empresas", "estos proveedores",
+		"dichos proveedores", "estos socios", "dichos socios", "estas entidades", "dichas entidades",
+		"estos anunciantes", "dichos anunciantes", "estos colaboradores", "con ellos", "con ellas", "a ellos", "a ellas",
+		"les",
+	},
 	disclose: []string{
 		"revelamos", "revelaremos", "revelar", "revelada*", "revelado*", "divulgamos", "divulgar", "divulgada*",
 		"divulgado*", "cedemos", "cederemos", "ceder", "cedida*", "cedido*", "compartimos", "compartiremos",
@@ -59,14 +104,92 @@ var spanish = lexicon{
 	},
 	choice: []string{
 		"oponerte", "oponerse", "excluirte", "darte de baja", "retirar", "solicitar", "solicitud", "derecho a",
-		"derechos", "opciones", "preferencias", "limitar",
+		"derechos", "opciones", "preferencias", "limitar", "no deseas", "no quieres", "prefieres que no",
+		"desactivar", "desactiva", "configuracion", "pedirnos que no",
 	},
-	accident: []string{"no autorizad*", "accidental*", "brecha*", "violacion de seguridad", "indebid*"},
-	be:       []string{"ser", "es", "son", "sera", "seran", "fue", "fueron", "sido", "siendo", "sean", "sea", "se"},
-	self:     []string{"nosotros"},
+	accident: []string{"no autorizad*", "accidental*", "brecha*", "violacion de seguridad", "indebid*", "ilicit*"},
+	engage: []string{
+		"utilizamos", "utiliza", "usamos", "usa", "empleamos", "contratamos", "contratamos a", "contrata a",
+		"subcontratamos", "recurrimos a", "recurre a", "nos valemos de", "nos servimos de", "nos apoyamos en",
+		"contamos con", "cuenta con", "encargamos a", "confiamos en",
+	},
+	legal: []string{
+		"lo exija la ley", "lo exige la ley", "la ley lo exija", "la ley lo exige", "lo requiera la ley",
+		"lo exija la legislacion", "lo exija la normativa", "exigido por la ley", "exigida por la ley",
+		"exigido por ley", "exigida por ley", "requerido por la ley", "requerida por la ley", "requerido por ley",
+		"obligados por ley", "obligados legalmente", "obligacion* legal*",
+		"cumplir con la ley", "cumplir la ley", "cumplir con las leyes",
+		"requerimiento* judicial*", "requerimiento* legal*", "orden judicial", "ordenes judiciales",
+		"mandamiento* judicial*", "citacion*", "proceso* legal*", "procedimiento* judicial*", "procedimiento* legal*",
+		"solicitud* legal*", "solicitudes legales", "peticion* legal*", "buena fe", "proteger nuestros derechos",
+		"proteger los derechos", "defender nuestros derechos", "hacer valer nuestros", "investigar",
+		"actividad* ilegal*", "actividad* ilicita*", "fraude", "seguridad nacional", "emergencia*", "reclamaciones legales",
+	},
+	toself: []string{"con nosotros", "a nosotros", "con whatsapp"},
+	// public: data everyone may see. "Información pública" alone is also
+	// what the service gathers from public sources, so it counts only
+	// when the clause says the data is (or will be) such information.
+	public: []string{
+		"publicamente", "de forma publica", "de manera publica", "es informacion publica", "son informacion publica",
+		"sera informacion publica", "seran informacion publica", "como informacion publica", "hacer public*",
+		"hacemos public*", "se hace public*", "se hara public*", "se haran public*", "visible* para todos",
+		"visible* para cualquier", "disponible* para todos", "disponible* para cualquier persona",
+		"al alcance de cualquier", "accesible* para cualquier", "accesible* para todos",
+	},
+	onward: []string{
+		"compartimos", "compartiremos", "compartir", "compartira*", "compartida*", "compartido*", "comparte",
+		"revelamos", "revelaremos", "revelar", "cedemos", "cederemos", "ceder", "divulgamos", "divulgar",
+		"reenviamos", "reenviar", "remitimos", "remitir",
+	},
+	towhom: []string{
+		"con el", "con la", "con los", "con las", "con un", "con una", "con unos", "con unas", "con dicho",
+		"con dicha", "con cualquier", "con determinad*", "con su", "con sus", "con ciertos", "con ciertas",
+		"al", "a la", "a las", "a los", "a un", "a una", "a cualquier", "a dicho", "a dicha", "a determinad*",
+		"a su", "a sus",
+	},
+	nobody: []string{
+		"fin", "finalidad", "objetivo", "objeto", "proposito", "consentimiento", "permiso", "autorizacion",
+		"medida", "ley", "leyes", "legislacion", "normativa", "vez", "tiempo", "menos", "mismo", "respecto",
+		"efecto", "efectos", "largo", "hora", "momento", "dispositivo", "navegador", "ordenador", "telefono",
+		"publico", "resto", "usuario", "usuarios", "personas con", "siguiente*", "presente",
+	},
+	move: []string{"transfer*", "trasfer*"},
+	abroad: []string{
+		"pais", "paises", "otros paises", "estados unidos", "ee uu", "eeuu", "eua", "fuera del eee",
+		"fuera del espacio economico europeo", "fuera de la union europea", "union europea", "extranjero",
+		"jurisdiccion*", "todo el mundo", "nivel internacional", "a escala mundial",
+	},
+	secret: []string{"contrasena*", "clave*", "tu pin", "codigo de verificacion", "codigo de registro", "codigo de seguridad", "credenciales"},
+	toyou:  []string{"contigo", "a ti", "a usted", "con usted", "a los usuarios", "a nuestros usuarios"},
+	handle: []string{
+		"recopilamos", "recopila", "recopilar", "recogemos", "recoger", "usamos", "usa", "usar", "utilizamos",
+		"utiliza", "utilizar", "tratamos", "trata", "tratar", "almacenamos", "conservamos", "procesamos",
+	},
+	frame:         []string{"como", "si", "sabiendas", "describe", "explica", "describimos", "explicamos"},
+	frameWindow:   2,
+	accidentAfter: 3,
+	passive: []string{
+		"tratad*", "recopilad*", "recogid*", "recibid*", "obtenid*", "utilizad*", "usad*", "procesad*",
+		"almacenad*", "alojad*", "gestionad*", "vist*", "rastread*", "registrad*",
+	},
+	yours: []string{
+		"compartes", "compartas", "compartiste", "compartiras", "revelas", "reveles", "cedes", "cedas",
+		"transfieres", "transfieras", "divulgas", "divulgues", "comunicas", "comuniques", "proporcionas",
+		"proporciones", "proporcionaste", "facilitas", "facilites", "entregas", "entregues", "suministras",
+		"envias", "envies", "enviaste", "vendes", "vendas", "intercambias", "remites", "transmites", "das acceso",
+		"des acceso", "trabajas con", "publicas", "subes",
+	},
+	selfClitic: []string{"nos"},
+	selfSuffix: []string{"nos"},
+	youClitic:  []string{"te"},
+	youSuffix:  []string{"te"},
+	of:         []string{"de", "del", "de los", "de las", "de otros", "de otras"},
+	be:         []string{"ser", "es", "son", "sera", "seran", "fue", "fueron", "sido", "siendo", "sean", "sea", "se"},
+	self:       []string{"nosotros"},
 	disclaimer: []string{
 		"no somos responsables", "no nos hacemos responsables", "no controlamos", "no tenemos control", "se rigen por",
-		"sus propias politicas", "sus propios terminos", "no se aplica",
+		"sus propias politicas", "sus propios terminos", "sus propias condiciones", "no se aplica", "no es responsable",
+		"no se hace responsable", "no controla", "te recomendamos que leas", "te recomendamos que revises",
 	},
 	data: []string{
 		"informacion", "datos", "datos personales", "informacion personal", "tu informacion", "sus datos",
@@ -88,7 +211,7 @@ var spanish = lexicon{
 	},
 	exception: []string{
 		"salvo", "excepto", "a menos que", "a excepcion", "con excepcion", "fuera de", "sin tu consentimiento",
-		"sin su consentimiento", "solo", "unicamente",
+		"sin su consentimiento", "solo", "unicamente", "salvo que", "a no ser que", "excepto cuando", "excepto si",
 	},
 	purpose: []string{
 		"publicidad => advertising", "publicitari* => advertising", "anuncio* => advertising",
@@ -130,7 +253,8 @@ var spanish = lexicon{
 		}},
 		{topic: Security, any: []string{
 			"seguridad", "cifrad*", "cifr*", "encript*", "extremo a extremo", "acceso no autorizado",
-			"medidas tecnicas", "proteger tu", "proteger la", "integridad", "brecha*", "violacion de seguridad",
+			"medidas tecnicas", "proteger tu", "proteger la", "integridad", "brecha*", "violacion de seguridad", "no autorizad*",
+			"protegemos",
 		}},
 		{topic: Children, any: []string{
 			"menor*", "nino*", "nina*", "edad minima", "menores de edad", "padres", "tutor*", "adolescente*",

@@ -134,6 +134,29 @@ type lexicon struct {
 	negAfter int
 	// purpose: what data is shared for, keyed, for severity.
 	purpose []string
+	// yours: verb forms whose subject is the user, for languages that drop
+	// the pronoun ("si compartes", "cuando nos proporcionas"): the user's
+	// own sharing, like "you share" in English.
+	yours []string
+	// selfClitic, youClitic: an object pronoun right before the verb that
+	// makes the service ("los socios nos envían") or the user ("te
+	// enviamos ofertas") the one that gets something; selfSuffix and
+	// youSuffix are the same pronouns fused to an infinitive or a gerund
+	// ("enviarnos", "proporcionarte", "enviándote").
+	selfClitic, youClitic, selfSuffix, youSuffix []string
+	// of: the preposition by which the noun before a recipient belongs to
+	// it or comes from it ("sitios web de terceros", "datos de
+	// terceros"): the recipient then owns a place or is a source, it gets
+	// nothing. English says "third-party websites" (see place) instead.
+	of []string
+	// frameWindow: how many words before a list of what the service does
+	// a frame word may stand (5 when 0). Spanish "como" also means "as",
+	// so it only frames the verb right after it ("cómo recopilamos").
+	frameWindow int
+	// accidentAfter: how many words after the verb an accident word may
+	// stand, for languages that put the adjective after the noun
+	// ("divulgación no autorizada"); English puts it before.
+	accidentAfter int
 	// topics: the other topics.
 	topics []topicRule
 }
@@ -155,9 +178,10 @@ type compiled struct {
 	place, user, disclose, choice, disclaimer, anaphor *lexset
 	accident, be, notice, toself, legal, engage, toyou *lexset
 	passive, secret, move, abroad, onward, towhom      *lexset
-	nobody, public, idiom                              *lexset
-	aux, self, handle, frame                           map[string]bool
-	negAfter                                           int
+	nobody, public, idiom, yours, of                   *lexset
+	aux, self, handle, frame, selfClitic, youClitic    map[string]bool
+	selfSuffix, youSuffix                              []string
+	negAfter, frameWindow, accidentAfter               int
 	rules                                              []compiledRule
 }
 
@@ -181,6 +205,17 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		secret: compileSet(l.secret), move: compileSet(l.move), abroad: compileSet(l.abroad),
 		onward: compileSet(l.onward), towhom: compileSet(l.towhom), nobody: compileSet(l.nobody),
 		public: compileSet(l.public), idiom: compileSet(l.idiom), handle: map[string]bool{}, frame: map[string]bool{},
+		yours: compileSet(l.yours), of: compileSet(l.of), selfClitic: map[string]bool{}, youClitic: map[string]bool{},
+		selfSuffix: l.selfSuffix, youSuffix: l.youSuffix, frameWindow: l.frameWindow, accidentAfter: l.accidentAfter,
+	}
+	if c.frameWindow == 0 {
+		c.frameWindow = 5
+	}
+	for _, w := range l.selfClitic {
+		c.selfClitic[fold(w)] = true
+	}
+	for _, w := range l.youClitic {
+		c.youClitic[fold(w)] = true
 	}
 	for _, w := range l.aux {
 		c.aux[fold(w)] = true
@@ -345,11 +380,11 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		switch {
 		case toks[verb.from].question:
 			veto = "question"
-		case c.byUser(toks, verb, user):
+		case c.byUser(toks, verb, user) || c.yours.has(toks, verb):
 			veto = "user"
 		case before(toks, verb, choice, choiceWindow):
 			veto = "choice"
-		case before(toks, verb, accident, sentenceWide):
+		case before(toks, verb, accident, sentenceWide) || after(toks, verb, accident, c.accidentAfter):
 			veto = "accident"
 		case rule != "give" && rule != "hand" && rule != "object" && disclaimer[toks[verb.from].sentence]:
 			veto = "disclaimer"
@@ -357,6 +392,10 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			veto = "to-self"
 		case (rule == "object" || rule == "hand") && c.toUser(toks, verb):
 			veto = "to-user"
+		case rule != "engage" && c.clitic(toks, verb, c.selfClitic, c.selfSuffix):
+			veto = "to-self" // "los socios nos envían", "enviarnos"
+		case rule != "engage" && c.clitic(toks, verb, c.youClitic, c.youSuffix):
+			veto = "to-user" // "te enviamos ofertas de socios"
 		case len(secret) > 0 && after(toks, verb, secret, secretWindow):
 			veto = "secret"
 		case len(abroad) > 0 && c.move.has(toks, verb) && c.toCountry(toks, verb, abroad, recip):
@@ -410,10 +449,15 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			}
 		}
 	}
-	for _, v := range c.engage.find(toks) {
+	var of []hit
+	engage := c.engage.find(toks)
+	if len(engage) > 0 && len(c.of.phrases) > 0 {
+		of = c.of.find(toks)
+	}
+	for _, v := range engage {
 		for _, r := range recip {
 			if r.from >= v.to && r.from-v.to <= engageWindow && same(toks, v, r) {
-				if r.key != "others" && r.key != "public" { // "the use of it by anyone" is no engagement
+				if r.key != "others" && r.key != "public" && !ownedBy(toks, r, of, data) { // "the use of it by anyone" is no engagement
 					add("engage", v, v, r)
 				}
 				break
@@ -484,9 +528,13 @@ func (c *compiled) recipients(toks []token) []hit {
 		return rs
 	}
 	places := c.place.find(toks)
+	var of []hit
+	if len(c.of.phrases) > 0 {
+		of = c.of.find(toks)
+	}
 	out := rs[:0]
 	for _, r := range rs {
-		keep := true
+		keep := !ownedBy(toks, r, of, places)
 		for _, p := range places {
 			if p.from == r.to || (p.from == r.to+1 && toks[r.to].word == "s") {
 				keep = false
@@ -498,6 +546,53 @@ func (c *compiled) recipients(toks []token) []hit {
 		}
 	}
 	return out
+}
+
+// ownedBy reports whether a recipient only owns or is the source of the
+// noun before it, joined to it by one of the "of" words found in the
+// clause (of): "sitios web de terceros"
+// (a place, with hs the places), "utilizamos datos de terceros" (data it
+// gave, with hs the data). Languages without of words never say so.
+func ownedBy(toks []token, r hit, of, hs []hit) bool {
+	for _, o := range of {
+		if o.to != r.from || !same(toks, o, r) {
+			continue
+		}
+		for _, h := range hs {
+			if h.to == o.from && same(toks, h, o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clitic reports whether an object pronoun makes someone other than a
+// recipient the one a verb hands data to: the pronoun right before the
+// verb ("nos envían", "te enviamos") or fused to its infinitive or gerund
+// ("enviarnos", "proporcionarte", "enviándote"), which must then still be
+// a verb of the lexicon ("comparte" is no "compar" + "te").
+func (c *compiled) clitic(toks []token, verb hit, before map[string]bool, suffixes []string) bool {
+	if len(before) == 0 && len(suffixes) == 0 {
+		return false
+	}
+	if k := verb.from - 1; k >= 0 && toks[k].sentence == toks[verb.from].sentence && before[toks[k].word] {
+		return true
+	}
+	w := toks[verb.from].word
+	for _, s := range suffixes {
+		stem, ok := strings.CutSuffix(w, s)
+		if !ok || !(strings.HasSuffix(stem, "r") || strings.HasSuffix(stem, "ndo")) {
+			continue
+		}
+		one := []token{{word: stem}}
+		for _, set := range []*lexset{c.give, c.hand, c.sell, c.disclose} {
+			if set.has(one, hit{from: 0, to: 1}) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // toSelf reports whether the service is the one that gets the data: "to
@@ -663,7 +758,7 @@ func (c *compiled) inList(toks []token, verb hit) bool {
 	if k < 0 || k < verb.from-4 || toks[k].sentence != toks[verb.from].sentence {
 		return false
 	}
-	for j := k - 1; j >= 0 && j >= k-5 && toks[j].sentence == toks[verb.from].sentence; j-- {
+	for j := k - 1; j >= 0 && j >= k-c.frameWindow && toks[j].sentence == toks[verb.from].sentence; j-- {
 		if c.frame[toks[j].word] {
 			return true
 		}

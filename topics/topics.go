@@ -17,7 +17,7 @@ import (
 // Version identifies the rules. It is stored with every classified change so
 // that `clausewatch reclassify` can tell which changes were tagged by older
 // rules; bump it whenever a lexicon or a rule changes what is tagged.
-const Version = "topics/2"
+const Version = "topics/3"
 
 // Topic names. They are a contract (feeds, alerts and the JSON API use them)
 // and never change.
