@@ -1,9 +1,14 @@
 package data
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+
+	"github.com/clausewatch/clausewatch/diff"
 )
 
 // severityRankSQL ranks the severity column as SeverityRank does, so that a
@@ -61,6 +66,143 @@ func (db *DB) ChangesPage(ctx context.Context, f ChangeFilter, limit int) ([]Cha
 		return out[:limit], true, nil
 	}
 	return out, false, nil
+}
+
+// ChangeSummary is a change as a listing shows it: its row without the
+// clause list (ChangeSet is nil), with the summary and effective dates of
+// its change set.
+type ChangeSummary struct {
+	Change
+	Summary       diff.Summary
+	EffectiveDate diff.Dates
+}
+
+// ChangeSummariesPage is ChangesPage without the change sets, for the JSON
+// API's listing: a page of large changes (a rewrite's change set is hundreds
+// of kilobytes) is neither copied into Go nor decoded. Change sets are
+// stored with their summary and effective dates first (diff.ChangeSet's
+// field order), so only the head of each is read; a change set stored in
+// another order (written by hand or by another tool) has its head read by
+// SQLite instead.
+func (db *DB) ChangeSummariesPage(ctx context.Context, f ChangeFilter, limit int) ([]ChangeSummary, bool, error) {
+	if limit <= 0 {
+		return nil, false, fmt.Errorf("data: page of change summaries: limit %d must be positive", limit)
+	}
+	where, args := f.where()
+	q := `SELECT id, document_id, from_version, to_version, detected_at, material, topics, severity, classifier_version,
+    substr(change_set, 1, ?) FROM changes` + where + ` ORDER BY detected_at DESC, id DESC LIMIT ?`
+	args = append([]any{changeSetHeadLen}, args...)
+	args = append(args, limit+1)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("data: page of change summaries: %w", err)
+	}
+	defer rows.Close()
+	out := make([]ChangeSummary, 0, min(limit+1, 64))
+	var slow []int // indexes in out of change sets whose head is not first
+	for rows.Next() {
+		var c ChangeSummary
+		var at, topics, head string
+		if err := rows.Scan(&c.ID, &c.DocumentID, &c.FromVersion, &c.ToVersion, &at, &c.Material, &topics, &c.Severity,
+			&c.ClassifierVersion, &head); err != nil {
+			return nil, false, fmt.Errorf("data: page of change summaries: %w", err)
+		}
+		if c.DetectedAt, err = parseTime(at); err != nil {
+			return nil, false, fmt.Errorf("data: page of change summaries: %w", err)
+		}
+		if err := json.Unmarshal([]byte(topics), &c.Topics); err != nil {
+			return nil, false, fmt.Errorf("data: page of change summaries: topics of change %d: %w", c.ID, err)
+		}
+		if c.Summary, c.EffectiveDate, err = ChangeSetHead([]byte(head)); err != nil {
+			slow = append(slow, len(out))
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("data: page of change summaries: %w", err)
+	}
+	rows.Close()
+	const full = `SELECT coalesce(json_extract(change_set, '$.summary'), '{}'), coalesce(json_extract(change_set, '$.effective_date'), '{}')
+FROM changes WHERE id = ?`
+	for _, i := range slow {
+		c := &out[i]
+		var summary, dates string
+		if err := db.sql.QueryRowContext(ctx, full, c.ID).Scan(&summary, &dates); err != nil {
+			return nil, false, fmt.Errorf("data: page of change summaries: change set of change %d: %w", c.ID, err)
+		}
+		if err := json.Unmarshal([]byte(summary), &c.Summary); err != nil {
+			return nil, false, fmt.Errorf("data: page of change summaries: summary of change %d: %w", c.ID, err)
+		}
+		if err := json.Unmarshal([]byte(dates), &c.EffectiveDate); err != nil {
+			return nil, false, fmt.Errorf("data: page of change summaries: effective date of change %d: %w", c.ID, err)
+		}
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// changeSetHeadLen is how many characters of a stored change set hold its
+// summary and effective dates when they come first, with room to spare.
+const changeSetHeadLen = 1024
+
+// ChangeSetHead reads the summary and effective dates of a stored change
+// set (or of its first characters), stopping once both are read: listings
+// show only these, and the clauses after them make up nearly all of a large
+// change set. A complete change set without one of them leaves it zero; it
+// fails when the JSON is cut or broken before both are read, as a head cut
+// from a change set written in another order is.
+func ChangeSetHead(raw []byte) (diff.Summary, diff.Dates, error) {
+	var sum diff.Summary
+	var dates diff.Dates
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return sum, dates, errors.New("change set head: not a JSON object")
+	}
+	for found := 0; found < 2; {
+		if !dec.More() {
+			// The object must end here, not the input: a cut head
+			// has no closing brace.
+			if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+				return sum, dates, errors.New("change set head: cut before its summary and effective date")
+			}
+			return sum, dates, nil
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return sum, dates, fmt.Errorf("change set head: %w", err)
+		}
+		switch tok {
+		case "summary":
+			err = dec.Decode(&sum)
+			found++
+		case "effective_date":
+			err = dec.Decode(&dates)
+			found++
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return sum, dates, fmt.Errorf("change set head: %w", err)
+		}
+	}
+	return sum, dates, nil
+}
+
+// ChangeExists reports whether a change with id is stored, without reading
+// its change set: enough to check a cursor.
+func (db *DB) ChangeExists(ctx context.Context, id int64) (bool, error) {
+	var one int
+	err := db.sql.QueryRowContext(ctx, `SELECT 1 FROM changes WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("data: change %d exists: %w", id, err)
+	}
+	return true, nil
 }
 
 // VersionEntry is a version as a listing shows it: its metadata (no text)

@@ -211,15 +211,20 @@ type VersionLinks struct {
 	ChangeIn, ChangeOut int64
 }
 
-// VersionNeighbours returns the versions and changes around v.
-func (db *DB) VersionNeighbours(ctx context.Context, v *Version) (VersionLinks, error) {
-	const q = `SELECT
+// versionNeighboursQuery finds the versions and changes around a version
+// (?1 document, ?2 fetch time, ?3 id). Each subquery is an index search:
+// from_version has no index of its own, so the change out of the version is
+// looked up among its document's changes.
+const versionNeighboursQuery = `SELECT
     coalesce((SELECT id FROM versions WHERE document_id = ?1 AND (fetched_at, id) < (?2, ?3) ORDER BY fetched_at DESC, id DESC LIMIT 1), 0),
     coalesce((SELECT id FROM versions WHERE document_id = ?1 AND (fetched_at, id) > (?2, ?3) ORDER BY fetched_at, id LIMIT 1), 0),
     coalesce((SELECT id FROM changes WHERE to_version = ?3), 0),
-    coalesce((SELECT id FROM changes WHERE from_version = ?3 ORDER BY detected_at, id LIMIT 1), 0)`
+    coalesce((SELECT id FROM changes WHERE document_id = ?1 AND from_version = ?3 ORDER BY detected_at, id LIMIT 1), 0)`
+
+// VersionNeighbours returns the versions and changes around v.
+func (db *DB) VersionNeighbours(ctx context.Context, v *Version) (VersionLinks, error) {
 	var l VersionLinks
-	err := db.sql.QueryRowContext(ctx, q, v.DocumentID, formatTime(v.FetchedAt), v.ID).Scan(&l.Prev, &l.Next, &l.ChangeIn, &l.ChangeOut)
+	err := db.sql.QueryRowContext(ctx, versionNeighboursQuery, v.DocumentID, formatTime(v.FetchedAt), v.ID).Scan(&l.Prev, &l.Next, &l.ChangeIn, &l.ChangeOut)
 	if err != nil {
 		return l, fmt.Errorf("data: neighbours of version %d: %w", v.ID, err)
 	}

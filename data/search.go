@@ -116,9 +116,17 @@ func CheckQuery(q string) error {
 }
 
 // ftsPhrase quotes q as one FTS5 phrase, so that operators and punctuation
-// the user typed are words to find, not query syntax.
+// the user typed are words to find, not query syntax. Control characters,
+// which normalized policy text never contains, become spaces: FTS5 reads a
+// NUL as the end of the query ("unterminated string").
 func ftsPhrase(q string) string {
-	return `"` + strings.ReplaceAll(strings.TrimSpace(q), `"`, `""`) + `"`
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.TrimSpace(q))
+	return `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
 }
 
 // Search finds the versions whose clauses contain the phrase q (case- and

@@ -192,11 +192,10 @@ func (s *Server) apiVersionOf(v *data.Version) apiVersion {
 	}
 }
 
-func (s *Server) apiChangeOf(c *data.Change) (apiChange, error) {
-	summary, dates, err := changeSetHead(c.ChangeSet)
-	if err != nil {
-		return apiChange{}, fmt.Errorf("web: change %d: decode change set: %w", c.ID, err)
-	}
+// apiChangeOf describes a change for the API; summary and dates come from
+// its change set (data.ChangeSummary for a listing, data.ChangeSetHead for
+// one change).
+func (s *Server) apiChangeOf(c *data.Change, summary diff.Summary, dates diff.Dates) apiChange {
 	id := strconv.FormatInt(c.ID, 10)
 	topics := c.Topics
 	if topics == nil {
@@ -213,40 +212,7 @@ func (s *Server) apiChangeOf(c *data.Change) (apiChange, error) {
 			From:     s.link("/api/v1/versions/" + strconv.FormatInt(c.FromVersion, 10)),
 			To:       s.link("/api/v1/versions/" + strconv.FormatInt(c.ToVersion, 10)),
 		},
-	}, nil
-}
-
-// changeSetHead reads the summary and effective dates of a stored change
-// set. Listings show only these; they come first in the JSON, so reading
-// stops before the clauses, which make up nearly all of a large change set.
-func changeSetHead(raw json.RawMessage) (diff.Summary, diff.Dates, error) {
-	var sum diff.Summary
-	var dates diff.Dates
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return sum, dates, fmt.Errorf("not a JSON object")
 	}
-	for found := 0; found < 2 && dec.More(); {
-		tok, err := dec.Token()
-		if err != nil {
-			return sum, dates, err
-		}
-		switch tok {
-		case "summary":
-			err = dec.Decode(&sum)
-			found++
-		case "effective_date":
-			err = dec.Decode(&dates)
-			found++
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
-		}
-		if err != nil {
-			return sum, dates, err
-		}
-	}
-	return sum, dates, nil
 }
 
 // apiIndex answers /api/v1/ with where to start.
@@ -412,28 +378,24 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v := q.Get("cursor"); q.Has("cursor") {
 		n, err := strconv.ParseInt(v, 10, 64)
+		known := false
 		if err == nil && n > 0 {
-			_, err = s.db.Change(r.Context(), n)
-			if err != nil && !errors.Is(err, data.ErrNotFound) {
+			if known, err = s.db.ChangeExists(r.Context(), n); err != nil {
 				return err
 			}
 		}
-		if err != nil || n <= 0 {
+		if !known {
 			return badRequest("parameter cursor: %q is not a cursor this API gave; start again without it", v)
 		}
 		f.Before = n
 	}
-	changes, more, err := s.db.ChangesPage(r.Context(), f, limit)
+	changes, more, err := s.db.ChangeSummariesPage(r.Context(), f, limit)
 	if err != nil {
 		return err
 	}
 	out := make([]apiChange, 0, len(changes))
 	for i := range changes {
-		c, err := s.apiChangeOf(&changes[i])
-		if err != nil {
-			return err
-		}
-		out = append(out, c)
+		out = append(out, s.apiChangeOf(&changes[i].Change, changes[i].Summary, changes[i].EffectiveDate))
 	}
 	var next *string
 	if more {
@@ -466,11 +428,11 @@ func (s *Server) apiChange(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.notFoundOr(err, "no change %d", id)
 	}
-	head, err := s.apiChangeOf(c)
+	summary, dates, err := data.ChangeSetHead(c.ChangeSet)
 	if err != nil {
-		return err
+		return fmt.Errorf("web: change %d: decode change set: %w", c.ID, err)
 	}
-	return writeJSON(w, r, cacheLong, apiChangeFull{apiChange: head, ChangeSet: c.ChangeSet})
+	return writeJSON(w, r, cacheLong, apiChangeFull{apiChange: s.apiChangeOf(c, summary, dates), ChangeSet: c.ChangeSet})
 }
 
 // apiCompare answers the difference between any two versions of a document,
@@ -559,8 +521,8 @@ func (s *Server) notFoundOr(err error, format string, args ...any) error {
 // pathID parses a numeric id from the path, or answers 400 naming it.
 func pathID(r *http.Request, name string) (int64, error) {
 	v := r.PathValue(name)
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(v)
+	if !ok {
 		return 0, badRequest("parameter %s: %q is not an id (a positive whole number)", name, v)
 	}
 	return id, nil

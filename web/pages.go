@@ -222,6 +222,14 @@ func (v *view) Languages() []langLink {
 	return out
 }
 
+// IsWebURL says whether a URL from the database may be a link: an absolute
+// http or https URL. html/template would defuse a javascript: URL into
+// "#ZgotmplZ", a link to nowhere; anything else is shown as text instead.
+func (v *view) IsWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
 // URL writes an absolute URL of a path when Options.BaseURL is set, for
 // links that leave the site (OpenGraph, feeds).
 func (v *view) URL(p string) string { return v.base + p }
@@ -373,14 +381,25 @@ func (s *Server) staticHandler() http.Handler {
 	})
 }
 
-// pageID parses the {id} of a path as a positive integer, answering 404 for
-// anything else.
+// pageID parses the {id} of a path as a positive integer written as the
+// site writes it, answering 404 for anything else: /changes/+1 or
+// /changes/01 would be copies of /changes/1 with a wrong canonical URL.
 func pageID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
 		return 0, notFound("no page at %s", r.URL.Path)
 	}
 	return id, nil
+}
+
+// parseID parses a positive id in its canonical decimal form (no sign, no
+// leading zeros), the only form the site and the API write.
+func parseID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
+		return 0, false
+	}
+	return id, true
 }
 
 // documentTitle names a document for headings and titles.

@@ -16,7 +16,8 @@ import (
 // database by at most its TTL: the "next change" link of a change page, a
 // reclassified topic, a timeline's last check.
 
-// pageCacheBytes bounds the memory the cache holds.
+// pageCacheBytes bounds the memory the cache holds: bodies, keys (the
+// request URI, which a client can make long) and headers.
 const pageCacheBytes = 64 << 20
 
 // Cache lifetimes by kind of page.
@@ -31,6 +32,7 @@ type cachedPage struct {
 	header  http.Header
 	body    []byte
 	expires time.Time
+	cost    int // bytes held, counted by put
 }
 
 // pageCache is a bounded map of rendered pages; the clock is the server's.
@@ -60,7 +62,14 @@ func (c *pageCache) get(key string) *cachedPage {
 }
 
 func (c *pageCache) put(key string, p *cachedPage) {
-	if len(p.body) > pageCacheBytes/16 {
+	p.cost = len(key) + len(p.body)
+	for k, vs := range p.header {
+		p.cost += len(k)
+		for _, v := range vs {
+			p.cost += len(v)
+		}
+	}
+	if p.cost > pageCacheBytes/16 {
 		return
 	}
 	c.mu.Lock()
@@ -68,7 +77,7 @@ func (c *pageCache) put(key string, p *cachedPage) {
 	if old := c.pages[key]; old != nil {
 		c.drop(key, old)
 	}
-	if c.size+len(p.body) > pageCacheBytes {
+	if c.size+p.cost > pageCacheBytes {
 		now := c.now()
 		for k, q := range c.pages {
 			if !now.Before(q.expires) {
@@ -76,19 +85,19 @@ func (c *pageCache) put(key string, p *cachedPage) {
 			}
 		}
 		for k, q := range c.pages { // map order: an arbitrary victim
-			if c.size+len(p.body) <= pageCacheBytes {
+			if c.size+p.cost <= pageCacheBytes {
 				break
 			}
 			c.drop(k, q)
 		}
 	}
 	c.pages[key] = p
-	c.size += len(p.body)
+	c.size += p.cost
 }
 
 func (c *pageCache) drop(key string, p *cachedPage) {
 	delete(c.pages, key)
-	c.size -= len(p.body)
+	c.size -= p.cost
 }
 
 // capture records a response instead of sending it.

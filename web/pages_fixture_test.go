@@ -208,31 +208,30 @@ func classifyCorpusSite(ctx context.Context, db *data.DB, f *corpusSite) error {
 	if best == nil {
 		return fmt.Errorf("no material change of %s to classify", docPolicy)
 	}
-	var cs map[string]any
+	// Decoded and encoded as the diff package's type, so that the row keeps
+	// the field order the pipeline writes (summary first).
+	var cs diff.ChangeSet
 	if err := json.Unmarshal(best.ChangeSet, &cs); err != nil {
 		return err
 	}
-	cs["topics"] = []string{"data-sharing"}
-	cs["severity"] = "high"
-	list, _ := cs["changes"].([]any)
-	for _, item := range list {
-		ch := item.(map[string]any)
-		if ch["kind"] != diff.Modified || ch["material"] != true {
+	cs.Topics = []string{"data-sharing"}
+	cs.Severity = "high"
+	for i := range cs.Changes {
+		ch := &cs.Changes[i]
+		if ch.Kind != diff.Modified || !ch.Material {
 			continue
 		}
-		words, _ := ch["words"].([]any)
-		for _, w := range words {
-			span := w.(map[string]any)
-			text := strings.TrimSpace(fmt.Sprint(span["text"]))
-			if n := len(strings.Fields(text)); span["op"] == diff.OpInsert && n >= 2 && n <= 8 && !strings.ContainsAny(text, "()[]*_<>") {
+		for _, span := range ch.Words {
+			text := strings.TrimSpace(span.Text)
+			if n := len(strings.Fields(text)); span.Op == diff.OpInsert && n >= 2 && n <= 8 && !strings.ContainsAny(text, "()[]*_<>") {
 				f.evidence = text
 				break
 			}
 		}
 		if f.evidence != "" {
-			ch["topics"] = []string{"data-sharing"}
-			ch["severity"] = "high"
-			ch["evidence"] = []map[string]string{{"topic": "data-sharing", "text": f.evidence}}
+			ch.Topics = []string{"data-sharing"}
+			ch.Severity = "high"
+			ch.Evidence = []diff.Evidence{{Topic: "data-sharing", Side: "new", Text: f.evidence}}
 			break
 		}
 	}
