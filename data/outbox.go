@@ -52,13 +52,11 @@ func NextDigest(t time.Time) time.Time {
 // one per active webhook. Only material changes are enqueued. The UNIQUE
 // keys make a second call for the same change a no-op.
 func enqueueAlerts(ctx context.Context, tx *sql.Tx, changeID int64, docID, topicsJSON string, now time.Time) error {
-	const subs = `INSERT INTO deliveries (kind, change_id, subscriber_id, next_attempt_at, created_at)
+	subs := `INSERT INTO deliveries (kind, change_id, subscriber_id, next_attempt_at, created_at)
 SELECT CASE s.frequency WHEN 'daily' THEN 'digest' ELSE 'alert' END, ?1, u.id,
        CASE s.frequency WHEN 'daily' THEN ?3 ELSE ?4 END, ?4
 FROM subscribers u JOIN subscriptions s ON s.subscriber_id = u.id
-WHERE u.status = 'confirmed'
-  AND (s.documents = '[]' OR EXISTS (SELECT 1 FROM json_each(s.documents) d WHERE d.value = ?2))
-  AND (s.topics = '[]' OR EXISTS (SELECT 1 FROM json_each(s.topics) t JOIN json_each(?5) c ON c.value = t.value))
+WHERE u.status = 'confirmed' AND ` + subscriptionMatches("?2", "?5") + `
 ORDER BY u.id
 ON CONFLICT DO NOTHING`
 	at := formatTime(now)
@@ -74,6 +72,15 @@ ON CONFLICT DO NOTHING`
 	return nil
 }
 
+// subscriptionMatches is the SQL condition under which the subscription s
+// asks for a change of document doc with the JSON topic list topics (SQL
+// expressions): the same rule when a change is queued and, again, when its
+// delivery is claimed, since preferences and topics may change in between.
+func subscriptionMatches(doc, topics string) string {
+	return `(s.documents = '[]' OR EXISTS (SELECT 1 FROM json_each(s.documents) d WHERE d.value = ` + doc + `))
+  AND (s.topics = '[]' OR EXISTS (SELECT 1 FROM json_each(s.topics) t JOIN json_each(` + topics + `) c ON c.value = t.value))`
+}
+
 // DueDelivery is a pending delivery whose time has come, as listed for the
 // dispatcher: just enough to order, page and claim it.
 type DueDelivery struct {
@@ -82,19 +89,26 @@ type DueDelivery struct {
 	NextAttemptAt time.Time
 }
 
+// The dispatcher's polling queries. INDEXED BY deliveries_due: without
+// statistics SQLite prefers deliveries_by_status and sorts every pending row
+// for each page, which makes paging through a change's audience quadratic.
+const (
+	dueDeliveriesQuery = `SELECT id, kind, next_attempt_at FROM deliveries INDEXED BY deliveries_due
+WHERE status = 'pending' AND next_attempt_at <= ? AND (next_attempt_at, id) > (?, ?)
+ORDER BY next_attempt_at, id LIMIT ?`
+	nextDueQuery = `SELECT min(next_attempt_at) FROM deliveries INDEXED BY deliveries_due WHERE status = 'pending'`
+)
+
 // DueDeliveries returns up to limit pending deliveries due at now, in
 // (NextAttemptAt, ID) order, starting after the cursor (the zero value
 // starts at the beginning). The dispatcher pages through the outbox with it
 // instead of loading the whole audience of a change.
 func (db *DB) DueDeliveries(ctx context.Context, now time.Time, after DueDelivery, limit int) ([]DueDelivery, error) {
-	const q = `SELECT id, kind, next_attempt_at FROM deliveries
-WHERE status = 'pending' AND next_attempt_at <= ? AND (next_attempt_at, id) > (?, ?)
-ORDER BY next_attempt_at, id LIMIT ?`
 	cur := ""
 	if !after.NextAttemptAt.IsZero() {
 		cur = formatTime(after.NextAttemptAt)
 	}
-	rows, err := db.sql.QueryContext(ctx, q, formatTime(now), cur, after.ID, limit)
+	rows, err := db.sql.QueryContext(ctx, dueDeliveriesQuery, formatTime(now), cur, after.ID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("data: due deliveries: %w", err)
 	}
@@ -121,7 +135,7 @@ ORDER BY next_attempt_at, id LIMIT ?`
 // time when none is pending, so that the dispatcher can sleep until then.
 func (db *DB) NextDue(ctx context.Context) (time.Time, error) {
 	var at sql.NullString
-	if err := db.sql.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'`).Scan(&at); err != nil {
+	if err := db.sql.QueryRowContext(ctx, nextDueQuery).Scan(&at); err != nil {
 		return time.Time{}, fmt.Errorf("data: next due delivery: %w", err)
 	}
 	if !at.Valid {
@@ -214,14 +228,25 @@ func claim(ctx context.Context, tx *sql.Tx, id int64, now time.Time) (*Claim, er
 		}
 		c.Subscriber = s
 	}
-	var rows *sql.Rows
-	const set = `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = ?1 `
+	// The rows this claim takes: the one row, or for a digest or
+	// confirmation every due row of the subscriber of that kind.
+	where, args := `id = ?2`, []any{at, id}
 	if kind == KindDigest || kind == KindConfirm {
-		rows, err = tx.QueryContext(ctx, set+`WHERE subscriber_id = ?2 AND kind = ?3 AND status = 'pending' AND next_attempt_at <= ?1
-RETURNING id, coalesce(change_id, 0), attempts`, at, subID.Int64, kind)
-	} else {
-		rows, err = tx.QueryContext(ctx, set+`WHERE id = ?2 RETURNING id, coalesce(change_id, 0), attempts`, at, id)
+		where, args = `subscriber_id = ?2 AND kind = ?3 AND status = 'pending' AND next_attempt_at <= ?1`, []any{at, subID.Int64, kind}
 	}
+	if kind == KindAlert || kind == KindDigest {
+		// The subscriber may have narrowed their preferences, or the
+		// change been reclassified, since the rows were queued.
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'skipped',
+    last_error = 'no longer subscribed to this document or topic, or the change is no longer material'
+WHERE `+where+` AND NOT EXISTS (SELECT 1 FROM changes c JOIN subscriptions s ON s.subscriber_id = deliveries.subscriber_id
+    WHERE c.id = deliveries.change_id AND c.material = 1 AND `+subscriptionMatches("c.document_id", "c.topics")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = ?1
+WHERE `+where+` AND status = 'pending' RETURNING id, coalesce(change_id, 0), attempts`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -240,6 +265,9 @@ RETURNING id, coalesce(change_id, 0), attempts`, at, subID.Int64, kind)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if len(c.IDs) == 0 {
+		return nil, nil // every row was skipped
 	}
 	slices.Sort(c.IDs)
 	slices.Sort(c.ChangeIDs)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,5 +208,47 @@ func TestNextDigest(t *testing.T) {
 		if got := NextDigest(at).Format(time.RFC3339); got != tc.want {
 			t.Errorf("NextDigest(%s) = %s, want %s", tc.at, got, tc.want)
 		}
+	}
+}
+
+// TestDispatcherQueriesUseTheDueIndex checks the query plans of the
+// dispatcher's polling queries: each page must be read from deliveries_due
+// in order, not by sorting every pending row (which made paging through a
+// change's audience quadratic).
+func TestDispatcherQueriesUseTheDueIndex(t *testing.T) {
+	db := openTest(t)
+	tests := []struct {
+		name string
+		q    string
+		args []any
+	}{
+		{"due page", dueDeliveriesQuery, []any{"2026-01-01", "2025-01-01", 1, 200}},
+		{"next due", nextDueQuery, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := db.sql.Query("EXPLAIN QUERY PLAN "+tc.q, tc.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			usesDue := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "INDEX deliveries_due") })
+			sorts := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "TEMP B-TREE") })
+			if !usesDue || sorts {
+				t.Errorf("plan %q: want a search of deliveries_due without a temporary sort", plan)
+			}
+		})
 	}
 }

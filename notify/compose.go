@@ -538,6 +538,12 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 	var text strings.Builder
 	fmt.Fprintf(&text, "%s\n\n%s\n%s\n\n", d.Heading, d.Intro, m.legend)
 	for i, r := range rs {
+		if budget < minChangeSize {
+			// Not even this change's links fit: the rest of a long
+			// digest is counted per document and linked to its history.
+			d.Docs = append(d.Docs, c.omittedDocs(m, rs[i:], &text)...)
+			break
+		}
 		sec := docSection{Name: DocumentName(r.ac.Document)}
 		if i == 0 || rs[i-1].ac.Document.ID != r.ac.Document.ID {
 			fmt.Fprintf(&text, "# %s\n\n", sec.Name)
@@ -564,7 +570,7 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 		note := fmt.Sprintf(m.snapshot, snap.SHA256, m.date(snap.FetchedAt))
 		sec.Links = []docLink{{Text: m.changePage, URL: change}, {Text: note, URL: c.snapshotURL(snap.ID)}}
 		fmt.Fprintf(&text, "%s: %s\n%s: %s\n\n", m.changePage, change, note, c.snapshotURL(snap.ID))
-		budget -= 600
+		budget -= minChangeSize
 		d.Docs = append(d.Docs, sec)
 	}
 	fmt.Fprintf(&text, "-- \n%s\n%s: %s\n%s: %s\n", d.Why, m.preferences, d.PrefsURL, m.unsubscribe, d.UnsubURL)
@@ -582,6 +588,36 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 			{"Auto-Submitted", "auto-generated"},
 		},
 	}, nil
+}
+
+// minChangeSize is about what a change costs in an email without any of
+// its clauses: the document's name, the summary of what did not fit and
+// the two links, in both parts.
+const minChangeSize = 1 << 10
+
+// omittedDocs sums up changes that did not fit at all: per document, in
+// order of first appearance, how many and a link to its history page. Their
+// number is bounded by the watched documents, not by the changes.
+func (c *Composer) omittedDocs(m *messages, rs []*rendered, text *strings.Builder) []docSection {
+	var ids []string
+	byID := map[string]*docSection{}
+	count := map[string]int{}
+	for _, r := range rs {
+		id := r.ac.Document.ID
+		if count[id] == 0 {
+			ids = append(ids, id)
+			byID[id] = &docSection{Name: DocumentName(r.ac.Document), OmitLink: c.base + "/documents/" + url.PathEscape(id)}
+		}
+		count[id]++
+	}
+	secs := make([]docSection, 0, len(ids))
+	for _, id := range ids {
+		sec, n := byID[id], count[id]
+		sec.Omitted = fmt.Sprintf(m.omittedDoc, n, m.changes(n))
+		fmt.Fprintf(text, "# %s\n\n%s %s\n\n", sec.Name, sec.Omitted, sec.OmitLink)
+		secs = append(secs, *sec)
+	}
+	return secs
 }
 
 // Confirmation composes the email that asks a pending subscriber to

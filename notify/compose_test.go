@@ -208,3 +208,31 @@ func TestTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestDigestSizeCap: a digest carrying many changes (a document that
+// flapped all day, or days of backlog after an outage) stays under the
+// cap, with the changes that did not fit summed up and linked.
+func TestDigestSizeCap(t *testing.T) {
+	c := composer(t, 0)
+	sub := &data.Subscriber{ID: 3, Email: "j@example.org", Lang: "es"}
+	docs := []data.Document{{ID: "wa", Title: "WhatsApp Privacy Policy"}, {ID: "fb", Title: "Meta Privacy Policy"}}
+	var acs []*data.AlertChange
+	for i := range 400 {
+		ac := classified(t, docs[i%2], 1, "data-sharing")
+		ac.Change.ID = int64(100 + i)
+		acs = append(acs, ac)
+	}
+	e, err := c.Digest(sub, "d1.digest", acs, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Size() > notify.DefaultMaxSize {
+		t.Errorf("digest is %d bytes, over the %d cap", e.Size(), notify.DefaultMaxSize)
+	}
+	if !strings.Contains(e.Text, baseURL+"/changes/100") || !strings.Contains(e.Text, "en el historial del documento: "+baseURL+"/documents/fb") {
+		t.Errorf("the digest links neither the first change nor, for the rest, the documents' histories:\n%s", e.Text[len(e.Text)-1500:])
+	}
+	if !strings.Contains(e.Text, "Darse de baja: https://") || !strings.Contains(e.HTML, "/unsubscribe?token=") {
+		t.Errorf("the unsubscribe link was cut")
+	}
+}

@@ -41,7 +41,8 @@ type Options struct {
 	DB       *data.DB
 	Composer *Composer
 	// Sender sends the emails; nil when email is not configured, in which
-	// case email deliveries wait (retried hourly) until it is.
+	// case email deliveries are left queued, untried, until a dispatcher
+	// with a Sender runs (they would otherwise use up their attempts).
 	Sender Sender
 	// HTTP posts webhooks; nil means a client with a 30s timeout.
 	HTTP *http.Client
@@ -212,6 +213,9 @@ feed:
 			break
 		}
 		for _, p := range page {
+			if d.o.Sender == nil && p.Kind != data.KindWebhook {
+				continue
+			}
 			select {
 			case jobs <- p.ID:
 			case <-ctx.Done():
@@ -264,9 +268,6 @@ func (d *Dispatcher) send(ctx context.Context, c *data.Claim) error {
 		hctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		return postWebhook(hctx, d.o.HTTP, c.Webhook.URL, d.o.WebhookSecrets[c.Webhook.URL], c.IDs[0], body)
-	}
-	if d.o.Sender == nil {
-		return &SendError{Outcome: Temporary, Err: errors.New("email is not configured (smtp.host); the message waits until it is")}
 	}
 	var e *Email
 	var err error

@@ -30,6 +30,7 @@ type messages struct {
 	snapshot       string // sha256, time
 	legend         string
 	omitted        string // n omitted, link follows
+	omittedDoc     string // n omitted, link to the document history follows
 	noTopic        string
 	why            string // topics
 	whyAll         string
@@ -71,6 +72,7 @@ var english = &messages{
 	snapshot:        "Archived copy of the new page: sha256 %s, fetched %s",
 	legend:          "In the text version, [-words-] were removed and {+words+} were added.",
 	omitted:         "%d more %s did not fit in this email. Read them on the change page:",
+	omittedDoc:      "%d more %s did not fit in this email. Read them in the document's history:",
 	noTopic:         "material change",
 	why:             "You receive this email because this address subscribed to clausewatch alerts about %s.",
 	whyAll:          "You receive this email because this address subscribed to clausewatch alerts about every material change.",
@@ -121,6 +123,7 @@ var spanish = &messages{
 	snapshot:        "Copia archivada de la página nueva: sha256 %s, descargada el %s",
 	legend:          "En la versión de texto, [-palabras-] indica lo suprimido y {+palabras+} lo añadido.",
 	omitted:         "%d %s más no caben en este correo. Puede leerlos en la página del cambio:",
+	omittedDoc:      "%d %s más no caben en este correo. Puede leerlos en el historial del documento:",
 	noTopic:         "cambio relevante",
 	why:             "Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre %s.",
 	whyAll:          "Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre cualquier cambio relevante.",

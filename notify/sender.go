@@ -197,6 +197,13 @@ func (s *SMTP) Send(ctx context.Context, e *Email) error {
 			s.release(conn)
 			return nil
 		}
+		if msg.IsDelivered() {
+			// The server accepted the message (250 after DATA); only
+			// go-mail's RSET after it failed. Retrying would send it
+			// twice, so this is a success on a connection not to reuse.
+			s.discard(conn)
+			return nil
+		}
 		var me *mail.SendError
 		if !errors.As(err, &me) {
 			s.discard(conn)
