@@ -345,13 +345,15 @@ WHERE status = 'sending' AND claimed_at < ?`, formatTime(cutoff))
 }
 
 // RequeueDeliveries puts failed or unknown deliveries back in the queue, due
-// now: the operator's decision after fixing the mail server or checking
-// that an unknown message did not arrive. It returns how many it requeued.
+// now and with a fresh count of attempts, so that a row gets the full
+// backoff again: the operator's decision after fixing the mail server or
+// checking that an unknown message did not arrive. It returns how many it
+// requeued.
 func (db *DB) RequeueDeliveries(ctx context.Context, ids []int64) (int, error) {
 	var n int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
-			r, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'pending', next_attempt_at = ?, claimed_at = NULL
+			r, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL
 WHERE id = ? AND status IN ('failed', 'unknown')`, formatTime(db.now()), id)
 			if err != nil {
 				return err

@@ -68,7 +68,7 @@ func TestDeliveriesCommand(t *testing.T) {
 		})
 	}
 	pending, err := db.Deliveries(ctx, "pending", 0)
-	if err != nil || len(pending) != 1 {
-		t.Errorf("after requeue: %d pending, %v; want 1", len(pending), err)
+	if err != nil || len(pending) != 1 || pending[0].Attempts != 0 {
+		t.Errorf("after requeue: %+v, %v; want 1 pending with a fresh count of attempts", pending, err)
 	}
 }
