@@ -15,7 +15,11 @@ import (
 // change carries what alerts, feeds and pages hinge on (does it touch data
 // sharing?) and none of them recomputes it.
 func classifiedChanges(old, new policy.Document, lang string) diff.ChangeSet {
-	cs := diff.Compare(old, new)
+	return classified(diff.Compare(old, new), lang)
+}
+
+// classified tags a change set with topics and severity in lang.
+func classified(cs diff.ChangeSet, lang string) diff.ChangeSet {
 	topics.Annotate(&cs, lang)
 	return cs
 }

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -72,6 +73,100 @@ type DB struct {
 	cache cache
 	// deflater reuses DEFLATE writers across Records.
 	deflater deflater
+	// stmts holds the prepared statements of the queries Record runs for
+	// every fetch; see stmtQueryer.
+	stmts stmtCache
+}
+
+// stmtCache holds statements prepared once per handle, by query text.
+// SQLite parses a statement again on every call otherwise, which was a
+// tenth of recording a version in an import; database/sql prepares a
+// cached statement again on each connection it first runs on, and SQLite
+// re-prepares it by itself after a schema change.
+type stmtCache struct {
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	closed bool
+}
+
+// prepared returns the handle's statement for query, preparing it once.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	c := &db.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.m[query]; s != nil {
+		return s, nil
+	}
+	if c.closed {
+		return nil, errors.New("database handle is closed")
+	}
+	s, err := db.sql.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = s
+	return s, nil
+}
+
+// stmtQueryer runs queries through the handle's prepared statements, on the
+// database or, when tx is set, inside that transaction. It is a queryer, so
+// the lookups shared with other callers use it unchanged. When a statement
+// cannot be prepared the query runs unprepared, which reports the same
+// error the usual way.
+type stmtQueryer struct {
+	db *DB
+	tx *sql.Tx
+}
+
+// stmtsOn returns a stmtQueryer on tx, or on the database when tx is nil.
+func (db *DB) stmtsOn(tx *sql.Tx) stmtQueryer { return stmtQueryer{db: db, tx: tx} }
+
+// stmt returns the prepared statement for query, bound to the
+// transaction if any; nil when it cannot be prepared.
+func (q stmtQueryer) stmt(ctx context.Context, query string) *sql.Stmt {
+	s, err := q.db.prepared(ctx, query)
+	if err != nil {
+		return nil
+	}
+	if q.tx != nil {
+		// Closed with the transaction.
+		return q.tx.StmtContext(ctx, s)
+	}
+	return s
+}
+
+func (q stmtQueryer) plain() queryer {
+	if q.tx != nil {
+		return q.tx
+	}
+	return q.db.sql
+}
+
+func (q stmtQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := q.stmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return q.plain().QueryContext(ctx, query, args...)
+}
+
+func (q stmtQueryer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := q.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return q.plain().QueryRowContext(ctx, query, args...)
+}
+
+func (q stmtQueryer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := q.stmt(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	if q.tx != nil {
+		return q.tx.ExecContext(ctx, query, args...)
+	}
+	return q.db.sql.ExecContext(ctx, query, args...)
 }
 
 // Open opens (creating it if needed) the database file at path and applies
@@ -138,6 +233,12 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close releases the database file.
 func (db *DB) Close() error {
+	db.stmts.mu.Lock()
+	for _, s := range db.stmts.m {
+		s.Close()
+	}
+	db.stmts.m, db.stmts.closed = nil, true
+	db.stmts.mu.Unlock()
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("data: close %s: %w", db.path, err)
 	}

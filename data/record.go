@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clausewatch/clausewatch/diff"
@@ -158,7 +159,40 @@ type Candidate struct {
 	base *preparedVersion
 	lang string
 	cs   *diff.ChangeSet
+	// cmp is shared by the candidates of one sequence (each prepared
+	// against the one before), so that each version is cut into clauses
+	// once rather than twice; nil until a diff is prepared.
+	cmp *sequenceComparer
 }
+
+// sequenceComparer is a diff.Comparer for candidates prepared one after the
+// other. The lock only makes concurrent PrepareChange calls safe; the
+// Comparer itself checks that the old version is the one it kept.
+type sequenceComparer struct {
+	mu  sync.Mutex
+	cmp diff.Comparer
+}
+
+// classify is classifiedChanges with the diff done by the sequence's
+// Comparer, which gives the same change set.
+func (s *sequenceComparer) classify(old, new policy.Document, lang string) diff.ChangeSet {
+	s.mu.Lock()
+	cs := s.cmp.Compare(old, new)
+	s.mu.Unlock()
+	return classified(cs, lang)
+}
+
+// NewCandidate prepares doc for recording as Record does (normalized block
+// texts, canonical text and its hash), without a change. Its Text is the
+// canonical text the gates need, so a caller that prepares its candidates
+// does not compute that text twice.
+func NewCandidate(doc policy.Document) *Candidate {
+	return &Candidate{ver: prepareVersion(doc)}
+}
+
+// Text returns the candidate's canonical text, doc.Canonical() of the
+// document it was prepared from.
+func (c *Candidate) Text() string { return c.ver.text }
 
 // PrepareCandidate normalizes doc as Record does and, when prev (the
 // candidate expected to be the document's latest version when doc is
@@ -166,17 +200,31 @@ type Candidate struct {
 // doc in the document's configured language. It writes nothing and takes no
 // lock, so it can run while another fetch is recorded.
 func (db *DB) PrepareCandidate(ctx context.Context, docID string, doc policy.Document, prev *Candidate) (*Candidate, error) {
-	c := &Candidate{ver: prepareVersion(doc)}
-	if prev == nil || prev.ver.sha256 == c.ver.sha256 {
-		return c, nil
+	return db.PrepareChange(ctx, docID, NewCandidate(doc), prev)
+}
+
+// PrepareChange is PrepareCandidate for a document already prepared with
+// NewCandidate: it returns c's version with the classified change from prev
+// (c itself is left as it is). Candidates prepared in sequence, each with
+// the one before as prev, share the clauses of their versions.
+func (db *DB) PrepareChange(ctx context.Context, docID string, c, prev *Candidate) (*Candidate, error) {
+	out := &Candidate{ver: c.ver}
+	if prev != nil {
+		out.cmp = prev.cmp
 	}
-	lang, err := documentLanguage(ctx, db.sql, docID)
+	if prev == nil || prev.ver.sha256 == out.ver.sha256 {
+		return out, nil
+	}
+	lang, err := documentLanguage(ctx, db.stmtsOn(nil), docID)
 	if err != nil {
 		return nil, fmt.Errorf("data: prepare candidate of %s: %w", docID, err)
 	}
-	cs := classifiedChanges(prev.ver.doc, c.ver.doc, lang)
-	c.base, c.lang, c.cs = prev.ver, lang, &cs
-	return c, nil
+	if out.cmp == nil {
+		out.cmp = &sequenceComparer{}
+	}
+	cs := out.cmp.classify(prev.ver.doc, out.ver.doc, lang)
+	out.base, out.lang, out.cs = prev.ver, lang, &cs
+	return out, nil
 }
 
 // versionFor returns doc prepared as prepareVersion does: c's prepared
@@ -303,10 +351,10 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 	}
 	var lang string
 	if ver != nil {
-		if lang, err = documentLanguage(ctx, db.sql, f.DocumentID); err != nil {
+		if lang, err = documentLanguage(ctx, db.stmtsOn(nil), f.DocumentID); err != nil {
 			return Result{}, err
 		}
-		head, err := latestHead(ctx, db.sql, f.DocumentID)
+		head, err := latestHead(ctx, db.stmtsOn(nil), f.DocumentID)
 		if err != nil {
 			return Result{}, err
 		}
@@ -326,14 +374,14 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		res = Result{}
 		newVersion, newSnapshot = nil, nil
-		if err := documentExists(ctx, tx, f.DocumentID); err != nil {
+		if err := documentExists(ctx, db.stmtsOn(tx), f.DocumentID); err != nil {
 			return err
 		}
 		fr := f
 		var head *versionHead
 		if ver != nil {
 			var err error
-			if head, err = latestHead(ctx, tx, f.DocumentID); err != nil {
+			if head, err = latestHead(ctx, db.stmtsOn(tx), f.DocumentID); err != nil {
 				return err
 			}
 			if head != nil && formatTime(f.StartedAt) < head.fetchedAt {
@@ -357,7 +405,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		}
 		if fr.Outcome == NotModified {
 			// A 304 confirms the version the validators came from.
-			latest, err := latestHead(ctx, tx, f.DocumentID)
+			latest, err := latestHead(ctx, db.stmtsOn(tx), f.DocumentID)
 			if err != nil {
 				return err
 			}
@@ -522,8 +570,9 @@ func prepareSnapshot(f Fetch, in *Snapshot) (*preparedSnapshot, error) {
 // valid base, so another writer adding one before the transaction changes
 // nothing here.
 func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
+	q := db.stmtsOn(nil)
 	var n int
-	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE document_id = ? AND sha256 = ?`, p.s.DocumentID, p.s.SHA256).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE document_id = ? AND sha256 = ?`, p.s.DocumentID, p.s.SHA256).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("look up snapshot %s: %w", p.s.SHA256, err)
 	}
@@ -532,7 +581,7 @@ func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
 	}
 	var baseID int64
 	var depth int
-	err = db.sql.QueryRowContext(ctx, `SELECT id, depth FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1`, p.s.DocumentID).Scan(&baseID, &depth)
+	err = q.QueryRowContext(ctx, `SELECT id, depth FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1`, p.s.DocumentID).Scan(&baseID, &depth)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -663,9 +712,10 @@ func (db *DB) insertSnapshot(ctx context.Context, tx *sql.Tx, p *preparedSnapsho
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (document_id, sha256) DO NOTHING`
 	s := p.s
+	q := db.stmtsOn(tx)
 	inserted := false
 	if p.enc != nil {
-		r, err := tx.ExecContext(ctx, ins, s.DocumentID, s.SHA256, s.URL, s.Status, p.headers, s.ContentType,
+		r, err := q.ExecContext(ctx, ins, s.DocumentID, s.SHA256, s.URL, s.Status, p.headers, s.ContentType,
 			formatTime(s.FetchedAt), s.Size, p.enc.encoding, nullID(p.enc.baseID), p.enc.depth, p.enc.data)
 		if err != nil {
 			return nil, false, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
@@ -679,11 +729,11 @@ ON CONFLICT (document_id, sha256) DO NOTHING`
 	// Read the row back: when the body was seen before, the stored row (its
 	// id, first sighting and headers) is the one to cite.
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM snapshots WHERE document_id = ? AND sha256 = ?`, s.DocumentID, s.SHA256).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM snapshots WHERE document_id = ? AND sha256 = ?`, s.DocumentID, s.SHA256).Scan(&id)
 	if err != nil {
 		return nil, false, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
 	}
-	stored, err := loadSnapshot(ctx, tx, id, false)
+	stored, err := loadSnapshot(ctx, q, id, false)
 	return stored, inserted, err
 }
 
@@ -708,7 +758,7 @@ func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID
 	}
 	const ins = `INSERT INTO versions (document_id, snapshot_id, fetched_at, sha256, text_length, blocks, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?)`
-	r, err := tx.ExecContext(ctx, ins, f.DocumentID, snapshotID, formatTime(f.StartedAt), p.sha256, len(p.text), blocks, formatTime(db.now()))
+	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, snapshotID, formatTime(f.StartedAt), p.sha256, len(p.text), blocks, formatTime(db.now()))
 	if err != nil {
 		return nil, fmt.Errorf("insert version: %w", err)
 	}
@@ -753,7 +803,7 @@ func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to in
 	}
 	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	r, err := tx.ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), cs.Severity, string(csj), classifierVersion, formatTime(db.now()))
+	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), cs.Severity, string(csj), classifierVersion, formatTime(db.now()))
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
 	}
@@ -784,7 +834,7 @@ func (db *DB) insertFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, erro
 	const ins = `INSERT INTO fetches (document_id, started_at, duration_ns, url, final_url, redirects, status, bytes,
     conditional, outcome, error_class, reason, snapshot_id, version_id, etag, last_modified, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	r, err := tx.ExecContext(ctx, ins, f.DocumentID, formatTime(f.StartedAt), int64(f.Duration), f.URL, f.FinalURL, string(rj),
+	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, formatTime(f.StartedAt), int64(f.Duration), f.URL, f.FinalURL, string(rj),
 		f.Status, f.Bytes, f.Conditional, string(f.Outcome), f.ErrorClass, f.Reason,
 		nullID(f.SnapshotID), nullID(f.VersionID), f.ETag, f.LastModified, formatTime(db.now()))
 	if err != nil {

@@ -205,15 +205,21 @@ func (al *aligner) lcs(dmp *diffmatchpatch.DiffMatchPatch, ia, ib []int) {
 	if len(ia) == 0 || len(ib) == 0 {
 		return
 	}
+	// Each text is hashed once per side: idA keeps the ids of a's clauses.
 	ids := make(map[string]int, len(ia))
-	for _, i := range ia {
-		if _, ok := ids[al.a[i].Text]; !ok {
-			ids[al.a[i].Text] = len(ids)
+	idA := make([]int, len(ia))
+	for k, i := range ia {
+		t := al.a[i].Text
+		id, ok := ids[t]
+		if !ok {
+			id = len(ids)
+			ids[t] = id
 		}
+		idA[k] = id
 	}
 	inB := make([]bool, len(ids))
-	var idxB []int
-	var rb []rune
+	idxB := make([]int, 0, len(ib))
+	rb := make([]rune, 0, len(ib))
 	for _, j := range ib {
 		id, ok := ids[al.b[j].Text]
 		if !ok {
@@ -223,10 +229,10 @@ func (al *aligner) lcs(dmp *diffmatchpatch.DiffMatchPatch, ia, ib []int) {
 		idxB = append(idxB, j)
 		rb = append(rb, idRune(id))
 	}
-	var idxA []int
-	var ra []rune
-	for _, i := range ia {
-		if id := ids[al.a[i].Text]; inB[id] {
+	idxA := make([]int, 0, len(idxB))
+	ra := make([]rune, 0, len(idxB))
+	for k, i := range ia {
+		if id := idA[k]; inB[id] {
 			idxA = append(idxA, i)
 			ra = append(ra, idRune(id))
 		}

@@ -49,17 +49,68 @@ func Clauses(d policy.Document) []Clause {
 // have the path of the block before them, and a copy per clause was a good
 // share of the cost of comparing two long documents.
 func clauses(d policy.Document) []Clause {
+	out, _, _ := cutClauses(d, nil)
+	return out
+}
+
+// priorCut is an earlier version cut into clauses, for cutClauses to reuse:
+// its blocks (a copy, as Comparer keeps them), its clauses, start[k], the
+// index of block k's first clause (start[len(blocks)] is len(clauses)), and
+// asIs[k], whether block k's text was already normalized.
+type priorCut struct {
+	blocks  []policy.Block
+	clauses []Clause
+	start   []int
+	asIs    []bool
+}
+
+// reuseWindow is how far from the expected position cutClauses looks for
+// an earlier block with the text of the one it cuts.
+const reuseWindow = 4
+
+// cutClauses is clauses, also returning where each block's clauses start
+// and whether its text was already normalized. With prior set, a block with
+// the kind and text of a block of prior (near the same position, shifted by
+// the blocks added or removed so far) is cut as that block was, without
+// checking its text and looking for sentence ends again: a block's clause
+// texts depend on its kind and text only, while sections and paragraph
+// numbers are computed here as always. Between two versions of a policy
+// most blocks are unchanged. The clause texts are taken from the block's
+// own text, not from prior's clauses, so that clauses never keep an earlier
+// version's memory alive.
+func cutClauses(d policy.Document, prior *priorCut) ([]Clause, []int, []bool) {
 	out := make([]Clause, 0, len(d.Blocks))
+	start := make([]int, len(d.Blocks)+1)
+	asIs := make([]bool, len(d.Blocks))
 	block := 0
 	var lastPath []string
 	var lastSection []string
-	for _, b := range d.Blocks {
-		t := b.Text
-		if !normalized(t) {
-			t = policy.Normalize(t)
+	off := 0 // the earlier block expected for block i is i+off
+	for i, b := range d.Blocks {
+		start[i] = len(out)
+		k := -1
+		if prior != nil {
+			k, off = prior.find(i, off, b)
 		}
-		if t == "" {
-			continue
+		var reused []Clause
+		t := b.Text
+		if k >= 0 {
+			reused = prior.clauses[prior.start[k]:prior.start[k+1]]
+			asIs[i] = prior.asIs[k]
+			if len(reused) == 0 {
+				continue // normalized to nothing
+			}
+			if !asIs[i] {
+				t = policy.Normalize(t)
+			}
+		} else {
+			asIs[i] = normalized(t)
+			if !asIs[i] {
+				t = policy.Normalize(t)
+			}
+			if t == "" {
+				continue
+			}
 		}
 		if lastSection == nil || !slices.Equal(b.Path, lastPath) {
 			lastPath = b.Path
@@ -70,6 +121,22 @@ func clauses(d policy.Document) []Clause {
 			// A heading opens its section: it is read, and grouped, with
 			// the clauses under it.
 			section = append(slices.Clone(section), t)
+		}
+		if k >= 0 {
+			if reused[0].Block > 0 {
+				// The sentences of a long paragraph, cut where they were
+				// cut before: SplitSentences returns consecutive pieces of
+				// the text, one space apart.
+				block++
+				pos := 0
+				for _, c := range reused {
+					out = append(out, Clause{Section: section, Text: t[pos : pos+len(c.Text)], Block: block})
+					pos += len(c.Text) + 1
+				}
+				continue
+			}
+			out = append(out, Clause{Section: section, Text: t})
+			continue
 		}
 		// A text of at most longClause bytes has at most as many runes.
 		if (b.Kind == policy.Paragraph || b.Kind == policy.ListItem) && len(t) > longClause && utf8.RuneCountInString(t) > longClause {
@@ -84,7 +151,25 @@ func clauses(d policy.Document) []Clause {
 		}
 		out = append(out, Clause{Section: section, Text: t})
 	}
-	return out
+	start[len(d.Blocks)] = len(out)
+	return out, start, asIs
+}
+
+// find looks for an earlier block with b's kind and text at i+off, then
+// at most reuseWindow blocks either side, and returns its index (-1 when
+// none was found) and the offset to expect next.
+func (p *priorCut) find(i, off int, b policy.Block) (int, int) {
+	for d := 0; d <= reuseWindow; d++ {
+		for _, k := range [2]int{i + off + d, i + off - d} {
+			if k >= 0 && k < len(p.blocks) && p.blocks[k].Kind == b.Kind && p.blocks[k].Text == b.Text {
+				return k, k - i
+			}
+			if d == 0 {
+				break
+			}
+		}
+	}
+	return -1, off
 }
 
 // NewID returns the id of a clause seen for the first time: a short hash of

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 )
@@ -84,4 +86,16 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize is not idempotent on %q: %q then %q", s, got, again)
 		}
 	})
+}
+
+// TestHashText checks HashText against sha256 of the whole text at once,
+// for texts around the size of its internal buffer.
+func TestHashText(t *testing.T) {
+	for _, n := range []int{0, 1, 8<<10 - 1, 8 << 10, 8<<10 + 1, 300 << 10} {
+		s := strings.Repeat("We share data with Meta. ", n/25+1)[:n]
+		sum := sha256.Sum256([]byte(s))
+		if got, want := HashText(s), hex.EncodeToString(sum[:]); got != want {
+			t.Errorf("HashText of %d bytes = %s, want %s", n, got, want)
+		}
+	}
 }

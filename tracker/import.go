@@ -159,8 +159,10 @@ func (t *Tracker) prepareFiles(ctx context.Context, doc config.Document, lastLen
 			if f := cur.f; f.serr == nil && checkShrink(len(f.text), lastLen, f.confirmLen) == nil {
 				// Without a candidate (the language could not be read),
 				// Record does the work itself and meets the error again.
-				if c, err := t.db.PrepareCandidate(ctx, doc.ID, f.doc, prev); err == nil {
+				if c, err := t.db.PrepareChange(ctx, doc.ID, f.cand, prev); err == nil {
 					f.cand = c
+				} else {
+					f.cand = nil
 				}
 				prev, lastLen = f.cand, len(f.text)
 			}
@@ -185,8 +187,9 @@ type importFile struct {
 	text       string
 	serr       *suspectError
 	confirmLen int
-	// cand is doc prepared for recording, nil for a file expected to fail
-	// a gate.
+	// cand is doc prepared for recording (data.NewCandidate, its Text is
+	// text) and, for a file expected to pass the gates, with its change
+	// (data.PrepareChange); nil when extraction failed.
 	cand *data.Candidate
 }
 
@@ -212,9 +215,15 @@ func (t *Tracker) readImport(ctx context.Context, doc config.Document, f ImportF
 	// Record computes the body's sha256 (it would check one given here).
 	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
 	d, err := scraper.ExtractFile(f.Path, body, rules)
-	text, serr := checkExtracted(d, err)
+	// The candidate's canonical text is d.Canonical(), computed once for
+	// the gates and for recording.
+	var cand *data.Candidate
+	text, serr := checkCanonical(err, func() string {
+		cand = data.NewCandidate(d)
+		return cand.Text()
+	})
 	if serr == nil {
 		serr = checkErrorPage("", text)
 	}
-	return &importFile{obs: obs, doc: d, text: text, serr: serr}, nil
+	return &importFile{obs: obs, doc: d, text: text, serr: serr, cand: cand}, nil
 }

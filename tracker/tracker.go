@@ -119,13 +119,20 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 // checkExtracted turns an extraction error or an empty result into a
 // suspect verdict, and returns the canonical text for the other gates.
 func checkExtracted(d policy.Document, err error) (string, *suspectError) {
+	return checkCanonical(err, d.Canonical)
+}
+
+// checkCanonical is checkExtracted for a caller that has its own way to the
+// canonical text (import prepares it for recording at the same time); it
+// calls canonical only when extraction succeeded.
+func checkCanonical(err error, canonical func() string) (string, *suspectError) {
 	if errors.Is(err, scraper.ErrNoMatch) {
 		return "", suspect(reasonNoMatch, "%v", err)
 	}
 	if err != nil {
 		return "", suspect(reasonUnreadable, "%v", err)
 	}
-	text := d.Canonical()
+	text := canonical()
 	if text == "" {
 		return "", suspect(reasonEmpty, "no text after extraction")
 	}
