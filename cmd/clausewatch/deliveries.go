@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"text/tabwriter"
 	"time"
+
+	"github.com/clausewatch/clausewatch/data"
 )
 
 // deliveryJSON is the stable shape of `deliveries --format json`.
@@ -27,7 +29,7 @@ type deliveryJSON struct {
 // deliveryStatuses returns the states of an outbox row, in the order a row
 // passes through them.
 func deliveryStatuses() []string {
-	return []string{"pending", "sending", "sent", "failed", "unknown", "skipped"}
+	return []string{data.DeliveryPending, data.DeliverySending, data.DeliverySent, data.DeliveryFailed, data.DeliveryUnknown, data.DeliverySkipped}
 }
 
 // cmdDeliveries shows the operator the alert outbox: how many deliveries are
@@ -36,7 +38,7 @@ func deliveryStatuses() []string {
 func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath, dbPath := e.flags("deliveries")
 	format := fs.String("format", "text", "output `format`: text or json")
-	status := fs.String("status", "failed", "list deliveries in this `state` (pending, sending, sent, failed, unknown, skipped, or all)")
+	status := fs.String("status", data.DeliveryFailed, "list deliveries in this `state` (pending, sending, sent, failed, unknown, skipped, or all)")
 	limit := fs.Int("limit", 50, "list at most `N` deliveries, newest first")
 	requeue := fs.Bool("requeue", false, "put the failed or unknown deliveries given as arguments (ids) back in the queue")
 	pos, err := parse(fs, args)
