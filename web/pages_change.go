@@ -84,7 +84,7 @@ func (s *Server) changePage(w http.ResponseWriter, r *http.Request) error {
 // changeDescription says in one or two sentences what a shared link shows:
 // whether the change is material, how many clauses changed, and the first
 // words the material change added.
-func changeDescription(v *view, cs *storedChangeSet) string {
+func changeDescription(v *view, cs *diff.ChangeSet) string {
 	var parts []string
 	if cs.Material {
 		parts = append(parts, v.T("summary.material")+".")
@@ -106,7 +106,7 @@ func changeDescription(v *view, cs *storedChangeSet) string {
 	}
 	// Quote the first classified material change (it is what the title's
 	// topic is about), else the first material one.
-	quoted := append([]diff.Change{}, cs.ChangeSet.Changes...)
+	quoted := slices.Clone(cs.Changes)
 	slices.SortStableFunc(quoted, func(a, b diff.Change) int { return min(len(b.Topics), 1) - min(len(a.Topics), 1) })
 	for _, c := range quoted {
 		if !c.Material {
@@ -205,7 +205,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusOK, "compare", v, noCache)
 	}
 	cs := diff.Compare(policy.Document{Blocks: d.From.Blocks}, policy.Document{Blocks: d.To.Blocks})
-	d.Diff = newDiffView(v, fromChangeSet(cs), q.Get("view") == "side")
+	d.Diff = newDiffView(v, &cs, q.Get("view") == "side")
 	return s.render(w, r, http.StatusOK, "compare", v, stable)
 }
 

@@ -15,87 +15,24 @@ import (
 // attributes (for email clients), which the pages' Content-Security-Policy
 // forbids. The grouping (diff.Groups) and the stored ChangeSet are the same.
 
-// storedChangeSet decodes a stored change set together with the evidence
-// the classifier may attach to each change. Evidence is read as raw JSON so
-// that this package builds whether or not diff.Change has the field yet,
-// and whatever its exact shape (see evidencePhrases).
-type storedChangeSet struct {
-	diff.ChangeSet
-	Changes []storedChange `json:"changes"`
-}
-
-type storedChange struct {
-	diff.Change
-	Evidence json.RawMessage `json:"evidence,omitempty"`
-}
-
 // decodeChangeSet reads a stored change set.
-func decodeChangeSet(raw []byte) (*storedChangeSet, error) {
-	var cs storedChangeSet
+func decodeChangeSet(raw []byte) (*diff.ChangeSet, error) {
+	var cs diff.ChangeSet
 	if err := json.Unmarshal(raw, &cs); err != nil {
 		return nil, fmt.Errorf("decode change set: %w", err)
-	}
-	cs.ChangeSet.Changes = make([]diff.Change, len(cs.Changes))
-	for i := range cs.Changes {
-		cs.ChangeSet.Changes[i] = cs.Changes[i].Change
 	}
 	return &cs, nil
 }
 
-// fromChangeSet wraps a freshly computed change set, which has no evidence.
-func fromChangeSet(cs diff.ChangeSet) *storedChangeSet {
-	out := &storedChangeSet{ChangeSet: cs, Changes: make([]storedChange, len(cs.Changes))}
-	for i, c := range cs.Changes {
-		out.Changes[i] = storedChange{Change: c}
-	}
-	return out
-}
-
-// evidencePhrases extracts the quoted words from a change's evidence: a list
-// of strings, or a list of objects whose "text", "quote", "phrase", "match"
-// or "term" field is the words (optionally with a "topic"), or an object
-// mapping topics to such lists.
-func evidencePhrases(raw json.RawMessage) []string {
-	if len(raw) == 0 {
-		return nil
-	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil
-	}
+// evidencePhrases returns the distinct phrases the classifier quoted for a
+// change, from either side of it.
+func evidencePhrases(ev []diff.Evidence) []string {
 	var out []string
-	var walk func(v any, depth int)
-	walk = func(v any, depth int) {
-		if depth > 4 {
-			return
-		}
-		switch x := v.(type) {
-		case string:
-			if s := strings.TrimSpace(x); s != "" && !slices.Contains(out, s) {
-				out = append(out, s)
-			}
-		case []any:
-			for _, e := range x {
-				walk(e, depth+1)
-			}
-		case map[string]any:
-			found := false
-			for _, k := range []string{"text", "quote", "phrase", "match", "term", "evidence"} {
-				if s, ok := x[k]; ok {
-					walk(s, depth+1)
-					found = true
-				}
-			}
-			if !found {
-				for k, e := range x {
-					if k != "topic" && k != "start" && k != "end" && k != "severity" {
-						walk(e, depth+1)
-					}
-				}
-			}
+	for _, e := range ev {
+		if t := strings.TrimSpace(e.Text); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
 		}
 	}
-	walk(v, 0)
 	return out
 }
 
@@ -168,7 +105,7 @@ func kindSymbol(kind string) string {
 }
 
 // newDiffView prepares a change set for the template.
-func newDiffView(v *view, cs *storedChangeSet, side bool) *diffView {
+func newDiffView(v *view, cs *diff.ChangeSet, side bool) *diffView {
 	dv := &diffView{
 		Badges:    badgeView{V: v, Material: cs.Material, Topics: cs.Topics, Severity: cs.Severity},
 		Counts:    countsView{V: v, Summary: cs.Summary},
@@ -185,7 +122,7 @@ func newDiffView(v *view, cs *storedChangeSet, side bool) *diffView {
 	// diff.Groups keeps the order of cs.Changes, so the index into it
 	// follows along.
 	i := 0
-	for _, g := range diff.Groups(cs.ChangeSet) {
+	for _, g := range diff.Groups(*cs) {
 		gv := groupView{Section: g.Section}
 		for _, c := range g.Changes {
 			gv.Changes = append(gv.Changes, newChangeView(c, evidence[i]))

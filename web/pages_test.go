@@ -119,7 +119,7 @@ func checkLayout(t *testing.T, what string, doc *goquery.Document) {
 }
 
 // storedChangeSetOf decodes a stored change with the package's decoder.
-func storedChangeSetOf(t *testing.T, c *data.Change) *storedChangeSet {
+func storedChangeSetOf(t *testing.T, c *data.Change) *diff.ChangeSet {
 	t.Helper()
 	cs, err := decodeChangeSet(c.ChangeSet)
 	if err != nil {
@@ -257,8 +257,8 @@ func TestChangePage(t *testing.T) {
 	if n := doc.Find("article.change").Length(); n != len(cs.Changes) {
 		t.Errorf("%d changes shown, want %d", n, len(cs.Changes))
 	}
-	if n := doc.Find("section.group > h2").Length(); n != len(diff.Groups(cs.ChangeSet)) {
-		t.Errorf("%d section headings, want %d", n, len(diff.Groups(cs.ChangeSet)))
+	if n := doc.Find("section.group > h2").Length(); n != len(diff.Groups(*cs)) {
+		t.Errorf("%d section headings, want %d", n, len(diff.Groups(*cs)))
 	}
 	for _, sel := range []string{"ins .sym", "del .sym", ".summary .badge.topic-data-sharing", ".summary .badge.severity-high"} {
 		if doc.Find(sel).Length() == 0 {
@@ -414,7 +414,7 @@ func TestVersionPage(t *testing.T) {
 	})
 	cs := storedChangeSetOf(t, c)
 	checked := 0
-	for _, ch := range cs.ChangeSet.Changes {
+	for _, ch := range cs.Changes {
 		if ch.Kind != diff.Modified || ch.Old == nil {
 			continue
 		}

@@ -176,7 +176,7 @@ func newLineage(sets []data.Change) (*lineage, error) {
 		if err != nil {
 			return nil, fmt.Errorf("change %d: %w", c.ID, err)
 		}
-		st := lineageStep{change: c, changes: cs.ChangeSet.Changes, byNew: map[string]int{}, byOld: map[string]int{}}
+		st := lineageStep{change: c, changes: cs.Changes, byNew: map[string]int{}, byOld: map[string]int{}}
 		st.change.ChangeSet = nil
 		for j, ch := range st.changes {
 			if ch.New != nil {
