@@ -5,7 +5,6 @@ import (
 	"compress/flate"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -331,7 +330,7 @@ func textsByID(ctx context.Context, q queryer, ids []int64) (map[int64]string, e
 // known maps strings to ids learned from committed data (the previous
 // version), so that only the new clauses of a version reach SQLite; the rest
 // are looked up in one query.
-func internTexts(ctx context.Context, tx *sql.Tx, blocks []policy.Block, known map[string]int64) (map[string]int64, []int64, error) {
+func internTexts(ctx context.Context, tx stmtQueryer, blocks []policy.Block, known map[string]int64) (map[string]int64, []int64, error) {
 	ids := make(map[string]int64, len(blocks)+8)
 	textIDs := make([]int64, len(blocks))
 	var misses []string
@@ -375,7 +374,7 @@ func internTexts(ctx context.Context, tx *sql.Tx, blocks []policy.Block, known m
 
 // lookUpTexts sets ids[s] for each of misses, reading the stored ones in one
 // query and inserting the others.
-func lookUpTexts(ctx context.Context, tx *sql.Tx, misses []string, ids map[string]int64) error {
+func lookUpTexts(ctx context.Context, tx stmtQueryer, misses []string, ids map[string]int64) error {
 	sums := make([][]byte, len(misses))
 	hexes := make([]string, len(misses))
 	for i, s := range misses {
@@ -407,18 +406,11 @@ func lookUpTexts(ctx context.Context, tx *sql.Tx, misses []string, ids map[strin
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("look up texts: %w", err)
 	}
-	var ins *sql.Stmt
 	for i, s := range misses {
 		if ids[s] != 0 {
 			continue
 		}
-		if ins == nil {
-			if ins, err = tx.PrepareContext(ctx, `INSERT INTO texts (sha256, text) VALUES (?, ?)`); err != nil {
-				return fmt.Errorf("insert text: %w", err)
-			}
-			defer ins.Close()
-		}
-		r, err := ins.ExecContext(ctx, sums[i], s)
+		r, err := tx.ExecContext(ctx, `INSERT INTO texts (sha256, text) VALUES (?, ?)`, sums[i], s)
 		if err != nil {
 			return fmt.Errorf("insert text: %w", err)
 		}

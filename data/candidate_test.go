@@ -83,3 +83,41 @@ func TestStatementsAfterClose(t *testing.T) {
 		t.Fatalf("Record after Close = %v, want an error saying the database is closed", err)
 	}
 }
+
+// TestNewCandidateAfter prepares sequences of documents with
+// NewCandidateAfter, each after the one before, and checks every candidate
+// against NewCandidate of the same document: the texts a previous candidate
+// holds are taken as normalized only when they are normalized.
+func TestNewCandidateAfter(t *testing.T) {
+	same := []string{"A heading", "First clause.", "Second clause.", "Third clause.", "Fourth.", "Fifth.", "Sixth."}
+	tests := []struct {
+		name string
+		docs [][]string
+	}{
+		{"unchanged", [][]string{same, same}},
+		{"one edit", [][]string{same, {"A heading", "First clause.", "Second clause, edited.", "Third clause.", "Fourth.", "Fifth.", "Sixth."}}},
+		{"unnormalized text equal to a normalized one but for spaces", [][]string{same, {"A heading", " First  clause. ", "Second\u00a0clause.", "Third clause.\u200b", "Fourth.", "Fifth.", "Sixth."}}},
+		{"blocks inserted and dropped beyond the window", [][]string{same,
+			{"x1", "x2", "x3", "x4", "x5", "x6", "A heading", "First clause.", "Sixth."},
+			{"Sixth.", "A heading"},
+			{"", "  ", "Sixth.", "Sixth.", "A heading", "First clause."}}},
+		{"empty documents", [][]string{same, {}, same, nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var prev *Candidate
+			for k, texts := range tt.docs {
+				d := policy.Document{}
+				for i, s := range texts {
+					d.Blocks = append(d.Blocks, policy.Block{Kind: policy.Paragraph, Path: []string{"Top", texts[min(i, 1)]}, Text: s})
+				}
+				got := NewCandidateAfter(d, prev)
+				want := NewCandidate(d)
+				if got.ver.text != want.ver.text || got.ver.sha256 != want.ver.sha256 || !sameBlocks(got.ver.doc.Blocks, want.ver.doc.Blocks) {
+					t.Fatalf("document %d: NewCandidateAfter gives %q, NewCandidate %q", k, got.ver.text, want.ver.text)
+				}
+				prev = got
+			}
+		})
+	}
+}

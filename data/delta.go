@@ -212,8 +212,12 @@ func applyDelta(base, stored []byte) ([]byte, error) {
 // rather than a sync.Pool, which every garbage collection empties, and
 // recording a 300 KB document collects often.
 type deflater struct {
+	// fast compresses at flate.BestSpeed rather than the default level:
+	// block lists compress as well (they are mostly one repeated pattern)
+	// at a fraction of the time.
+	fast bool
 	mu   sync.Mutex
-	free []*flate.Writer // at flate.DefaultCompression
+	free []*flate.Writer
 }
 
 // maxFreeWriters bounds the writers a handle keeps: one for the snapshot
@@ -230,7 +234,11 @@ func (d *deflater) deflate(dst *bytes.Buffer, b []byte) error {
 	d.mu.Unlock()
 	if zw == nil {
 		var err error
-		if zw, err = flate.NewWriter(dst, flate.DefaultCompression); err != nil {
+		level := flate.DefaultCompression
+		if d.fast {
+			level = flate.BestSpeed
+		}
+		if zw, err = flate.NewWriter(dst, level); err != nil {
 			return err
 		}
 	} else {

@@ -38,7 +38,7 @@ func (db *DB) LatestVersion(ctx context.Context, docID string) (*Version, error)
 // so nothing is rebuilt.
 func (db *DB) LatestLength(ctx context.Context, docID string) (versionID int64, textLen int, err error) {
 	const q = `SELECT id, text_length FROM versions WHERE document_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`
-	err = db.sql.QueryRowContext(ctx, q, docID).Scan(&versionID, &textLen)
+	err = db.stmtsOn(nil).QueryRowContext(ctx, q, docID).Scan(&versionID, &textLen)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}

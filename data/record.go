@@ -187,7 +187,19 @@ func (s *sequenceComparer) classify(old, new policy.Document, lang string) diff.
 // canonical text the gates need, so a caller that prepares its candidates
 // does not compute that text twice.
 func NewCandidate(doc policy.Document) *Candidate {
-	return &Candidate{ver: prepareVersion(doc)}
+	return &Candidate{ver: prepareVersion(doc, nil)}
+}
+
+// NewCandidateAfter is NewCandidate for the next version of a sequence
+// (prev, possibly nil, prepared just before): a block text that prev holds
+// near the same position is normalized already and is not scanned again.
+// The candidate is the one NewCandidate gives.
+func NewCandidateAfter(doc policy.Document, prev *Candidate) *Candidate {
+	var pv *preparedVersion
+	if prev != nil {
+		pv = prev.ver
+	}
+	return &Candidate{ver: prepareVersion(doc, pv)}
 }
 
 // Text returns the candidate's canonical text, doc.Canonical() of the
@@ -234,7 +246,7 @@ func versionFor(c *Candidate, doc policy.Document) *preparedVersion {
 	if c != nil && len(doc.Blocks) > 0 && sameBlocks(doc.Blocks, c.ver.doc.Blocks) {
 		return c.ver
 	}
-	return prepareVersion(doc)
+	return prepareVersion(doc, nil)
 }
 
 // changeFrom returns the classified change from prev to ver: the prepared
@@ -619,7 +631,18 @@ func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
 // text does, and computes that text and its hash in the same pass. The
 // stored blocks are the normalized ones, so that the canonical text can be
 // rebuilt from them alone even if Normalize changes later.
-func prepareVersion(doc policy.Document) *preparedVersion {
+//
+// prior, when set, is an earlier prepared version: a text equal to one of
+// its normalized texts is normalized (Normalize is idempotent), and the
+// comparison is cheap where it matters, since the next version of a
+// document mostly holds the same strings at about the same positions.
+func prepareVersion(doc policy.Document, prior *preparedVersion) *preparedVersion {
+	var known []policy.Block
+	if prior != nil {
+		known = prior.doc.Blocks
+	}
+	// off is where known is expected to hold block i: i+off.
+	off := 0
 	size := 0
 	for _, b := range doc.Blocks {
 		size += len(b.Text) + 1
@@ -631,8 +654,10 @@ func prepareVersion(doc policy.Document) *preparedVersion {
 		blocks = make([]policy.Block, len(doc.Blocks))
 	}
 	for i, b := range doc.Blocks {
-		t := policy.Normalize(b.Text)
-		if t == b.Text {
+		var t string
+		if k, ok := findText(known, i+off, b.Text); ok {
+			t, off = b.Text, k-i
+		} else if t = policy.Normalize(b.Text); t == b.Text {
 			t = b.Text // keep the caller's string rather than a copy
 		}
 		var path []string
@@ -649,6 +674,26 @@ func prepareVersion(doc policy.Document) *preparedVersion {
 	}
 	text := canon.String()
 	return &preparedVersion{doc: policy.Document{Blocks: blocks}, text: text, sha256: policy.HashText(text)}
+}
+
+// priorWindow is how far from its expected position findText looks.
+const priorWindow = 4
+
+// findText returns the index of a block of known within priorWindow of
+// at whose text is s.
+func findText(known []policy.Block, at int, s string) (int, bool) {
+	if len(known) == 0 {
+		return 0, false
+	}
+	for d := 0; d <= priorWindow; d++ {
+		if k := at + d; k >= 0 && k < len(known) && known[k].Text == s {
+			return k, true
+		}
+		if k := at - d; d > 0 && k >= 0 && k < len(known) && known[k].Text == s {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // queryer is what both *sql.DB and *sql.Tx offer, so that lookups run inside
@@ -743,22 +788,23 @@ ON CONFLICT (document_id, sha256) DO NOTHING`
 // clauses cost a query. prev is the document's latest version before this
 // one (nil for its first), which the search index entries are relative to.
 func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known map[string]int64, prev *cachedVersion) (*cachedVersion, error) {
-	ids, blockIDs, err := internTexts(ctx, tx, p.doc.Blocks, known)
+	q := db.stmtsOn(tx)
+	ids, blockIDs, err := internTexts(ctx, q, p.doc.Blocks, known)
 	if err != nil {
 		return nil, err
 	}
 	textIDs := distinctTextIDs(p.doc.Blocks, blockIDs)
-	indexed, err := searchIndexed(ctx, tx, f.DocumentID)
+	indexed, err := searchIndexed(ctx, q, f.DocumentID)
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := encodeBlocks(&db.deflater, p.doc.Blocks, blockIDs, ids)
+	blocks, err := encodeBlocks(&db.blockDeflater, p.doc.Blocks, blockIDs, ids)
 	if err != nil {
 		return nil, err
 	}
 	const ins = `INSERT INTO versions (document_id, snapshot_id, fetched_at, sha256, text_length, blocks, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?)`
-	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, snapshotID, formatTime(f.StartedAt), p.sha256, len(p.text), blocks, formatTime(db.now()))
+	r, err := q.ExecContext(ctx, ins, f.DocumentID, snapshotID, formatTime(f.StartedAt), p.sha256, len(p.text), blocks, formatTime(db.now()))
 	if err != nil {
 		return nil, fmt.Errorf("insert version: %w", err)
 	}
@@ -771,7 +817,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 		if prev != nil {
 			prevIDs = prev.textIDs
 		}
-		if err := indexVersion(ctx, tx, f.DocumentID, id, prevIDs, textIDs); err != nil {
+		if err := indexVersion(ctx, q, f.DocumentID, id, prevIDs, textIDs); err != nil {
 			return nil, err
 		}
 	}

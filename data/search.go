@@ -436,7 +436,7 @@ func searchIndexed(ctx context.Context, q queryer, docID string) (bool, error) {
 // span: rows deleted or written by hand), the document's spans are dropped
 // instead, so that the next search rebuilds them from the versions rather
 // than answer from a wrong index.
-func indexVersion(ctx context.Context, tx *sql.Tx, docID string, versionID int64, prev, cur []int64) error {
+func indexVersion(ctx context.Context, tx stmtQueryer, docID string, versionID int64, prev, cur []int64) error {
 	added, removed := diffSorted(prev, cur)
 	if len(removed) > 0 {
 		arg, err := json.Marshal(removed)

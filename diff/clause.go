@@ -62,6 +62,9 @@ type priorCut struct {
 	clauses []Clause
 	start   []int
 	asIs    []bool
+	// date is EffectiveDate(clauses), which the next Compare needs for
+	// its old version.
+	date string
 }
 
 // reuseWindow is how far from the expected position cutClauses looks for

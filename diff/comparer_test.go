@@ -60,6 +60,26 @@ func TestComparer(t *testing.T) {
 			c := editDoc(rng, b)
 			return [][2]policy.Document{{a, b}, {b, c}, {c, a}}
 		}, nil},
+		{"effective dates", func(rng *rand.Rand) [][2]policy.Document {
+			// The old version's date is the one the previous call found
+			// in its new version; it changes, disappears and comes back.
+			d := genDoc(rng, 20, 3)
+			var out [][2]policy.Document
+			for k, date := range []string{"Last modified: January 5, 2024", "Last modified: March 20, 2025", "", "Effective date: 4 May 2025", "Effective date: 4 May 2025"} {
+				n := editDoc(rng, d)
+				if date != "" {
+					n.Blocks = append([]policy.Block{{Kind: policy.Paragraph, Text: date}}, n.Blocks...)
+				}
+				if k%2 == 1 {
+					out = append(out, [2]policy.Document{d, n}, [2]policy.Document{n, editDoc(rng, n)})
+					d = out[len(out)-1][1]
+					continue
+				}
+				out = append(out, [2]policy.Document{d, n})
+				d = n
+			}
+			return out
+		}, nil},
 		{"new edited in place after the call", func(rng *rand.Rand) [][2]policy.Document {
 			a := genDoc(rng, 30, 4)
 			b := editDoc(rng, a)

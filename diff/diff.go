@@ -141,7 +141,7 @@ func Compare(old, new policy.Document) ChangeSet {
 	// Only the clauses in the change set show their ids, so only theirs
 	// are computed (changedIDs); hashing every clause of both versions was
 	// a large part of comparing two versions that differ by a few words.
-	cs, _ := compare(clauses(old), clauses(new), false)
+	cs, _ := compare(clauses(old), clauses(new), false, nil)
 	return cs
 }
 
@@ -164,20 +164,21 @@ type Comparer struct {
 // of its blocks that new still has.
 func (c *Comparer) Compare(old, new policy.Document) ChangeSet {
 	var oc []Clause
+	var oldDate *string
 	if c.last != nil && sameBlocks(c.last.blocks, old.Blocks) {
-		oc = c.last.clauses
+		oc, oldDate = c.last.clauses, &c.last.date
 	} else {
 		oc = clauses(old)
 	}
 	nc, start, asIs := cutClauses(new, c.last)
-	cs, _ := compare(oc, nc, false)
+	cs, _ := compare(oc, nc, false, oldDate)
 	// compare gives ids to the clauses of the change set, in place; the
 	// kept clauses go back to none, as clauses returns them (the change set
 	// holds copies).
 	for k := range nc {
 		nc[k].ID = ""
 	}
-	c.last = &priorCut{blocks: copyBlocks(new.Blocks), clauses: nc, start: start, asIs: asIs}
+	c.last = &priorCut{blocks: copyBlocks(new.Blocks), clauses: nc, start: start, asIs: asIs, date: cs.EffectiveDate.New}
 	return cs
 }
 
@@ -217,14 +218,15 @@ func copyBlocks(in []policy.Block) []policy.Block {
 // alignment always runs in one canonical direction, chosen by content, and
 // is mirrored when the other one was asked for.
 func CompareClauses(old, new []Clause) (ChangeSet, []Clause) {
-	return compare(old, new, true)
+	return compare(old, new, true, nil)
 }
 
 // compare is CompareClauses; with allIDs false, old clauses come without
 // ids and only the clauses of the change set get theirs (the same ones
 // Clauses and CompareClauses would give), the returned clauses being
-// otherwise without ids.
-func compare(old, new []Clause, allIDs bool) (ChangeSet, []Clause) {
+// otherwise without ids. oldDate, when set, is EffectiveDate(old), known
+// to a Comparer from the call that cut old.
+func compare(old, new []Clause, allIDs bool, oldDate *string) (ChangeSet, []Clause) {
 	newIDs := new
 	if allIDs {
 		// The caller's clauses stay as they are.
@@ -259,7 +261,12 @@ func compare(old, new []Clause, allIDs bool) (ChangeSet, []Clause) {
 	cs := ChangeSet{
 		Topics:        []string{},
 		Changes:       make([]Change, 0, len(al.matches)),
-		EffectiveDate: Dates{Old: EffectiveDate(old), New: EffectiveDate(newIDs)},
+		EffectiveDate: Dates{New: EffectiveDate(newIDs)},
+	}
+	if oldDate != nil {
+		cs.EffectiveDate.Old = *oldDate
+	} else {
+		cs.EffectiveDate.Old = EffectiveDate(old)
 	}
 	for _, t := range al.oldTo {
 		if t >= 0 {

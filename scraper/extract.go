@@ -526,6 +526,10 @@ func textOf(n *html.Node, skipLists bool) string {
 type blockSink struct {
 	blocks   []policy.Block
 	headings []heading
+	// own makes each block text a copy rather than a part of the source:
+	// blocks that outlive their source (Sequence reuses them file after
+	// file) would otherwise keep every source they came from in memory.
+	own bool
 }
 
 type heading struct {
@@ -540,17 +544,27 @@ func (s *blockSink) add(kind policy.Kind, level int, text string) {
 	if text == "" {
 		return
 	}
+	if s.own {
+		text = strings.Clone(text)
+	}
+	open := s.headings
 	if kind == policy.Heading {
-		for len(s.headings) > 0 && s.headings[len(s.headings)-1].level >= level {
-			s.headings = s.headings[:len(s.headings)-1]
+		for len(open) > 0 && open[len(open)-1].level >= level {
+			open = open[:len(open)-1]
 		}
 	}
 	var path []string
-	for _, h := range s.headings {
+	for _, h := range open {
 		path = append(path, h.text)
 	}
 	s.blocks = append(s.blocks, policy.Block{Kind: kind, Level: level, Path: path, Text: text})
 	if kind == policy.Heading {
-		s.headings = append(s.headings, heading{level, text})
+		// A new stack rather than an append: the stacks a Markdown parse
+		// remembers at its resume points (mdPoint) share their arrays and
+		// must not change.
+		h := make([]heading, len(open)+1)
+		copy(h, open)
+		h[len(open)] = heading{level, text}
+		s.headings = h
 	}
 }

@@ -23,7 +23,7 @@ import (
 func ExtractMarkdown(body []byte) policy.Document {
 	var sink blockSink
 	lines := strings.Split(decodeText(body), "\n")
-	parseMarkdown(dropLinkFrames(lines), &sink)
+	parseMarkdown(dropLinkFrames(lines), &sink, nil)
 	return policy.Document{Blocks: sink.blocks}
 }
 
@@ -300,7 +300,14 @@ func startsBlock(lines []string, i int) bool {
 // parseMarkdown emits the blocks of lines into sink. It is a line-based
 // reading of CommonMark and GFM that covers what policy archives use; nested
 // list items become items of their own, in order.
-func parseMarkdown(lines []string, sink *blockSink) {
+//
+// clean, when set, is called after each blank line i read outside a list:
+// there the parse holds nothing but the sink (no open paragraph, list item,
+// fence, quote or table, and no look-ahead went past line i), so the blocks
+// of the lines after i depend only on those lines and the sink's open
+// headings. A Markdown sequence (see Sequence) resumes parses there; clean
+// returns true to stop the parse.
+func parseMarkdown(lines []string, sink *blockSink, clean func(i int) bool) {
 	var para []string
 	flushPara := func() {
 		if len(para) > 0 {
@@ -325,6 +332,8 @@ func parseMarkdown(lines []string, sink *blockSink) {
 			flushPara()
 			if inList {
 				blankInList = true
+			} else if clean != nil && clean(i) {
+				return
 			}
 			continue
 		}
@@ -387,7 +396,7 @@ func parseMarkdown(lines []string, sink *blockSink) {
 				inner = append(inner, text)
 			}
 			i--
-			parseMarkdown(inner, sink)
+			parseMarkdown(inner, sink, nil)
 			continue
 		}
 		if isTableRow(lines, i) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/policy"
 )
@@ -127,14 +128,44 @@ var stopwordLangs = sync.OnceValue(func() map[string][]string {
 // 2,000 words of text, or "" when there are too few words to tell or no
 // clear winner.
 func guessLanguage(text string) string {
+	lang, _ := guessLanguageRead(text)
+	return lang
+}
+
+// maxLanguageWords is how many words guessLanguage reads.
+const maxLanguageWords = 2000
+
+// guessLanguageRead is guessLanguage that also returns how many leading
+// bytes of text the guess read: any text with the same first read bytes
+// gets the same guess when read < len(text) (the 2,000th word and the
+// character that ends it are among them); when read == len(text) only the
+// same text does.
+func guessLanguageRead(text string) (string, int) {
 	counts := map[string]int{}
 	words := 0
-	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+	read := len(text)
+	// Words are the runs of letters, as strings.FieldsFunc with
+	// !unicode.IsLetter cuts them.
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i += size; i < len(text); i += size {
+			if r, size = utf8.DecodeRuneInString(text[i:]); !unicode.IsLetter(r) {
+				break
+			}
+		}
 		words++
-		for _, lang := range stopwordLangs()[strings.ToLower(w)] {
+		for _, lang := range stopwordLangs()[strings.ToLower(text[start:i])] {
 			counts[lang]++
 		}
-		if words >= 2000 {
+		if words >= maxLanguageWords {
+			if i < len(text) {
+				read = i + size // the word ended at this character
+			}
 			break
 		}
 	}
@@ -150,20 +181,44 @@ func guessLanguage(text string) string {
 		}
 	}
 	if words < 50 || counts[best] < 2*second || counts[best]*20 < words {
-		return ""
+		return "", read
 	}
-	return best
+	return best, read
+}
+
+// languageGuesser is guessLanguage for a sequence of texts that mostly
+// begin alike, as the versions of one policy do: a text whose first read
+// bytes are those the previous guess read gets that guess without reading
+// it again. It is not safe for concurrent use.
+type languageGuesser struct {
+	read string // the bytes the last guess read
+	full bool   // the last guess read its whole text
+	lang string
+}
+
+func (g *languageGuesser) guess(text string) string {
+	if g.read != "" && strings.HasPrefix(text, g.read) && (!g.full || len(text) == len(g.read)) {
+		return g.lang
+	}
+	lang, n := guessLanguageRead(text)
+	g.read, g.full, g.lang = text[:n], n == len(text), lang
+	return lang
 }
 
 // checkLanguage refuses a text that reads as another language than the
 // document's: a geo-redirect or a cookie-less request can serve the wrong
 // translation, which would otherwise look like a complete rewrite.
 func checkLanguage(want, text string) *suspectError {
+	return checkLanguageWith(want, text, guessLanguage)
+}
+
+// checkLanguageWith is checkLanguage with the guess made by guess.
+func checkLanguageWith(want, text string, guess func(string) string) *suspectError {
 	want, _, _ = strings.Cut(strings.ToLower(want), "-")
 	if want == "" || stopwords[want] == nil {
 		return nil
 	}
-	got := guessLanguage(text)
+	got := guess(text)
 	if got != "" && got != want {
 		return suspect(reasonLanguage, "text reads as %q, document language is %q", got, want)
 	}

@@ -105,7 +105,7 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 		f := cur.f
 		obs := f.obs
 		obs.Candidate = f.cand
-		res, err := t.gateAndRecord(ctx, doc, obs, f.doc, f.text, f.serr, f.confirmLen)
+		res, err := t.gateAndRecord(ctx, doc, obs, f.doc, f.text, f.serr, f.lang, f.confirmLen)
 		if err != nil {
 			return err
 		}
@@ -122,11 +122,14 @@ type importStep struct {
 }
 
 // readFiles reads and extracts files in order into out, stopping after the
-// first error.
+// first error. The files are versions of one document, so each is extracted
+// and language-checked with what the previous file shared with it
+// (scraper.Sequence, languageGuesser).
 func (t *Tracker) readFiles(ctx context.Context, doc config.Document, files []ImportFile, rules scraper.Rules, out chan<- importStep, done <-chan struct{}) {
 	defer close(out)
+	r := importReader{doc: doc, rules: rules}
 	for i := range files {
-		f, err := t.readImport(ctx, doc, files[i], rules)
+		f, err := t.readImport(ctx, &r, files[i])
 		select {
 		case out <- importStep{f, err}:
 		case <-done:
@@ -142,9 +145,8 @@ func (t *Tracker) readFiles(ctx context.Context, doc config.Document, files []Im
 // file's confirmLen from the file after it and preparing its candidate
 // against the last earlier file expected to pass the gates. It predicts the
 // shrink gate from lastLen, the length of the latest stored version, and the
-// lengths of the files it expects to be recorded; the language gate runs
-// only when recording (it is rare to fail, and a wrong guess only costs a
-// diff).
+// lengths of the files it expects to be recorded, and knows the language
+// gate's verdict from the reader.
 func (t *Tracker) prepareFiles(ctx context.Context, doc config.Document, lastLen int, in <-chan importStep, out chan<- importStep, done <-chan struct{}) {
 	defer close(out)
 	var prev *data.Candidate
@@ -156,7 +158,7 @@ func (t *Tracker) prepareFiles(ctx context.Context, doc config.Document, lastLen
 			if cur.f.serr == nil && ok && next.f != nil && next.f.serr == nil {
 				cur.f.confirmLen = len(next.f.text)
 			}
-			if f := cur.f; f.serr == nil && checkShrink(len(f.text), lastLen, f.confirmLen) == nil {
+			if f := cur.f; f.serr == nil && f.lang == nil && checkShrink(len(f.text), lastLen, f.confirmLen) == nil {
 				// Without a candidate (the language could not be read),
 				// Record does the work itself and meets the error again.
 				if c, err := t.db.PrepareChange(ctx, doc.ID, f.cand, prev); err == nil {
@@ -182,10 +184,13 @@ func (t *Tracker) prepareFiles(ctx context.Context, doc config.Document, lastLen
 
 // importFile is one file read and extracted, waiting to be recorded.
 type importFile struct {
-	obs        data.Observation
-	doc        policy.Document
-	text       string
-	serr       *suspectError
+	obs  data.Observation
+	doc  policy.Document
+	text string
+	serr *suspectError
+	// lang is the language gate's verdict, which gateAndRecord applies
+	// after serr (the reader computes it, off the recording goroutine).
+	lang       *suspectError
 	confirmLen int
 	// cand is doc prepared for recording (data.NewCandidate, its Text is
 	// text) and, for a file expected to pass the gates, with its change
@@ -193,8 +198,20 @@ type importFile struct {
 	cand *data.Candidate
 }
 
+// importReader is what readImport keeps from one file to the next.
+type importReader struct {
+	doc   config.Document
+	rules scraper.Rules
+	seq   scraper.Sequence
+	lang  languageGuesser
+	// cand is the last file's candidate, whose normalized texts the next
+	// one mostly shares (data.NewCandidateAfter).
+	cand *data.Candidate
+}
+
 // readImport reads and extracts one file.
-func (t *Tracker) readImport(ctx context.Context, doc config.Document, f ImportFile, rules scraper.Rules) (*importFile, error) {
+func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile) (*importFile, error) {
+	doc := r.doc
 	abs, err := filepath.Abs(f.Path)
 	if err != nil {
 		abs = f.Path
@@ -214,16 +231,21 @@ func (t *Tracker) readImport(ctx context.Context, doc config.Document, f ImportF
 	}
 	// Record computes the body's sha256 (it would check one given here).
 	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
-	d, err := scraper.ExtractFile(f.Path, body, rules)
+	d, err := r.seq.ExtractFile(f.Path, body, r.rules)
 	// The candidate's canonical text is d.Canonical(), computed once for
 	// the gates and for recording.
 	var cand *data.Candidate
 	text, serr := checkCanonical(err, func() string {
-		cand = data.NewCandidate(d)
+		cand = data.NewCandidateAfter(d, r.cand)
+		r.cand = cand
 		return cand.Text()
 	})
 	if serr == nil {
 		serr = checkErrorPage("", text)
 	}
-	return &importFile{obs: obs, doc: d, text: text, serr: serr, cand: cand}, nil
+	var lang *suspectError
+	if serr == nil {
+		lang = checkLanguageWith(doc.Language, text, r.lang.guess)
+	}
+	return &importFile{obs: obs, doc: d, text: text, serr: serr, lang: lang, cand: cand}, nil
 }

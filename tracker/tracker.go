@@ -113,7 +113,10 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	if serr == nil {
 		serr = checkErrorPage(scraper.Title(resp.Body, ct), text)
 	}
-	return t.gateAndRecord(ctx, doc, obs, d, text, serr, 0)
+	if serr == nil {
+		serr = checkLanguage(doc.Language, text)
+	}
+	return t.gateAndRecord(ctx, doc, obs, d, text, serr, nil, 0)
 }
 
 // checkExtracted turns an extraction error or an empty result into a
@@ -139,14 +142,15 @@ func checkCanonical(err error, canonical func() string) (string, *suspectError) 
 	return text, nil
 }
 
-// gateAndRecord applies the gates that need the last version (shrink) and the
-// text (language), then records the observation: a version candidate when
-// every gate passed, a suspect fetch otherwise. confirmLen, when not zero, is
-// the length of a later observation of the same document that vouches for a
+// gateAndRecord applies the language gate's verdict lang (computed by the
+// caller, nil when it passed) and the gate that needs the last version
+// (shrink), then records the observation: a version candidate when every
+// gate passed, a suspect fetch otherwise. confirmLen, when not zero, is the
+// length of a later observation of the same document that vouches for a
 // shrunk text (see Import).
-func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, obs data.Observation, d policy.Document, text string, serr *suspectError, confirmLen int) (data.Result, error) {
+func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, obs data.Observation, d policy.Document, text string, serr, lang *suspectError, confirmLen int) (data.Result, error) {
 	if serr == nil {
-		serr = checkLanguage(doc.Language, text)
+		serr = lang
 	}
 	if serr == nil {
 		_, lastLen, err := t.db.LatestLength(ctx, doc.ID)
