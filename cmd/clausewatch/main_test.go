@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -268,21 +268,29 @@ func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testConfig(t, dir, srv.URL, "alpha", "beta", "gamma")
 	dbPath := filepath.Join(dir, "cw.db")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-
+	// serve picks a free port itself and logs it: picking one here and
+	// handing it over would leave a moment in which another test's server
+	// could take it (and answer /healthz in serve's place).
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	var stderr string
+	var log syncBuffer
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve's log:\n%s", log.String())
+		}
+	})
 	go func() {
-		code, _, errOut := cli(t, ctx, map[string]string{"CLAUSEWATCH_LISTEN": addr}, "serve", "--config", cfg, "--db", dbPath)
-		stderr = errOut
-		done <- code
+		getenv := func(k string) string { return map[string]string{"CLAUSEWATCH_LISTEN": "127.0.0.1:0"}[k] }
+		done <- run(ctx, []string{"serve", "--config", cfg, "--db", dbPath}, strings.NewReader(""), io.Discard, &log, getenv)
 	}()
+	var addr string
+	waitFor(t, func() bool {
+		_, rest, ok := strings.Cut(log.String(), "msg=serving addr=")
+		if ok {
+			addr, _, _ = strings.Cut(rest, " ")
+		}
+		return ok
+	})
 	waitFor(t, func() bool {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err != nil {
@@ -312,7 +320,7 @@ func TestServe(t *testing.T) {
 	select {
 	case code := <-done:
 		if code != exitOK {
-			t.Errorf("serve exit %d; stderr %s", code, stderr)
+			t.Errorf("serve exit %d; log:\n%s", code, log.String())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop after cancel")
@@ -338,4 +346,23 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// syncBuffer is a bytes.Buffer that a test can read while a command writes
+// its log to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
