@@ -62,9 +62,10 @@ type page struct {
 	body   string
 }
 
-// policyPage returns a real WhatsApp policy page: the full page from the
-// corpus when it is there, else the trimmed copy kept with the scraper's
-// fixtures, so the test runs on a newcomer's clone too.
+// policyPage returns a real WhatsApp policy page: the full privacy policy
+// page from the corpus when it is there, else the trimmed terms of service
+// page kept with the scraper's fixtures, so the test runs on a newcomer's
+// clone too.
 func policyPage(t testing.TB) string {
 	t.Helper()
 	path := filepath.Join("..", "..", "shared", "corpus", "snapshots", "whatsapp-privacy-policy-eea-2025-03-15.html")
@@ -73,12 +74,29 @@ func policyPage(t testing.TB) string {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		b, err = os.ReadFile(filepath.Join("..", "scraper", "testdata", "whatsapp-privacy-policy-eea-trimmed.html"))
+		b, err = os.ReadFile(filepath.Join("..", "scraper", "testdata", "whatsapp-terms-of-service-eea-2022-09-18.html"))
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	return string(b)
+}
+
+// realEdit makes a material edit to whichever page policyPage returned (a
+// new recipient of data, as in 2021) and returns the page and the edited
+// words.
+func realEdit(t *testing.T, page string) (string, string) {
+	t.Helper()
+	for _, e := range []struct{ old, new string }{
+		{"you cannot share your location with your contacts", "you cannot share your location with your contacts or with the Meta Companies"},
+		{"how we use and share this information", "how we use and share this information with the Meta Companies"},
+	} {
+		if strings.Contains(page, e.old) {
+			return strings.Replace(page, e.old, e.new, 1), e.new
+		}
+	}
+	t.Fatal("the page has none of the sentences the test edits")
+	return "", ""
 }
 
 func mustReplace(t *testing.T, s, old, new string) string {
@@ -98,7 +116,7 @@ func TestReplay(t *testing.T) {
 	noise = strings.ReplaceAll(noise, " our Services", " our\u00a0Services")
 	noise = strings.ReplaceAll(noise, `href="https://www.whatsapp.com/`, `href="https://l.whatsapp.com/?utm_source=x&amp;u=https://www.whatsapp.com/`)
 	noise = mustReplace(t, noise, "<p", "<p data-rotated=\"1\"")
-	edit := mustReplace(t, base, "you cannot share your location with your contacts", "you cannot share your location with your contacts or with the Meta Companies")
+	edit, edited := realEdit(t, base)
 	errorPage := `<!DOCTYPE html><html lang="en"><head><title>Page Not Found | WhatsApp</title></head>
 <body><div id="content-wrapper"><h1>Sorry, this page isn't available.</h1><p>The link you followed may be broken.</p></div></body></html>`
 
@@ -183,7 +201,7 @@ func TestReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(v2.Text, "with your contacts or with the Meta Companies") {
+	if !strings.Contains(v2.Text, edited) {
 		t.Error("second version lacks the edit")
 	}
 	fetches, err := db.Fetches(ctx, doc.ID, 100)
