@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/policy"
@@ -107,7 +106,7 @@ func cutClauses(d policy.Document, prior *priorCut) ([]Clause, []int, []bool) {
 				t = policy.Normalize(t)
 			}
 		} else {
-			asIs[i] = normalized(t)
+			asIs[i] = policy.IsNormalized(t)
 			if !asIs[i] {
 				t = policy.Normalize(t)
 			}
@@ -241,76 +240,6 @@ func assignIDs(cs []Clause, taken map[string]bool) {
 		used[id] = true
 		cs[i].ID = id
 	}
-}
-
-// normalized reports whether policy.Normalize would return s unchanged: no
-// white space but single inner ASCII spaces, no invisible characters, valid
-// UTF-8. Extracted blocks are already normalized, and checking is several
-// times cheaper than normalizing again. FuzzNormalized holds it to
-// policy.Normalize.
-func normalized(s string) bool {
-	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
-		return s == ""
-	}
-	prevSpace := false
-	for i := 0; i < len(s); {
-		// Eight bytes at a time while they are printable ASCII or single
-		// spaces: most of a policy's text.
-		for i+8 <= len(s) {
-			spaces, ok := asciiSpaces8(s[i : i+8])
-			if !ok || spaces&(spaces<<8) != 0 || prevSpace && spaces&0x80 != 0 {
-				break
-			}
-			prevSpace = spaces>>56 != 0
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c == ' ' {
-				if prevSpace {
-					return false
-				}
-				prevSpace = true
-			} else {
-				if c < ' ' || c == 0x7f {
-					return false
-				}
-				prevSpace = false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) ||
-			r == '\u00a0' || r == '\u202f' || r == '\u2007' || r == '\u00ad' || r == '\u200b' || r == '\ufeff' {
-			return false
-		}
-		prevSpace = false
-		i += size
-	}
-	return true
-}
-
-// asciiSpaces8 reports whether each of the eight bytes of b is in
-// 0x20..0x7e (printable ASCII or the space) and, if so, returns the bytes
-// of b read as a little-endian word with the high bit of each byte that is a
-// space set and all other bits clear.
-func asciiSpaces8(b string) (spaces uint64, ok bool) {
-	_ = b[7]
-	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	// With no high bit set in x, no borrow or carry crosses bytes: a byte
-	// is below 0x20 when subtracting 0x20 sets its high bit, and 0x7f when
-	// adding 0x01 does; a byte is not a space when adding 0x7f to it xor
-	// 0x20 sets its high bit.
-	if x&highs != 0 || (x-0x20*ones)&highs != 0 || (x+ones)&highs != 0 {
-		return 0, false
-	}
-	return ^((x ^ 0x20*ones) + 0x7f*ones) & highs, true
 }
 
 // changedIDs gives the clauses of al's changes (old ones, and the new ones

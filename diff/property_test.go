@@ -44,23 +44,6 @@ func FuzzWords(f *testing.F) {
 	})
 }
 
-// FuzzNormalized holds normalized to its promise: when it says a text is
-// normalized, policy.Normalize leaves the text as it is.
-func FuzzNormalized(f *testing.F) {
-	for _, s := range []string{"", "a b", "a  b", " a", "a\u00a0b", "a\u200bb", "\xff", "tab\there", "ok’s “quoted” text…", "a\u2028b", "x\x7f", "soft\u00adhyphen"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if normalized(s) && policy.Normalize(s) != s {
-			t.Fatalf("normalized(%q) but Normalize gives %q", s, policy.Normalize(s))
-		}
-		if !normalized(s) && policy.Normalize(s) == s && s != "" {
-			// Conservative is fine (the text is normalized again); note it.
-			t.Logf("normalized(%q) = false although Normalize keeps it", s)
-		}
-	})
-}
-
 // docFromText reads a fuzzed text as a document: one block per line, lines
 // starting with "#" as headings that open a section.
 func docFromText(s string) policy.Document {

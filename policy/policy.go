@@ -90,7 +90,7 @@ func Normalize(s string) string {
 	// Most texts reach Normalize already normalized (extractors normalize
 	// each block, and callers normalize again to be safe): they are
 	// returned as they are, without a copy.
-	if isNormalized(s) {
+	if IsNormalized(s) {
 		return s
 	}
 	return normalize(s)
@@ -161,11 +161,12 @@ func isInvisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r)
 }
 
-// isNormalized reports whether Normalize would return s unchanged, erring
+// IsNormalized reports whether Normalize would return s unchanged, erring
 // on the side of false: printable text with single inner spaces, no
 // control, invisible or space characters and valid UTF-8. Printable ASCII
-// is checked eight bytes at a time.
-func isNormalized(s string) bool {
+// is checked eight bytes at a time. Checking is several times cheaper than
+// normalizing, and most extracted texts are already normalized.
+func IsNormalized(s string) bool {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return s == ""
 	}

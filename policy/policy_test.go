@@ -65,7 +65,7 @@ func BenchmarkNormalize(b *testing.B) {
 }
 
 // FuzzNormalize holds Normalize's fast path (text returned as it is when
-// isNormalized says so) to the full normalization, and checks that
+// IsNormalized says so) to the full normalization, and checks that
 // normalizing is idempotent.
 //
 //	go test -run '^$' -fuzz FuzzNormalize -fuzztime 30s ./policy
