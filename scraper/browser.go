@@ -88,29 +88,7 @@ func (b *BrowserFetcher) start() (context.Context, error) {
 		}
 		path = p
 	}
-	// Without UserDataDir, chromedp passes a fresh temporary
-	// --user-data-dir and removes it when the browser stops, so no profile,
-	// cookie or cache leaks from one run into the next.
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("mute-audio", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-	}
+	opts := HeadlessOptions(path)
 	if b.opts.UserAgent != "" {
 		opts = append(opts, chromedp.UserAgent(b.opts.UserAgent))
 	}
@@ -308,4 +286,33 @@ func loadErrorClass(err error, tabCtx context.Context) string {
 		return ClassRedirects
 	}
 	return ClassNetwork
+}
+
+// HeadlessOptions returns the options clausewatch starts Chromium with:
+// headless, no sandbox (it runs as root in containers), and none of the
+// background connections that a closed network refuses. Without
+// UserDataDir, chromedp passes a fresh temporary --user-data-dir and
+// removes it when the browser stops, so no profile, cookie or cache leaks
+// from one run into the next.
+func HeadlessOptions(path string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+	}
 }
