@@ -227,23 +227,7 @@ func TestDispatcherQueriesUseTheDueIndex(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := db.sql.Query("EXPLAIN QUERY PLAN "+tc.q, tc.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
-			}
+			plan := queryPlan(t, db, tc.q, tc.args...)
 			usesDue := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "INDEX deliveries_due") })
 			sorts := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "TEMP B-TREE") })
 			if !usesDue || sorts {
@@ -251,4 +235,27 @@ func TestDispatcherQueriesUseTheDueIndex(t *testing.T) {
 			}
 		})
 	}
+}
+
+// queryPlan returns the detail lines of SQLite's EXPLAIN QUERY PLAN for q.
+func queryPlan(t *testing.T, db *DB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := db.sql.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

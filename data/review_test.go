@@ -164,23 +164,7 @@ func TestPageQueryPlans(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := db.sql.Query(`EXPLAIN QUERY PLAN `+tc.query, tc.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
-			}
+			plan := queryPlan(t, db, tc.query, tc.args...)
 			for _, step := range plan {
 				for _, table := range []string{"changes", "versions", "fetches", "snapshots"} {
 					if strings.HasPrefix(step, "SCAN "+table) {

@@ -71,7 +71,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /metrics", s.handle(s.metrics))
 
-	// HTML pages (web-pages helper: web/pages*.go), kept rendered for a
+	// HTML pages (pages*.go), kept rendered for a
 	// short time (pages_cache.go).
 	mux.Handle("GET /{$}", s.cached(listTTL, s.handle(s.documentsPage)))
 	mux.Handle("GET /documents/{id}", s.cached(listTTL, s.handle(s.timelinePage)))
@@ -83,7 +83,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /search", s.cached(listTTL, s.handle(s.searchPage)))
 	mux.Handle("GET /static/", s.staticHandler())
 
-	// ---- JSON API and feeds (web-api helper: web/api.go, web/feed.go) ----
+	// JSON API (api.go) and feeds (feed.go).
 	mux.Handle("GET /api/v1/{$}", s.handle(s.apiIndex))
 	mux.Handle("GET /api/v1/openapi.json", s.handle(s.apiOpenAPI))
 	mux.Handle("GET /api/v1/documents", s.handle(s.apiDocuments))
@@ -107,9 +107,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /topics/{topic}/feed.atom", s.handle(s.feed(feeds, formatAtom, scopeTopic)))
 	mux.Handle("GET /topics/{topic}/feed.rss", s.handle(s.feed(feeds, formatRSS, scopeTopic)))
 	mux.Handle("GET /topics/{topic}/feed.json", s.handle(s.feed(feeds, formatJSONFeed, scopeTopic)))
-	// ---- end of JSON API and feeds ----
 
-	// ---- Subscriptions (alerts helper: web/subscribe.go) ----
+	// Email subscriptions (subscribe.go).
 	mux.Handle("GET /subscribe", s.handle(s.subscribeForm))
 	mux.Handle("POST /subscribe", s.handle(s.subscribe))
 	mux.Handle("GET /confirm", s.handle(s.confirmPage))
@@ -118,7 +117,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /unsubscribe", s.handle(s.unsubscribe))
 	mux.Handle("GET /preferences", s.handle(s.preferencesPage))
 	mux.Handle("POST /preferences", s.handle(s.preferences))
-	// ---- end of subscriptions ----
 
 	// Anything else is a 404 page in the reader's language (JSON under
 	// /api/). Only GET: other methods on known paths get the mux's 405.
