@@ -320,18 +320,20 @@ type changeData struct {
 	Why      string
 }
 
-var changeHTML = template.Must(template.New("change").Parse(
-	`<div style="border-left:4px solid {{.Color}};padding:8px 12px;margin:0 0 16px 0;background:#ffffff;">` +
-		`<p style="margin:0 0 4px 0;font-size:13px;color:#59636e;">{{.Section}}</p>` +
-		`<p style="margin:0 0 8px 0;font-size:15px;"><strong>{{.Kind}}</strong>` +
-		`{{if .Severity}} &middot; {{.SevLabel}}: <strong style="color:{{.Color}};">{{.Severity}}</strong>{{end}}</p>` +
-		`{{if .Old}}<p style="margin:0 0 8px 0;"><span style="font-size:12px;color:#59636e;">{{.Before}}</span><br>` +
-		`{{range .Old}}{{if eq .Mark "del"}}<del style="background:#ffebe9;color:#82071e;text-decoration:line-through;">{{.Text}}</del>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}` +
-		`{{if .New}}<p style="margin:0 0 8px 0;"><span style="font-size:12px;color:#59636e;">{{.After}}</span><br>` +
-		`{{range .New}}{{if eq .Mark "ins"}}<ins style="background:#dafbe1;color:#116329;text-decoration:underline;">{{.Text}}</ins>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}` +
-		`{{range .Topics}}<p style="margin:0 0 4px 0;font-size:14px;"><strong>{{.Name}}</strong>` +
-		`{{range .Quotes}} <span style="background:#fff8c5;">&ldquo;{{.}}&rdquo;</span>{{end}}</p>{{end}}` +
-		`</div>`))
+var changeHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("change").Parse(
+		`<div style="border-left:4px solid {{.Color}};padding:8px 12px;margin:0 0 16px 0;background:#ffffff;">` +
+			`<p style="margin:0 0 4px 0;font-size:13px;color:#59636e;">{{.Section}}</p>` +
+			`<p style="margin:0 0 8px 0;font-size:15px;"><strong>{{.Kind}}</strong>` +
+			`{{if .Severity}} &middot; {{.SevLabel}}: <strong style="color:{{.Color}};">{{.Severity}}</strong>{{end}}</p>` +
+			`{{if .Old}}<p style="margin:0 0 8px 0;"><span style="font-size:12px;color:#59636e;">{{.Before}}</span><br>` +
+			`{{range .Old}}{{if eq .Mark "del"}}<del style="background:#ffebe9;color:#82071e;text-decoration:line-through;">{{.Text}}</del>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}` +
+			`{{if .New}}<p style="margin:0 0 8px 0;"><span style="font-size:12px;color:#59636e;">{{.After}}</span><br>` +
+			`{{range .New}}{{if eq .Mark "ins"}}<ins style="background:#dafbe1;color:#116329;text-decoration:underline;">{{.Text}}</ins>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}` +
+			`{{range .Topics}}<p style="margin:0 0 4px 0;font-size:14px;"><strong>{{.Name}}</strong>` +
+			`{{range .Quotes}} <span style="background:#fff8c5;">&ldquo;{{.}}&rdquo;</span>{{end}}</p>{{end}}` +
+			`</div>`))
+})
 
 func renderChange(ch changeView, m *messages, subTopics []string) (block, error) {
 	old, new := sides(ch)
@@ -351,7 +353,7 @@ func renderChange(ch changeView, m *messages, subTopics []string) (block, error)
 		d.Severity = m.sev(sev)
 	}
 	var h bytes.Buffer
-	if err := changeHTML.Execute(&h, d); err != nil {
+	if err := changeHTML().Execute(&h, d); err != nil {
 		return block{}, err
 	}
 	var t strings.Builder
@@ -449,7 +451,8 @@ type emailData struct {
 	Paragraphs             []string
 }
 
-var emailHTML = template.Must(template.New("email").Parse(`<!DOCTYPE html>
+var emailHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("email").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Title}}</title></head>
 <body style="margin:0;padding:0;background:#f6f8fa;">
 <div style="max-width:680px;margin:0 auto;padding:20px;background:#ffffff;color:#1f2328;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;">
@@ -468,6 +471,7 @@ var emailHTML = template.Must(template.New("email").Parse(`<!DOCTYPE html>
 </div>
 </body></html>
 `))
+})
 
 // Alert composes the immediate alert about one change for a subscriber.
 // key makes the Message-ID (the dispatcher passes the delivery id).
@@ -575,7 +579,7 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 	}
 	fmt.Fprintf(&text, "-- \n%s\n%s: %s\n%s: %s\n", d.Why, m.preferences, d.PrefsURL, m.unsubscribe, d.UnsubURL)
 	var h bytes.Buffer
-	if err := emailHTML.Execute(&h, d); err != nil {
+	if err := emailHTML().Execute(&h, d); err != nil {
 		return nil, fmt.Errorf("notify: render email: %w", err)
 	}
 	return &Email{
@@ -651,7 +655,7 @@ func (c *Composer) Confirmation(sub *data.Subscriber, docNames []string, key str
 		fmt.Fprintf(&text, "%s\n\n%s\n\n%s\n%s\n\n%s\n%s\n", d.Heading, intro, m.confirmAction, d.ActionURL, expiry, m.confirmIgnore)
 	}
 	var h bytes.Buffer
-	if err := emailHTML.Execute(&h, d); err != nil {
+	if err := emailHTML().Execute(&h, d); err != nil {
 		return nil, fmt.Errorf("notify: render confirmation: %w", err)
 	}
 	e := &Email{

@@ -278,16 +278,20 @@ func changeSummary(c *data.Change, cs *diff.ChangeSet) string {
 
 // entryIntro heads an entry's HTML: the summary, the classification and the
 // link to the change page. Like diff.WriteHTML it escapes everything.
-var entryIntro = template.Must(template.New("intro").Parse(
-	`<p class="cw-feed-summary">{{.Summary}}</p>
+var entryIntro = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("intro").Parse(
+		`<p class="cw-feed-summary">{{.Summary}}</p>
 <p class="cw-feed-link"><a href="{{.URL}}">Read the change on clausewatch</a></p>
 `))
+})
 
 // entryTooLarge replaces the diff of a change too large for a feed entry.
-var entryTooLarge = template.Must(template.New("large").Parse(
-	`<p class="cw-feed-summary">{{.Summary}}</p>
+var entryTooLarge = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("large").Parse(
+		`<p class="cw-feed-summary">{{.Summary}}</p>
 <p class="cw-feed-link">This change is too large to show in a feed: <a href="{{.URL}}">read it on clausewatch</a>.</p>
 `))
+})
 
 // buildEntry turns a material change into a feed entry. base is the absolute
 // base URL that links and ids are built from.
@@ -316,7 +320,7 @@ func buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, err
 		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + c.Severity, Scheme: base + "/severity/", Label: "severity " + c.Severity})
 	}
 	var b bytes.Buffer
-	if err := entryIntro.Execute(&b, e); err != nil {
+	if err := entryIntro().Execute(&b, e); err != nil {
 		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
 	}
 	if err := diff.WriteHTML(&b, cs); err != nil {
@@ -324,7 +328,7 @@ func buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, err
 	}
 	if b.Len() > maxEntryHTML {
 		b.Reset()
-		if err := entryTooLarge.Execute(&b, e); err != nil {
+		if err := entryTooLarge().Execute(&b, e); err != nil {
 			return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
 		}
 	}
