@@ -28,10 +28,10 @@ type cache struct {
 // cachedVersion is a stored version in full with the text ids of its blocks.
 // v.Blocks belongs to the cache: callers get a copy.
 type cachedVersion struct {
-	v   Version
-	ids map[string]int64 // texts.id of every block text and path entry
+	v    Version
+	refs textRefs
 	// textIDs are the sorted, distinct ids of the non-empty block texts:
-	// what the search index holds for the version (see blockTextIDs).
+	// what the search index holds for the version (see distinctTextIDs).
 	textIDs []int64
 }
 

@@ -71,9 +71,8 @@ type DB struct {
 	// cache keeps each document's latest version and snapshot as this
 	// handle last wrote or read them; see cache.go.
 	cache cache
-	// deflater reuses DEFLATE writers across Records (snapshot deltas);
-	// blockDeflater those of the block lists.
-	deflater, blockDeflater deflater
+	// deflater reuses DEFLATE writers across Records (snapshot deltas).
+	deflater deflater
 	// stmts holds the prepared statements of the queries Record runs for
 	// every fetch; see stmtQueryer.
 	stmts stmtCache
@@ -200,7 +199,7 @@ func open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{sql: sqldb, path: abs, now: now, writeSem: make(chan struct{}, 1), blockDeflater: deflater{fast: true}}
+	db := &DB{sql: sqldb, path: abs, now: now, writeSem: make(chan struct{}, 1)}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, err

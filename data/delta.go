@@ -206,22 +206,18 @@ func applyDelta(base, stored []byte) ([]byte, error) {
 	return out, nil
 }
 
-// deflater compresses small payloads (block lists, delta ops) as raw
+// deflater compresses small payloads (snapshot delta ops) as raw
 // DEFLATE, reusing writers: setting one up allocates about a megabyte, far
 // more than compressing a few kilobytes costs. It keeps a short free list
 // rather than a sync.Pool, which every garbage collection empties, and
 // recording a 300 KB document collects often.
 type deflater struct {
-	// fast compresses at flate.BestSpeed rather than the default level:
-	// block lists compress as well (they are mostly one repeated pattern)
-	// at a fraction of the time.
-	fast bool
 	mu   sync.Mutex
 	free []*flate.Writer
 }
 
-// maxFreeWriters bounds the writers a handle keeps: one for the snapshot
-// being prepared and one for the version being written.
+// maxFreeWriters bounds the writers a handle keeps, enough for two Records
+// preparing their snapshots at once.
 const maxFreeWriters = 2
 
 // deflate appends the compressed form of b to dst.
@@ -234,11 +230,7 @@ func (d *deflater) deflate(dst *bytes.Buffer, b []byte) error {
 	d.mu.Unlock()
 	if zw == nil {
 		var err error
-		level := flate.DefaultCompression
-		if d.fast {
-			level = flate.BestSpeed
-		}
-		if zw, err = flate.NewWriter(dst, level); err != nil {
+		if zw, err = flate.NewWriter(dst, flate.DefaultCompression); err != nil {
 			return err
 		}
 	} else {

@@ -139,7 +139,7 @@ FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 // returns the text ids of its blocks too. The rebuilt text is checked
 // against the stored sha256 and length, so damage is reported rather than
 // diffed or shown.
-func loadFullVersion(ctx context.Context, q queryer, id int64) (*Version, map[string]int64, error) {
+func loadFullVersion(ctx context.Context, q queryer, id int64) (*Version, textRefs, error) {
 	const query = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, v.text_length, v.blocks
 FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
@@ -148,25 +148,25 @@ FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var stored []byte
 	err := q.QueryRowContext(ctx, query, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &textLen, &stored)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, ErrNotFound
+		return nil, textRefs{}, ErrNotFound
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("load version %d: %w", id, err)
+		return nil, textRefs{}, fmt.Errorf("load version %d: %w", id, err)
 	}
 	if v.FetchedAt, err = parseTime(at); err != nil {
-		return nil, nil, err
+		return nil, textRefs{}, err
 	}
 	refs, err := decodeBlocks(stored)
 	if err != nil {
-		return nil, nil, fmt.Errorf("blocks of version %d: %w: %w", id, errCorrupt, err)
+		return nil, textRefs{}, fmt.Errorf("blocks of version %d: %w: %w", id, errCorrupt, err)
 	}
-	var ids map[string]int64
+	var ids textRefs
 	v.Blocks, v.Text, ids, err = refs.resolve(ctx, q)
 	if err != nil {
-		return nil, nil, fmt.Errorf("blocks of version %d: %w", id, err)
+		return nil, textRefs{}, fmt.Errorf("blocks of version %d: %w", id, err)
 	}
 	if len(v.Text) != textLen || policy.HashText(v.Text) != v.SHA256 {
-		return nil, nil, fmt.Errorf("version %d: rebuilt text does not match its sha256 %s: %w", id, v.SHA256, errCorrupt)
+		return nil, textRefs{}, fmt.Errorf("version %d: rebuilt text does not match its sha256 %s: %w", id, v.SHA256, errCorrupt)
 	}
 	return &v, ids, nil
 }

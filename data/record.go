@@ -275,8 +275,10 @@ type Result struct {
 	Fetch Fetch
 	// Snapshot is the stored (or reused) snapshot, without its body.
 	Snapshot *Snapshot
-	// Version is set for new-version (in full) and unchanged (the latest
-	// version without Text and Blocks, which the caller already has).
+	// Version is set for new-version (with its Text) and unchanged (the
+	// latest version without its Text). Blocks are left out: the caller has
+	// the document it recorded, and Version(ID) reads them back (copying
+	// the blocks of a long policy was a tenth of the time of an import).
 	Version *Version
 	// Change is set only for a new version that has a predecessor.
 	Change *Change
@@ -456,17 +458,15 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 				if prev != nil {
 					known = prev
 				}
-				var knownIDs map[string]int64
-				if known != nil {
-					knownIDs = known.ids
-				}
-				cv, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver, knownIDs, prev)
+				cv, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver, known, prev)
 				if err != nil {
 					return err
 				}
 				newVersion = cv
 				fr.VersionID = cv.v.ID
-				res.Version = cloneVersion(&cv.v)
+				v := cv.v
+				v.Blocks = nil
+				res.Version = &v
 				if head != nil {
 					c, err := db.insertChange(ctx, tx, f, head.id, cv.v.ID, cs, !obs.NoAlerts)
 					if err != nil {
@@ -736,15 +736,11 @@ func (db *DB) versionAt(ctx context.Context, q queryer, docID string, head *vers
 	if c := db.cache.version(docID); c != nil && c.v.ID == head.id && c.v.SHA256 == head.sha256 {
 		return c, nil
 	}
-	v, ids, err := loadFullVersion(ctx, q, head.id)
+	v, refs, err := loadFullVersion(ctx, q, head.id)
 	if err != nil {
 		return nil, err
 	}
-	textIDs, err := blockTextIDs(v.Blocks, ids)
-	if err != nil {
-		return nil, fmt.Errorf("version %d: %w", head.id, err)
-	}
-	c := &cachedVersion{v: *v, ids: ids, textIDs: textIDs}
+	c := &cachedVersion{v: *v, refs: refs, textIDs: distinctTextIDs(v.Blocks, refs.blocks)}
 	db.cache.setVersion(docID, c)
 	return c, nil
 }
@@ -783,22 +779,22 @@ ON CONFLICT (document_id, sha256) DO NOTHING`
 }
 
 // insertVersion stores a new version by reference to its texts, adding the
-// texts not stored yet, and extends the search index; known holds text ids
-// already learned (usually those of the previous version), so that only new
-// clauses cost a query. prev is the document's latest version before this
+// texts not stored yet, and extends the search index; known is a version
+// whose text ids are already learned (usually the previous one), so that
+// only new clauses cost a query. prev is the document's latest version before this
 // one (nil for its first), which the search index entries are relative to.
-func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known map[string]int64, prev *cachedVersion) (*cachedVersion, error) {
+func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known, prev *cachedVersion) (*cachedVersion, error) {
 	q := db.stmtsOn(tx)
-	ids, blockIDs, err := internTexts(ctx, q, p.doc.Blocks, known)
+	refs, err := internTexts(ctx, q, p.doc.Blocks, known)
 	if err != nil {
 		return nil, err
 	}
-	textIDs := distinctTextIDs(p.doc.Blocks, blockIDs)
+	textIDs := distinctTextIDs(p.doc.Blocks, refs.blocks)
 	indexed, err := searchIndexed(ctx, q, f.DocumentID)
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := encodeBlocks(&db.blockDeflater, p.doc.Blocks, blockIDs, ids)
+	blocks, err := encodeBlocks(p.doc.Blocks, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -826,7 +822,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 			ID: id, DocumentID: f.DocumentID, SnapshotID: snapshotID, FetchedAt: f.StartedAt,
 			SHA256: p.sha256, Text: p.text, Blocks: p.doc.Blocks, SnapshotSHA256: snapshotSHA,
 		},
-		ids:     ids,
+		refs:    refs,
 		textIDs: textIDs,
 	}, nil
 }

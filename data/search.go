@@ -363,24 +363,9 @@ WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetc
 	return out, nil
 }
 
-// blockTextIDs returns the sorted, distinct texts.ids of the non-empty block
-// texts: what the search index says a version contains.
-func blockTextIDs(blocks []policy.Block, ids map[string]int64) ([]int64, error) {
-	blockIDs := make([]int64, len(blocks))
-	for i, b := range blocks {
-		if b.Text == "" {
-			continue
-		}
-		id, ok := ids[b.Text]
-		if !ok {
-			return nil, fmt.Errorf("text of block %d has no stored id", i+1)
-		}
-		blockIDs[i] = id
-	}
-	return distinctTextIDs(blocks, blockIDs), nil
-}
-
-// distinctTextIDs is blockTextIDs given the id of each block's text.
+// distinctTextIDs returns the sorted, distinct texts.ids of the non-empty
+// block texts (blockIDs[i] is the id of blocks[i].Text): what the search
+// index says a version contains.
 func distinctTextIDs(blocks []policy.Block, blockIDs []int64) []int64 {
 	out := make([]int64, 0, len(blocks))
 	for i, b := range blocks {
@@ -570,7 +555,7 @@ func (b *spanBuilder) add(versionID int64, cur []int64) {
 // (fetched_at, id) order.
 func (b *spanBuilder) feed(ctx context.Context, q queryer, docID string) error {
 	// The empty string is a stored text when some block has no text; the
-	// index leaves it out, as blockTextIDs does.
+	// index leaves it out, as distinctTextIDs does.
 	var emptyID int64
 	empty := sha256.Sum256(nil)
 	err := q.QueryRowContext(ctx, `SELECT id FROM texts WHERE sha256 = ?`, empty[:]).Scan(&emptyID)

@@ -164,7 +164,7 @@ func TestSearchSpans(t *testing.T) {
 			t.Fatalf("Record %d: %v", i, err)
 		}
 		if res.Fetch.Outcome == NewVersion {
-			versions[docID] = append(versions[docID], recorded{VersionRef{res.Version.ID, res.Version.FetchedAt}, res.Version.Blocks})
+			versions[docID] = append(versions[docID], recorded{VersionRef{res.Version.ID, res.Version.FetchedAt}, storedBlocks(t, db, res.Version.ID)})
 		}
 	}
 	textID := func(s string) int64 {
@@ -307,10 +307,20 @@ func TestSearchSpans(t *testing.T) {
 	if err != nil || res.Fetch.Outcome != NewVersion {
 		t.Fatalf("Record after damage: %v, %v", res.Fetch.Outcome, err)
 	}
-	versions["wa"] = append(versions["wa"], recorded{VersionRef{res.Version.ID, res.Version.FetchedAt}, res.Version.Blocks})
+	versions["wa"] = append(versions["wa"], recorded{VersionRef{res.Version.ID, res.Version.FetchedAt}, storedBlocks(t, db, res.Version.ID)})
 	var waSpans int
 	if err := db.sql.QueryRow(`SELECT count(*) FROM version_texts WHERE document_id = 'wa'`).Scan(&waSpans); err != nil || waSpans != 0 {
 		t.Errorf("wa has %d spans after a version its index could not follow (%v), want them dropped", waSpans, err)
 	}
 	search(t)
+}
+
+// storedBlocks reads a version's blocks back as stored (normalized).
+func storedBlocks(t *testing.T, db *DB, id int64) []policy.Block {
+	t.Helper()
+	v, err := db.Version(context.Background(), id)
+	if err != nil {
+		t.Fatalf("read version %d: %v", id, err)
+	}
+	return v.Blocks
 }
