@@ -137,6 +137,54 @@ type Observation struct {
 	// (see Candidate) and ignores it otherwise; it is ignored without a
 	// Document.
 	Candidate *Candidate
+	// SnapshotCandidate optionally carries Snapshot.Body hashed and
+	// encoded ahead of time (NewSnapshotCandidate); Record uses it only
+	// when it was made from that very body slice.
+	SnapshotCandidate *SnapshotCandidate
+}
+
+// SnapshotCandidate is a response body hashed, and encoded as it would be
+// stored, ahead of Record: hashing and compressing a 300 KB page are most
+// of the cost of storing its snapshot, and an import can do both for the
+// next file on another goroutine.
+//
+// The encoding is a guess: Record encodes a body against the document's
+// latest stored snapshot, and takes the candidate's encoding only when that
+// snapshot is the one the candidate guessed, at the depth it guessed (the
+// result is then exactly what Record would compute). A wrong guess costs
+// only the encoding Record then does itself.
+type SnapshotCandidate struct {
+	body []byte
+	sha  string
+	// enc.depth counts the deltas from the candidates' last keyframe.
+	enc *encodedBody
+	// baseSHA is the guessed latest snapshot ("" for none), at baseDepth.
+	baseSHA   string
+	baseDepth int
+}
+
+// NewSnapshotCandidate hashes body and encodes it as Record would if the
+// document's latest stored snapshot were the body of prev (the candidate
+// made for the previous fetch, nil for none), as a delta or a keyframe. The
+// body must not be changed afterwards: Record keeps it to encode the next
+// snapshot against.
+func (db *DB) NewSnapshotCandidate(body []byte, prev *SnapshotCandidate) (*SnapshotCandidate, error) {
+	sum := sha256.Sum256(body)
+	c := &SnapshotCandidate{body: body, sha: hex.EncodeToString(sum[:])}
+	var base []byte
+	if prev != nil {
+		c.baseSHA, c.baseDepth, base = prev.sha, prev.enc.depth, prev.body
+	}
+	var err error
+	if c.enc, err = db.encodeBody(body, base, prev != nil, c.baseDepth); err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	return c, nil
+}
+
+// madeFrom reports whether c was made from body, the same slice.
+func (c *SnapshotCandidate) madeFrom(body []byte) bool {
+	return c != nil && len(c.body) == len(body) && (len(body) == 0 || &c.body[0] == &body[0])
 }
 
 // Candidate is a candidate document prepared ahead of Record, with its
@@ -341,12 +389,16 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		return Result{}, err
 	}
 	f.StartedAt = f.StartedAt.UTC()
-	snap, err := prepareSnapshot(f, obs.Snapshot)
+	sc := obs.SnapshotCandidate
+	if obs.Snapshot == nil || !sc.madeFrom(obs.Snapshot.Body) {
+		sc = nil
+	}
+	snap, err := prepareSnapshot(f, obs.Snapshot, sc)
 	if err != nil {
 		return Result{}, err
 	}
 	if snap != nil {
-		if err := db.encodeSnapshot(ctx, snap); err != nil {
+		if err := db.encodeSnapshot(ctx, snap, sc); err != nil {
 			return Result{}, err
 		}
 	}
@@ -491,8 +543,11 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		db.cache.setVersion(f.DocumentID, newVersion)
 	}
 	if newSnapshot != nil {
-		// The caller keeps its body; the cache keeps a copy.
-		newSnapshot.body = bytes.Clone(newSnapshot.body)
+		// The caller keeps its body; the cache keeps a copy, unless the
+		// body was handed over with a SnapshotCandidate.
+		if sc == nil {
+			newSnapshot.body = bytes.Clone(newSnapshot.body)
+		}
 		db.cache.setSnapshot(f.DocumentID, newSnapshot)
 	}
 	return res, nil
@@ -530,7 +585,9 @@ func checkObservation(obs Observation) error {
 	}
 }
 
-func prepareSnapshot(f Fetch, in *Snapshot) (*preparedSnapshot, error) {
+// prepareSnapshot fills in what Record derives from a body; sc, when set,
+// was made from in.Body and holds its hash.
+func prepareSnapshot(f Fetch, in *Snapshot, sc *SnapshotCandidate) (*preparedSnapshot, error) {
 	if in == nil {
 		return nil, nil
 	}
@@ -541,8 +598,13 @@ func prepareSnapshot(f Fetch, in *Snapshot) (*preparedSnapshot, error) {
 	} else if s.DocumentID != f.DocumentID {
 		return nil, fmt.Errorf("snapshot belongs to document %q, not %q", s.DocumentID, f.DocumentID)
 	}
-	sum := sha256.Sum256(in.Body)
-	sha := hex.EncodeToString(sum[:])
+	var sha string
+	if sc != nil {
+		sha = sc.sha
+	} else {
+		sum := sha256.Sum256(in.Body)
+		sha = hex.EncodeToString(sum[:])
+	}
 	if s.SHA256 != "" && s.SHA256 != sha {
 		return nil, fmt.Errorf("snapshot sha256 %s does not match its body (%s)", s.SHA256, sha)
 	}
@@ -580,8 +642,9 @@ func prepareSnapshot(f Fetch, in *Snapshot) (*preparedSnapshot, error) {
 // one is fewer than maxChain steps from its keyframe and the delta is mostly
 // copies; otherwise a gzip keyframe. Any stored snapshot of the document is a
 // valid base, so another writer adding one before the transaction changes
-// nothing here.
-func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
+// nothing here. sc, when set, was made from p's body: its encoding is taken
+// when it guessed the latest snapshot and its depth right.
+func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot, sc *SnapshotCandidate) error {
 	q := db.stmtsOn(nil)
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE document_id = ? AND sha256 = ?`, p.s.DocumentID, p.s.SHA256).Scan(&n)
@@ -593,13 +656,22 @@ func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
 	}
 	var baseID int64
 	var depth int
-	err = q.QueryRowContext(ctx, `SELECT id, depth FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1`, p.s.DocumentID).Scan(&baseID, &depth)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	var sha string
+	err = q.QueryRowContext(ctx, `SELECT id, depth, sha256 FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1`, p.s.DocumentID).Scan(&baseID, &depth, &sha)
+	found := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("look up latest snapshot: %w", err)
-	case depth+1 < maxChain:
-		var base []byte
+	}
+	if sc != nil && sc.baseSHA == sha && (!found || sc.baseDepth == depth) {
+		enc := *sc.enc
+		if enc.encoding == encDelta {
+			enc.baseID = baseID
+		}
+		p.enc = &enc
+		return nil
+	}
+	var base []byte
+	if found && depth+1 < maxChain {
 		if c := db.cache.snapshot(p.s.DocumentID); c != nil && c.id == baseID {
 			base = c.body
 		} else if base, err = readSnapshotBody(ctx, db.sql, baseID); err != nil && !errors.Is(err, errCorrupt) {
@@ -607,24 +679,37 @@ func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
 		}
 		// A damaged base (err set) only costs a keyframe here; reading that
 		// snapshot reports the damage.
-		if err == nil {
-			if ops, ok := makeDelta(base, p.body); ok {
-				var data bytes.Buffer
-				data.Grow(len(ops)/2 + 64)
-				if err := db.deflater.deflate(&data, ops); err != nil {
-					return fmt.Errorf("compress snapshot delta: %w", err)
-				}
-				p.enc = &encodedBody{encoding: encDelta, data: data.Bytes(), baseID: baseID, depth: depth + 1}
-				return nil
+		found = err == nil
+	}
+	if p.enc, err = db.encodeBody(p.body, base, found, depth); err != nil {
+		return err
+	}
+	if p.enc.encoding == encDelta {
+		p.enc.baseID = baseID
+	}
+	return nil
+}
+
+// encodeBody encodes body as a delta against base, a stored body at depth
+// baseDepth of its chain, when there is one (haveBase), the chain may grow
+// and the delta is mostly copies; otherwise as a keyframe. The caller sets
+// the delta's baseID.
+func (db *DB) encodeBody(body, base []byte, haveBase bool, baseDepth int) (*encodedBody, error) {
+	if haveBase && baseDepth+1 < maxChain {
+		if ops, ok := makeDelta(base, body); ok {
+			var data bytes.Buffer
+			data.Grow(len(ops)/2 + 64)
+			if err := db.deflater.deflate(&data, ops); err != nil {
+				return nil, fmt.Errorf("compress snapshot delta: %w", err)
 			}
+			return &encodedBody{encoding: encDelta, data: data.Bytes(), depth: baseDepth + 1}, nil
 		}
 	}
-	gz, err := gzipBody(p.body)
+	gz, err := gzipBody(body)
 	if err != nil {
-		return fmt.Errorf("compress snapshot: %w", err)
+		return nil, fmt.Errorf("compress snapshot: %w", err)
 	}
-	p.enc = &encodedBody{encoding: encGzip, data: gz}
-	return nil
+	return &encodedBody{encoding: encGzip, data: gz}, nil
 }
 
 // prepareVersion normalizes the candidate's block texts, as the canonical

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -432,6 +433,140 @@ func TestSnapshotDeltas(t *testing.T) {
 	if deltas < n/2 || keyframes < n/maxChain || stored*10 > plain/2 {
 		t.Errorf("%d deltas and %d keyframes hold %d bytes for %d plain bytes", deltas, keyframes, stored, plain)
 	}
+}
+
+// TestSnapshotCandidates records one sequence of bodies twice, with and
+// without SnapshotCandidates made ahead, and wants the same rows; then the
+// cases where a candidate must not be taken as it is.
+func TestSnapshotCandidates(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(5, 6))
+	body := make([]byte, 20_000)
+	for i := range body {
+		body[i] = "abcdefgh ijklmnop\n\xff\x00\xc3"[rng.IntN(21)]
+	}
+	const n = 2*maxChain + 10
+	var bodies [][]byte
+	for i := range n {
+		switch {
+		case i == n-4:
+			body = bytes.Repeat([]byte("completely different \xfe\n"), 500) // a keyframe
+		case i == n-3:
+			body = bodies[n-6] // a body stored before
+		case i == n-2:
+			body = []byte{}
+		case i > 0:
+			body = randomEdit(rng, body)
+		}
+		bodies = append(bodies, body)
+	}
+	record := func(t *testing.T, db *DB, i int, body []byte, sc *SnapshotCandidate) Result {
+		t.Helper()
+		res, err := db.Record(ctx, Observation{
+			Fetch:             Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Duration(i) * time.Minute), URL: "https://example.com", Status: 200, Outcome: Suspect, Reason: "test"},
+			Snapshot:          &Snapshot{Body: body},
+			SnapshotCandidate: sc,
+		})
+		if err != nil {
+			t.Fatalf("snapshot %d: %v", i, err)
+		}
+		return res
+	}
+	rows := func(t *testing.T, db *DB) []string {
+		t.Helper()
+		r, err := db.sql.Query(`SELECT id, sha256, encoding, ifnull(base_id, 0), depth, hex(body) FROM snapshots ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		var out []string
+		for r.Next() {
+			var id, base, depth int64
+			var sha, enc, hexBody string
+			if err := r.Scan(&id, &sha, &enc, &base, &depth, &hexBody); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%d %s %s base %d depth %d %s", id, sha, enc, base, depth, hexBody))
+		}
+		return out
+	}
+	readBack := func(t *testing.T, db *DB, id int64, want []byte) {
+		t.Helper()
+		got, err := openAt(t, db.path).Snapshot(ctx, id)
+		if err != nil || !bytes.Equal(got.Body, want) || got.SHA256 != policy.HashText(string(want)) {
+			t.Fatalf("snapshot %d does not read back: %v", id, err)
+		}
+	}
+
+	t.Run("same rows as without", func(t *testing.T) {
+		plain, ahead := openTest(t), openTest(t)
+		var prev *SnapshotCandidate
+		for i, b := range bodies {
+			record(t, plain, i, b, nil)
+			sc, err := ahead.NewSnapshotCandidate(b, prev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prev = sc
+			record(t, ahead, i, b, sc)
+		}
+		want, got := rows(t, plain), rows(t, ahead)
+		if !slices.Equal(got, want) {
+			t.Errorf("rows with candidates differ from those without:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+	t.Run("made from another body", func(t *testing.T) {
+		db := openTest(t)
+		sc, err := db.NewSnapshotCandidate(bodies[1], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := record(t, db, 0, bodies[0], sc)
+		readBack(t, db, res.Snapshot.ID, bodies[0])
+		// Equal bytes in another slice are another body too: the candidate
+		// may have been made before the caller changed them.
+		res = record(t, db, 1, bytes.Clone(bodies[1]), sc)
+		readBack(t, db, res.Snapshot.ID, bodies[1])
+	})
+	t.Run("base never stored", func(t *testing.T) {
+		db := openTest(t)
+		record(t, db, 0, bodies[0], nil)
+		skipped, err := db.NewSnapshotCandidate(bodies[1], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := db.NewSnapshotCandidate(bodies[2], skipped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := record(t, db, 2, bodies[2], sc)
+		readBack(t, db, res.Snapshot.ID, bodies[2])
+		var base int64
+		if err := db.sql.QueryRow(`SELECT ifnull(base_id, 0) FROM snapshots WHERE id = ?`, res.Snapshot.ID).Scan(&base); err != nil || base != 1 {
+			t.Errorf("base %d (%v), want the stored snapshot 1", base, err)
+		}
+	})
+	t.Run("stored chain already long", func(t *testing.T) {
+		db := openTest(t)
+		for i := range maxChain {
+			record(t, db, i, bodies[i], nil)
+		}
+		prev, err := db.NewSnapshotCandidate(bodies[maxChain-1], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := db.NewSnapshotCandidate(bodies[maxChain], prev)
+		if err != nil || sc.enc.encoding != encDelta {
+			t.Fatalf("candidate %+v, %v; want a delta", sc, err)
+		}
+		res := record(t, db, maxChain, bodies[maxChain], sc)
+		readBack(t, db, res.Snapshot.ID, bodies[maxChain])
+		var enc string
+		var depth int
+		if err := db.sql.QueryRow(`SELECT encoding, depth FROM snapshots WHERE id = ?`, res.Snapshot.ID).Scan(&enc, &depth); err != nil || enc != encGzip || depth != 0 {
+			t.Errorf("stored as %s at depth %d (%v), want a keyframe: the base is %d deltas deep", enc, depth, err, maxChain-1)
+		}
+	})
 }
 
 func TestSnapshotDamageIsReported(t *testing.T) {

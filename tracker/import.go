@@ -207,6 +207,9 @@ type importReader struct {
 	// cand is the last file's candidate, whose normalized texts the next
 	// one mostly shares (data.NewCandidateAfter).
 	cand *data.Candidate
+	// snap is the last body's candidate, which the next body is encoded
+	// against (data.NewSnapshotCandidate).
+	snap *data.SnapshotCandidate
 }
 
 // readImport reads and extracts one file.
@@ -229,8 +232,14 @@ func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile)
 	if len(body) == 0 {
 		return &importFile{obs: obs, serr: suspect(reasonEmpty, "empty file")}, nil
 	}
-	// Record computes the body's sha256 (it would check one given here).
+	// The body is hashed and encoded here, off the recording goroutine.
+	sc, err := t.db.NewSnapshotCandidate(body, r.snap)
+	if err != nil {
+		return nil, fmt.Errorf("tracker: import %s into %s: %w", f.Path, doc.ID, err)
+	}
+	r.snap = sc
 	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
+	obs.SnapshotCandidate = sc
 	d, err := r.seq.ExtractFile(f.Path, body, r.rules)
 	// The candidate's canonical text is d.Canonical(), computed once for
 	// the gates and for recording.
