@@ -202,6 +202,8 @@ func (c *SnapshotCandidate) madeFrom(body []byte) bool {
 // Record then does itself.
 type Candidate struct {
 	ver *preparedVersion
+	// src is the block list ver was prepared from.
+	src []policy.Block
 	// base is the expected predecessor, lang the language the change set
 	// was classified in; cs is nil when there is no change to prepare.
 	base *preparedVersion
@@ -233,9 +235,11 @@ func (s *sequenceComparer) classify(old, new policy.Document, lang string) diff.
 // NewCandidate prepares doc for recording as Record does (normalized block
 // texts, canonical text and its hash), without a change. Its Text is the
 // canonical text the gates need, so a caller that prepares its candidates
-// does not compute that text twice.
+// does not compute that text twice. doc's blocks must not be changed
+// afterwards: Record takes the candidate for a document with the same block
+// list without comparing the blocks again.
 func NewCandidate(doc policy.Document) *Candidate {
-	return &Candidate{ver: prepareVersion(doc, nil)}
+	return &Candidate{ver: prepareVersion(doc, nil), src: doc.Blocks}
 }
 
 // NewCandidateAfter is NewCandidate for the next version of a sequence
@@ -247,7 +251,7 @@ func NewCandidateAfter(doc policy.Document, prev *Candidate) *Candidate {
 	if prev != nil {
 		pv = prev.ver
 	}
-	return &Candidate{ver: prepareVersion(doc, pv)}
+	return &Candidate{ver: prepareVersion(doc, pv), src: doc.Blocks}
 }
 
 // Text returns the candidate's canonical text, doc.Canonical() of the
@@ -268,7 +272,7 @@ func (db *DB) PrepareCandidate(ctx context.Context, docID string, doc policy.Doc
 // (c itself is left as it is). Candidates prepared in sequence, each with
 // the one before as prev, share the clauses of their versions.
 func (db *DB) PrepareChange(ctx context.Context, docID string, c, prev *Candidate) (*Candidate, error) {
-	out := &Candidate{ver: c.ver}
+	out := &Candidate{ver: c.ver, src: c.src}
 	if prev != nil {
 		out.cmp = prev.cmp
 	}
@@ -288,10 +292,14 @@ func (db *DB) PrepareChange(ctx context.Context, docID string, c, prev *Candidat
 }
 
 // versionFor returns doc prepared as prepareVersion does: c's prepared
-// version when doc's blocks are the normalized ones c holds (Normalize is
-// idempotent, so preparing them again gives the same), else prepared here.
+// version when c was prepared from doc's very block list, or when doc's
+// blocks are the normalized ones c holds (Normalize is idempotent, so
+// preparing them again gives the same), else prepared here.
 func versionFor(c *Candidate, doc policy.Document) *preparedVersion {
-	if c != nil && len(doc.Blocks) > 0 && sameBlocks(doc.Blocks, c.ver.doc.Blocks) {
+	if c == nil || len(doc.Blocks) == 0 {
+		return prepareVersion(doc, nil)
+	}
+	if len(c.src) == len(doc.Blocks) && &c.src[0] == &doc.Blocks[0] || sameBlocks(doc.Blocks, c.ver.doc.Blocks) {
 		return c.ver
 	}
 	return prepareVersion(doc, nil)

@@ -630,6 +630,7 @@ func TestRecordCandidate(t *testing.T) {
 	other := doc("Something else entirely.", "We share data with partners.")
 	aLevel2 := doc("We keep logs.", "We share data with partners.")
 	aLevel2.Blocks[0].Level = 2 // same canonical text as a, other blocks
+	spaced := doc("We keep  logs for 30 days.", "We share data with partners.") // b before normalizing
 
 	tests := []struct {
 		name     string
@@ -637,7 +638,10 @@ func TestRecordCandidate(t *testing.T) {
 		base     *policy.Document
 		prepared *policy.Document // nil: b
 		noDoc    bool             // record a suspect fetch carrying the candidate
-		used     bool
+		// record is the document recorded: b, the prepared one itself
+		// ("same") or a copy of it ("copy").
+		record string
+		used   bool
 	}{
 		{name: "prepared against the stored predecessor", base: a, used: true},
 		{name: "prepared against another predecessor", base: other},
@@ -646,6 +650,11 @@ func TestRecordCandidate(t *testing.T) {
 		{name: "language changed since", base: a, lang: "es"},
 		{name: "no base", base: nil},
 		{name: "suspect fetch", base: a, noDoc: true},
+		// A candidate is taken for the very block list it was prepared
+		// from, normalized or not; for a copy, Record normalizes the
+		// blocks again and then finds them equal to the candidate's.
+		{name: "prepared from the recorded blocks, not normalized", base: a, prepared: spaced, record: "same", used: true},
+		{name: "prepared from a copy of the recorded blocks, not normalized", base: a, prepared: spaced, record: "copy", used: true},
 	}
 	// reference records a then b without candidates, in lang.
 	reference := func(t *testing.T, lang string) json.RawMessage {
@@ -690,10 +699,17 @@ func TestRecordCandidate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			recorded := b
+			switch tt.record {
+			case "same":
+				recorded = prepared
+			case "copy":
+				recorded = &policy.Document{Blocks: slices.Clone(prepared.Blocks)}
+			}
 			obs := Observation{
 				Fetch:     Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Hour), URL: "https://example.com/p", Status: 200},
 				Snapshot:  &Snapshot{Body: []byte("b")},
-				Document:  b,
+				Document:  recorded,
 				Candidate: c,
 			}
 			if tt.noDoc {
