@@ -629,7 +629,7 @@ func TestRecordCandidate(t *testing.T) {
 	b := doc("We keep logs for 30 days.", "We share data with partners.")
 	other := doc("Something else entirely.", "We share data with partners.")
 	aLevel2 := doc("We keep logs.", "We share data with partners.")
-	aLevel2.Blocks[0].Level = 2 // same canonical text as a, other blocks
+	aLevel2.Blocks[0].Level = 2                                                 // same canonical text as a, other blocks
 	spaced := doc("We keep  logs for 30 days.", "We share data with partners.") // b before normalizing
 
 	tests := []struct {
