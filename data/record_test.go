@@ -629,8 +629,9 @@ func TestRecordCandidate(t *testing.T) {
 	b := doc("We keep logs for 30 days.", "We share data with partners.")
 	other := doc("Something else entirely.", "We share data with partners.")
 	aLevel2 := doc("We keep logs.", "We share data with partners.")
-	aLevel2.Blocks[0].Level = 2                                                 // same canonical text as a, other blocks
-	spaced := doc("We keep  logs for 30 days.", "We share data with partners.") // b before normalizing
+	aLevel2.Blocks[0].Level = 2 // same canonical text as a, other blocks
+	// spaced is b before normalizing.
+	spaced := doc("We keep  logs for 30 days.", "We share data with partners.")
 
 	tests := []struct {
 		name     string
