@@ -130,10 +130,14 @@ func ftsPhrase(q string) string {
 }
 
 // Search finds the versions whose clauses contain the phrase q (case- and
-// accent-insensitive, whole words in order). Versions recorded before the
-// search index existed are indexed first.
+// accent-insensitive, whole words in order). Texts recorded since the last
+// search, and versions recorded before the search index existed, are
+// indexed first.
 func (db *DB) Search(ctx context.Context, q string) (*SearchResult, error) {
 	if err := CheckQuery(q); err != nil {
+		return nil, err
+	}
+	if _, err := db.indexTexts(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := db.IndexSearch(ctx); err != nil {
@@ -456,6 +460,44 @@ WHERE document_id = ?2 AND text_id IN (SELECT value FROM json_each(?3)) AND unti
 		}
 	}
 	return nil
+}
+
+// indexTexts adds the texts stored since the last call to the full-text
+// index (migration 0004 says why Record does not) and returns how many it
+// added. Texts are only inserted, with increasing ids, so those above the
+// watermark are exactly the missing ones; the check costs two index probes
+// when none is.
+func (db *DB) indexTexts(ctx context.Context) (int64, error) {
+	const state = `SELECT (SELECT indexed_through FROM texts_fts_state), (SELECT ifnull(max(id), 0) FROM texts)`
+	var through, last int64
+	if err := db.sql.QueryRowContext(ctx, state).Scan(&through, &last); err != nil {
+		return 0, fmt.Errorf("data: full-text index state: %w", err)
+	}
+	if last <= through {
+		return 0, nil
+	}
+	var n int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		// Another search may have indexed them meanwhile, and a Record
+		// added more: both are read again under the write lock.
+		if err := tx.QueryRowContext(ctx, state).Scan(&through, &last); err != nil {
+			return err
+		}
+		const add = `INSERT INTO texts_fts (rowid, text) SELECT id, text FROM texts WHERE id > ? AND id <= ? ORDER BY id`
+		r, err := tx.ExecContext(ctx, add, through, last)
+		if err != nil {
+			return err
+		}
+		if n, err = r.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE texts_fts_state SET indexed_through = ?`, last)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("data: index texts: %w", err)
+	}
+	return n, nil
 }
 
 // IndexSearch builds the spans of the documents that have texts but no

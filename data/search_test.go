@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -84,6 +85,57 @@ func TestSearch(t *testing.T) {
 
 // TestSearchBackfill covers databases whose versions were recorded before
 // the search index existed: the first search indexes them.
+// TestSearchIndexesNewTexts checks that texts recorded after a search are
+// found by the next one (the full-text index is brought up to date by
+// Search, not by Record), from another handle too, and indexed once.
+func TestSearchIndexesNewTexts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cw.db")
+	a, b := openAt(t, path), openAt(t, path)
+	if err := a.SyncDocuments(ctx, []Document{{ID: "wa", URL: "https://example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	found := func(t *testing.T, db *DB, q string) int {
+		t.Helper()
+		res, err := db.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, d := range res.Documents {
+			n += len(d.Matches)
+		}
+		return n
+	}
+	recordDoc(t, a, 0, "1", *doc("We keep logs."))
+	if n := found(t, a, "keep logs"); n != 1 {
+		t.Fatalf("first search found %d texts, want 1", n)
+	}
+	if n, err := a.indexTexts(ctx); err != nil || n != 0 {
+		t.Errorf("indexing again added %d texts (%v), want none", n, err)
+	}
+	recordDoc(t, a, time.Hour, "2", *doc("We keep logs.", "We share data with Meta."))
+	recordDoc(t, a, 2*time.Hour, "3", *doc("We keep logs.", "We share data with Meta.", "We sell nothing."))
+	var indexed int
+	if err := a.sql.QueryRow(`SELECT count(*) FROM texts_fts WHERE texts_fts MATCH '"share data"'`).Scan(&indexed); err != nil || indexed != 0 {
+		t.Errorf("recording indexed %d texts (%v); the search should", indexed, err)
+	}
+	// b searches first: it indexes what a recorded.
+	if n := found(t, b, "share data with Meta"); n != 1 {
+		t.Errorf("search after recording found %d texts, want 1", n)
+	}
+	if n := found(t, a, "sell nothing"); n != 1 {
+		t.Errorf("search from the other handle found %d texts, want 1", n)
+	}
+	var through, last, rows int64
+	if err := a.sql.QueryRow(`SELECT (SELECT indexed_through FROM texts_fts_state), (SELECT max(id) FROM texts), (SELECT count(*) FROM texts_fts_docsize)`).Scan(&through, &last, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if through != last || rows != last {
+		t.Errorf("index through text %d holding %d rows; want every text once, through %d", through, rows, last)
+	}
+}
+
 func TestSearchBackfill(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
