@@ -146,13 +146,21 @@ func (t *Tracker) readFiles(ctx context.Context, doc config.Document, files []Im
 // against the last earlier file expected to pass the gates. It predicts the
 // shrink gate from lastLen, the length of the latest stored version, and the
 // lengths of the files it expects to be recorded, and knows the language
-// gate's verdict from the reader.
+// gate's verdict from the reader. It also hashes and encodes each body
+// against the one before (data.SnapshotCandidate).
 func (t *Tracker) prepareFiles(ctx context.Context, doc config.Document, lastLen int, in <-chan importStep, out chan<- importStep, done <-chan struct{}) {
 	defer close(out)
 	var prev *data.Candidate
+	var prevBody *data.SnapshotCandidate
 	next, ok := <-in
 	for ok {
 		cur := next
+		if cur.err == nil && cur.f.obs.Snapshot != nil {
+			// On error, Record encodes the body itself and meets it again.
+			if sc, err := t.db.NewSnapshotCandidate(cur.f.obs.Snapshot.Body, prevBody); err == nil {
+				cur.f.obs.SnapshotCandidate, prevBody = sc, sc
+			}
+		}
 		if cur.err == nil {
 			next, ok = <-in
 			if cur.f.serr == nil && ok && next.f != nil && next.f.serr == nil {
@@ -207,9 +215,6 @@ type importReader struct {
 	// cand is the last file's candidate, whose normalized texts the next
 	// one mostly shares (data.NewCandidateAfter).
 	cand *data.Candidate
-	// snap is the last body's candidate, which the next body is encoded
-	// against (data.NewSnapshotCandidate).
-	snap *data.SnapshotCandidate
 }
 
 // readImport reads and extracts one file.
@@ -232,14 +237,8 @@ func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile)
 	if len(body) == 0 {
 		return &importFile{obs: obs, serr: suspect(reasonEmpty, "empty file")}, nil
 	}
-	// The body is hashed and encoded here, off the recording goroutine.
-	sc, err := t.db.NewSnapshotCandidate(body, r.snap)
-	if err != nil {
-		return nil, fmt.Errorf("tracker: import %s into %s: %w", f.Path, doc.ID, err)
-	}
-	r.snap = sc
+	// The preparing goroutine hashes and encodes the body (prepareFiles).
 	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
-	obs.SnapshotCandidate = sc
 	d, err := r.seq.ExtractFile(f.Path, body, r.rules)
 	// The candidate's canonical text is d.Canonical(), computed once for
 	// the gates and for recording.
