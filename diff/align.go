@@ -83,6 +83,8 @@ type aligner struct {
 	partA, partB []bool
 	fa, fb       [][]uint64
 	cands        []candidate
+	buf          *alignBuf
+	ca, cb       []int32 // text numbers, or nil (see alignBuf)
 }
 
 type candidate struct {
@@ -97,15 +99,104 @@ type candidate struct {
 // order or between other unchanged clauses become moves; and pairs whose
 // neighbours complete them become splits and merges.
 func align(a, b []Clause) alignment {
+	return alignWith(nil, a, b, nil, nil)
+}
+
+// alignBuf keeps the per-clause arrays of an alignment for the next one,
+// so that a Comparer does not allocate (and the collector scan) several
+// arrays the size of the document for each version. The alignment an
+// alignWith returns uses them until the next call.
+type alignBuf struct {
+	ints  []int
+	bools []bool
+	feats [][]uint64
+	// scratch lists of clause indices for unchanged.
+	ha, hb, ra, rb []int
+	// oldClass and newClass, when set, number the texts of the old and
+	// the new clauses (see textClasses), classes being how many numbers
+	// there are; inA and inB are lcs's stamps by number.
+	oldClass, newClass []int32
+	classes            int32
+	inA, inB           []uint32
+	gen                uint32
+	// hits is similar's count per clause, zero between uses; anchor is
+	// sortMatches's array.
+	hits   []int32
+	anchor []int
+}
+
+// maxClasses bounds the text numbers lcs uses as they are: below it,
+// idRune gives every number its own rune, of three bytes in UTF-8 as the
+// ids lcs gives otherwise (sections with fewer distinct texts), so that
+// go-diff, which looks only at which runes are equal, sees the same
+// sequences either way.
+const maxClasses = 0xd800 - 0x4e00
+
+// stamp returns the arrays lcs marks texts in, by number, and the mark
+// of this call.
+func (b *alignBuf) stamp() (inA, inB []uint32, gen uint32) {
+	if len(b.inA) < int(b.classes) {
+		n := int(b.classes) + int(b.classes)/4
+		b.inA, b.inB, b.gen = make([]uint32, n), make([]uint32, n), 0
+	}
+	b.gen++
+	if b.gen == 0 {
+		clear(b.inA)
+		clear(b.inB)
+		b.gen = 1
+	}
+	return b.inA, b.inB, b.gen
+}
+
+// take returns the arrays for an alignment of na clauses to nb: six int
+// arrays (oldTo, newTo, pairA, pairB, gapA, gapB), filled with -1 or
+// (gaps) to be overwritten, two bool arrays and two feature arrays, all
+// cleared.
+func (b *alignBuf) take(na, nb int) (ints [6][]int, bools [2][]bool, feats [2][][]uint64) {
+	n := na + nb
+	b.ints = resize(b.ints, 3*n)
+	b.bools = resize(b.bools, n)
+	b.feats = resize(b.feats, n)
+	for k := range b.ints {
+		b.ints[k] = -1
+	}
+	clear(b.bools)
+	clear(b.feats)
+	x := b.ints
+	ints = [6][]int{x[0:na:na], x[na:n:n], x[n : n+na : n+na], x[n+na : 2*n : 2*n], x[2*n : 2*n+na : 2*n+na], x[2*n+na : 3*n : 3*n]}
+	bools = [2][]bool{b.bools[:na:na], b.bools[na:n:n]}
+	feats = [2][][]uint64{b.feats[:na:na], b.feats[na:n:n]}
+	return ints, bools, feats
+}
+
+// newAligner returns an aligner of a to b with its arrays taken from buf
+// (nil: allocated), gapA and gapB to be filled.
+func newAligner(buf *alignBuf, a, b []Clause, ca, cb []int32) *aligner {
+	if buf == nil {
+		buf = &alignBuf{}
+	}
+	ints, bools, feats := buf.take(len(a), len(b))
 	al := &aligner{
 		a: a, b: b,
-		oldTo: fill(len(a), -1), newTo: fill(len(b), -1),
-		pairA: fill(len(a), -1), pairB: fill(len(b), -1),
-		partA: make([]bool, len(a)), partB: make([]bool, len(b)),
-		fa: make([][]uint64, len(a)), fb: make([][]uint64, len(b)),
+		oldTo: ints[0], newTo: ints[1],
+		pairA: ints[2], pairB: ints[3],
+		gapA: ints[4], gapB: ints[5],
+		partA: bools[0], partB: bools[1],
+		fa: feats[0], fb: feats[1],
+		buf: buf,
 	}
+	if len(ca) == len(a) && len(cb) == len(b) && ca != nil && cb != nil && buf.classes <= maxClasses {
+		al.ca, al.cb = ca, cb
+	}
+	return al
+}
+
+// alignWith is align with its arrays taken from buf (nil: allocated),
+// and the texts of a and b numbered by ca and cb when both are set.
+func alignWith(buf *alignBuf, a, b []Clause, ca, cb []int32) alignment {
+	al := newAligner(buf, a, b, ca, cb)
 	al.unchanged()
-	al.gapA, al.gapB = gaps(al.oldTo), gaps(al.newTo)
+	al.gapA, al.gapB = gapsInto(al.gapA, al.oldTo), gapsInto(al.gapB, al.newTo)
 	al.exact()
 	al.similar()
 	moved := al.inPlace()
@@ -151,7 +242,7 @@ func fill(n, v int) []int {
 // the clause that moved, not heading B.
 func (al *aligner) unchanged() {
 	dmp := diffmatchpatch.New()
-	var ha, hb []int
+	ha, hb := al.buf.ha[:0], al.buf.hb[:0]
 	for i, c := range al.a {
 		if isHeading(c) {
 			ha = append(ha, i)
@@ -163,7 +254,8 @@ func (al *aligner) unchanged() {
 		}
 	}
 	al.lcs(dmp, ha, hb)
-	var ra, rb []int
+	ra, rb := al.buf.ra[:0], al.buf.rb[:0]
+	defer func() { al.buf.ha, al.buf.hb, al.buf.ra, al.buf.rb = ha, hb, ra, rb }()
 	i, j := 0, 0
 	for {
 		// The next pair of matched headings closes the region.
@@ -174,14 +266,22 @@ func (al *aligner) unchanged() {
 		for nj < len(al.b) && al.newTo[nj] < 0 {
 			nj++
 		}
-		ra, rb = ra[:0], rb[:0]
-		for k := i; k < ni; k++ {
-			ra = append(ra, k)
+		if ni-i == nj-j && sameRange(al.a[i:ni], al.b[j:nj]) {
+			// An unchanged region, as lcs would pair it (see sameTexts),
+			// without listing its clauses.
+			for k := range ni - i {
+				al.oldTo[i+k], al.newTo[j+k] = j+k, i+k
+			}
+		} else {
+			ra, rb = ra[:0], rb[:0]
+			for k := i; k < ni; k++ {
+				ra = append(ra, k)
+			}
+			for k := j; k < nj; k++ {
+				rb = append(rb, k)
+			}
+			al.lcs(dmp, ra, rb)
 		}
-		for k := j; k < nj; k++ {
-			rb = append(rb, k)
-		}
-		al.lcs(dmp, ra, rb)
 		if ni >= len(al.a) || nj >= len(al.b) {
 			return
 		}
@@ -203,6 +303,21 @@ func isHeading(c Clause) bool {
 // nothing here.
 func (al *aligner) lcs(dmp *diffmatchpatch.DiffMatchPatch, ia, ib []int) {
 	if len(ia) == 0 || len(ib) == 0 {
+		return
+	}
+	if al.sameTexts(ia, ib) {
+		// Equal sequences are their own longest common subsequence, which
+		// go-diff, given equal runes, returns as one equality: most
+		// sections of the next version of a policy are unchanged, and this
+		// spares hashing their texts (equal strings shared between
+		// versions compare without reading their bytes).
+		for k, i := range ia {
+			al.oldTo[i], al.newTo[ib[k]] = ib[k], i
+		}
+		return
+	}
+	if al.ca != nil {
+		al.lcsByClass(dmp, ia, ib)
 		return
 	}
 	// Each text is hashed once per side: idA keeps the ids of a's clauses.
@@ -240,6 +355,44 @@ func (al *aligner) lcs(dmp *diffmatchpatch.DiffMatchPatch, ia, ib []int) {
 	if len(idxA) == 0 {
 		return
 	}
+	al.pairRuns(dmp, ra, rb, idxA, idxB)
+}
+
+// lcsByClass is lcs with the texts numbered already: the same sequences,
+// up to which rune stands for which text, without hashing a text.
+func (al *aligner) lcsByClass(dmp *diffmatchpatch.DiffMatchPatch, ia, ib []int) {
+	inA, inB, gen := al.buf.stamp()
+	for _, i := range ia {
+		inA[al.ca[i]] = gen
+	}
+	idxB := make([]int, 0, len(ib))
+	rb := make([]rune, 0, len(ib))
+	for _, j := range ib {
+		c := al.cb[j]
+		if inA[c] != gen {
+			continue
+		}
+		inB[c] = gen
+		idxB = append(idxB, j)
+		rb = append(rb, idRune(int(c)))
+	}
+	idxA := make([]int, 0, len(idxB))
+	ra := make([]rune, 0, len(idxB))
+	for _, i := range ia {
+		if c := al.ca[i]; inB[c] == gen {
+			idxA = append(idxA, i)
+			ra = append(ra, idRune(int(c)))
+		}
+	}
+	if len(idxA) == 0 {
+		return
+	}
+	al.pairRuns(dmp, ra, rb, idxA, idxB)
+}
+
+// pairRuns matches, as unchanged, the clauses idxA[k] and idxB[k'] whose
+// runes go-diff finds equal.
+func (al *aligner) pairRuns(dmp *diffmatchpatch.DiffMatchPatch, ra, rb []rune, idxA, idxB []int) {
 	i, j := 0, 0
 	for _, op := range dmp.DiffMainRunes(ra, rb, false) {
 		n := utf8.RuneCountInString(op.Text)
@@ -263,6 +416,33 @@ func (al *aligner) lcs(dmp *diffmatchpatch.DiffMatchPatch, ia, ib []int) {
 	}
 }
 
+// sameTexts reports whether the clauses of a listed by ia have, in order,
+// the texts of those of b listed by ib.
+func (al *aligner) sameTexts(ia, ib []int) bool {
+	if len(ia) != len(ib) {
+		return false
+	}
+	for k, i := range ia {
+		if al.a[i].Text != al.b[ib[k]].Text {
+			return false
+		}
+	}
+	return true
+}
+
+// sameRange reports whether a and b have the same texts in order.
+func sameRange(a, b []Clause) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if a[k].Text != b[k].Text {
+			return false
+		}
+	}
+	return true
+}
+
 // idRune maps a small integer to a rune that survives conversion to a Go
 // string (no surrogates), starting in the CJK block so that go-diff's
 // semantic cleanup, which looks at character classes, sees only letters.
@@ -275,12 +455,12 @@ func idRune(id int) rune {
 	return r
 }
 
-// gaps numbers the stretches between unchanged clauses: for a clause that is
+// gapsInto numbers the stretches between unchanged clauses: for a clause that is
 // not unchanged, how many unchanged clauses precede it; -1 for unchanged
 // ones. A pair of clauses with the same gap number on both sides sits in the
 // same place relative to everything that did not change.
-func gaps(to []int) []int {
-	g := make([]int, len(to))
+// The numbers are written into g, of the length of to.
+func gapsInto(g, to []int) []int {
 	n := 0
 	for i, t := range to {
 		if t >= 0 {
@@ -351,7 +531,12 @@ func (al *aligner) similar() {
 	if nb == 0 {
 		return
 	}
-	hits := make([]int32, len(al.b))
+	// hits is all zeros between clauses (each count is reset once read),
+	// so the buffer's array is reused as it is.
+	if len(al.buf.hits) < len(al.b) {
+		al.buf.hits = make([]int32, len(al.b))
+	}
+	hits := al.buf.hits[:len(al.b)]
 	var touched []int
 	var best []hit
 	type keyed struct {

@@ -62,8 +62,73 @@ type priorCut struct {
 	start   []int
 	asIs    []bool
 	// date is EffectiveDate(clauses), which the next Compare needs for
-	// its old version.
-	date string
+	// its old version, found at clause dateAt (-1: none).
+	date   string
+	dateAt int
+	// class numbers each clause's text (see textClasses); nil when the
+	// cut had no textClasses.
+	class []int32
+}
+
+// textClasses numbers the distinct clause texts of a Comparer's last
+// version, and while it is cut of the next one: equal texts get equal
+// numbers, so that lcs compares clauses by number instead of hashing
+// every text of the sections it aligns. A clause cut as a block of the
+// last version was takes that block's numbers; only the texts of the
+// other blocks are hashed.
+type textClasses struct {
+	ids  map[string]int32
+	n    int32   // numbers handed out, free ones included
+	free []int32 // numbers of texts no longer held
+	seen []uint32
+	gen  uint32
+}
+
+// classOf returns the number of text, a new one if it has none.
+func (t *textClasses) classOf(text string) int32 {
+	if c, ok := t.ids[text]; ok {
+		return c
+	}
+	if t.ids == nil {
+		t.ids = map[string]int32{}
+	}
+	var c int32
+	if k := len(t.free); k > 0 {
+		c = t.free[k-1]
+		t.free = t.free[:k-1]
+	} else {
+		c = t.n
+		t.n++
+	}
+	t.ids[text] = c
+	return c
+}
+
+// prune forgets the texts of last's clauses that next's do not have, so
+// that the numbers stay few and no earlier version's text is kept.
+func (t *textClasses) prune(last, next *priorCut) {
+	if last == nil {
+		return
+	}
+	if len(t.seen) < int(t.n) {
+		t.seen = make([]uint32, t.n+t.n/4)
+		t.gen = 0
+	}
+	t.gen++
+	if t.gen == 0 {
+		clear(t.seen)
+		t.gen = 1
+	}
+	for _, c := range next.class {
+		t.seen[c] = t.gen
+	}
+	for k, c := range last.class {
+		if t.seen[c] != t.gen {
+			t.seen[c] = t.gen // once
+			delete(t.ids, last.clauses[k].Text)
+			t.free = append(t.free, c)
+		}
+	}
 }
 
 // reuseWindow is how far from the expected position cutClauses looks for
@@ -81,9 +146,50 @@ const reuseWindow = 4
 // own text, not from prior's clauses, so that clauses never keep an earlier
 // version's memory alive.
 func cutClauses(d policy.Document, prior *priorCut) ([]Clause, []int, []bool) {
-	out := make([]Clause, 0, len(d.Blocks))
-	start := make([]int, len(d.Blocks)+1)
-	asIs := make([]bool, len(d.Blocks))
+	var into priorCut
+	cutInto(&into, d, prior, nil)
+	return into.clauses, into.start, into.asIs
+}
+
+// cutInto is cutClauses writing into.clauses, into.start and into.asIs,
+// in the arrays they already have when those are large enough: a Comparer
+// recycles the cut of the version before last, which no longer serves,
+// rather than allocating (and the collector then scanning) a few hundred
+// kilobytes per version. With classes set, into.class numbers the
+// clause texts (prior.class must then be set too).
+func cutInto(into *priorCut, d policy.Document, prior *priorCut, classes *textClasses) {
+	// A long paragraph is cut into several clauses: expect as many more
+	// clauses than blocks as prior had, so that the list is not grown.
+	want := len(d.Blocks)
+	if prior != nil {
+		want += max(0, len(prior.clauses)-len(prior.blocks)) + 16
+	}
+	out := into.clauses[:0]
+	if cap(out) < want {
+		out = make([]Clause, 0, want)
+	}
+	start := resize(into.start, len(d.Blocks)+1)
+	asIs := resize(into.asIs, len(d.Blocks))
+	var class []int32
+	if classes != nil {
+		class = into.class[:0]
+	}
+	defer func() {
+		// What is left past the end of a recycled array would keep
+		// strings of an earlier version alive.
+		clear(out[len(out):cap(out)])
+		into.clauses, into.start, into.asIs, into.class = out, start, asIs, class
+	}()
+	// Clauses cut as a block of prior was take that block's numbers.
+	reuseClass := prior != nil && len(prior.class) == len(prior.clauses)
+	// fresh numbers the clauses appended from n on.
+	fresh := func(n int) {
+		if classes != nil {
+			for _, c := range out[n:] {
+				class = append(class, classes.classOf(c.Text))
+			}
+		}
+	}
 	block := 0
 	var lastPath []string
 	var lastSection []string
@@ -114,16 +220,35 @@ func cutClauses(d policy.Document, prior *priorCut) ([]Clause, []int, []bool) {
 				continue
 			}
 		}
-		if lastSection == nil || !slices.Equal(b.Path, lastPath) {
+		// The section of a reused block's clauses, when it is the one
+		// computed here, is shared rather than built again (sections are
+		// never changed once built).
+		var was []string
+		if k >= 0 {
+			was = reused[0].Section
+			if b.Kind == policy.Heading && len(was) > 0 {
+				was = slices.Clip(was[:len(was)-1])
+			}
+		}
+		if lastSection == nil || !equalPaths(b.Path, lastPath) {
 			lastPath = b.Path
-			lastSection = slices.Clip(append([]string{}, b.Path...))
+			if was != nil && slices.Equal(was, b.Path) {
+				lastSection = was
+			} else {
+				lastSection = slices.Clip(append([]string{}, b.Path...))
+			}
 		}
 		section := lastSection
 		if b.Kind == policy.Heading {
 			// A heading opens its section: it is read, and grouped, with
 			// the clauses under it.
-			section = append(slices.Clone(section), t)
+			if was := reused; len(was) > 0 && len(was[0].Section) == len(section)+1 && was[0].Section[len(section)] == t && slices.Equal(was[0].Section[:len(section)], section) {
+				section = was[0].Section
+			} else {
+				section = append(slices.Clone(section), t)
+			}
 		}
+		n := len(out)
 		if k >= 0 {
 			if reused[0].Block > 0 {
 				// The sentences of a long paragraph, cut where they were
@@ -135,9 +260,14 @@ func cutClauses(d policy.Document, prior *priorCut) ([]Clause, []int, []bool) {
 					out = append(out, Clause{Section: section, Text: t[pos : pos+len(c.Text)], Block: block})
 					pos += len(c.Text) + 1
 				}
-				continue
+			} else {
+				out = append(out, Clause{Section: section, Text: t})
 			}
-			out = append(out, Clause{Section: section, Text: t})
+			if classes != nil && reuseClass {
+				class = append(class, prior.class[prior.start[k]:prior.start[k+1]]...)
+			} else {
+				fresh(n)
+			}
 			continue
 		}
 		// A text of at most longClause bytes has at most as many runes.
@@ -148,13 +278,23 @@ func cutClauses(d policy.Document, prior *priorCut) ([]Clause, []int, []bool) {
 				for _, s := range sentences {
 					out = append(out, Clause{Section: section, Text: s, Block: block})
 				}
+				fresh(n)
 				continue
 			}
 		}
 		out = append(out, Clause{Section: section, Text: t})
+		fresh(n)
 	}
 	start[len(d.Blocks)] = len(out)
-	return out, start, asIs
+}
+
+// resize returns s with length n, in its own array when that is large
+// enough; the elements are left as they were (the caller sets them all).
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // find looks for an earlier block with b's kind and text at i+off, then
@@ -270,11 +410,18 @@ func changedIDs(old, new []Clause, al alignment) {
 		return
 	}
 	texts := make(map[string]bool, len(wantOld)+len(fresh))
+	// lens marks the lengths of texts (modulo its size): a clause of
+	// another length has none of them, and is skipped without hashing
+	// its text, which for every clause of two versions was most of the
+	// cost here.
+	var lens [512]bool
 	for _, i := range wantOld {
 		texts[old[i].Text] = true
+		lens[len(old[i].Text)%len(lens)] = true
 	}
 	for _, j := range fresh {
 		texts[new[j].Text] = true
+		lens[len(new[j].Text)%len(lens)] = true
 	}
 	// occurrences returns, for the clauses of cs listed in want, how many
 	// clauses before them have their section and text, and the count of
@@ -289,7 +436,7 @@ func changedIDs(old, new []Clause, al alignment) {
 		var lastSection []string
 		joined := ""
 		for i := range cs {
-			if !texts[cs[i].Text] {
+			if !lens[len(cs[i].Text)%len(lens)] || !texts[cs[i].Text] {
 				continue
 			}
 			if lastSection == nil || !slices.Equal(cs[i].Section, lastSection) {
@@ -311,6 +458,9 @@ func changedIDs(old, new []Clause, al alignment) {
 	}
 	for j, i := range inherit {
 		new[j].ID = old[i].ID
+	}
+	if len(fresh) == 0 {
+		return // no new clause to number: spare the scan of new
 	}
 	occNew, _ := occurrences(new, fresh)
 	for _, j := range fresh {

@@ -141,7 +141,7 @@ func Compare(old, new policy.Document) ChangeSet {
 	// Only the clauses in the change set show their ids, so only theirs
 	// are computed (changedIDs); hashing every clause of both versions was
 	// a large part of comparing two versions that differ by a few words.
-	cs, _ := compare(clauses(old), clauses(new), false, nil)
+	cs, _ := compare(clauses(old), clauses(new), false)
 	return cs
 }
 
@@ -150,13 +150,26 @@ func Compare(old, new policy.Document) ChangeSet {
 // version it was given, so that the next comparison, whose old version that
 // usually is, does not cut it into clauses again: cutting a long policy is
 // about half the cost of comparing two versions that differ by a few
-// words. The zero value is ready to use; a Comparer is not safe for
-// concurrent use.
+// words. It also carries from one comparison to the next the numbering of
+// the clause texts, where the effective date was found, and the arrays of
+// the version before last, which it reuses rather than allocating new ones
+// the size of the document. The zero value is ready to use; a Comparer is
+// not safe for concurrent use.
 type Comparer struct {
 	// last is the last new version: a copy of its blocks (so that a
 	// caller editing its document afterwards cannot make it stale) and
 	// its clauses, without ids.
 	last *priorCut
+	// spare is the version before last, which no comparison needs any
+	// more: the next version is cut and copied into its arrays.
+	spare *priorCut
+	// buf holds the working arrays of the alignment, reused likewise.
+	buf alignBuf
+	// dates carries the last version's effective date and where it was
+	// found to the next comparison.
+	dates dateHint
+	// classes numbers the clause texts of last.
+	classes textClasses
 }
 
 // Compare returns Compare(old, new), reusing the clauses of the previous
@@ -164,21 +177,41 @@ type Comparer struct {
 // of its blocks that new still has.
 func (c *Comparer) Compare(old, new policy.Document) ChangeSet {
 	var oc []Clause
-	var oldDate *string
+	c.dates.oldKnown = false
+	c.buf.oldClass = nil
 	if c.last != nil && sameBlocks(c.last.blocks, old.Blocks) {
-		oc, oldDate = c.last.clauses, &c.last.date
+		oc = c.last.clauses
+		c.dates.oldKnown, c.dates.oldDate, c.dates.oldAt = true, c.last.date, c.last.dateAt
+		c.buf.oldClass = c.last.class
 	} else {
 		oc = clauses(old)
 	}
-	nc, start, asIs := cutClauses(new, c.last)
-	cs, _ := compare(oc, nc, false, oldDate)
+	next := c.spare
+	if next == nil {
+		next = &priorCut{}
+	}
+	c.spare = nil // in use until it becomes last
+	cutInto(next, new, c.last, &c.classes)
+	nc := next.clauses
+	c.buf.newClass, c.buf.classes = next.class, c.classes.n
+	cs, _ := compareWith(&c.buf, &c.dates, oc, nc, false)
+	c.buf.oldClass, c.buf.newClass = nil, nil
+	c.classes.prune(c.last, next)
 	// compare gives ids to the clauses of the change set, in place; the
 	// kept clauses go back to none, as clauses returns them (the change set
-	// holds copies).
+	// holds copies). Most have none: reading is cheaper than writing.
 	for k := range nc {
-		nc[k].ID = ""
+		if nc[k].ID != "" {
+			nc[k].ID = ""
+		}
 	}
-	c.last = &priorCut{blocks: copyBlocks(new.Blocks), clauses: nc, start: start, asIs: asIs, date: cs.EffectiveDate.New}
+	var prior []policy.Block
+	if c.last != nil {
+		prior = c.last.blocks
+	}
+	next.blocks = copyBlocksInto(next.blocks, new.Blocks, prior)
+	next.date, next.dateAt = cs.EffectiveDate.New, c.dates.newAt
+	c.last, c.spare = next, c.last
 	return cs
 }
 
@@ -186,19 +219,59 @@ func (c *Comparer) Compare(old, new policy.Document) ChangeSet {
 // blocks copied from one document are the same strings, which compare
 // without reading their bytes.
 func sameBlocks(a, b []policy.Block) bool {
-	return slices.EqualFunc(a, b, func(x, y policy.Block) bool {
-		return x.Kind == y.Kind && x.Level == y.Level && x.Text == y.Text && slices.Equal(x.Path, y.Path)
-	})
+	if len(a) != len(b) {
+		return false
+	}
+	// Consecutive blocks under the same headings usually share one Path
+	// slice on each side: a pair of paths that are the slices of the pair
+	// before, found equal, is not compared again.
+	var pa, pb []string
+	for k := range a {
+		x, y := &a[k], &b[k]
+		if x.Kind != y.Kind || x.Level != y.Level || x.Text != y.Text {
+			return false
+		}
+		if !(k > 0 && sameSlice(x.Path, pa) && sameSlice(y.Path, pb)) && !slices.Equal(x.Path, y.Path) {
+			return false
+		}
+		pa, pb = x.Path, y.Path
+	}
+	return true
+}
+
+// sameSlice reports whether a and b are the same slice of strings (same
+// length, same first element), hence equal without reading them.
+func sameSlice(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// equalPaths is slices.Equal, without reading the strings of a slice
+// compared with itself.
+func equalPaths(a, b []string) bool {
+	return sameSlice(a, b) || slices.Equal(a, b)
 }
 
 // copyBlocks copies blocks and their paths (strings are immutable and
 // shared); consecutive blocks with equal paths share one copy.
 func copyBlocks(in []policy.Block) []policy.Block {
-	out := slices.Clone(in)
+	return copyBlocksInto(nil, in, nil)
+}
+
+// copyBlocksInto is copyBlocks into dst's array when it is large enough.
+// prior is an earlier copy: a path equal to the one prior has at the same
+// position is shared with it rather than copied (copies are never
+// changed).
+func copyBlocksInto(dst, in, prior []policy.Block) []policy.Block {
+	out := append(dst[:0], in...)
+	clear(out[len(out):cap(out)]) // no earlier version kept alive
 	for i := range out {
-		if i > 0 && slices.Equal(in[i].Path, in[i-1].Path) {
+		switch {
+		case i > 0 && equalPaths(in[i].Path, in[i-1].Path):
 			out[i].Path = out[i-1].Path
-		} else if in[i].Path != nil {
+		case in[i].Path == nil:
+		case i < len(prior) && prior[i].Path != nil && slices.Equal(in[i].Path, prior[i].Path):
+			out[i].Path = prior[i].Path
+		default:
 			out[i].Path = slices.Clip(slices.Clone(in[i].Path))
 		}
 	}
@@ -218,15 +291,21 @@ func copyBlocks(in []policy.Block) []policy.Block {
 // alignment always runs in one canonical direction, chosen by content, and
 // is mirrored when the other one was asked for.
 func CompareClauses(old, new []Clause) (ChangeSet, []Clause) {
-	return compare(old, new, true, nil)
+	return compare(old, new, true)
 }
 
 // compare is CompareClauses; with allIDs false, old clauses come without
 // ids and only the clauses of the change set get theirs (the same ones
 // Clauses and CompareClauses would give), the returned clauses being
-// otherwise without ids. oldDate, when set, is EffectiveDate(old), known
-// to a Comparer from the call that cut old.
-func compare(old, new []Clause, allIDs bool, oldDate *string) (ChangeSet, []Clause) {
+// otherwise without ids.
+func compare(old, new []Clause, allIDs bool) (ChangeSet, []Clause) {
+	return compareWith(nil, nil, old, new, allIDs)
+}
+
+// compareWith is compare with the working arrays of the alignment taken
+// from buf (nil: allocated), and the effective dates found with what
+// dates knows from the comparison before (nil: nothing).
+func compareWith(buf *alignBuf, dates *dateHint, old, new []Clause, allIDs bool) (ChangeSet, []Clause) {
 	newIDs := new
 	if allIDs {
 		// The caller's clauses stay as they are.
@@ -240,10 +319,14 @@ func compare(old, new []Clause, allIDs bool, oldDate *string) (ChangeSet, []Clau
 
 	flip := orientation(old, newIDs) > 0
 	var al alignment
+	var oldClass, newClass []int32
+	if buf != nil && !allIDs {
+		oldClass, newClass = buf.oldClass, buf.newClass
+	}
 	if flip {
-		al = align(newIDs, old).mirror()
+		al = alignWith(buf, newIDs, old, newClass, oldClass).mirror()
 	} else {
-		al = align(old, newIDs)
+		al = alignWith(buf, old, newIDs, oldClass, newClass)
 	}
 	if allIDs {
 		inheritIDs(old, newIDs, al)
@@ -259,21 +342,20 @@ func compare(old, new []Clause, allIDs bool, oldDate *string) (ChangeSet, []Clau
 		return words(dmp, o, n)
 	}
 	cs := ChangeSet{
-		Topics:        []string{},
-		Changes:       make([]Change, 0, len(al.matches)),
-		EffectiveDate: Dates{New: EffectiveDate(newIDs)},
+		Topics:  []string{},
+		Changes: make([]Change, 0, len(al.matches)),
 	}
-	if oldDate != nil {
-		cs.EffectiveDate.Old = *oldDate
+	if dates != nil {
+		cs.EffectiveDate = dates.effectiveDates(old, newIDs)
 	} else {
-		cs.EffectiveDate.Old = EffectiveDate(old)
+		cs.EffectiveDate = Dates{Old: EffectiveDate(old), New: EffectiveDate(newIDs)}
 	}
 	for _, t := range al.oldTo {
 		if t >= 0 {
 			cs.Summary.Unchanged++
 		}
 	}
-	for _, m := range wholeBlocks(sortMatches(al, len(old)), old, newIDs) {
+	for _, m := range wholeBlocks(sortMatches(al, len(old), buf), old, newIDs) {
 		c := Change{Kind: m.kind, Words: []Span{}, Topics: []string{}, Evidence: []Evidence{}}
 		c.Old, c.OldParts = pick(old, m.old)
 		c.New, c.NewParts = pick(newIDs, m.new)
@@ -382,8 +464,17 @@ func pick(cs []Clause, idx []int) (*Clause, []Clause) {
 // position in the new version, a removed clause right after the new
 // position of the old clause before it that stayed in place (so before
 // what was added in its stead).
-func sortMatches(al alignment, nOld int) []match {
-	anchor := fill(nOld, -1)
+func sortMatches(al alignment, nOld int, buf *alignBuf) []match {
+	var anchor []int
+	if buf != nil {
+		buf.anchor = resize(buf.anchor, nOld)
+		anchor = buf.anchor
+		for i := range anchor {
+			anchor[i] = -1
+		}
+	} else {
+		anchor = fill(nOld, -1)
+	}
 	for i, j := range al.oldTo {
 		anchor[i] = j
 	}
@@ -441,11 +532,19 @@ func wholeBlocks(ms []match, old, new []Clause) []match {
 		}
 		return n
 	}
-	sizeOld, sizeNew := sizes(old), sizes(new)
+	// The sizes are counted only when a clause was added or removed:
+	// most comparisons of consecutive versions have neither.
+	var sizeOld, sizeNew map[int]int
 	out := make([]match, 0, len(ms))
 	side := func(m match) ([]int, []Clause, map[int]int) {
 		if m.kind == Removed {
+			if sizeOld == nil {
+				sizeOld = sizes(old)
+			}
 			return m.old, old, sizeOld
+		}
+		if sizeNew == nil {
+			sizeNew = sizes(new)
 		}
 		return m.new, new, sizeNew
 	}

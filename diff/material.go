@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // dateLead matches the start of the "Last modified" / "Effective" line that
@@ -136,6 +137,32 @@ func dateLineDate(text string) (date string, ok bool) {
 // dateLeadWord reports whether text starts with a word dateLead can start
 // with: a cheap test that spares most clauses the expression.
 func dateLeadWord(text string) bool {
+	// Most clauses start with an ASCII word, read here without decoding
+	// or lower-casing: EffectiveDate runs this on every clause of every
+	// version until it finds a date line.
+	n := 0
+	for n < len(text) && isASCIILetter(text[n]) {
+		n++
+	}
+	if n > 0 && (n == len(text) || text[n] < utf8.RuneSelf) {
+		// The whole first word is ASCII letters (the byte after it is
+		// ASCII and not a letter), which lower-case to ASCII.
+		switch n {
+		case 2:
+			return strings.EqualFold(text[:n], "en")
+		case 4:
+			return strings.EqualFold(text[:n], "last") || strings.EqualFold(text[:n], "date") || strings.EqualFold(text[:n], "this")
+		case 5:
+			return strings.EqualFold(text[:n], "fecha")
+		case 7:
+			return strings.EqualFold(text[:n], "updated") || strings.EqualFold(text[:n], "revised") || strings.EqualFold(text[:n], "vigente")
+		case 9:
+			return strings.EqualFold(text[:n], "effective")
+		case 11:
+			return strings.EqualFold(text[:n], "actualizado") || strings.EqualFold(text[:n], "actualizada")
+		}
+		return false
+	}
 	w := strings.TrimLeftFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })
 	if k := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }); k >= 0 {
 		w = w[:k]
@@ -146,6 +173,8 @@ func dateLeadWord(text string) bool {
 	}
 	return false
 }
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // maxDateLineWords bounds the words a date line has besides its lead and its
 // date.
@@ -163,6 +192,60 @@ func EffectiveDate(cs []Clause) string {
 		}
 	}
 	return ""
+}
+
+// dateHint is what a Comparer knows of effective dates from one
+// comparison to the next, so that the next version's date is found
+// without reading again the clauses before it that the last version had
+// too, nor parsing again the line that gave it.
+type dateHint struct {
+	// oldKnown is set when old is the last new version, whose date
+	// oldDate was found at clause oldAt (-1: none).
+	oldKnown bool
+	oldDate  string
+	oldAt    int
+	// newAt is where effectiveDates found new's date (-1: none).
+	newAt int
+	// text is the last line that gave a date, date that date ("" until
+	// one did).
+	text, date string
+}
+
+// effectiveDates returns EffectiveDate(old) and EffectiveDate(new).
+func (h *dateHint) effectiveDates(old, new []Clause) Dates {
+	var out Dates
+	from := 0
+	if h.oldKnown {
+		out.Old = h.oldDate
+		// The clauses new shares with old before their first difference
+		// hold no date line before old's.
+		p := 0
+		for p < min(len(old), len(new)) && old[p].Text == new[p].Text {
+			p++
+		}
+		if h.oldAt >= 0 && h.oldAt < p {
+			h.newAt = h.oldAt
+			out.New = h.oldDate
+			return out
+		}
+		from = p
+	} else {
+		out.Old = EffectiveDate(old)
+	}
+	h.newAt = -1
+	for k := from; k < len(new); k++ {
+		t := new[k].Text
+		if h.date != "" && t == h.text {
+			h.newAt, out.New = k, h.date
+			break
+		}
+		if d, ok := dateLineDate(t); ok && d != "" {
+			h.text, h.date = t, d
+			h.newAt, out.New = k, d
+			break
+		}
+	}
+	return out
 }
 
 // listMarker matches a leading list number or letter: "1.", "2)", "(a)",

@@ -74,13 +74,17 @@ func sample(cs *diff.ChangeSet) string {
 func annotateChange(lx *compiled, c *diff.Change) {
 	var old, new []Match
 	var oldText, newText string
+	// Each side is cut into tokens once, for classify and for gained.
+	var oldToks, newToks []token
 	if c.Old != nil {
 		oldText = c.Old.Text
-		old = lx.classify(oldText)
+		oldToks = tokenize(oldText)
+		old = classifyTokens(lx, oldText, oldToks)
 	}
 	if c.New != nil {
 		newText = c.New.Text
-		new = lx.classify(newText)
+		newToks = tokenize(newText)
+		new = classifyTokens(lx, newText, newToks)
 	}
 	c.Topics = []string{}
 	for _, t := range All() {
@@ -111,7 +115,7 @@ func annotateChange(lx *compiled, c *diff.Change) {
 		if c.Old == nil || c.New == nil || !isSharing {
 			break
 		}
-		gained := lx.gained(oldText, newText, c.Words)
+		gained := lx.gained(oldText, newText, oldToks, newToks, c.Words)
 		for _, g := range gained {
 			c.Evidence = append(c.Evidence, diff.Evidence{Topic: DataSharing, Side: "new", Start: g.Start, End: g.End, Text: g.Text})
 		}
@@ -147,20 +151,15 @@ func cmpEvidence(a, b diff.Evidence) int {
 	return a.End - b.End
 }
 
-// classify is Classify with a chosen lexicon.
-func (c *compiled) classify(text string) []Match {
-	return classifyWith(c, text)
-}
-
 // gained returns the recipients and purposes named in the words inserted
 // into newText whose key (the recipient or purpose they stand for) the old
 // text does not name: what a sharing clause newly gives data to or for.
-func (c *compiled) gained(oldText, newText string, words []diff.Span) []Evidence {
+// oldToks and newToks are the texts' tokens.
+func (c *compiled) gained(oldText, newText string, oldToks, newToks []token, words []diff.Span) []Evidence {
 	inserted := insertedRanges(words)
 	if len(inserted) == 0 {
 		return nil
 	}
-	oldToks, newToks := tokenize(oldText), tokenize(newText)
 	had := map[string]bool{}
 	for _, h := range append(c.recipients(oldToks), c.purpose.find(oldToks)...) {
 		had[h.key] = true

@@ -24,6 +24,46 @@ type lexset struct {
 	exact   map[string][]int
 	stem    map[string][]int
 	lens    []int // the lengths of the stems, longest first
+	// starts marks the startKey of every phrase's first word (a stem
+	// shorter than two bytes sets every bit): a token whose key is not
+	// marked starts no phrase, and is passed over without the map
+	// lookups, which were most of the cost of classifying a clause
+	// against the forty-odd sets of a lexicon.
+	starts [startBits / 64]uint64
+}
+
+// startBits is the size of a lexset's starts filter.
+const startBits = 1024
+
+// startKey hashes the first two bytes of a word (its only byte, for a
+// one-byte word) into the starts filter: a phrase word and the token
+// words it matches, whole or as a stem of two bytes or more, begin with
+// the same bytes.
+func startKey(w string) uint {
+	switch len(w) {
+	case 0:
+		return 0
+	case 1:
+		return (uint(w[0])*37 + 511) % startBits
+	}
+	return (uint(w[0])*37 + uint(w[1])) % startBits
+}
+
+func (l *lexset) mayStart(w string) bool {
+	k := startKey(w)
+	return l.starts[k/64]&(1<<(k%64)) != 0
+}
+
+func (l *lexset) mark(w string, prefix bool) {
+	if prefix && len(w) < 2 {
+		// Any word may begin with a stem this short.
+		for k := range l.starts {
+			l.starts[k] = ^uint64(0)
+		}
+		return
+	}
+	k := startKey(w)
+	l.starts[k/64] |= 1 << (k % 64)
 }
 
 // hit is a phrase found in a clause: tokens [from, to) and its key.
@@ -52,6 +92,7 @@ func compileSet(entries []string) *lexset {
 		p.key = key
 		idx := len(l.phrases)
 		l.phrases = append(l.phrases, p)
+		l.mark(p.words[0], p.prefix[0])
 		if p.prefix[0] {
 			l.stem[p.words[0]] = append(l.stem[p.words[0]], idx)
 			if !slices.Contains(l.lens, len(p.words[0])) {
@@ -71,8 +112,11 @@ func compileSet(entries []string) *lexset {
 func (l *lexset) find(toks []token) []hit {
 	var hits []hit
 	for i := range toks {
-		best := hit{from: -1}
 		w := toks[i].word
+		if !l.mayStart(w) {
+			continue
+		}
+		best := hit{from: -1}
 		for _, k := range l.exact[w] {
 			best = l.better(best, k, toks, i)
 		}
@@ -125,6 +169,9 @@ func (l *lexset) has(toks []token, h hit) bool {
 		return false
 	}
 	w := toks[h.from].word
+	if !l.mayStart(w) {
+		return false
+	}
 	for _, k := range l.exact[w] {
 		if _, ok := l.phrases[k].matchAt(toks, h.from); ok {
 			return true

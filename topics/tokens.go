@@ -36,9 +36,23 @@ func tokenize(text string) []token {
 		if isWordRune(r) {
 			start, end := i, i
 			b.Reset()
+			// plain is set while the word is lower-case ASCII letters and
+			// digits, which fold to themselves: the word is then the text
+			// itself, neither copied nor allocated (most words of a
+			// policy are). Otherwise b holds the folded word.
+			plain := true
 			for i < len(text) {
 				r, size = utf8.DecodeRuneInString(text[i:])
 				if isWordRune(r) {
+					if plain && ('a' <= r && r <= 'z' || '0' <= r && r <= '9') {
+						i += size
+						end = i
+						continue
+					}
+					if plain {
+						plain = false
+						b.WriteString(text[start:i])
+					}
 					foldInto(&b, r)
 					i += size
 					end = i
@@ -46,6 +60,10 @@ func tokenize(text string) []token {
 				}
 				if isApostrophe(r) && i+size < len(text) {
 					if next, _ := utf8.DecodeRuneInString(text[i+size:]); isWordRune(next) {
+						if plain {
+							plain = false
+							b.WriteString(text[start:i])
+						}
 						i += size
 						if isElision(b.String()) {
 							break // "n'échangeons": "n" is a word, the next starts after the apostrophe
@@ -56,7 +74,11 @@ func tokenize(text string) []token {
 				}
 				break
 			}
-			toks = append(toks, token{start: start, end: end, word: b.String(), sentence: sentence})
+			word := text[start:end]
+			if !plain {
+				word = b.String()
+			}
+			toks = append(toks, token{start: start, end: end, word: word, sentence: sentence})
 			continue
 		}
 		switch r {

@@ -69,7 +69,12 @@ func Classify(text, lang string) []Match {
 }
 
 func classifyWith(lx *compiled, text string) []Match {
-	toks := tokenize(text)
+	return classifyTokens(lx, text, tokenize(text))
+}
+
+// classifyTokens is classifyWith with text already cut into toks, which
+// it does not change (Annotate reads them again for gained).
+func classifyTokens(lx *compiled, text string, toks []token) []Match {
 	if len(toks) == 0 {
 		return []Match{}
 	}
