@@ -154,8 +154,9 @@ type Observation struct {
 // result is then exactly what Record would compute). A wrong guess costs
 // only the encoding Record then does itself.
 type SnapshotCandidate struct {
-	body []byte
-	sha  string
+	body  []byte
+	sha   string
+	marks []sumMark // let the next body resume hashing (sumAfter)
 	// enc.depth counts the deltas from the candidates' last keyframe.
 	enc *encodedBody
 	// baseSHA is the guessed latest snapshot ("" for none), at baseDepth.
@@ -169,12 +170,15 @@ type SnapshotCandidate struct {
 // body must not be changed afterwards: Record keeps it to encode the next
 // snapshot against.
 func (db *DB) NewSnapshotCandidate(body []byte, prev *SnapshotCandidate) (*SnapshotCandidate, error) {
-	sum := sha256.Sum256(body)
-	c := &SnapshotCandidate{body: body, sha: hex.EncodeToString(sum[:])}
+	c := &SnapshotCandidate{body: body}
 	var base []byte
+	shared := 0
+	var marks []sumMark
 	if prev != nil {
 		c.baseSHA, c.baseDepth, base = prev.sha, prev.enc.depth, prev.body
+		shared, marks = commonPrefix(prev.body, body), prev.marks
 	}
+	c.sha, c.marks = sumAfter(body, shared, marks)
 	var err error
 	if c.enc, err = db.encodeBody(body, base, prev != nil, c.baseDepth); err != nil {
 		return nil, fmt.Errorf("data: %w", err)
@@ -393,6 +397,8 @@ type preparedVersion struct {
 	doc    policy.Document
 	text   string
 	sha256 string
+	// marks let the next version's text resume hashing (sumAfter).
+	marks []sumMark
 }
 
 func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
@@ -770,7 +776,13 @@ func prepareVersion(doc policy.Document, prior *preparedVersion) *preparedVersio
 		}
 	}
 	text := canon.String()
-	return &preparedVersion{doc: policy.Document{Blocks: blocks}, text: text, sha256: policy.HashText(text)}
+	shared := 0
+	var marks []sumMark
+	if prior != nil {
+		shared, marks = commonTextPrefix(text, prior.text), prior.marks
+	}
+	sum, marks := sumAfter(text, shared, marks)
+	return &preparedVersion{doc: policy.Document{Blocks: blocks}, text: text, sha256: sum, marks: marks}
 }
 
 // priorWindow is how far from its expected position findText looks.
