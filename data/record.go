@@ -149,10 +149,11 @@ type Observation struct {
 // next file on another goroutine.
 //
 // The encoding is a guess: Record encodes a body against the document's
-// latest stored snapshot, and takes the candidate's encoding only when that
-// snapshot is the one the candidate guessed, at the depth it guessed (the
-// result is then exactly what Record would compute). A wrong guess costs
-// only the encoding Record then does itself.
+// latest stored snapshot, and takes the candidate's encoding only when it
+// is exactly what Record would compute: a delta when that snapshot has the
+// body the candidate guessed and room in its chain, a keyframe when it is
+// also at the depth guessed. A wrong guess costs only the encoding Record
+// then does itself.
 type SnapshotCandidate struct {
 	body  []byte
 	sha   string
@@ -179,6 +180,12 @@ func (db *DB) NewSnapshotCandidate(body []byte, prev *SnapshotCandidate) (*Snaps
 		shared, marks = commonPrefix(prev.body, body), prev.marks
 	}
 	c.sha, c.marks = sumAfter(body, shared, marks)
+	if prev != nil && c.sha == prev.sha {
+		// The same body again is not stored again: the next body's guess
+		// is the one this body's was.
+		c.enc, c.baseSHA, c.baseDepth = prev.enc, prev.baseSHA, prev.baseDepth
+		return c, nil
+	}
 	var err error
 	if c.enc, err = db.encodeBody(body, base, prev != nil, c.baseDepth); err != nil {
 		return nil, fmt.Errorf("data: %w", err)
@@ -680,13 +687,18 @@ func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot, sc *Snaps
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("look up latest snapshot: %w", err)
 	}
-	if sc != nil && sc.baseSHA == sha && (!found || sc.baseDepth == depth) {
-		enc := *sc.enc
-		if enc.encoding == encDelta {
-			enc.baseID = baseID
+	if sc != nil && sc.baseSHA == sha {
+		// A delta depends on the two bodies only; whether to write a
+		// keyframe instead depends on the chain's depth too.
+		switch e := *sc.enc; {
+		case e.encoding == encDelta && found && depth+1 < maxChain:
+			e.baseID, e.depth = baseID, depth+1
+			p.enc = &e
+			return nil
+		case e.encoding == encGzip && (!found || sc.baseDepth == depth):
+			p.enc = &e
+			return nil
 		}
-		p.enc = &enc
-		return nil
 	}
 	var base []byte
 	if found && depth+1 < maxChain {

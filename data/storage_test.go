@@ -3,10 +3,12 @@ package data
 import (
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -455,6 +457,8 @@ func TestSnapshotCandidates(t *testing.T) {
 			body = bodies[n-6] // a body stored before
 		case i == n-2:
 			body = []byte{}
+		case i == 10:
+			body = bodies[9] // the same body twice in a row
 		case i > 0:
 			body = randomEdit(rng, body)
 		}
@@ -515,6 +519,62 @@ func TestSnapshotCandidates(t *testing.T) {
 			t.Errorf("rows with candidates differ from those without:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
+	t.Run("taken where the guess is right", func(t *testing.T) {
+		// Each candidate's encoding is replaced by another encoding of
+		// the same body (other bytes): a row holding those bytes was
+		// taken from the candidate.
+		remark := func(t *testing.T, sc *SnapshotCandidate) []byte {
+			t.Helper()
+			var out bytes.Buffer
+			switch sc.enc.encoding {
+			case encGzip:
+				body, err := gunzip(sc.enc.data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				zw := gzip.NewWriter(&out)
+				zw.Name = "candidate"
+				zw.Write(body)
+				zw.Close()
+			case encDelta:
+				ops, err := io.ReadAll(flate.NewReader(bytes.NewReader(sc.enc.data)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				zw, _ := flate.NewWriter(&out, flate.NoCompression)
+				zw.Write(ops)
+				zw.Close()
+			}
+			e := *sc.enc
+			e.data = out.Bytes()
+			sc.enc = &e
+			return e.data
+		}
+		db := openTest(t)
+		var prev *SnapshotCandidate
+		var last int64
+		for i, b := range bodies[:n-4] { // up to the rewrite, whose body repeats an older one
+			sc, err := db.NewSnapshotCandidate(b, prev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prev = sc
+			marked := remark(t, sc)
+			res := record(t, db, i, b, sc)
+			if res.Snapshot.ID <= last {
+				continue // the body was stored already
+			}
+			last = res.Snapshot.ID
+			var stored []byte
+			if err := db.sql.QueryRow(`SELECT body FROM snapshots WHERE id = ?`, last).Scan(&stored); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(stored, marked) {
+				t.Errorf("body %d: Record encoded it again instead of taking the candidate's %s", i, sc.enc.encoding)
+			}
+			readBack(t, db, last, b)
+		}
+	})
 	t.Run("made from another body", func(t *testing.T) {
 		db := openTest(t)
 		sc, err := db.NewSnapshotCandidate(bodies[1], nil)
@@ -548,19 +608,20 @@ func TestSnapshotCandidates(t *testing.T) {
 	})
 	t.Run("stored chain already long", func(t *testing.T) {
 		db := openTest(t)
+		const k = 11 // bodies from k on are all distinct
 		for i := range maxChain {
-			record(t, db, i, bodies[i], nil)
+			record(t, db, i, bodies[k+i], nil)
 		}
-		prev, err := db.NewSnapshotCandidate(bodies[maxChain-1], nil)
+		prev, err := db.NewSnapshotCandidate(bodies[k+maxChain-1], nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc, err := db.NewSnapshotCandidate(bodies[maxChain], prev)
+		sc, err := db.NewSnapshotCandidate(bodies[k+maxChain], prev)
 		if err != nil || sc.enc.encoding != encDelta {
 			t.Fatalf("candidate %+v, %v; want a delta", sc, err)
 		}
-		res := record(t, db, maxChain, bodies[maxChain], sc)
-		readBack(t, db, res.Snapshot.ID, bodies[maxChain])
+		res := record(t, db, maxChain, bodies[k+maxChain], sc)
+		readBack(t, db, res.Snapshot.ID, bodies[k+maxChain])
 		var enc string
 		var depth int
 		if err := db.sql.QueryRow(`SELECT encoding, depth FROM snapshots WHERE id = ?`, res.Snapshot.ID).Scan(&enc, &depth); err != nil || enc != encGzip || depth != 0 {
