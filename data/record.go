@@ -303,14 +303,12 @@ func (db *DB) PrepareChange(ctx context.Context, docID string, c, prev *Candidat
 }
 
 // versionFor returns doc prepared as prepareVersion does: c's prepared
-// version when c was prepared from doc's very block list, or when doc's
-// blocks are the normalized ones c holds (Normalize is idempotent, so
-// preparing them again gives the same), else prepared here.
+// version when c was prepared from doc's blocks (for the very same block
+// list, without comparing them) or when doc's blocks are the normalized
+// ones c holds (Normalize is idempotent, so preparing them again gives the
+// same), else prepared here.
 func versionFor(c *Candidate, doc policy.Document) *preparedVersion {
-	if c == nil || len(doc.Blocks) == 0 {
-		return prepareVersion(doc, nil)
-	}
-	if len(c.src) == len(doc.Blocks) && &c.src[0] == &doc.Blocks[0] || sameBlocks(doc.Blocks, c.ver.doc.Blocks) {
+	if c != nil && len(doc.Blocks) > 0 && (sameBlocks(doc.Blocks, c.src) || sameBlocks(doc.Blocks, c.ver.doc.Blocks)) {
 		return c.ver
 	}
 	return prepareVersion(doc, nil)
@@ -668,7 +666,7 @@ func prepareSnapshot(f Fetch, in *Snapshot, sc *SnapshotCandidate) (*preparedSna
 // copies; otherwise a gzip keyframe. Any stored snapshot of the document is a
 // valid base, so another writer adding one before the transaction changes
 // nothing here. sc, when set, was made from p's body: its encoding is taken
-// when it guessed the latest snapshot and its depth right.
+// where it is the one computed here (see SnapshotCandidate).
 func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot, sc *SnapshotCandidate) error {
 	q := db.stmtsOn(nil)
 	var n int
@@ -902,8 +900,9 @@ ON CONFLICT (document_id, sha256) DO NOTHING`
 // insertVersion stores a new version by reference to its texts, adding the
 // texts not stored yet, and extends the search index; known is a version
 // whose text ids are already learned (usually the previous one), so that
-// only new clauses cost a query. prev is the document's latest version before this
-// one (nil for its first), which the search index entries are relative to.
+// only new clauses cost a query. prev is the document's latest version
+// before this one (nil for its first), which the search index entries are
+// relative to.
 func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known, prev *cachedVersion) (*cachedVersion, error) {
 	q := db.stmtsOn(tx)
 	refs, err := internTexts(ctx, q, p.doc.Blocks, known)
