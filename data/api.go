@@ -254,14 +254,3 @@ WHERE v.document_id = ? ORDER BY v.fetched_at, v.id`
 	}
 	return out, nil
 }
-
-// VersionHead returns one version's metadata without rebuilding its text,
-// or ErrNotFound: enough to check which document a version belongs to, or
-// to answer a conditional request, before paying for the text.
-func (db *DB) VersionHead(ctx context.Context, id int64) (*Version, error) {
-	v, err := loadVersion(ctx, db.sql, id, false)
-	if err != nil {
-		return nil, fmt.Errorf("data: version %d: %w", id, err)
-	}
-	return v, nil
-}

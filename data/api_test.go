@@ -20,7 +20,7 @@ func pagedHistory(t *testing.T) *DB {
 		at  time.Duration
 	}{{"wa", 0}, {"fb", 0}, {"wa", 1 * time.Hour}, {"fb", 2 * time.Hour}, {"wa", 3 * time.Hour}, {"wa", 4 * time.Hour}, {"wa", 5 * time.Hour}, {"wa", 6 * time.Hour}}
 	for i, s := range steps {
-		_, err := db.Record(ctx, Observation{
+		_, err := record(ctx, db, Observation{
 			Fetch:    Fetch{DocumentID: s.doc, StartedAt: t0.Add(s.at)},
 			Snapshot: &Snapshot{Body: []byte{byte(i)}},
 			Document: doc("Clause number " + string(rune('A'+i)) + "."),
@@ -172,15 +172,15 @@ func TestDocumentVersions(t *testing.T) {
 	}
 }
 
-func TestVersionHeadAndSeverityRank(t *testing.T) {
+func TestVersionInfoAndSeverityRank(t *testing.T) {
 	ctx := context.Background()
 	db := pagedHistory(t)
-	v, err := db.VersionHead(ctx, 2)
+	v, err := db.VersionInfo(ctx, 2)
 	if err != nil || v.DocumentID != "fb" || v.Text != "" || v.SHA256 == "" {
-		t.Errorf("VersionHead(2) = %+v, %v", v, err)
+		t.Errorf("VersionInfo(2) = %+v, %v", v, err)
 	}
-	if _, err := db.VersionHead(ctx, 99); !errors.Is(err, ErrNotFound) {
-		t.Errorf("VersionHead(99) error = %v, want ErrNotFound", err)
+	if _, err := db.VersionInfo(ctx, 99); !errors.Is(err, ErrNotFound) {
+		t.Errorf("VersionInfo(99) error = %v, want ErrNotFound", err)
 	}
 	for i, s := range []string{"none", "low", "medium", "high", "critical"} {
 		if got := SeverityRank(s); got != i {

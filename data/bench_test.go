@@ -76,13 +76,13 @@ func BenchmarkRecordUnchanged(b *testing.B) {
 			Document: &d,
 		}
 	}
-	if _, err := db.Record(ctx, obs(0)); err != nil {
+	if _, err := record(ctx, db, obs(0)); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(body)))
 	b.ResetTimer()
 	for i := 1; i <= b.N; i++ {
-		res, err := db.Record(ctx, obs(i))
+		res, err := record(ctx, db, obs(i))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,13 +109,13 @@ func BenchmarkRecordNewVersion(b *testing.B) {
 			Document: &d,
 		}
 	}
-	if _, err := db.Record(ctx, variant(0)); err != nil {
+	if _, err := record(ctx, db, variant(0)); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(body)))
 	b.ResetTimer()
 	for i := 1; i <= b.N; i++ {
-		res, err := db.Record(ctx, variant(i))
+		res, err := record(ctx, db, variant(i))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func BenchmarkRecordHistory(b *testing.B) {
 	raw := append([]byte(nil), body...)
 	rng := rand.New(rand.NewPCG(7, 8))
 	record := func(i int) {
-		res, err := db.Record(ctx, Observation{
+		res, err := record(ctx, db, Observation{
 			Fetch:    Fetch{DocumentID: "fb", StartedAt: t0.Add(time.Duration(i) * time.Hour), URL: "https://www.facebook.com/privacy/policy", Status: 200},
 			Snapshot: &Snapshot{Body: raw},
 			Document: &policy.Document{Blocks: append([]policy.Block(nil), d.Blocks...)},

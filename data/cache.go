@@ -99,11 +99,14 @@ func cloneBlocks(in []policy.Block) []policy.Block {
 	paths := make([]string, 0, n)
 	out := slices.Clone(in)
 	for i := range out {
-		if p := out[i].Path; len(p) > 0 {
-			start := len(paths)
-			paths = append(paths, p...)
-			out[i].Path = paths[start:len(paths):len(paths)]
+		p := out[i].Path
+		if len(p) == 0 {
+			out[i].Path = nil // stored and read back as none
+			continue
 		}
+		start := len(paths)
+		paths = append(paths, p...)
+		out[i].Path = paths[start:len(paths):len(paths)]
 	}
 	return out
 }

@@ -51,7 +51,7 @@ func TestConcurrentHandles(t *testing.T) {
 					// Alternate between two texts, so every record is a new
 					// version and all but the first carry a change.
 					text := []string{"We share data with the Meta Companies.", "We do not share data with the Meta Companies."}[i%2]
-					_, err := db.Record(ctx, Observation{
+					_, err := record(ctx, db, Observation{
 						Fetch:    Fetch{DocumentID: id, StartedAt: t0.Add(time.Duration(i) * time.Minute), URL: "https://example.com", Status: 200},
 						Snapshot: &Snapshot{Body: []byte("<p>" + text + "</p>")},
 						Document: doc(text),
@@ -62,7 +62,7 @@ func TestConcurrentHandles(t *testing.T) {
 					}
 					if i%5 == 0 {
 						// Failed fetches of one document from every writer.
-						_, err := db.Record(ctx, Observation{Fetch: Fetch{DocumentID: "shared", StartedAt: t0, Outcome: Failed, Reason: "timeout"}})
+						_, err := record(ctx, db, Observation{Fetch: Fetch{DocumentID: "shared", StartedAt: t0, Outcome: Failed, Reason: "timeout"}})
 						if err != nil {
 							errs <- err
 							return

@@ -31,10 +31,10 @@ import (
 // can answer 404 instead of 500.
 var ErrNotFound = errors.New("not found")
 
-// ErrOutOfOrder is returned by Record for a candidate version observed before
-// the document's latest stored version: the history is a sequence and a
-// change is always computed against the version before it.
-var ErrOutOfOrder = errors.New("observation out of order")
+// ErrHeadMoved is returned by Record when another version became the
+// document's latest after the pipeline compared its candidate with the one
+// before: the pipeline compares again with the new latest version.
+var ErrHeadMoved = errors.New("latest version moved")
 
 // ErrUnknownDocument is returned by Record when the document id was never
 // stored with SyncDocuments, which is a wiring mistake worth a clear message.

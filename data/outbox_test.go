@@ -81,7 +81,7 @@ SELECT ?, snapshot_id, ?, sha256 || ?, text_length, blocks, recorded_at FROM ver
 				if err != nil {
 					return err
 				}
-				change, err = db.insertChange(ctx, tx, Fetch{DocumentID: tc.doc, StartedAt: t0}, r1.Version.ID, v, tc.cs, tc.alerts)
+				change, err = db.insertChange(ctx, tx, Fetch{DocumentID: tc.doc, StartedAt: t0}, r1.Version.ID, v, tc.cs, "test", tc.alerts)
 				return err
 			})
 			if err != nil {
@@ -136,7 +136,7 @@ SELECT ?, snapshot_id, ?, sha256 || ?, text_length, blocks, recorded_at FROM ver
 
 func mustRecord(t *testing.T, db *DB, s step) Result {
 	t.Helper()
-	res, err := db.Record(context.Background(), s.observation())
+	res, err := record(context.Background(), db, s.observation())
 	if err != nil {
 		t.Fatal(err)
 	}

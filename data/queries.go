@@ -32,20 +32,23 @@ func (db *DB) LatestVersion(ctx context.Context, docID string) (*Version, error)
 	return cloneVersion(&c.v), nil
 }
 
-// LatestLength returns the id of the document's latest version and the
-// length in bytes of its canonical text, or ErrNotFound when it has none yet.
-// The shrink gate needs only the length, which is stored with the version,
-// so nothing is rebuilt.
-func (db *DB) LatestLength(ctx context.Context, docID string) (versionID int64, textLen int, err error) {
-	const q = `SELECT id, text_length FROM versions WHERE document_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`
-	err = db.stmtsOn(nil).QueryRowContext(ctx, q, docID).Scan(&versionID, &textLen)
-	if errors.Is(err, sql.ErrNoRows) {
+// LatestVersionInfo returns the document's latest version (by fetch time,
+// then id) without its text and blocks, or ErrNotFound when it has none
+// yet: enough for the gates (its length) and to tell whether a candidate is
+// new (its sha256) before paying for the text.
+func (db *DB) LatestVersionInfo(ctx context.Context, docID string) (*Version, error) {
+	h, err := latestHead(ctx, db.stmtsOn(nil), docID)
+	if err == nil && h == nil {
 		err = ErrNotFound
 	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("data: latest length of %s: %w", docID, err)
+	var v *Version
+	if err == nil {
+		v, err = loadVersion(ctx, db.stmtsOn(nil), h.id, false)
 	}
-	return versionID, textLen, nil
+	if err != nil {
+		return nil, fmt.Errorf("data: latest version of %s: %w", docID, err)
+	}
+	return v, nil
 }
 
 // Validators returns the ETag and Last-Modified to send with a conditional
@@ -118,11 +121,11 @@ func loadVersion(ctx context.Context, q queryer, id int64, full bool) (*Version,
 		v, _, err := loadFullVersion(ctx, q, id)
 		return v, err
 	}
-	const head = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256
+	const head = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256
 FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
 	var at string
-	err := q.QueryRowContext(ctx, head, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256)
+	err := q.QueryRowContext(ctx, head, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -144,9 +147,8 @@ func loadFullVersion(ctx context.Context, q queryer, id int64) (*Version, textRe
 FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
 	var at string
-	var textLen int
 	var stored []byte
-	err := q.QueryRowContext(ctx, query, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &textLen, &stored)
+	err := q.QueryRowContext(ctx, query, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &v.TextLength, &stored)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, textRefs{}, ErrNotFound
 	}
@@ -165,7 +167,7 @@ FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	if err != nil {
 		return nil, textRefs{}, fmt.Errorf("blocks of version %d: %w", id, err)
 	}
-	if len(v.Text) != textLen || policy.HashText(v.Text) != v.SHA256 {
+	if len(v.Text) != v.TextLength || policy.HashText(v.Text) != v.SHA256 {
 		return nil, textRefs{}, fmt.Errorf("version %d: rebuilt text does not match its sha256 %s: %w", id, v.SHA256, errCorrupt)
 	}
 	return &v, ids, nil
@@ -432,5 +434,6 @@ SELECT s.id, s.encoding, s.size, s.sha256, s.body FROM chain JOIN snapshots AS s
 	return body, nil
 }
 
-// blocksDoc is a shorthand for diffing stored versions.
-func blocksDoc(v *Version) policy.Document { return policy.Document{Blocks: v.Blocks} }
+// Document returns the version's blocks as a document, to compare it with
+// another version.
+func (v *Version) Document() policy.Document { return policy.Document{Blocks: v.Blocks} }

@@ -10,9 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/clausewatch/clausewatch/diff"
@@ -38,6 +35,10 @@ const (
 	Suspect Outcome = "suspect"
 	// Failed: no usable response (network error, HTTP error status).
 	Failed Outcome = "failed"
+	// Superseded: the fetch passed every gate, but a version fetched after
+	// it started is already stored, so its text is older than what is
+	// stored and becomes no version (two checks overlapped).
+	Superseded Outcome = "superseded"
 )
 
 // Fetch is one fetch attempt of a document, kept whatever its outcome so that
@@ -90,6 +91,7 @@ type Version struct {
 	FetchedAt  time.Time
 	SHA256     string // of Text
 	Text       string // canonical text
+	TextLength int    // len(Text), also where Text is left out
 	Blocks     []policy.Block
 	// SnapshotSHA256 identifies the raw snapshot the version was extracted
 	// from, so that a page can cite it.
@@ -114,11 +116,17 @@ type Change struct {
 	ClassifierVersion string
 }
 
-// Observation is the result of one fetch as handed to Record.
+// Observation is one fetch as the pipeline hands it to Record: the
+// attempt, its body and, when every gate passed, the candidate version with
+// its classified change from the version it was compared with. Storage does
+// no comparing or classifying of its own; it only checks, inside its
+// transaction, that the version the change was computed against is still
+// the latest (Head), so that two writers never record changes from the same
+// version.
 type Observation struct {
-	// Fetch describes the attempt. The caller sets Outcome to failed, suspect
-	// or not-modified, and leaves it empty when Document is set: Record then
-	// decides between new-version and unchanged.
+	// Fetch describes the attempt. The caller sets Outcome to failed,
+	// suspect, not-modified or superseded, and leaves it empty when Document
+	// is set: Record then decides between new-version and unchanged.
 	Fetch Fetch
 	// Snapshot is the response body; nil when there was none (network error,
 	// 304). ID, SHA256, Size and FetchedAt are filled by Record.
@@ -126,217 +134,21 @@ type Observation struct {
 	// Document is non-nil only when the fetch passed every gate: it is a
 	// candidate version.
 	Document *policy.Document
+	// Head is the id of the latest version when the pipeline compared
+	// Document with it, 0 when the document had none. Record refuses the
+	// observation with ErrHeadMoved when another version has become the
+	// latest since.
+	Head int64
+	// Change is the classified change from Head to Document; it is needed
+	// when Head is set and Document's canonical text differs from Head's.
+	Change *diff.ChangeSet
+	// Classifier names the rules that classified Change (topics.Version),
+	// stored so that reclassification knows which changes are up to date.
+	Classifier string
 	// NoAlerts records a change without queueing alerts or webhooks for
 	// it: `clausewatch import` backfills history that nobody should be
 	// alerted about years later.
 	NoAlerts bool
-	// Candidate optionally carries work on Document done ahead of time by
-	// PrepareCandidate, so that a caller recording a sequence of fetches
-	// (import) can diff the next one while this one is recorded. Record
-	// uses it only where it is exactly what Record would compute itself
-	// (see Candidate) and ignores it otherwise; it is ignored without a
-	// Document.
-	Candidate *Candidate
-	// SnapshotCandidate optionally carries Snapshot.Body hashed and
-	// encoded ahead of time (NewSnapshotCandidate); Record uses it only
-	// when it was made from that very body slice.
-	SnapshotCandidate *SnapshotCandidate
-}
-
-// SnapshotCandidate is a response body hashed, and encoded as it would be
-// stored, ahead of Record: hashing and compressing a 300 KB page are most
-// of the cost of storing its snapshot, and an import can do both for the
-// next file on another goroutine.
-//
-// The encoding is a guess: Record encodes a body against the document's
-// latest stored snapshot, and takes the candidate's encoding only when it
-// is exactly what Record would compute: a delta when that snapshot has the
-// body the candidate guessed and room in its chain, a keyframe when it is
-// also at the depth guessed. A wrong guess costs only the encoding Record
-// then does itself.
-type SnapshotCandidate struct {
-	body  []byte
-	sha   string
-	marks []sumMark // let the next body resume hashing (sumAfter)
-	// enc.depth counts the deltas from the candidates' last keyframe.
-	enc *encodedBody
-	// baseSHA is the guessed latest snapshot ("" for none), at baseDepth.
-	baseSHA   string
-	baseDepth int
-}
-
-// NewSnapshotCandidate hashes body and encodes it as Record would if the
-// document's latest stored snapshot were the body of prev (the candidate
-// made for the previous fetch, nil for none), as a delta or a keyframe. The
-// body must not be changed afterwards: Record keeps it to encode the next
-// snapshot against.
-func (db *DB) NewSnapshotCandidate(body []byte, prev *SnapshotCandidate) (*SnapshotCandidate, error) {
-	c := &SnapshotCandidate{body: body}
-	var base []byte
-	shared := 0
-	var marks []sumMark
-	if prev != nil {
-		c.baseSHA, c.baseDepth, base = prev.sha, prev.enc.depth, prev.body
-		shared, marks = commonPrefix(prev.body, body), prev.marks
-	}
-	c.sha, c.marks = sumAfter(body, shared, marks)
-	if prev != nil && c.sha == prev.sha {
-		// The same body again is not stored again: the next body's guess
-		// is the one this body's was.
-		c.enc, c.baseSHA, c.baseDepth = prev.enc, prev.baseSHA, prev.baseDepth
-		return c, nil
-	}
-	var err error
-	if c.enc, err = db.encodeBody(body, base, prev != nil, c.baseDepth); err != nil {
-		return nil, fmt.Errorf("data: %w", err)
-	}
-	return c, nil
-}
-
-// madeFrom reports whether c was made from body, the same slice.
-func (c *SnapshotCandidate) madeFrom(body []byte) bool {
-	return c != nil && len(c.body) == len(body) && (len(body) == 0 || &c.body[0] == &body[0])
-}
-
-// Candidate is a candidate document prepared ahead of Record, with its
-// classified change from the candidate expected to be the latest version
-// when it is recorded. Diffing a 300 KB policy is the largest cost of
-// recording it; an import knows the order of its files and can do it for
-// the next file on another goroutine.
-//
-// The change set is a function of the two documents' normalized blocks and
-// the document's language only, so Record takes it when the candidate's
-// blocks are those of Observation.Document, the expected predecessor's
-// blocks are those of the latest stored version, and the language is the
-// one stored; any other case (a file found suspect, an unchanged fetch whose
-// stored version has other blocks, another writer) costs only the diff
-// Record then does itself.
-type Candidate struct {
-	ver *preparedVersion
-	// src is the block list ver was prepared from.
-	src []policy.Block
-	// base is the expected predecessor, lang the language the change set
-	// was classified in; cs is nil when there is no change to prepare.
-	base *preparedVersion
-	lang string
-	cs   *diff.ChangeSet
-	// cmp is shared by the candidates of one sequence (each prepared
-	// against the one before), so that each version is cut into clauses
-	// once rather than twice; nil until a diff is prepared.
-	cmp *sequenceComparer
-}
-
-// sequenceComparer is a diff.Comparer for candidates prepared one after the
-// other. The lock only makes concurrent PrepareChange calls safe; the
-// Comparer itself checks that the old version is the one it kept.
-type sequenceComparer struct {
-	mu  sync.Mutex
-	cmp diff.Comparer
-}
-
-// classify is classifiedChanges with the diff done by the sequence's
-// Comparer, which gives the same change set.
-func (s *sequenceComparer) classify(old, new policy.Document, lang string) diff.ChangeSet {
-	s.mu.Lock()
-	cs := s.cmp.Compare(old, new)
-	s.mu.Unlock()
-	return classified(cs, lang)
-}
-
-// NewCandidate prepares doc for recording as Record does (normalized block
-// texts, canonical text and its hash), without a change. Its Text is the
-// canonical text the gates need, so a caller that prepares its candidates
-// does not compute that text twice. doc's blocks must not be changed
-// afterwards: Record takes the candidate for a document with the same block
-// list without comparing the blocks again.
-func NewCandidate(doc policy.Document) *Candidate {
-	return &Candidate{ver: prepareVersion(doc, nil), src: doc.Blocks}
-}
-
-// NewCandidateAfter is NewCandidate for the next version of a sequence
-// (prev, possibly nil, prepared just before): a block text that prev holds
-// near the same position is normalized already and is not scanned again.
-// The candidate is the one NewCandidate gives.
-func NewCandidateAfter(doc policy.Document, prev *Candidate) *Candidate {
-	var pv *preparedVersion
-	if prev != nil {
-		pv = prev.ver
-	}
-	return &Candidate{ver: prepareVersion(doc, pv), src: doc.Blocks}
-}
-
-// Text returns the candidate's canonical text, doc.Canonical() of the
-// document it was prepared from.
-func (c *Candidate) Text() string { return c.ver.text }
-
-// PrepareCandidate normalizes doc as Record does and, when prev (the
-// candidate expected to be the document's latest version when doc is
-// recorded) is set and differs, diffs and classifies the change from prev to
-// doc in the document's configured language. It writes nothing and takes no
-// lock, so it can run while another fetch is recorded.
-func (db *DB) PrepareCandidate(ctx context.Context, docID string, doc policy.Document, prev *Candidate) (*Candidate, error) {
-	return db.PrepareChange(ctx, docID, NewCandidate(doc), prev)
-}
-
-// PrepareChange is PrepareCandidate for a document already prepared with
-// NewCandidate: it returns c's version with the classified change from prev
-// (c itself is left as it is). Candidates prepared in sequence, each with
-// the one before as prev, share the clauses of their versions.
-func (db *DB) PrepareChange(ctx context.Context, docID string, c, prev *Candidate) (*Candidate, error) {
-	out := &Candidate{ver: c.ver, src: c.src}
-	if prev != nil {
-		out.cmp = prev.cmp
-	}
-	if prev == nil || prev.ver.sha256 == out.ver.sha256 {
-		return out, nil
-	}
-	lang, err := documentLanguage(ctx, db.stmtsOn(nil), docID)
-	if err != nil {
-		return nil, fmt.Errorf("data: prepare candidate of %s: %w", docID, err)
-	}
-	if out.cmp == nil {
-		out.cmp = &sequenceComparer{}
-	}
-	cs := out.cmp.classify(prev.ver.doc, out.ver.doc, lang)
-	out.base, out.lang, out.cs = prev.ver, lang, &cs
-	return out, nil
-}
-
-// versionFor returns doc prepared as prepareVersion does: c's prepared
-// version when c was prepared from doc's blocks (for the very same block
-// list, without comparing them) or when doc's blocks are the normalized
-// ones c holds (Normalize is idempotent, so preparing them again gives the
-// same), else prepared here.
-func versionFor(c *Candidate, doc policy.Document) *preparedVersion {
-	if c != nil && len(doc.Blocks) > 0 && (sameBlocks(doc.Blocks, c.src) || sameBlocks(doc.Blocks, c.ver.doc.Blocks)) {
-		return c.ver
-	}
-	return prepareVersion(doc, nil)
-}
-
-// changeFrom returns the classified change from prev to ver: the prepared
-// one when c was prepared from the same blocks against prev's blocks in the
-// same language, else computed here.
-func changeFrom(prev *cachedVersion, ver *preparedVersion, lang string, c *Candidate) diff.ChangeSet {
-	if c != nil && c.cs != nil && c.lang == lang &&
-		(c.ver == ver || c.ver.sha256 == ver.sha256 && sameBlocks(c.ver.doc.Blocks, ver.doc.Blocks)) &&
-		c.base.sha256 == prev.v.SHA256 && sameBlocks(c.base.doc.Blocks, prev.v.Blocks) {
-		return *c.cs
-	}
-	return classifiedChanges(blocksDoc(&prev.v), ver.doc, lang)
-}
-
-// sameBlocks reports whether a and b hold the same blocks (kind, level, path
-// and text). Blocks prepared from the same document share their strings, so
-// this is cheap where it matters, and free for the same slice (the latest
-// version as cached is the candidate's base as prepared).
-func sameBlocks(a, b []policy.Block) bool {
-	if len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0]) {
-		return true
-	}
-	return slices.EqualFunc(a, b, func(x, y policy.Block) bool {
-		return x.Kind == y.Kind && x.Level == y.Level && x.Text == y.Text && slices.Equal(x.Path, y.Path)
-	})
 }
 
 // Result is what Record stored.
@@ -363,9 +175,10 @@ type versionHead struct {
 
 // Record stores one fetch attempt in a single transaction: the snapshot
 // (reusing an identical earlier body), a new version when the candidate
-// document's canonical text differs from the latest version, the change from
-// the previous version with its diff, and the fetch row. A candidate observed
-// before the latest version is refused with ErrOutOfOrder.
+// document's canonical text differs from the latest version's, the change
+// from that version as the pipeline computed it (with its deliveries, the
+// outbox), and the fetch row. It fails with ErrHeadMoved when the latest
+// version is no longer obs.Head; the pipeline then compares again.
 func (db *DB) Record(ctx context.Context, obs Observation) (Result, error) {
 	res, err := db.record(ctx, obs)
 	if err != nil {
@@ -394,16 +207,12 @@ type encodedBody struct {
 	depth    int
 }
 
-// preparedVersion holds the work on a candidate document done before taking
-// the lock.
+// preparedVersion is a candidate document as it will be stored: its block
+// texts normalized, its canonical text and that text's hash.
 type preparedVersion struct {
-	// doc is the candidate with normalized block texts, as it will be
-	// stored and read back.
 	doc    policy.Document
 	text   string
 	sha256 string
-	// marks let the next version's text resume hashing (sumAfter).
-	marks []sumMark
 }
 
 func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
@@ -412,49 +221,18 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		return Result{}, err
 	}
 	f.StartedAt = f.StartedAt.UTC()
-	sc := obs.SnapshotCandidate
-	if obs.Snapshot == nil || !sc.madeFrom(obs.Snapshot.Body) {
-		sc = nil
-	}
-	snap, err := prepareSnapshot(f, obs.Snapshot, sc)
+	snap, err := prepareSnapshot(f, obs.Snapshot)
 	if err != nil {
 		return Result{}, err
 	}
 	if snap != nil {
-		if err := db.encodeSnapshot(ctx, snap, sc); err != nil {
+		if err := db.encodeSnapshot(ctx, snap); err != nil {
 			return Result{}, err
 		}
 	}
 	var ver *preparedVersion
 	if obs.Document != nil {
-		ver = versionFor(obs.Candidate, *obs.Document)
-	}
-
-	// Diffing a large document takes a while; do it before taking the write
-	// lock, against the latest version as it is now, and redo it inside the
-	// transaction only if another writer added a version meanwhile.
-	var pre struct {
-		head *versionHead
-		prev *cachedVersion
-		cs   *diff.ChangeSet
-	}
-	var lang string
-	if ver != nil {
-		if lang, err = documentLanguage(ctx, db.stmtsOn(nil), f.DocumentID); err != nil {
-			return Result{}, err
-		}
-		head, err := latestHead(ctx, db.stmtsOn(nil), f.DocumentID)
-		if err != nil {
-			return Result{}, err
-		}
-		if head != nil && head.sha256 != ver.sha256 && formatTime(f.StartedAt) >= head.fetchedAt {
-			prev, err := db.versionAt(ctx, db.sql, f.DocumentID, head)
-			if err != nil {
-				return Result{}, err
-			}
-			cs := changeFrom(prev, ver, lang, obs.Candidate)
-			pre.head, pre.prev, pre.cs = head, prev, &cs
-		}
+		ver = prepareVersion(*obs.Document)
 	}
 
 	var res Result
@@ -473,10 +251,8 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			if head, err = latestHead(ctx, db.stmtsOn(tx), f.DocumentID); err != nil {
 				return err
 			}
-			if head != nil && formatTime(f.StartedAt) < head.fetchedAt {
-				return fmt.Errorf("fetch started %s, before the latest stored version %d (fetched %s); "+
-					"import files oldest first (backfilling before existing history is not supported yet): %w",
-					formatTime(f.StartedAt), head.id, head.fetchedAt, ErrOutOfOrder)
+			if id := headID(head); id != obs.Head {
+				return fmt.Errorf("compared with version %d, but the latest is now %d: %w", obs.Head, id, ErrHeadMoved)
 			}
 		}
 		if snap != nil {
@@ -489,7 +265,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			fr.ETag = snap.s.Header.Get("ETag")
 			fr.LastModified = snap.s.Header.Get("Last-Modified")
 			if inserted {
-				newSnapshot = &cachedSnapshot{id: stored.ID, depth: snap.enc.depth, body: snap.body}
+				newSnapshot = &cachedSnapshot{id: stored.ID, depth: snap.enc.depth, body: bytes.Clone(snap.body)}
 			}
 		}
 		if fr.Outcome == NotModified {
@@ -498,57 +274,45 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			if err != nil {
 				return err
 			}
-			if latest != nil {
-				fr.VersionID = latest.id
-			}
+			fr.VersionID = headID(latest)
 		}
-		if ver != nil {
-			if head != nil && head.sha256 == ver.sha256 {
-				fr.Outcome = Unchanged
-				fr.VersionID = head.id
-				v, err := loadVersion(ctx, tx, head.id, false)
+		switch {
+		case ver == nil:
+		case head != nil && head.sha256 == ver.sha256:
+			fr.Outcome = Unchanged
+			fr.VersionID = head.id
+			v, err := loadVersion(ctx, tx, head.id, false)
+			if err != nil {
+				return err
+			}
+			res.Version = v
+		default:
+			if head != nil && obs.Change == nil {
+				return fmt.Errorf("new version of %s without its change from version %d (Observation.Change)", f.DocumentID, head.id)
+			}
+			fr.Outcome = NewVersion
+			var prev *cachedVersion
+			if head != nil {
+				var err error
+				if prev, err = db.versionAt(ctx, tx, f.DocumentID, head); err != nil {
+					return err
+				}
+			}
+			cv, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver, prev)
+			if err != nil {
+				return err
+			}
+			newVersion = cv
+			fr.VersionID = cv.v.ID
+			v := cv.v
+			v.Blocks = nil
+			res.Version = &v
+			if head != nil {
+				c, err := db.insertChange(ctx, tx, f, head.id, cv.v.ID, *obs.Change, obs.Classifier, !obs.NoAlerts)
 				if err != nil {
 					return err
 				}
-				res.Version = v
-			} else {
-				fr.Outcome = NewVersion
-				var prev *cachedVersion
-				var cs diff.ChangeSet
-				if head != nil {
-					if pre.head != nil && *pre.head == *head {
-						prev, cs = pre.prev, *pre.cs
-					} else {
-						var err error
-						if prev, err = db.versionAt(ctx, tx, f.DocumentID, head); err != nil {
-							return err
-						}
-						cs = changeFrom(prev, ver, lang, obs.Candidate)
-					}
-				}
-				// Clause ids learned from committed data stay valid (texts
-				// are never deleted), even when the cached version is no
-				// longer the latest.
-				known := db.cache.version(f.DocumentID)
-				if prev != nil {
-					known = prev
-				}
-				cv, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver, known, prev)
-				if err != nil {
-					return err
-				}
-				newVersion = cv
-				fr.VersionID = cv.v.ID
-				v := cv.v
-				v.Blocks = nil
-				res.Version = &v
-				if head != nil {
-					c, err := db.insertChange(ctx, tx, f, head.id, cv.v.ID, cs, !obs.NoAlerts)
-					if err != nil {
-						return err
-					}
-					res.Change = c
-				}
+				res.Change = c
 			}
 		}
 		id, err := db.insertFetch(ctx, tx, fr)
@@ -566,14 +330,17 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		db.cache.setVersion(f.DocumentID, newVersion)
 	}
 	if newSnapshot != nil {
-		// The caller keeps its body; the cache keeps a copy, unless the
-		// body was handed over with a SnapshotCandidate.
-		if sc == nil {
-			newSnapshot.body = bytes.Clone(newSnapshot.body)
-		}
 		db.cache.setSnapshot(f.DocumentID, newSnapshot)
 	}
 	return res, nil
+}
+
+// headID is the id of h, 0 for no version.
+func headID(h *versionHead) int64 {
+	if h == nil {
+		return 0
+	}
+	return h.id
 }
 
 // checkObservation refuses observations whose parts contradict each other;
@@ -597,20 +364,19 @@ func checkObservation(obs Observation) error {
 		return nil
 	}
 	switch f.Outcome {
-	case Failed, Suspect, NotModified:
+	case Failed, Suspect, NotModified, Superseded:
 		return nil
 	case NewVersion, Unchanged:
 		return fmt.Errorf("fetch outcome %q needs a candidate document (Observation.Document)", f.Outcome)
 	case "":
-		return errors.New("fetch has no outcome: set failed, suspect or not-modified, or pass the candidate Document")
+		return errors.New("fetch has no outcome: set failed, suspect, not-modified or superseded, or pass the candidate Document")
 	default:
-		return fmt.Errorf("unknown fetch outcome %q (want failed, suspect or not-modified)", f.Outcome)
+		return fmt.Errorf("unknown fetch outcome %q (want failed, suspect, not-modified or superseded)", f.Outcome)
 	}
 }
 
-// prepareSnapshot fills in what Record derives from a body; sc, when set,
-// was made from in.Body and holds its hash.
-func prepareSnapshot(f Fetch, in *Snapshot, sc *SnapshotCandidate) (*preparedSnapshot, error) {
+// prepareSnapshot fills in what Record derives from a body.
+func prepareSnapshot(f Fetch, in *Snapshot) (*preparedSnapshot, error) {
 	if in == nil {
 		return nil, nil
 	}
@@ -621,13 +387,8 @@ func prepareSnapshot(f Fetch, in *Snapshot, sc *SnapshotCandidate) (*preparedSna
 	} else if s.DocumentID != f.DocumentID {
 		return nil, fmt.Errorf("snapshot belongs to document %q, not %q", s.DocumentID, f.DocumentID)
 	}
-	var sha string
-	if sc != nil {
-		sha = sc.sha
-	} else {
-		sum := sha256.Sum256(in.Body)
-		sha = hex.EncodeToString(sum[:])
-	}
+	sum := sha256.Sum256(in.Body)
+	sha := hex.EncodeToString(sum[:])
 	if s.SHA256 != "" && s.SHA256 != sha {
 		return nil, fmt.Errorf("snapshot sha256 %s does not match its body (%s)", s.SHA256, sha)
 	}
@@ -665,9 +426,8 @@ func prepareSnapshot(f Fetch, in *Snapshot, sc *SnapshotCandidate) (*preparedSna
 // one is fewer than maxChain steps from its keyframe and the delta is mostly
 // copies; otherwise a gzip keyframe. Any stored snapshot of the document is a
 // valid base, so another writer adding one before the transaction changes
-// nothing here. sc, when set, was made from p's body: its encoding is taken
-// where it is the one computed here (see SnapshotCandidate).
-func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot, sc *SnapshotCandidate) error {
+// nothing here.
+func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
 	q := db.stmtsOn(nil)
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE document_id = ? AND sha256 = ?`, p.s.DocumentID, p.s.SHA256).Scan(&n)
@@ -679,24 +439,10 @@ func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot, sc *Snaps
 	}
 	var baseID int64
 	var depth int
-	var sha string
-	err = q.QueryRowContext(ctx, `SELECT id, depth, sha256 FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1`, p.s.DocumentID).Scan(&baseID, &depth, &sha)
+	err = q.QueryRowContext(ctx, `SELECT id, depth FROM snapshots WHERE document_id = ? ORDER BY id DESC LIMIT 1`, p.s.DocumentID).Scan(&baseID, &depth)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("look up latest snapshot: %w", err)
-	}
-	if sc != nil && sc.baseSHA == sha {
-		// A delta depends on the two bodies only; whether to write a
-		// keyframe instead depends on the chain's depth too.
-		switch e := *sc.enc; {
-		case e.encoding == encDelta && found && depth+1 < maxChain:
-			e.baseID, e.depth = baseID, depth+1
-			p.enc = &e
-			return nil
-		case e.encoding == encGzip && (!found || sc.baseDepth == depth):
-			p.enc = &e
-			return nil
-		}
 	}
 	var base []byte
 	if found && depth+1 < maxChain {
@@ -741,70 +487,23 @@ func (db *DB) encodeBody(body, base []byte, haveBase bool, baseDepth int) (*enco
 }
 
 // prepareVersion normalizes the candidate's block texts, as the canonical
-// text does, and computes that text and its hash in the same pass. The
-// stored blocks are the normalized ones, so that the canonical text can be
-// rebuilt from them alone even if Normalize changes later.
-//
-// prior, when set, is an earlier prepared version: a text equal to one of
-// its normalized texts is normalized (Normalize is idempotent), and the
-// comparison is cheap where it matters, since the next version of a
-// document mostly holds the same strings at about the same positions.
-func prepareVersion(doc policy.Document, prior *preparedVersion) *preparedVersion {
-	var known []policy.Block
-	if prior != nil {
-		known = prior.doc.Blocks
-	}
-	// off is where known is expected to hold block i: i+off.
-	off := 0
-	size := 0
-	for _, b := range doc.Blocks {
-		size += len(b.Text) + 1
-	}
-	var canon strings.Builder
-	canon.Grow(size)
-	var blocks []policy.Block
-	if doc.Blocks != nil {
-		blocks = make([]policy.Block, len(doc.Blocks))
-	}
-	for i, b := range doc.Blocks {
-		var t string
-		if k, ok := findText(known, i+off, b.Text); ok {
-			t, off = b.Text, k-i
-		} else if t = policy.Normalize(b.Text); t == b.Text {
-			t = b.Text // keep the caller's string rather than a copy
-		}
-		var path []string
-		if i > 0 && len(b.Path) > 0 && slices.Equal(b.Path, doc.Blocks[i-1].Path) {
-			path = blocks[i-1].Path
-		} else if len(b.Path) > 0 {
-			path = slices.Clip(slices.Clone(b.Path))
-		}
-		blocks[i] = policy.Block{Kind: b.Kind, Level: b.Level, Path: path, Text: t}
-		if t != "" {
-			canon.WriteString(t)
-			canon.WriteByte('\n')
-		}
-	}
-	text := canon.String()
-	shared := 0
-	var marks []sumMark
-	if prior != nil {
-		shared, marks = commonTextPrefix(text, prior.text), prior.marks
-	}
-	sum, marks := sumAfter(text, shared, marks)
-	return &preparedVersion{doc: policy.Document{Blocks: blocks}, text: text, sha256: sum, marks: marks}
+// text does, and computes that text and its hash. The stored blocks are the
+// normalized ones, so that the canonical text can be rebuilt from them alone
+// even if Normalize changes later.
+func prepareVersion(doc policy.Document) *preparedVersion {
+	// The cache keeps the blocks: their paths are copied, so that the
+	// caller's document stays the caller's.
+	doc = policy.Document{Blocks: cloneBlocks(doc.Normalized().Blocks)}
+	text := doc.Canonical()
+	return &preparedVersion{doc: doc, text: text, sha256: policy.HashText(text)}
 }
 
-// priorWindow is how far from its expected position findText looks.
-const priorWindow = 4
-
-// findText returns the index of a block of known within priorWindow of
-// at whose text is s.
+// findText returns the index of a block of known within four places of at
+// whose text is s: the next version of a document mostly holds the same
+// texts at about the same positions.
 func findText(known []policy.Block, at int, s string) (int, bool) {
-	if len(known) == 0 {
-		return 0, false
-	}
-	for d := 0; d <= priorWindow; d++ {
+	const window = 4
+	for d := 0; d <= window; d++ {
 		if k := at + d; k >= 0 && k < len(known) && known[k].Text == s {
 			return k, true
 		}
@@ -898,14 +597,13 @@ ON CONFLICT (document_id, sha256) DO NOTHING`
 }
 
 // insertVersion stores a new version by reference to its texts, adding the
-// texts not stored yet, and extends the search index; known is a version
-// whose text ids are already learned (usually the previous one), so that
-// only new clauses cost a query. prev is the document's latest version
-// before this one (nil for its first), which the search index entries are
-// relative to.
-func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, known, prev *cachedVersion) (*cachedVersion, error) {
+// texts not stored yet, and extends the search index. prev is the
+// document's latest version before this one (nil for its first): the search
+// index entries are relative to it, and its text ids are already learned,
+// so that only new clauses cost a query.
+func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, prev *cachedVersion) (*cachedVersion, error) {
 	q := db.stmtsOn(tx)
-	refs, err := internTexts(ctx, q, p.doc.Blocks, known)
+	refs, err := internTexts(ctx, q, p.doc.Blocks, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -940,7 +638,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	return &cachedVersion{
 		v: Version{
 			ID: id, DocumentID: f.DocumentID, SnapshotID: snapshotID, FetchedAt: f.StartedAt,
-			SHA256: p.sha256, Text: p.text, Blocks: p.doc.Blocks, SnapshotSHA256: snapshotSHA,
+			SHA256: p.sha256, Text: p.text, TextLength: len(p.text), Blocks: p.doc.Blocks, SnapshotSHA256: snapshotSHA,
 		},
 		refs:    refs,
 		textIDs: textIDs,
@@ -950,7 +648,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 // insertChange stores the change and, when alerts is set and the change is
 // material, queues its deliveries in the same transaction (the outbox), so
 // that a recorded change is never left without its alerts nor alerted twice.
-func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet, alerts bool) (*Change, error) {
+func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet, classifier string, alerts bool) (*Change, error) {
 	topics := cs.Topics
 	if topics == nil {
 		topics = []string{}
@@ -965,7 +663,7 @@ func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to in
 	}
 	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), cs.Severity, string(csj), classifierVersion, formatTime(db.now()))
+	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), cs.Severity, string(csj), classifier, formatTime(db.now()))
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
 	}
@@ -980,7 +678,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	}
 	return &Change{
 		ID: id, DocumentID: f.DocumentID, FromVersion: from, ToVersion: to, DetectedAt: f.StartedAt,
-		Material: cs.Material, Topics: topics, Severity: cs.Severity, ChangeSet: csj,
+		Material: cs.Material, Topics: topics, Severity: cs.Severity, ChangeSet: csj, ClassifierVersion: classifier,
 	}, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -121,16 +120,6 @@ func TestRecordFlows(t *testing.T) {
 			snapshots: 0, versions: 0, changes: 0, fetches: 1,
 		},
 		{
-			name: "out of order is refused",
-			steps: []step{
-				{at: 48 * time.Hour, body: "b", texts: []string{shareMeta}, want: NewVersion},
-				{at: 24 * time.Hour, body: "a", texts: []string{shareFB}, wantErr: ErrOutOfOrder, errText: "oldest first"},
-				// A failed fetch makes no version, so its time cannot reorder history.
-				{at: 30 * time.Hour, outcome: Failed, reason: "reset", want: Failed},
-			},
-			snapshots: 1, versions: 1, changes: 0, fetches: 2,
-		},
-		{
 			name: "same instant, same text",
 			steps: []step{
 				{body: "a", texts: []string{shareFB}, want: NewVersion},
@@ -162,7 +151,7 @@ func TestRecordFlows(t *testing.T) {
 			db := openTest(t)
 			var results []Result
 			for i, s := range tt.steps {
-				res, err := db.Record(ctx, s.observation())
+				res, err := record(ctx, db, s.observation())
 				if s.wantErr != nil || s.errText != "" {
 					if err == nil {
 						t.Fatalf("step %d: Record succeeded, want an error", i)
@@ -298,7 +287,7 @@ func checkHistory(t *testing.T, db *DB, results []Result) {
 		if err := json.Unmarshal(c.ChangeSet, &cs); err != nil {
 			t.Fatalf("change set JSON: %v", err)
 		}
-		want := classifiedChanges(policy.Document{Blocks: from.Blocks}, policy.Document{Blocks: to.Blocks}, "")
+		want := topics.Compare(from.Document(), to.Document(), "")
 		if !reflect.DeepEqual(cs, want) || c.Material != want.Material || c.Severity != want.Severity {
 			t.Errorf("stored change set %+v, want %+v", cs, want)
 		}
@@ -345,7 +334,7 @@ func TestFetchesListsFailures(t *testing.T) {
 		{at: 2 * time.Hour, body: "<p>x</p>", outcome: Suspect, class: "shrank", reason: "text shrank from 120 kB to 3 kB"},
 	}
 	for _, s := range steps {
-		if _, err := db.Record(ctx, s.observation()); err != nil {
+		if _, err := record(ctx, db, s.observation()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -389,7 +378,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			at := time.Date(2023, 4, 5, 6, 7, 8, 9, time.FixedZone("CEST", 2*3600)).Add(time.Duration(i) * time.Hour)
 			header := http.Header{"Content-Type": {"text/html; charset=windows-1252"}, "Etag": {`"abc"`}, "Set-Cookie": {"a=1", "b=2"}}
-			res, err := db.Record(ctx, Observation{
+			res, err := record(ctx, db, Observation{
 				Fetch:    Fetch{DocumentID: "wa", StartedAt: at, URL: "https://example.com/p", Status: 200, Outcome: Suspect, Reason: "test"},
 				Snapshot: &Snapshot{Header: header, Body: tt.body},
 			})
@@ -439,7 +428,7 @@ func TestSnapshotChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := db.Record(ctx, Observation{Fetch: Fetch{DocumentID: "wa", StartedAt: t0, Outcome: Suspect}, Snapshot: &tt.snap})
+			_, err := record(ctx, db, Observation{Fetch: Fetch{DocumentID: "wa", StartedAt: t0, Outcome: Suspect}, Snapshot: &tt.snap})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Record error = %v, want it to mention %q", err, tt.want)
 			}
@@ -485,7 +474,7 @@ func TestValidators(t *testing.T) {
 		{"failed keeps validators", obs(7*time.Hour, "", "", "", Failed), "", ""},
 	}
 	for _, s := range steps {
-		if _, err := db.Record(ctx, s.obs); err != nil {
+		if _, err := record(ctx, db, s.obs); err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
 		etag, lastMo, err := db.Validators(ctx, "wa")
@@ -509,7 +498,7 @@ func TestChangesFilter(t *testing.T) {
 	db := openTest(t)
 	var toVersions []int64
 	for i, id := range []string{"wa", "fb", "wa", "fb", "wa", "wa"} {
-		res, err := db.Record(ctx, Observation{
+		res, err := record(ctx, db, Observation{
 			Fetch:    Fetch{DocumentID: id, StartedAt: t0.Add(time.Duration(i) * time.Hour)},
 			Snapshot: &Snapshot{Body: []byte{byte(i)}},
 			Document: doc("Clause number " + string(rune('A'+i)) + "."),
@@ -563,7 +552,10 @@ func TestChangesFilter(t *testing.T) {
 	}
 }
 
-func TestReclassifyKeepsChanges(t *testing.T) {
+// TestUpdateClassification checks the storage side of reclassification:
+// the work list names the changes other rules classified, and an update
+// replaces the classification in place without queueing alerts.
+func TestUpdateClassification(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	texts := [][]string{
@@ -572,10 +564,11 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 		{"We collect your phone number and contacts.", "We share it with the Meta Companies."},
 	}
 	for i, tx := range texts {
-		if _, err := db.Record(ctx, Observation{
+		if _, err := record(ctx, db, Observation{
 			Fetch:    Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Duration(i) * time.Hour)},
 			Snapshot: &Snapshot{Body: []byte(strings.Join(tx, "\n"))},
 			Document: doc(tx...),
+			NoAlerts: true,
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -584,165 +577,73 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range before {
-		if c.ClassifierVersion != topics.Version || c.Severity == "" {
-			t.Errorf("change %d recorded with classifier %q, severity %q; want %s and a severity", c.ID, c.ClassifierVersion, c.Severity, topics.Version)
+	if todo, err := db.ChangesNotClassifiedBy(ctx, topics.Version); err != nil || len(todo) != 0 {
+		t.Fatalf("ChangesNotClassifiedBy(current rules) = %v, %v; want none", todo, err)
+	}
+	todo, err := db.ChangesNotClassifiedBy(ctx, "topics/next")
+	if err != nil || len(todo) != len(before) {
+		t.Fatalf("ChangesNotClassifiedBy(newer rules) = %v, %v; want %d changes", todo, err, len(before))
+	}
+	for _, c := range todo {
+		if err := db.UpdateClassification(ctx, c.ID, diff.ChangeSet{Severity: diff.SeverityLow, Topics: []string{"retention"}}, "topics/next"); err != nil {
+			t.Fatal(err)
 		}
-	}
-	// Simulate classifications made by older rules.
-	if _, err := db.sql.Exec(`UPDATE changes SET material = 0, topics = '["old"]', severity = 'none', change_set = '{}', classifier_version = 'topics/0'`); err != nil {
-		t.Fatal(err)
-	}
-	n, err := db.Reclassify(ctx)
-	if err != nil || n != 2 {
-		t.Fatalf("Reclassify = %d, %v; want 2", n, err)
 	}
 	after, err := db.Changes(ctx, ChangeFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(after) != len(before) {
-		t.Fatalf("%d changes after reclassify, %d before", len(after), len(before))
-	}
-	for i := range after {
-		b, a := before[i], after[i]
-		if a.ID != b.ID || a.FromVersion != b.FromVersion || a.ToVersion != b.ToVersion || a.Material != b.Material ||
-			!reflect.DeepEqual(a.Topics, b.Topics) || !bytes.Equal(a.ChangeSet, b.ChangeSet) || a.ClassifierVersion != topics.Version {
-			t.Errorf("change %d after reclassify = %+v, want %+v", i, a, b)
+	for i, a := range after {
+		b := before[i]
+		if a.ID != b.ID || a.FromVersion != b.FromVersion || a.ToVersion != b.ToVersion || a.Material ||
+			!reflect.DeepEqual(a.Topics, []string{"retention"}) || a.Severity != diff.SeverityLow || a.ClassifierVersion != "topics/next" {
+			t.Errorf("change %d after update = %+v", i, a)
 		}
 	}
-	if n, err := db.Reclassify(ctx); err != nil || n != 0 {
-		t.Errorf("second Reclassify = %d, %v; want 0", n, err)
+	var queued int
+	if err := db.sql.QueryRow(`SELECT count(*) FROM deliveries`).Scan(&queued); err != nil || queued != 0 {
+		t.Errorf("%d deliveries queued by updates (%v), want 0", queued, err)
 	}
-	if !slices.Contains(after[0].Topics, topics.DataSharing) && !slices.Contains(after[1].Topics, topics.DataSharing) {
-		t.Errorf("no change tagged %s after adding a sharing clause: %+v", topics.DataSharing, after)
+	if err := db.UpdateClassification(ctx, 99, diff.ChangeSet{}, "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("UpdateClassification(99) = %v, want ErrNotFound", err)
 	}
 }
 
-// TestRecordCandidate checks that Record takes a change set prepared ahead
-// (PrepareCandidate) exactly when it is the one Record would compute, and
-// computes its own otherwise. The prepared change set is replaced by a
-// marked one, so the test sees which was stored.
-func TestRecordCandidate(t *testing.T) {
+// TestRecordRefusesMovedHead checks that a change computed against a
+// version that is no longer the latest is refused, so that the pipeline
+// compares again instead of storing a change from the wrong version.
+func TestRecordRefusesMovedHead(t *testing.T) {
 	ctx := context.Background()
-	a := doc("We keep logs.", "We share data with partners.")
-	b := doc("We keep logs for 30 days.", "We share data with partners.")
-	other := doc("Something else entirely.", "We share data with partners.")
-	aLevel2 := doc("We keep logs.", "We share data with partners.")
-	aLevel2.Blocks[0].Level = 2 // same canonical text as a, other blocks
-	// spaced is b before normalizing.
-	spaced := doc("We keep  logs for 30 days.", "We share data with partners.")
-
-	tests := []struct {
-		name     string
-		lang     string // set on the document after preparing
-		base     *policy.Document
-		prepared *policy.Document // nil: b
-		noDoc    bool             // record a suspect fetch carrying the candidate
-		// record is the document recorded: b, the prepared one itself
-		// ("same") or a copy of it ("copy").
-		record string
-		used   bool
-	}{
-		{name: "prepared against the stored predecessor", base: a, used: true},
-		{name: "prepared against another predecessor", base: other},
-		{name: "predecessor with the same text, other blocks", base: aLevel2},
-		{name: "prepared from other blocks", base: a, prepared: other},
-		{name: "language changed since", base: a, lang: "es"},
-		{name: "no base", base: nil},
-		{name: "suspect fetch", base: a, noDoc: true},
-		// A candidate is taken for the very block list it was prepared
-		// from, normalized or not; for a copy, Record normalizes the
-		// blocks again and then finds them equal to the candidate's.
-		{name: "prepared from the recorded blocks, not normalized", base: a, prepared: spaced, record: "same", used: true},
-		{name: "prepared from a copy of the recorded blocks, not normalized", base: a, prepared: spaced, record: "copy", used: true},
+	db := openTest(t)
+	const fbText, metaText = "We share information with Facebook.", "We share information with Meta."
+	first, err := record(ctx, db, Observation{Fetch: Fetch{DocumentID: "wa", StartedAt: t0},
+		Snapshot: &Snapshot{Body: []byte("a")}, Document: doc(fbText)})
+	if err != nil {
+		t.Fatal(err)
 	}
-	// reference records a then b without candidates, in lang.
-	reference := func(t *testing.T, lang string) json.RawMessage {
-		db := openTest(t)
-		if lang != "" {
-			if err := db.SyncDocuments(ctx, []Document{{ID: "wa", URL: "https://www.whatsapp.com/legal/privacy-policy", Language: lang}}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		recordDoc(t, db, 0, "a", *a)
-		return recordDoc(t, db, time.Hour, "b", *b).Change.ChangeSet
+	cs := diff.Compare(*doc(fbText), *doc(metaText))
+	tests := []struct {
+		name string
+		head int64
+	}{
+		{"no version assumed", 0},
+		{"unknown version assumed", first.Version.ID + 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := openTest(t)
-			recordDoc(t, db, 0, "a", *a)
-			var base *Candidate
-			if tt.base != nil {
-				var err error
-				if base, err = db.PrepareCandidate(ctx, "wa", *tt.base, nil); err != nil {
-					t.Fatal(err)
-				}
-			}
-			prepared := b
-			if tt.prepared != nil {
-				prepared = tt.prepared
-			}
-			c, err := db.PrepareCandidate(ctx, "wa", *prepared, base)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if (c.cs != nil) != (tt.base != nil) {
-				t.Fatalf("prepared change set %v, want one iff there is a base", c.cs)
-			}
-			if c.cs != nil {
-				marked := *c.cs
-				marked.Topics = []string{"prepared-ahead"}
-				c.cs = &marked
-			}
-			if tt.lang != "" {
-				if err := db.SyncDocuments(ctx, []Document{{ID: "wa", URL: "https://www.whatsapp.com/legal/privacy-policy", Language: tt.lang}}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			recorded := b
-			switch tt.record {
-			case "same":
-				recorded = prepared
-			case "copy":
-				recorded = &policy.Document{Blocks: slices.Clone(prepared.Blocks)}
-			}
-			obs := Observation{
-				Fetch:     Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Hour), URL: "https://example.com/p", Status: 200},
-				Snapshot:  &Snapshot{Body: []byte("b")},
-				Document:  recorded,
-				Candidate: c,
-			}
-			if tt.noDoc {
-				obs.Document = nil
-				obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = Suspect, "shrunk", "test"
-			}
-			res, err := db.Record(ctx, obs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tt.noDoc {
-				if res.Fetch.Outcome != Suspect || res.Version != nil || res.Change != nil || count(t, db, "versions") != 1 {
-					t.Fatalf("suspect fetch with a candidate: %+v", res)
-				}
-				return
-			}
-			if res.Change == nil {
-				t.Fatalf("no change recorded: %+v", res.Fetch)
-			}
-			used := slices.Equal(res.Change.Topics, []string{"prepared-ahead"})
-			if used != tt.used {
-				t.Fatalf("prepared change set used = %v, want %v", used, tt.used)
-			}
-			if !used {
-				if want := reference(t, tt.lang); !bytes.Equal(res.Change.ChangeSet, want) {
-					t.Errorf("change set\n%s\nwant (recorded without a candidate)\n%s", res.Change.ChangeSet, want)
-				}
-			}
-			v, err := db.Version(ctx, res.Version.ID)
-			if err != nil || v.Text != b.Canonical() || !sameBlocks(v.Blocks, prepareVersion(*b, nil).doc.Blocks) {
-				t.Errorf("stored version %+v, %v; want b", v, err)
+			_, err := db.Record(ctx, Observation{Fetch: Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Hour)},
+				Snapshot: &Snapshot{Body: []byte("b")}, Document: doc(metaText), Head: tt.head, Change: &cs})
+			if !errors.Is(err, ErrHeadMoved) {
+				t.Errorf("Record with head %d = %v, want ErrHeadMoved", tt.head, err)
 			}
 		})
+	}
+	if _, err := db.Record(ctx, Observation{Fetch: Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Hour)},
+		Snapshot: &Snapshot{Body: []byte("b")}, Document: doc(metaText), Head: first.Version.ID}); err == nil || !strings.Contains(err.Error(), "Observation.Change") {
+		t.Errorf("Record of a new version without its change = %v, want an error naming Observation.Change", err)
+	}
+	var versions, fetches int
+	if err := db.sql.QueryRow(`SELECT (SELECT count(*) FROM versions), (SELECT count(*) FROM fetches)`).Scan(&versions, &fetches); err != nil || versions != 1 || fetches != 1 {
+		t.Errorf("%d versions, %d fetches after refused records (%v); want 1, 1", versions, fetches, err)
 	}
 }

@@ -130,7 +130,7 @@ func TestChangeSetHead(t *testing.T) {
 func TestSearchControlCharacters(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	if _, err := db.Record(ctx, Observation{
+	if _, err := record(ctx, db, Observation{
 		Fetch: Fetch{DocumentID: "wa", StartedAt: t0}, Snapshot: &Snapshot{Body: []byte("x")},
 		Document: doc("We share data with partners."),
 	}); err != nil {

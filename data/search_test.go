@@ -207,7 +207,7 @@ func TestSearchSpans(t *testing.T) {
 		if rng.IntN(4) > 0 {
 			at = at.Add(time.Hour) // else the same instant as the fetch before
 		}
-		res, err := db.Record(ctx, Observation{
+		res, err := record(ctx, db, Observation{
 			Fetch:    Fetch{DocumentID: docID, StartedAt: at, URL: "https://example.com/p", Status: 200},
 			Snapshot: &Snapshot{Body: fmt.Appendf(nil, "body %d", i)},
 			Document: &d,
@@ -351,7 +351,7 @@ func TestSearchSpans(t *testing.T) {
 		}
 	}
 	at = at.Add(time.Hour)
-	res, err := db.Record(ctx, Observation{
+	res, err := record(ctx, db, Observation{
 		Fetch:    Fetch{DocumentID: "wa", StartedAt: at, URL: "https://example.com/p", Status: 200},
 		Snapshot: &Snapshot{Body: []byte("damaged")},
 		Document: &policy.Document{Blocks: kept},
@@ -375,45 +375,4 @@ func storedBlocks(t *testing.T, db *DB, id int64) []policy.Block {
 		t.Fatalf("read version %d: %v", id, err)
 	}
 	return v.Blocks
-}
-
-func TestSortIDs(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	tests := []struct {
-		name string
-		n    int
-		max  int64
-	}{
-		{"short", 10, 1000},
-		{"a policy's clauses", 1600, 5000},
-		{"large ids", 3000, 1 << 40},
-		{"largest ids", 500, 1<<63 - 1},
-		{"one digit", 300, 2000},
-		{"zeros", 100, 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ids := make([]int64, tt.n)
-			for i := range ids {
-				ids[i] = rng.Int64N(tt.max)
-			}
-			want := slices.Clone(ids)
-			slices.Sort(want)
-			sortIDs(ids)
-			if !slices.Equal(ids, want) {
-				t.Errorf("sortIDs gave %v, want %v", ids, want)
-			}
-		})
-	}
-	t.Run("negative falls back", func(t *testing.T) {
-		ids := []int64{5, -1, 3}
-		for range 70 {
-			ids = append(ids, rng.Int64N(100))
-		}
-		want := slices.Clone(ids)
-		slices.Sort(want)
-		if sortIDs(ids); !slices.Equal(ids, want) {
-			t.Errorf("sortIDs gave %v, want %v", ids, want)
-		}
-	})
 }

@@ -3,29 +3,27 @@ package data
 import (
 	"bytes"
 	"compress/flate"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/topics"
 )
 
 // recordDoc records d as the document "wa" fetched at t0+at, with body as
 // its snapshot, and fails the test unless it is a new version.
 func recordDoc(t *testing.T, db *DB, at time.Duration, body string, d policy.Document) Result {
 	t.Helper()
-	res, err := db.Record(context.Background(), Observation{
+	res, err := record(context.Background(), db, Observation{
 		Fetch:    Fetch{DocumentID: "wa", StartedAt: t0.Add(at), URL: "https://example.com/p", Status: 200},
 		Snapshot: &Snapshot{Body: []byte(body)},
 		Document: &d,
@@ -149,9 +147,9 @@ func TestVersionRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("LatestVersion from the cache", latest)
-			id, n, err := fresh.LatestLength(ctx, "wa")
-			if err != nil || id != res.Version.ID || n != len(wantText) {
-				t.Errorf("LatestLength = %d, %d, %v; want %d, %d", id, n, err, res.Version.ID, len(wantText))
+			info, err := fresh.LatestVersionInfo(ctx, "wa")
+			if err != nil || info.ID != res.Version.ID || info.TextLength != len(wantText) || info.Text != "" {
+				t.Errorf("LatestVersionInfo = %+v, %v; want version %d of length %d without its text", info, err, res.Version.ID, len(wantText))
 			}
 			// What a caller gets is its own: changing it changes nothing stored.
 			if len(latest.Blocks) > 0 {
@@ -164,22 +162,22 @@ func TestVersionRoundTrip(t *testing.T) {
 	}
 }
 
-func TestLatestLength(t *testing.T) {
+func TestLatestVersionInfo(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	if _, _, err := db.LatestLength(ctx, "wa"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("LatestLength with no version: %v, want ErrNotFound", err)
+	if _, err := db.LatestVersionInfo(ctx, "wa"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("LatestVersionInfo with no version: %v, want ErrNotFound", err)
 	}
 	var last Result
 	for i, texts := range [][]string{{"Short."}, {"A much longer text than before.", "And a second clause."}, {"Shrunk."}} {
 		last = recordDoc(t, db, time.Duration(i)*time.Hour, fmt.Sprint(i), *doc(texts...))
 	}
-	id, n, err := db.LatestLength(ctx, "wa")
-	if err != nil || id != last.Version.ID || n != len(last.Version.Text) {
-		t.Errorf("LatestLength = %d, %d, %v; want %d, %d", id, n, err, last.Version.ID, len(last.Version.Text))
+	v, err := db.LatestVersionInfo(ctx, "wa")
+	if err != nil || v.ID != last.Version.ID || v.TextLength != len(last.Version.Text) || v.SHA256 != last.Version.SHA256 || !v.FetchedAt.Equal(last.Version.FetchedAt) {
+		t.Errorf("LatestVersionInfo = %+v, %v; want %+v", v, err, last.Version)
 	}
-	if _, _, err := db.LatestLength(ctx, "fb"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "fb") {
-		t.Errorf("LatestLength(fb) error = %v, want ErrNotFound naming the document", err)
+	if _, err := db.LatestVersionInfo(ctx, "fb"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "fb") {
+		t.Errorf("LatestVersionInfo(fb) error = %v, want ErrNotFound naming the document", err)
 	}
 }
 
@@ -307,7 +305,7 @@ func TestCacheFollowsOtherWriters(t *testing.T) {
 			if err := json.Unmarshal(res.Change.ChangeSet, &cs); err != nil {
 				t.Fatal(err)
 			}
-			want := classifiedChanges(policy.Document{Blocks: prev.Blocks}, s.doc, "")
+			want := topics.Compare(prev.Document(), s.doc, "")
 			if !reflect.DeepEqual(cs, want) {
 				t.Errorf("step %d: change set %+v\nwant the diff from the latest version %+v", i, cs, want)
 			}
@@ -390,7 +388,7 @@ func TestSnapshotDeltas(t *testing.T) {
 		if i%11 == 5 { // another document's snapshots in between
 			doc = "fb"
 		}
-		res, err := db.Record(ctx, Observation{
+		res, err := record(ctx, db, Observation{
 			Fetch:    Fetch{DocumentID: doc, StartedAt: t0.Add(time.Duration(i) * time.Minute), URL: "https://example.com", Status: 200, Outcome: Suspect, Reason: "test"},
 			Snapshot: &Snapshot{Body: body},
 		})
@@ -437,205 +435,12 @@ func TestSnapshotDeltas(t *testing.T) {
 	}
 }
 
-// TestSnapshotCandidates records one sequence of bodies twice, with and
-// without SnapshotCandidates made ahead, and wants the same rows; then the
-// cases where a candidate must not be taken as it is.
-func TestSnapshotCandidates(t *testing.T) {
-	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(5, 6))
-	body := make([]byte, 20_000)
-	for i := range body {
-		body[i] = "abcdefgh ijklmnop\n\xff\x00\xc3"[rng.IntN(21)]
-	}
-	const n = 2*maxChain + 10
-	var bodies [][]byte
-	for i := range n {
-		switch {
-		case i == n-4:
-			body = bytes.Repeat([]byte("completely different \xfe\n"), 500) // a keyframe
-		case i == n-3:
-			body = bodies[n-6] // a body stored before
-		case i == n-2:
-			body = []byte{}
-		case i == 10:
-			body = bodies[9] // the same body twice in a row
-		case i > 0:
-			body = randomEdit(rng, body)
-		}
-		bodies = append(bodies, body)
-	}
-	record := func(t *testing.T, db *DB, i int, body []byte, sc *SnapshotCandidate) Result {
-		t.Helper()
-		res, err := db.Record(ctx, Observation{
-			Fetch:             Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Duration(i) * time.Minute), URL: "https://example.com", Status: 200, Outcome: Suspect, Reason: "test"},
-			Snapshot:          &Snapshot{Body: body},
-			SnapshotCandidate: sc,
-		})
-		if err != nil {
-			t.Fatalf("snapshot %d: %v", i, err)
-		}
-		return res
-	}
-	rows := func(t *testing.T, db *DB) []string {
-		t.Helper()
-		r, err := db.sql.Query(`SELECT id, sha256, encoding, ifnull(base_id, 0), depth, hex(body) FROM snapshots ORDER BY id`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		var out []string
-		for r.Next() {
-			var id, base, depth int64
-			var sha, enc, hexBody string
-			if err := r.Scan(&id, &sha, &enc, &base, &depth, &hexBody); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, fmt.Sprintf("%d %s %s base %d depth %d %s", id, sha, enc, base, depth, hexBody))
-		}
-		return out
-	}
-	readBack := func(t *testing.T, db *DB, id int64, want []byte) {
-		t.Helper()
-		got, err := openAt(t, db.path).Snapshot(ctx, id)
-		if err != nil || !bytes.Equal(got.Body, want) || got.SHA256 != policy.HashText(string(want)) {
-			t.Fatalf("snapshot %d does not read back: %v", id, err)
-		}
-	}
-
-	t.Run("same rows as without", func(t *testing.T) {
-		plain, ahead := openTest(t), openTest(t)
-		var prev *SnapshotCandidate
-		for i, b := range bodies {
-			record(t, plain, i, b, nil)
-			sc, err := ahead.NewSnapshotCandidate(b, prev)
-			if err != nil {
-				t.Fatal(err)
-			}
-			prev = sc
-			record(t, ahead, i, b, sc)
-		}
-		want, got := rows(t, plain), rows(t, ahead)
-		if !slices.Equal(got, want) {
-			t.Errorf("rows with candidates differ from those without:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-	})
-	t.Run("taken where the guess is right", func(t *testing.T) {
-		// Each candidate's encoding is replaced by another encoding of
-		// the same body (other bytes): a row holding those bytes was
-		// taken from the candidate.
-		remark := func(t *testing.T, sc *SnapshotCandidate) []byte {
-			t.Helper()
-			var out bytes.Buffer
-			switch sc.enc.encoding {
-			case encGzip:
-				body, err := gunzip(sc.enc.data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				zw := gzip.NewWriter(&out)
-				zw.Name = "candidate"
-				zw.Write(body)
-				zw.Close()
-			case encDelta:
-				ops, err := io.ReadAll(flate.NewReader(bytes.NewReader(sc.enc.data)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				zw, _ := flate.NewWriter(&out, flate.NoCompression)
-				zw.Write(ops)
-				zw.Close()
-			}
-			e := *sc.enc
-			e.data = out.Bytes()
-			sc.enc = &e
-			return e.data
-		}
-		db := openTest(t)
-		var prev *SnapshotCandidate
-		var last int64
-		for i, b := range bodies[:n-4] { // up to the rewrite, whose body repeats an older one
-			sc, err := db.NewSnapshotCandidate(b, prev)
-			if err != nil {
-				t.Fatal(err)
-			}
-			prev = sc
-			marked := remark(t, sc)
-			res := record(t, db, i, b, sc)
-			if res.Snapshot.ID <= last {
-				continue // the body was stored already
-			}
-			last = res.Snapshot.ID
-			var stored []byte
-			if err := db.sql.QueryRow(`SELECT body FROM snapshots WHERE id = ?`, last).Scan(&stored); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(stored, marked) {
-				t.Errorf("body %d: Record encoded it again instead of taking the candidate's %s", i, sc.enc.encoding)
-			}
-			readBack(t, db, last, b)
-		}
-	})
-	t.Run("made from another body", func(t *testing.T) {
-		db := openTest(t)
-		sc, err := db.NewSnapshotCandidate(bodies[1], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := record(t, db, 0, bodies[0], sc)
-		readBack(t, db, res.Snapshot.ID, bodies[0])
-		// Equal bytes in another slice are another body too: the candidate
-		// may have been made before the caller changed them.
-		res = record(t, db, 1, bytes.Clone(bodies[1]), sc)
-		readBack(t, db, res.Snapshot.ID, bodies[1])
-	})
-	t.Run("base never stored", func(t *testing.T) {
-		db := openTest(t)
-		record(t, db, 0, bodies[0], nil)
-		skipped, err := db.NewSnapshotCandidate(bodies[1], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := db.NewSnapshotCandidate(bodies[2], skipped)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := record(t, db, 2, bodies[2], sc)
-		readBack(t, db, res.Snapshot.ID, bodies[2])
-		var base int64
-		if err := db.sql.QueryRow(`SELECT ifnull(base_id, 0) FROM snapshots WHERE id = ?`, res.Snapshot.ID).Scan(&base); err != nil || base != 1 {
-			t.Errorf("base %d (%v), want the stored snapshot 1", base, err)
-		}
-	})
-	t.Run("stored chain already long", func(t *testing.T) {
-		db := openTest(t)
-		const k = 11 // bodies from k on are all distinct
-		for i := range maxChain {
-			record(t, db, i, bodies[k+i], nil)
-		}
-		prev, err := db.NewSnapshotCandidate(bodies[k+maxChain-1], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := db.NewSnapshotCandidate(bodies[k+maxChain], prev)
-		if err != nil || sc.enc.encoding != encDelta {
-			t.Fatalf("candidate %+v, %v; want a delta", sc, err)
-		}
-		res := record(t, db, maxChain, bodies[k+maxChain], sc)
-		readBack(t, db, res.Snapshot.ID, bodies[k+maxChain])
-		var enc string
-		var depth int
-		if err := db.sql.QueryRow(`SELECT encoding, depth FROM snapshots WHERE id = ?`, res.Snapshot.ID).Scan(&enc, &depth); err != nil || enc != encGzip || depth != 0 {
-			t.Errorf("stored as %s at depth %d (%v), want a keyframe: the base is %d deltas deep", enc, depth, err, maxChain-1)
-		}
-	})
-}
-
 func TestSnapshotDamageIsReported(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	var ids []int64
 	for i, body := range []string{"<p>first version of the page, long enough to be a delta base</p>", "<p>first version of the page, long enough to be a delta base!</p>"} {
-		res, err := db.Record(ctx, Observation{
+		res, err := record(ctx, db, Observation{
 			Fetch:    Fetch{DocumentID: "wa", StartedAt: t0.Add(time.Duration(i) * time.Hour), Outcome: Suspect},
 			Snapshot: &Snapshot{Body: []byte(body)},
 		})

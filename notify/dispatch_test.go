@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/recordtest"
 	"github.com/clausewatch/clausewatch/notify"
 	"github.com/clausewatch/clausewatch/policy"
 )
@@ -214,7 +215,7 @@ func TestImportSendsNoAlerts(t *testing.T) {
 	check := e.recorder(t)
 	t0 := e.clk.now()
 	record(t, check, "wa-eea", t0, shareFB)
-	res, err := check.Record(context.Background(), data.Observation{
+	res, err := recordtest.Record(context.Background(), check, data.Observation{
 		Fetch:    data.Fetch{DocumentID: "wa-eea", StartedAt: t0.Add(time.Hour), URL: "file:///history/2021-01-04.md"},
 		Snapshot: &data.Snapshot{Body: []byte(shareMeta)},
 		Document: docOf(shareMeta),

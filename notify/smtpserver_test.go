@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/recordtest"
 	"github.com/clausewatch/clausewatch/notify"
 	"github.com/clausewatch/clausewatch/policy"
 )
@@ -306,7 +307,7 @@ func record(t testing.TB, db *data.DB, docID string, at time.Time, paras ...stri
 		d.Blocks = append(d.Blocks, policy.Block{Kind: policy.Paragraph, Path: []string{"Privacy Policy"}, Text: p})
 		body += "<p>" + p + "</p>"
 	}
-	res, err := db.Record(context.Background(), data.Observation{
+	res, err := recordtest.Record(context.Background(), db, data.Observation{
 		Fetch:    data.Fetch{DocumentID: docID, StartedAt: at, URL: "https://www.whatsapp.com/legal/privacy-policy-eea", Status: 200},
 		Snapshot: &data.Snapshot{Body: []byte(body)},
 		Document: d,

@@ -227,3 +227,18 @@ func asciiSpaces8(b string) (spaces uint64, ok bool) {
 	}
 	return ^((x ^ 0x20*ones) + 0x7f*ones) & highs, true
 }
+
+// Normalized returns the document with every block text normalized, as the
+// canonical text reads it: versions are stored, and compared, in this form.
+// Paths are shared with d.
+func (d Document) Normalized() Document {
+	if d.Blocks == nil {
+		return d
+	}
+	blocks := make([]Block, len(d.Blocks))
+	for i, b := range d.Blocks {
+		b.Text = Normalize(b.Text)
+		blocks[i] = b
+	}
+	return Document{Blocks: blocks}
+}

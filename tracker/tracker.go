@@ -57,7 +57,7 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: doc.URL, StartedAt: t.now().UTC()}}
 	if fetcher == nil {
 		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Failed, "browser", ErrNoBrowser.Error()
-		return t.record(ctx, obs)
+		return t.store(ctx, obs)
 	}
 	resp, err := fetcher.Fetch(ctx, req)
 	if err != nil {
@@ -68,7 +68,7 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 			obs.Fetch.ErrorClass = se.Class
 		}
 		obs.Fetch.Duration = t.now().Sub(obs.Fetch.StartedAt)
-		return t.record(ctx, obs)
+		return t.store(ctx, obs)
 	}
 	f := &obs.Fetch
 	f.StartedAt, f.Duration = resp.StartedAt.UTC(), resp.Duration
@@ -89,11 +89,11 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	switch {
 	case resp.Status == http.StatusNotModified && resp.Conditional:
 		f.Outcome = data.NotModified
-		return t.record(ctx, obs)
+		return t.store(ctx, obs)
 	case resp.Status < 200 || resp.Status > 299:
 		f.Outcome, f.ErrorClass = data.Failed, reasonHTTPStatus
 		f.Reason = fmt.Sprintf("HTTP %d %s", resp.Status, http.StatusText(resp.Status))
-		return t.record(ctx, obs)
+		return t.store(ctx, obs)
 	}
 	// A rendered page is UTF-8 whatever the server's header says; the
 	// header itself stays on the snapshot as it was received.
@@ -108,7 +108,7 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	}
 	if serr == nil {
 		d, err = scraper.ExtractHTML(resp.Body, ct, scraper.Rules{Select: doc.Select, Remove: doc.Remove})
-		text, serr = checkExtracted(d, err)
+		d, text, serr = checkExtracted(d, err)
 	}
 	if serr == nil {
 		serr = checkErrorPage(scraper.Title(resp.Body, ct), text)
@@ -116,75 +116,26 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	if serr == nil {
 		serr = checkLanguage(doc.Language, text)
 	}
-	return t.gateAndRecord(ctx, doc, obs, d, text, serr, nil, 0)
+	return t.gateAndRecord(ctx, doc, candidate{obs: obs, doc: d, text: text, serr: serr}, nil)
 }
 
 // checkExtracted turns an extraction error or an empty result into a
-// suspect verdict, and returns the canonical text for the other gates.
-func checkExtracted(d policy.Document, err error) (string, *suspectError) {
-	return checkCanonical(err, d.Canonical)
-}
-
-// checkCanonical is checkExtracted for a caller that has its own way to the
-// canonical text (import prepares it for recording at the same time); it
-// calls canonical only when extraction succeeded.
-func checkCanonical(err error, canonical func() string) (string, *suspectError) {
+// suspect verdict, and returns the document with its block texts normalized
+// (as versions are stored and compared) and its canonical text for the
+// other gates.
+func checkExtracted(d policy.Document, err error) (policy.Document, string, *suspectError) {
 	if errors.Is(err, scraper.ErrNoMatch) {
-		return "", suspect(reasonNoMatch, "%v", err)
+		return d, "", suspect(reasonNoMatch, "%v", err)
 	}
 	if err != nil {
-		return "", suspect(reasonUnreadable, "%v", err)
+		return d, "", suspect(reasonUnreadable, "%v", err)
 	}
-	text := canonical()
+	d = d.Normalized()
+	text := d.Canonical()
 	if text == "" {
-		return "", suspect(reasonEmpty, "no text after extraction")
+		return d, "", suspect(reasonEmpty, "no text after extraction")
 	}
-	return text, nil
-}
-
-// gateAndRecord applies the language gate's verdict lang (computed by the
-// caller, nil when it passed) and the gate that needs the last version
-// (shrink), then records the observation: a version candidate when every
-// gate passed, a suspect fetch otherwise. confirmLen, when not zero, is the
-// length of a later observation of the same document that vouches for a
-// shrunk text (see Import).
-func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, obs data.Observation, d policy.Document, text string, serr, lang *suspectError, confirmLen int) (data.Result, error) {
-	if serr == nil {
-		serr = lang
-	}
-	if serr == nil {
-		_, lastLen, err := t.db.LatestLength(ctx, doc.ID)
-		switch {
-		case errors.Is(err, data.ErrNotFound):
-		case err != nil:
-			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
-		default:
-			serr = checkShrink(len(text), lastLen, confirmLen)
-		}
-	}
-	if serr != nil {
-		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Suspect, serr.class, serr.reason
-	} else {
-		obs.Document = &d
-	}
-	return t.record(ctx, obs)
-}
-
-func (t *Tracker) record(ctx context.Context, obs data.Observation) (data.Result, error) {
-	res, err := t.db.Record(ctx, obs)
-	if err != nil {
-		return res, fmt.Errorf("tracker: %w", err)
-	}
-	f := res.Fetch
-	attrs := []any{"document", f.DocumentID, "outcome", f.Outcome, "status", f.Status, "bytes", f.Bytes, "duration", f.Duration}
-	if f.Reason != "" {
-		attrs = append(attrs, "class", f.ErrorClass, "reason", f.Reason)
-	}
-	if res.Change != nil {
-		attrs = append(attrs, "change", res.Change.ID, "material", res.Change.Material)
-	}
-	t.log.Info("fetch recorded", attrs...)
-	return res, nil
+	return d, text, nil
 }
 
 func sha256Hex(b []byte) string {

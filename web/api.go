@@ -300,7 +300,7 @@ func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	head, err := s.db.VersionHead(r.Context(), id)
+	head, err := s.db.VersionInfo(r.Context(), id)
 	if err != nil {
 		return s.notFoundOr(err, "no version %d", id)
 	}

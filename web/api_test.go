@@ -22,6 +22,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/internal/recordtest"
 	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/topics"
 )
@@ -128,7 +129,7 @@ func newFixture(t testing.TB) *fixture {
 func (f *fixture) record(t testing.TB, docID string, at time.Time, d *policy.Document, n int) *data.Change {
 	t.Helper()
 	body := []byte("<html><body>" + strconv.Itoa(n) + d.Canonical() + "</body></html>")
-	res, err := f.db.Record(context.Background(), data.Observation{
+	res, err := recordtest.Record(context.Background(), f.db, data.Observation{
 		Fetch: data.Fetch{DocumentID: docID, StartedAt: at, URL: "https://example.com/" + docID, FinalURL: "https://example.com/" + docID,
 			Status: 200, Bytes: int64(len(body))},
 		Snapshot: &data.Snapshot{Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: body},

@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/recordtest"
 )
 
 func TestMetrics(t *testing.T) {
 	f := newFixture(t)
 	// A failed fetch of the Meta document after its versions.
-	if _, err := f.db.Record(context.Background(), data.Observation{Fetch: data.Fetch{
+	if _, err := recordtest.Record(context.Background(), f.db, data.Observation{Fetch: data.Fetch{
 		DocumentID: metaID, StartedAt: fixtureT0.Add(96 * 3600e9), URL: "https://example.com/meta",
 		Outcome: data.Failed, ErrorClass: "timeout", Reason: "no answer within 30s"}}); err != nil {
 		t.Fatal(err)

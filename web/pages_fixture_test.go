@@ -20,6 +20,7 @@ import (
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/internal/corpustest"
+	"github.com/clausewatch/clausewatch/internal/recordtest"
 	"github.com/clausewatch/clausewatch/scraper"
 	"github.com/clausewatch/clausewatch/tracker"
 )
@@ -159,7 +160,7 @@ func buildCorpusSite(corpus string) (*corpusSite, error) {
 	if err := importDir(docs[3], []string{good}); err != nil {
 		return f, err
 	}
-	_, err = db.Record(ctx, data.Observation{Fetch: data.Fetch{
+	_, err = recordtest.Record(ctx, db, data.Observation{Fetch: data.Fetch{
 		DocumentID: docFailing, StartedAt: time.Date(2026, 7, 30, 6, 0, 0, 0, time.UTC), URL: docs[3].URL,
 		Status: 503, Outcome: data.Failed, ErrorClass: "http-status", Reason: "HTTP 503 Service Unavailable <retry>",
 	}})

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/recordtest"
 )
 
 // TestDatabaseURLsNeverLiveLinks stores a document whose configured URL and
@@ -32,7 +33,7 @@ func TestDatabaseURLsNeverLiveLinks(t *testing.T) {
 	var change int64
 	for i, text := range []string{"We collect your name.", "We collect your name and your phone number."} {
 		body := []byte("<p>" + text + "</p>")
-		res, err := f.db.Record(ctx, data.Observation{
+		res, err := recordtest.Record(ctx, f.db, data.Observation{
 			Fetch: data.Fetch{DocumentID: "evil", StartedAt: fixtureT0.Add(time.Duration(100+i) * time.Hour), URL: evil, FinalURL: evilFinal,
 				Status: 200, Bytes: int64(len(body))},
 			Snapshot: &data.Snapshot{Header: http.Header{"Content-Type": {"text/html"}}, Body: body},

@@ -68,7 +68,8 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 }
 
 // printResult writes one line for a recorded fetch and reports whether the
-// document was fetched fine (a new version, unchanged or not modified).
+// document was fetched fine (a new version, unchanged, not modified, or
+// superseded by an overlapping check that stored a later text).
 func printResult(w io.Writer, label string, r data.Result) bool {
 	f := r.Fetch
 	switch f.Outcome {
@@ -84,6 +85,8 @@ func printResult(w io.Writer, label string, r data.Result) bool {
 		fmt.Fprintln(w, line)
 	case data.Unchanged, data.NotModified:
 		fmt.Fprintf(w, "%s\t%s\tversion %d\n", label, f.Outcome, r.Fetch.VersionID)
+	case data.Superseded:
+		fmt.Fprintf(w, "%s\t%s\t%s\n", label, f.Outcome, f.Reason)
 	default:
 		fmt.Fprintf(w, "%s\t%s\t%s: %s\n", label, f.Outcome, f.ErrorClass, f.Reason)
 		return false

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/clausewatch/clausewatch/topics"
+	"github.com/clausewatch/clausewatch/tracker"
 )
 
 // maxClauseLine bounds one input line of classify, so that a stray binary
@@ -130,7 +131,8 @@ func cmdReclassify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := db.Reclassify(ctx)
+	// Reclassifying fetches nothing: the tracker needs no fetcher.
+	n, err := tracker.New(db, nil, nil, e.now, e.log).Reclassify(ctx)
 	if err != nil {
 		return err
 	}

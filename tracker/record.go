@@ -1,0 +1,130 @@
+package tracker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/clausewatch/clausewatch/config"
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/topics"
+)
+
+// candidate is one fetch on its way to storage: the attempt, and the
+// document it read with its canonical text and the verdicts of the gates
+// that need no stored version.
+type candidate struct {
+	obs  data.Observation
+	doc  policy.Document // block texts normalized
+	text string          // doc's canonical text
+	serr *suspectError
+	// lang is the language gate's verdict, applied after serr (import
+	// computes it on the reading goroutine).
+	lang *suspectError
+	// confirmLen, when not zero, is the length of a later observation of
+	// the same document that vouches for a shrunk text (see Import).
+	confirmLen int
+}
+
+// ErrOutOfOrder is returned by Import for a file dated before the latest
+// stored version of its document: a history is recorded oldest first.
+var ErrOutOfOrder = errors.New("file older than the latest stored version")
+
+// gateAndRecord applies the gates that need the latest stored version
+// (shrink; superseded) to c and records it: a new version with its
+// classified change, an unchanged or superseded fetch, or a suspect one.
+// The change is computed against the latest version before storage is
+// asked to record it; when another writer stores a version in between,
+// storage refuses (data.ErrHeadMoved) and the comparison is made again
+// with the new latest version. cmp, when set, is the Comparer of an
+// import, which diffs a sequence of versions faster; importing also turns
+// a file older than the latest version into an error instead of a
+// superseded fetch.
+func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c candidate, imp *importer) (data.Result, error) {
+	serr := c.serr
+	if serr == nil {
+		serr = c.lang
+	}
+	for {
+		obs := c.obs
+		head, err := t.db.LatestVersionInfo(ctx, doc.ID)
+		if errors.Is(err, data.ErrNotFound) {
+			head, err = nil, nil
+		}
+		if err != nil {
+			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
+		}
+		verdict := serr
+		if verdict == nil && head != nil {
+			verdict = checkShrink(len(c.text), head.TextLength, c.confirmLen)
+		}
+		switch {
+		case verdict != nil:
+			obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Suspect, verdict.class, verdict.reason
+			return t.store(ctx, obs)
+		case head != nil && obs.Fetch.StartedAt.Before(head.FetchedAt):
+			if imp != nil {
+				return data.Result{}, fmt.Errorf("tracker: import into %s: file dated %s is older than version %d (fetched %s); import files oldest first (backfilling before existing history is not supported yet): %w",
+					doc.ID, obs.Fetch.StartedAt.Format(time.RFC3339), head.ID, head.FetchedAt.Format(time.RFC3339), ErrOutOfOrder)
+			}
+			// Another check stored what the page said after this one
+			// started: this text is older than the stored one.
+			obs.Fetch.Outcome = data.Superseded
+			obs.Fetch.Reason = fmt.Sprintf("version %d was fetched after this fetch started", head.ID)
+			return t.store(ctx, obs)
+		}
+		obs.Document = &c.doc
+		if head != nil {
+			obs.Head = head.ID
+			if head.SHA256 != policy.HashText(c.text) {
+				prev, err := t.db.LatestVersion(ctx, doc.ID)
+				if err != nil {
+					return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
+				}
+				if prev.ID != head.ID {
+					continue // a version was stored meanwhile
+				}
+				cs := t.compare(imp, prev.Document(), c.doc, doc.Language)
+				obs.Change, obs.Classifier = &cs, topics.Version
+			}
+		}
+		res, err := t.store(ctx, obs)
+		if errors.Is(err, data.ErrHeadMoved) {
+			t.log.Debug("latest version moved while comparing; comparing again", "document", doc.ID)
+			continue
+		}
+		return res, err
+	}
+}
+
+// compare diffs two versions and classifies the change in lang, with the
+// import's Comparer when there is one.
+func (t *Tracker) compare(imp *importer, old, new policy.Document, lang string) diff.ChangeSet {
+	if imp == nil {
+		return topics.Compare(old, new, lang)
+	}
+	cs := imp.cmp.Compare(old, new)
+	topics.Annotate(&cs, lang)
+	return cs
+}
+
+// store hands obs to storage and logs what was stored.
+func (t *Tracker) store(ctx context.Context, obs data.Observation) (data.Result, error) {
+	res, err := t.db.Record(ctx, obs)
+	if err != nil {
+		return res, fmt.Errorf("tracker: %w", err)
+	}
+	f := res.Fetch
+	attrs := []any{"document", f.DocumentID, "outcome", f.Outcome, "status", f.Status, "bytes", f.Bytes, "duration", f.Duration}
+	if f.Reason != "" {
+		attrs = append(attrs, "class", f.ErrorClass, "reason", f.Reason)
+	}
+	if res.Change != nil {
+		attrs = append(attrs, "change", res.Change.ID, "material", res.Change.Material)
+	}
+	t.log.Info("fetch recorded", attrs...)
+	return res, nil
+}
