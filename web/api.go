@@ -150,12 +150,19 @@ type apiChangeFull struct {
 }
 
 // apiComparison is the difference between any two versions of a document.
+// Material, Topics, Severity and ClassifierVersion repeat the change set's
+// classification under the names a Change uses, so that a client reads the
+// comparison of a stored change's two versions as it reads the change.
 type apiComparison struct {
-	Document  string         `json:"document"`
-	From      apiVersion     `json:"from"`
-	To        apiVersion     `json:"to"`
-	ChangeSet diff.ChangeSet `json:"change_set"`
-	Links     apiSelfHTML    `json:"links"`
+	Document          string         `json:"document"`
+	From              apiVersion     `json:"from"`
+	To                apiVersion     `json:"to"`
+	Material          bool           `json:"material"`
+	Topics            []string       `json:"topics"`
+	Severity          string         `json:"severity"`
+	ClassifierVersion string         `json:"classifier_version"`
+	ChangeSet         diff.ChangeSet `json:"change_set"`
+	Links             apiSelfHTML    `json:"links"`
 }
 
 // link returns the URL of a path of the service: absolute when a base URL is
@@ -436,9 +443,12 @@ func (s *Server) apiChange(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiCompare answers the difference between any two versions of a document,
-// from ?from= to ?to=. Clause ids are those of the older of the two, carried
-// over to the newer, whichever order the versions are asked in, so that a
-// clause has the same id in both directions.
+// from ?from= to ?to=, classified as stored changes are (topics.Compare in
+// the document's language), so that the two versions of a stored change
+// get its topics and severity here as on the compare page. Clause ids are
+// those of the older of the two, carried over to the newer, whichever order
+// the versions are asked in, so that a clause has the same id in both
+// directions.
 func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) error {
 	if err := checkParams(r, "from", "to"); err != nil {
 		return err
@@ -471,15 +481,27 @@ func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) error {
 	if reversed {
 		older, newer = to, from
 	}
-	oc := diff.Clauses(policy.Document{Blocks: older.Blocks})
-	cs, nc := diff.CompareClauses(oc, diff.Clauses(policy.Document{Blocks: newer.Blocks}))
-	if reversed {
+	var cs diff.ChangeSet
+	if !reversed {
+		cs = topics.Compare(policy.Document{Blocks: older.Blocks}, policy.Document{Blocks: newer.Blocks}, doc.Language)
+	} else {
+		// topics.Compare would take the ids from its first version, here
+		// the newer. The older's ids are carried over to the newer, which
+		// is then compared back to the older, and that mirror is
+		// classified as topics.Compare classifies: the alignment does not
+		// depend on the direction and the classifier reads no ids, so
+		// topics and severity are those of topics.Compare(from, to), as
+		// the compare page shows them.
+		oc := diff.Clauses(policy.Document{Blocks: older.Blocks})
+		_, nc := diff.CompareClauses(oc, diff.Clauses(policy.Document{Blocks: newer.Blocks}))
 		cs, _ = diff.CompareClauses(nc, oc)
+		topics.Annotate(&cs, doc.Language)
 	}
 	q := url.Values{"from": {strconv.FormatInt(from.ID, 10)}, "to": {strconv.FormatInt(to.ID, 10)}}.Encode()
 	p := url.PathEscape(doc.ID)
 	return writeJSON(w, r, cacheLong, apiComparison{
-		Document: doc.ID, From: s.apiVersionOf(from), To: s.apiVersionOf(to), ChangeSet: cs,
+		Document: doc.ID, From: s.apiVersionOf(from), To: s.apiVersionOf(to),
+		Material: cs.Material, Topics: cs.Topics, Severity: cs.Severity, ClassifierVersion: topics.Version, ChangeSet: cs,
 		Links: apiSelfHTML{Self: s.link("/api/v1/documents/" + p + "/compare?" + q), HTML: s.link("/documents/" + p + "/compare?" + q)},
 	})
 }

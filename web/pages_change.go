@@ -11,6 +11,7 @@ import (
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/topics"
 )
 
 // changeData is the clause diff of one recorded change with what is needed
@@ -156,7 +157,10 @@ type compareData struct {
 	Diff         *diffView
 }
 
-// comparePage diffs any two versions of a document, chosen with a form.
+// comparePage diffs any two versions of a document, chosen with a form, and
+// classifies the difference as stored changes are classified (topics.Compare
+// in the document's language), so that the two versions of a stored change
+// show its topics and severity here too.
 func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	doc, err := s.db.Document(ctx, r.PathValue("id"))
@@ -204,7 +208,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 		d.Same = true
 		return s.render(w, r, http.StatusOK, "compare", v, noCache)
 	}
-	cs := diff.Compare(policy.Document{Blocks: d.From.Blocks}, policy.Document{Blocks: d.To.Blocks})
+	cs := topics.Compare(policy.Document{Blocks: d.From.Blocks}, policy.Document{Blocks: d.To.Blocks}, doc.Language)
 	d.Diff = newDiffView(v, &cs, q.Get("view") == "side")
 	return s.render(w, r, http.StatusOK, "compare", v, stable)
 }
