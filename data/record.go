@@ -493,8 +493,8 @@ func (db *DB) encodeBody(body, base []byte, haveBase bool, baseDepth int) (*enco
 func prepareVersion(doc policy.Document) *preparedVersion {
 	// The cache keeps the blocks: their paths are copied, so that the
 	// caller's document stays the caller's.
-	doc = policy.Document{Blocks: cloneBlocks(doc.Normalized().Blocks)}
-	text := doc.Canonical()
+	doc, text := doc.Normalized()
+	doc.Blocks = cloneBlocks(doc.Blocks)
 	return &preparedVersion{doc: doc, text: text, sha256: policy.HashText(text)}
 }
 

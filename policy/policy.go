@@ -229,16 +229,27 @@ func asciiSpaces8(b string) (spaces uint64, ok bool) {
 }
 
 // Normalized returns the document with every block text normalized, as the
-// canonical text reads it: versions are stored, and compared, in this form.
-// Paths are shared with d.
-func (d Document) Normalized() Document {
+// canonical text reads it, and that canonical text, in one pass over the
+// texts: versions are stored, and compared, in this form. Paths are shared
+// with d.
+func (d Document) Normalized() (Document, string) {
 	if d.Blocks == nil {
-		return d
+		return d, ""
 	}
+	n := 0
+	for _, bl := range d.Blocks {
+		n += len(bl.Text) + 1
+	}
+	var canon strings.Builder
+	canon.Grow(n)
 	blocks := make([]Block, len(d.Blocks))
 	for i, b := range d.Blocks {
 		b.Text = Normalize(b.Text)
 		blocks[i] = b
+		if b.Text != "" {
+			canon.WriteString(b.Text)
+			canon.WriteByte('\n')
+		}
 	}
-	return Document{Blocks: blocks}
+	return Document{Blocks: blocks}, canon.String()
 }

@@ -79,7 +79,8 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 		obs.Document = &c.doc
 		if head != nil {
 			obs.Head = head.ID
-			if head.SHA256 != policy.HashText(c.text) {
+			// Texts of different lengths differ without hashing them.
+			if head.TextLength != len(c.text) || head.SHA256 != policy.HashText(c.text) {
 				prev, err := t.db.LatestVersion(ctx, doc.ID)
 				if err != nil {
 					return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)

@@ -130,8 +130,7 @@ func checkExtracted(d policy.Document, err error) (policy.Document, string, *sus
 	if err != nil {
 		return d, "", suspect(reasonUnreadable, "%v", err)
 	}
-	d = d.Normalized()
-	text := d.Canonical()
+	d, text := d.Normalized()
 	if text == "" {
 		return d, "", suspect(reasonEmpty, "no text after extraction")
 	}
