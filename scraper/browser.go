@@ -20,12 +20,24 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// The defaults of BrowserOptions' timeouts. Starting Chromium gets its own
+// bound because a busy machine can take longer to start the browser than a
+// page is allowed to take to render; a start cut short by the fetch timeout
+// would fail every fetch instead of only the slow first one.
+const (
+	defaultBrowserTimeout      = 60 * time.Second
+	defaultBrowserStartTimeout = 60 * time.Second
+)
+
 // BrowserOptions configure a BrowserFetcher.
 type BrowserOptions struct {
-	ExecPath  string        // Chromium binary; FindBrowser finds one
-	Timeout   time.Duration // bounds one whole fetch: navigation, waiting for WaitFor, reading the DOM (default 60s)
-	UserAgent string        // empty keeps Chromium's own, which sites that need JavaScript expect
-	Now       func() time.Time
+	ExecPath string        // Chromium binary; FindBrowser finds one
+	Timeout  time.Duration // bounds one whole fetch: opening its tab, navigation, waiting for WaitFor, reading the DOM (default defaultBrowserTimeout)
+	// StartTimeout bounds starting Chromium, up to its first tab answering;
+	// Timeout does not apply to it (default defaultBrowserStartTimeout).
+	StartTimeout time.Duration
+	UserAgent    string // empty keeps Chromium's own, which sites that need JavaScript expect
+	Now          func() time.Time
 }
 
 // FindBrowser returns the Chromium to run: $CLAUSEWATCH_CHROMIUM if set,
@@ -64,7 +76,10 @@ type BrowserFetcher struct {
 // NewBrowserFetcher returns a fetcher that starts Chromium lazily.
 func NewBrowserFetcher(opts BrowserOptions) *BrowserFetcher {
 	if opts.Timeout <= 0 {
-		opts.Timeout = 60 * time.Second
+		opts.Timeout = defaultBrowserTimeout
+	}
+	if opts.StartTimeout <= 0 {
+		opts.StartTimeout = defaultBrowserStartTimeout
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -72,8 +87,10 @@ func NewBrowserFetcher(opts BrowserOptions) *BrowserFetcher {
 	return &BrowserFetcher{opts: opts, turn: make(chan struct{}, 1)}
 }
 
-// start launches Chromium if it is not running (or has died).
-func (b *BrowserFetcher) start() (context.Context, error) {
+// start launches Chromium if it is not running (or has died). The wait is
+// bounded by StartTimeout and by ctx, so that a canceled fetch does not wait
+// for a slow start, but never by the fetch timeout.
+func (b *BrowserFetcher) start(ctx context.Context) (context.Context, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.browserCtx != nil && b.browserCtx.Err() == nil {
@@ -96,7 +113,7 @@ func (b *BrowserFetcher) start() (context.Context, error) {
 	// Close stops it.
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	browserCtx, browserCancel := chromedp.NewContext(allocCtx)
-	startCtx, cancel := context.WithTimeout(browserCtx, b.opts.Timeout)
+	startCtx, cancel := context.WithTimeout(ctx, b.opts.StartTimeout)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- chromedp.Do(browserCtx) }()
@@ -110,7 +127,10 @@ func (b *BrowserFetcher) start() (context.Context, error) {
 	case <-startCtx.Done():
 		browserCancel()
 		allocCancel()
-		return nil, fmt.Errorf("start %s: no answer within %s", path, b.opts.Timeout)
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("start %s: %w", path, err)
+		}
+		return nil, fmt.Errorf("start %s: no answer within %s", path, b.opts.StartTimeout)
 	}
 	b.allocCancel, b.browserCtx, b.browserCancel = allocCancel, browserCtx, browserCancel
 	return browserCtx, nil
@@ -152,11 +172,17 @@ const waitForText = `(sels) => sels.some(s => Array.from(document.querySelectorA
 // the main document's navigation response; Body is the DOM serialized after
 // one of req.WaitFor matched (see Response.Rendered). The browser cannot
 // make conditional requests on our behalf, so ETag and LastModified are
-// ignored and Conditional is false.
+// ignored and Conditional is false. Timeout bounds the work in the tab
+// only: starting the browser is bounded by StartTimeout and ctx, and
+// waiting for another fetch to finish with it by ctx alone.
 func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
+	var tabCtx context.Context // set once the tab has its deadline
 	fail := func(class string, err error) (*Response, error) {
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			class = classify(ctx.Err())
+		case tabCtx != nil && errors.Is(tabCtx.Err(), context.DeadlineExceeded):
+			class = ClassTimeout
 		}
 		return nil, &Error{Class: class, URL: req.URL, Err: err}
 	}
@@ -166,14 +192,14 @@ func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, err
 	case <-ctx.Done():
 		return fail(ClassCanceled, fmt.Errorf("waiting for the browser: %w", ctx.Err()))
 	}
-	browserCtx, err := b.start()
+	browserCtx, err := b.start(ctx)
 	if err != nil {
 		return fail(ClassBrowser, err)
 	}
 
-	tabCtx, cancelTab := chromedp.NewContext(browserCtx)
+	newTab, cancelTab := chromedp.NewContext(browserCtx)
 	defer cancelTab()
-	tabCtx, cancelTimeout := context.WithTimeout(tabCtx, b.opts.Timeout)
+	tabCtx, cancelTimeout := context.WithTimeout(newTab, b.opts.Timeout)
 	defer cancelTimeout()
 	stop := context.AfterFunc(ctx, cancelTab)
 	defer stop()
@@ -210,7 +236,7 @@ func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, err
 	start := b.opts.Now()
 	nav, err := chromedp.Run(tabCtx, chromedp.NavigateResponse(req.URL))
 	if err != nil {
-		return fail(loadErrorClass(err, tabCtx), fmt.Errorf("navigate: %w", err))
+		return fail(loadErrorClass(err), fmt.Errorf("navigate: %w", err))
 	}
 	if nav == nil {
 		return fail(ClassBrowser, errors.New("navigate: the browser reported no response for the document"))
@@ -221,16 +247,12 @@ func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, err
 			chromedp.WithPollingInterval(100*time.Millisecond),
 			chromedp.WithPollingTimeout(0)))
 		if err != nil {
-			class := ClassBrowser
-			if tabCtx.Err() != nil {
-				class = ClassTimeout
-			}
-			return fail(class, fmt.Errorf("wait for text in %s: %w", strings.Join(req.WaitFor, ", "), err))
+			return fail(ClassBrowser, fmt.Errorf("wait for text in %s: %w", strings.Join(req.WaitFor, ", "), err))
 		}
 	}
 	html, err := chromedp.Run(tabCtx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
 	if err != nil {
-		return fail(loadErrorClass(err, tabCtx), fmt.Errorf("read DOM: %w", err))
+		return fail(loadErrorClass(err), fmt.Errorf("read DOM: %w", err))
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -263,10 +285,9 @@ func httpHeader(h network.Headers) http.Header {
 }
 
 // loadErrorClass maps Chromium's network error names to the fetch classes.
-func loadErrorClass(err error, tabCtx context.Context) string {
-	if tabCtx.Err() != nil {
-		return ClassTimeout
-	}
+// A fetch whose context ended is classed by Fetch's fail instead, as a
+// timeout or a cancellation.
+func loadErrorClass(err error) string {
 	var le *chromedp.LoadError
 	if !errors.As(err, &le) {
 		return ClassBrowser

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -40,10 +41,16 @@ func TestBrowser(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	// One deadline covers starting Chromium and every step after it. It
+	// only turns a hung browser into a clear failure, so it is set far
+	// beyond what a busy machine takes, with room left before go test's
+	// own timeout.
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 
-	// A policy's markup must never run: any dialog fails the test.
+	// A policy's markup must never run: any dialog fails the test. The
+	// dialog is dismissed, after it is recorded, so that the page goes on
+	// loading and the test reports it instead of waiting on a blocked page.
 	dialogs := make(chan string, 4)
 	if err := chromedp.Listen(ctx, func(ev any) {
 		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
@@ -51,6 +58,12 @@ func TestBrowser(t *testing.T) {
 			case dialogs <- d.Message:
 			default:
 			}
+			// A listener must not wait for the browser, so dismiss from
+			// a goroutine; it ends with ctx at the latest.
+			go chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tgt, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+				return err
+			}))
 		}
 	}); err != nil {
 		t.Fatalf("start chromium (%s): %v", exe, err)
@@ -130,7 +143,11 @@ func TestBrowser(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(fmt.Sprintf("%s/versions/%d", srv.URL, f.markupVersions[1])),
 		chromedp.WaitVisible(chromedp.CSS(`.policy-text`)),
-		chromedp.Sleep(200*time.Millisecond), // time for an injected handler to fire
+		// An injected script runs while the page is parsed and an injected
+		// onerror fires before the load event, so once the document is
+		// complete any dialog has been recorded.
+		chromedp.Poll[chromedp.Void](`document.readyState === "complete"`,
+			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0)),
 	)
 	if err != nil {
 		t.Fatalf("markup version page: %v", err)
