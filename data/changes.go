@@ -4,10 +4,320 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/clausewatch/clausewatch/diff"
 )
+
+// Change is the difference between two consecutive versions of a document.
+// ChangeSet holds the JSON of the diff.ChangeSet, stored once so that pages
+// and alerts never recompute it; its classification, summary and effective
+// dates are stored beside it as columns, so that listings read them without
+// the change set.
+type Change struct {
+	ID          int64
+	DocumentID  string
+	FromVersion int64
+	ToVersion   int64
+	DetectedAt  time.Time // when the fetch that saw the new version started
+	Material    bool
+	Topics      []string
+	Severity    string
+	// Summary counts the clause changes; EffectiveDate is the date each
+	// version states.
+	Summary       diff.Summary
+	EffectiveDate diff.Dates
+	// ChangeSet is left nil by listings that do not ask for it
+	// (ChangeFilter.ChangeSets).
+	ChangeSet json.RawMessage
+	// ClassifierVersion names the rules that produced the classification.
+	ClassifierVersion string
+}
+
+// classification is a change set as stored: the columns a listing reads and
+// the change set's JSON.
+type classification struct {
+	topics    string // JSON array, never null
+	changeSet string
+}
+
+func encodeClassification(cs diff.ChangeSet) (classification, error) {
+	topics := cs.Topics
+	if topics == nil {
+		topics = []string{}
+	}
+	tj, err := json.Marshal(topics)
+	if err != nil {
+		return classification{}, fmt.Errorf("encode topics: %w", err)
+	}
+	csj, err := json.Marshal(cs)
+	if err != nil {
+		return classification{}, fmt.Errorf("encode change set: %w", err)
+	}
+	return classification{topics: string(tj), changeSet: string(csj)}, nil
+}
+
+// insertChange stores the change and, when alerts is set and the change is
+// material, queues its deliveries in the same transaction (the outbox), so
+// that a recorded change is never left without its alerts nor alerted twice.
+func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet, classifier string, alerts bool) (*Change, error) {
+	enc, err := encodeClassification(cs)
+	if err != nil {
+		return nil, err
+	}
+	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version, recorded_at,
+    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	s := cs.Summary
+	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, enc.topics, cs.Severity, enc.changeSet, classifier, formatTime(db.now()),
+		s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New)
+	if err != nil {
+		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
+	}
+	if alerts && cs.Material {
+		if err := enqueueAlerts(ctx, tx, id, f.DocumentID, enc.topics, db.now()); err != nil {
+			return nil, err
+		}
+	}
+	topics := cs.Topics
+	if topics == nil {
+		topics = []string{}
+	}
+	return &Change{
+		ID: id, DocumentID: f.DocumentID, FromVersion: from, ToVersion: to, DetectedAt: f.StartedAt,
+		Material: cs.Material, Topics: topics, Severity: cs.Severity, Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
+		ChangeSet: json.RawMessage(enc.changeSet), ClassifierVersion: classifier,
+	}, nil
+}
+
+// severityRankSQL ranks the severity column as SeverityRank does, so that a
+// "at least high" filter runs in the query; unknown values rank -1.
+const severityRankSQL = `(CASE severity WHEN 'none' THEN 0 WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'critical' THEN 4 ELSE -1 END)`
+
+// SeverityRank orders the severities a change can have, from "none" (0)
+// through "low", "medium" and "high" to "critical" (4), so that a reader can
+// ask for changes at least as serious as one of them. It returns -1 for a
+// string that is not a severity, which callers use to reject a parameter.
+func SeverityRank(severity string) int {
+	switch severity {
+	case "none":
+		return 0
+	case "low":
+		return 1
+	case "medium":
+		return 2
+	case "high":
+		return 3
+	case "critical":
+		return 4
+	}
+	return -1
+}
+
+// ChangeFilter selects and orders changes. The zero value selects every
+// change, oldest first, without change sets; each field narrows the
+// selection and its zero value leaves it alone.
+type ChangeFilter struct {
+	DocumentID string // "" for every document
+	// Topic keeps the changes whose topics include it; "" for any.
+	Topic string
+	// Severity keeps the changes at least this severe, in the order of
+	// SeverityRank; "" for any. An unknown severity selects nothing.
+	Severity string
+	// Material keeps only material changes (cosmetic ones are noise to a
+	// reader); false keeps both.
+	Material bool
+	// Since keeps the changes detected at or after it; zero for any.
+	Since time.Time
+	// Before keeps the changes listed after change Before in newest-first
+	// order (detected earlier, or at the same time with a smaller id): the
+	// cursor of the next page. 0 for none; an unknown id selects nothing.
+	Before int64
+	// Limit keeps only the most recent Limit changes; 0 or less means no
+	// limit.
+	Limit int
+	// NewestFirst lists the changes from the latest backwards, as feeds
+	// and the API page through them; otherwise they come oldest first.
+	NewestFirst bool
+	// ChangeSets reads each change's stored change set too: pages that
+	// show the clauses need it, listings do not (a rewrite's change set is
+	// hundreds of kilobytes).
+	ChangeSets bool
+}
+
+// where returns the SQL condition (with a leading " WHERE", or "") and its
+// arguments for the filter, without Limit.
+func (f ChangeFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.DocumentID != "" {
+		conds = append(conds, `document_id = ?`)
+		args = append(args, f.DocumentID)
+	}
+	if f.Topic != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM json_each(changes.topics) WHERE json_each.value = ?)`)
+		args = append(args, f.Topic)
+	}
+	if f.Severity != "" {
+		if r := SeverityRank(f.Severity); r >= 0 {
+			conds = append(conds, severityRankSQL+` >= ?`)
+			args = append(args, r)
+		} else {
+			conds = append(conds, `0`)
+		}
+	}
+	if f.Material {
+		conds = append(conds, `material = 1`)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, `detected_at >= ?`)
+		args = append(args, formatTime(f.Since))
+	}
+	if f.Before != 0 {
+		conds = append(conds, `(detected_at, id) < (SELECT c.detected_at, c.id FROM changes AS c WHERE c.id = ?)`)
+		args = append(args, f.Before)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return ` WHERE ` + strings.Join(conds, ` AND `), args
+}
+
+// changeColumns are the columns scanChange reads, the change set last.
+const changeColumns = `id, document_id, from_version, to_version, detected_at, material, topics, severity, classifier_version,
+    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new`
+
+// Changes returns the changes f selects, in f's order, and whether more
+// changes than f.Limit matched: the next page starts after the last one
+// returned (ChangeFilter.Before).
+func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, error) {
+	where, args := f.where()
+	cols := changeColumns + `, ''`
+	if f.ChangeSets {
+		cols = changeColumns + `, change_set`
+	}
+	q := `SELECT ` + cols + ` FROM changes` + where
+	if f.Limit > 0 || f.NewestFirst {
+		q += ` ORDER BY detected_at DESC, id DESC`
+	} else {
+		q += ` ORDER BY detected_at, id`
+	}
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit+1)
+	}
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("data: list changes: %w", err)
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		c, err := scanChange(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("data: list changes: %w", err)
+		}
+		out = append(out, *c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("data: list changes: %w", err)
+	}
+	more := f.Limit > 0 && len(out) > f.Limit
+	if more {
+		out = out[:f.Limit]
+	}
+	if f.Limit > 0 && !f.NewestFirst {
+		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+	}
+	return out, more, nil
+}
+
+// Change returns one change with its change set, or ErrNotFound.
+func (db *DB) Change(ctx context.Context, id int64) (*Change, error) {
+	c, err := scanChange(db.sql.QueryRowContext(ctx, `SELECT `+changeColumns+`, change_set FROM changes WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: change %d: %w", id, err)
+	}
+	return c, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanChange reads changeColumns and a change set ("" for none).
+func scanChange(s scanner) (*Change, error) {
+	var r changeRow
+	if err := s.Scan(r.dest()...); err != nil {
+		return nil, err
+	}
+	return r.change()
+}
+
+// changeRow is a change as scanned, before its text columns are decoded.
+type changeRow struct {
+	c                     Change
+	at, topics, changeSet string
+}
+
+// dest returns the scan destinations of changeColumns and a change set.
+func (r *changeRow) dest() []any {
+	c, m := &r.c, &r.c.Summary
+	return []any{&c.ID, &c.DocumentID, &c.FromVersion, &c.ToVersion, &r.at, &c.Material, &r.topics, &c.Severity, &c.ClassifierVersion,
+		&m.Added, &m.Removed, &m.Modified, &m.Moved, &m.Split, &m.Merged, &m.Unchanged, &c.EffectiveDate.Old, &c.EffectiveDate.New, &r.changeSet}
+}
+
+func (r *changeRow) change() (*Change, error) {
+	c := r.c
+	var err error
+	if c.DetectedAt, err = parseTime(r.at); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(r.topics), &c.Topics); err != nil {
+		return nil, fmt.Errorf("decode topics of change %d: %w", c.ID, err)
+	}
+	if r.changeSet != "" {
+		c.ChangeSet = json.RawMessage(r.changeSet)
+	}
+	return &c, nil
+}
+
+// ChangeExists reports whether a change with id is stored, without reading
+// it: enough to check a cursor.
+func (db *DB) ChangeExists(ctx context.Context, id int64) (bool, error) {
+	var one int
+	err := db.sql.QueryRowContext(ctx, `SELECT 1 FROM changes WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("data: change %d exists: %w", id, err)
+	}
+	return true, nil
+}
+
+// ChangeNeighbours returns the ids of the changes of the same document just
+// before and just after c (by detection time, then id); 0 where there is
+// none.
+func (db *DB) ChangeNeighbours(ctx context.Context, c *Change) (prev, next int64, err error) {
+	const q = `SELECT
+    coalesce((SELECT id FROM changes WHERE document_id = ?1 AND (detected_at, id) < (?2, ?3) ORDER BY detected_at DESC, id DESC LIMIT 1), 0),
+    coalesce((SELECT id FROM changes WHERE document_id = ?1 AND (detected_at, id) > (?2, ?3) ORDER BY detected_at, id LIMIT 1), 0)`
+	if err := db.sql.QueryRowContext(ctx, q, c.DocumentID, formatTime(c.DetectedAt), c.ID).Scan(&prev, &next); err != nil {
+		return 0, 0, fmt.Errorf("data: neighbours of change %d: %w", c.ID, err)
+	}
+	return prev, next, nil
+}
 
 // ChangesNotClassifiedBy returns the changes whose stored classification was
 // made by other rules than classifier, oldest first, without their change
@@ -39,21 +349,17 @@ FROM changes WHERE classifier_version <> ? ORDER BY id`
 // delivery is queued: deliveries are enqueued only when a change is first
 // recorded, so nobody is alerted again (invariant 5).
 func (db *DB) UpdateClassification(ctx context.Context, id int64, cs diff.ChangeSet, classifier string) error {
-	topics := cs.Topics
-	if topics == nil {
-		topics = []string{}
-	}
-	tj, err := json.Marshal(topics)
+	enc, err := encodeClassification(cs)
 	if err != nil {
 		return fmt.Errorf("data: update change %d: %w", id, err)
 	}
-	csj, err := json.Marshal(cs)
-	if err != nil {
-		return fmt.Errorf("data: update change %d: %w", id, err)
-	}
-	const upd = `UPDATE changes SET material = ?, topics = ?, severity = ?, change_set = ?, classifier_version = ? WHERE id = ?`
+	const upd = `UPDATE changes SET material = ?, topics = ?, severity = ?, change_set = ?, classifier_version = ?,
+    added = ?, removed = ?, modified = ?, moved = ?, split = ?, merged = ?, unchanged = ?, effective_old = ?, effective_new = ?
+WHERE id = ?`
+	s := cs.Summary
 	err = db.write(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, upd, cs.Material, string(tj), cs.Severity, string(csj), classifier, id)
+		r, err := tx.ExecContext(ctx, upd, cs.Material, enc.topics, cs.Severity, enc.changeSet, classifier,
+			s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New, id)
 		if err != nil {
 			return err
 		}

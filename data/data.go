@@ -408,3 +408,14 @@ func checkApplied(applied, known map[int]bool, ms []migration) error {
 		"it was written by a newer clausewatch; run that version, or restore a backup taken before the upgrade",
 		unknown[len(unknown)-1], latest)
 }
+
+// queryer is what both *sql.DB and *sql.Tx offer, so that lookups run inside
+// or outside a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// errCorrupt marks stored data that does not decode or does not match its
+// recorded sha256.
+var errCorrupt = errors.New("stored data is damaged; restore the database from a backup")

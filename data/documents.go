@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Document is one watched policy page as configured. It is stored so that
@@ -83,4 +84,92 @@ func (db *DB) Document(ctx context.Context, id string) (*Document, error) {
 		return nil, fmt.Errorf("data: document %q: %w", id, err)
 	}
 	return &d, nil
+}
+
+func documentExists(ctx context.Context, q queryer, id string) error {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("document %q is not stored; add it to the configuration (SyncDocuments) before recording fetches: %w", id, ErrUnknownDocument)
+	}
+	return nil
+}
+
+// DocumentSummary is a row of the documents list: the document, how many
+// versions it has, its latest fetch attempt and its latest material change.
+type DocumentSummary struct {
+	Document
+	Versions int
+	// LastFetch is the latest fetch attempt; its ID is 0 when the document
+	// was never fetched.
+	LastFetch Fetch
+	// LastOK is when a fetch last succeeded (new version, unchanged or not
+	// modified); zero when none ever did.
+	LastOK time.Time
+	// LastMaterial is the latest material change; its ID is 0 when there is
+	// none.
+	LastMaterial ChangeRef
+}
+
+// Failing says whether the latest fetch attempt failed or was suspect, which
+// is what an operator must see first.
+func (d DocumentSummary) Failing() bool {
+	return d.LastFetch.Outcome == Failed || d.LastFetch.Outcome == Suspect
+}
+
+// ChangeRef names a change and when it was detected.
+type ChangeRef struct {
+	ID         int64
+	DetectedAt time.Time
+}
+
+// DocumentSummaries lists every stored document with its version count,
+// latest fetch and latest material change, ordered by service, title and id.
+func (db *DB) DocumentSummaries(ctx context.Context) ([]DocumentSummary, error) {
+	const q = `SELECT d.id, d.url, d.service, d.title, d.region, d.language, d.browser,
+    (SELECT count(*) FROM versions v WHERE v.document_id = d.id),
+    coalesce(f.id, 0), coalesce(f.started_at, ''), coalesce(f.outcome, ''), coalesce(f.status, 0),
+    coalesce(f.error_class, ''), coalesce(f.reason, ''),
+    coalesce((SELECT max(started_at) FROM fetches o WHERE o.document_id = d.id
+        AND o.outcome IN ('new-version', 'unchanged', 'not-modified')), ''),
+    coalesce(c.id, 0), coalesce(c.detected_at, '')
+FROM documents d
+LEFT JOIN fetches f ON f.id = (SELECT id FROM fetches WHERE document_id = d.id ORDER BY started_at DESC, id DESC LIMIT 1)
+LEFT JOIN changes c ON c.id = (SELECT id FROM changes WHERE document_id = d.id AND material ORDER BY detected_at DESC, id DESC LIMIT 1)
+ORDER BY d.service, d.title, d.id`
+	rows, err := db.sql.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("data: document summaries: %w", err)
+	}
+	defer rows.Close()
+	var out []DocumentSummary
+	for rows.Next() {
+		var s DocumentSummary
+		var fetchedAt, outcome, lastOK, changedAt string
+		if err := rows.Scan(&s.ID, &s.URL, &s.Service, &s.Title, &s.Region, &s.Language, &s.Browser,
+			&s.Versions, &s.LastFetch.ID, &fetchedAt, &outcome, &s.LastFetch.Status, &s.LastFetch.ErrorClass, &s.LastFetch.Reason,
+			&lastOK, &s.LastMaterial.ID, &changedAt); err != nil {
+			return nil, fmt.Errorf("data: document summaries: %w", err)
+		}
+		s.LastFetch.DocumentID = s.ID
+		s.LastFetch.Outcome = Outcome(outcome)
+		for _, t := range []struct {
+			dst *time.Time
+			src string
+		}{{&s.LastFetch.StartedAt, fetchedAt}, {&s.LastOK, lastOK}, {&s.LastMaterial.DetectedAt, changedAt}} {
+			if t.src == "" {
+				continue
+			}
+			if *t.dst, err = parseTime(t.src); err != nil {
+				return nil, fmt.Errorf("data: document summaries: %w", err)
+			}
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: document summaries: %w", err)
+	}
+	return out, nil
 }

@@ -1,0 +1,173 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Outcome is what a fetch attempt amounted to. The strings are stored and
+// shown to operators, so they are stable.
+type Outcome string
+
+// The outcomes of a fetch.
+const (
+	// NewVersion: the fetch passed every gate and its canonical text differs
+	// from the latest version (or there was none).
+	NewVersion Outcome = "new-version"
+	// Unchanged: the fetch passed every gate and its canonical text is the
+	// latest version's.
+	Unchanged Outcome = "unchanged"
+	// NotModified: the server answered a conditional GET with 304.
+	NotModified Outcome = "not-modified"
+	// Suspect: a body arrived but failed a gate (error page, selector gone,
+	// text shrank, wrong language); it never becomes a version.
+	Suspect Outcome = "suspect"
+	// Failed: no usable response (network error, HTTP error status).
+	Failed Outcome = "failed"
+	// Superseded: the fetch passed every gate, but a version fetched after
+	// it started is already stored, so its text is older than what is
+	// stored and becomes no version (two checks overlapped).
+	Superseded Outcome = "superseded"
+)
+
+// Fetch is one fetch attempt of a document, kept whatever its outcome so that
+// an operator can see why a document stopped updating.
+type Fetch struct {
+	ID         int64
+	DocumentID string
+	StartedAt  time.Time // UTC
+	Duration   time.Duration
+	URL        string   // requested
+	FinalURL   string   // after redirects
+	Redirects  []string // each URL redirected through, in order
+	Status     int      // HTTP status; 0 when no response arrived
+	Bytes      int64    // body length
+	// Conditional says the request carried If-None-Match/If-Modified-Since.
+	Conditional bool
+	Outcome     Outcome
+	ErrorClass  string // short machine-readable class for failed/suspect, e.g. "timeout", "selector"
+	Reason      string // human-readable explanation for failed/suspect
+	SnapshotID  int64  // 0 when there was no body
+	// VersionID is the version this fetch observed: the new one for
+	// new-version, the latest one for unchanged, 0 otherwise.
+	VersionID int64
+	// ETag and LastModified are this response's validators, filled by Record
+	// from the snapshot headers.
+	ETag, LastModified string
+}
+
+func (db *DB) insertFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, error) {
+	redirects := f.Redirects
+	if redirects == nil {
+		redirects = []string{}
+	}
+	rj, err := json.Marshal(redirects)
+	if err != nil {
+		return 0, fmt.Errorf("encode redirects: %w", err)
+	}
+	const ins = `INSERT INTO fetches (document_id, started_at, duration_ns, url, final_url, redirects, status, bytes,
+    conditional, outcome, error_class, reason, snapshot_id, version_id, etag, last_modified, recorded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, formatTime(f.StartedAt), int64(f.Duration), f.URL, f.FinalURL, string(rj),
+		f.Status, f.Bytes, f.Conditional, string(f.Outcome), f.ErrorClass, f.Reason,
+		nullID(f.SnapshotID), nullID(f.VersionID), f.ETag, f.LastModified, formatTime(db.now()))
+	if err != nil {
+		return 0, fmt.Errorf("insert fetch: %w", err)
+	}
+	return r.LastInsertId()
+}
+
+// Validators returns the ETag and Last-Modified to send with a conditional
+// GET: those of the latest fetch that produced a new version or confirmed the
+// latest one. Failed, suspect and 304 fetches are skipped, so a 304 keeps the
+// validators it was answered to, and a suspect body is fetched in full again.
+// Both are "" when there is no such fetch.
+func (db *DB) Validators(ctx context.Context, docID string) (etag, lastModified string, err error) {
+	const q = `SELECT etag, last_modified FROM fetches
+WHERE document_id = ? AND outcome IN ('new-version', 'unchanged')
+ORDER BY started_at DESC, id DESC LIMIT 1`
+	err = db.sql.QueryRowContext(ctx, q, docID).Scan(&etag, &lastModified)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("data: validators of %s: %w", docID, err)
+	}
+	return etag, lastModified, nil
+}
+
+// Fetches returns a document's fetch attempts, newest first; limit 0 or less
+// means all of them.
+func (db *DB) Fetches(ctx context.Context, docID string, limit int) ([]Fetch, error) {
+	q := `SELECT id, document_id, started_at, duration_ns, url, final_url, redirects, status, bytes, conditional,
+    outcome, error_class, reason, coalesce(snapshot_id, 0), coalesce(version_id, 0), etag, last_modified
+FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
+	args := []any{docID}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
+	}
+	defer rows.Close()
+	var out []Fetch
+	for rows.Next() {
+		var f Fetch
+		var at, redirects, outcome string
+		var dur int64
+		if err := rows.Scan(&f.ID, &f.DocumentID, &at, &dur, &f.URL, &f.FinalURL, &redirects, &f.Status, &f.Bytes, &f.Conditional,
+			&outcome, &f.ErrorClass, &f.Reason, &f.SnapshotID, &f.VersionID, &f.ETag, &f.LastModified); err != nil {
+			return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
+		}
+		f.Duration = time.Duration(dur)
+		f.Outcome = Outcome(outcome)
+		if f.StartedAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
+		}
+		if err := json.Unmarshal([]byte(redirects), &f.Redirects); err != nil {
+			return nil, fmt.Errorf("data: fetches of %s: decode redirects of fetch %d: %w", docID, f.ID, err)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
+	}
+	return out, nil
+}
+
+// FetchCount is how many fetch attempts of a document ended with an outcome.
+type FetchCount struct {
+	DocumentID string
+	Outcome    Outcome
+	N          int64
+}
+
+// FetchCounts counts the fetch attempts of every document by outcome, for
+// the metrics endpoint: counting from the table rather than in memory
+// includes the checks run by separate `clausewatch check` processes and
+// survives restarts.
+func (db *DB) FetchCounts(ctx context.Context) ([]FetchCount, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT document_id, outcome, count(*) FROM fetches GROUP BY document_id, outcome ORDER BY document_id, outcome`)
+	if err != nil {
+		return nil, fmt.Errorf("data: count fetches: %w", err)
+	}
+	defer rows.Close()
+	var out []FetchCount
+	for rows.Next() {
+		var c FetchCount
+		if err := rows.Scan(&c.DocumentID, &c.Outcome, &c.N); err != nil {
+			return nil, fmt.Errorf("data: count fetches: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: count fetches: %w", err)
+	}
+	return out, nil
+}
