@@ -7,32 +7,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/clausewatch/clausewatch/diff"
 )
 
-// severityRankSQL ranks the severity column as SeverityRank does, so that a
-// "at least high" filter runs in the query; unknown values rank -1.
-const severityRankSQL = `(CASE severity WHEN 'none' THEN 0 WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'critical' THEN 4 ELSE -1 END)`
-
-// SeverityRank orders the severities a change can have, from "none" (0)
-// through "low", "medium" and "high" to "critical" (4), so that a reader can
-// ask for changes at least as serious as one of them. It returns -1 for a
-// string that is not a severity, which callers use to reject a parameter.
-func SeverityRank(severity string) int {
-	switch severity {
-	case "none":
-		return 0
-	case "low":
-		return 1
-	case "medium":
-		return 2
-	case "high":
-		return 3
-	case "critical":
-		return 4
+// severityRankSQL ranks the severity column as diff.Severity.Rank does, so
+// that an "at least high" filter runs in the query; unknown values rank -1.
+// It is written from diff.Severities so that the order has one home.
+func severityRankSQL() string {
+	var b strings.Builder
+	b.WriteString("(CASE severity")
+	for _, s := range diff.Severities() {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", s, s.Rank())
 	}
-	return -1
+	b.WriteString(" ELSE -1 END)")
+	return b.String()
 }
 
 // ChangesPage returns up to limit changes selected by f (whose Limit is

@@ -172,7 +172,7 @@ func TestDocumentVersions(t *testing.T) {
 	}
 }
 
-func TestVersionHeadAndSeverityRank(t *testing.T) {
+func TestVersionHead(t *testing.T) {
 	ctx := context.Background()
 	db := pagedHistory(t)
 	v, err := db.VersionHead(ctx, 2)
@@ -181,15 +181,5 @@ func TestVersionHeadAndSeverityRank(t *testing.T) {
 	}
 	if _, err := db.VersionHead(ctx, 99); !errors.Is(err, ErrNotFound) {
 		t.Errorf("VersionHead(99) error = %v, want ErrNotFound", err)
-	}
-	for i, s := range []string{"none", "low", "medium", "high", "critical"} {
-		if got := SeverityRank(s); got != i {
-			t.Errorf("SeverityRank(%q) = %d, want %d", s, got, i)
-		}
-	}
-	for _, s := range []string{"", "High", "severe"} {
-		if got := SeverityRank(s); got != -1 {
-			t.Errorf("SeverityRank(%q) = %d, want -1", s, got)
-		}
 	}
 }

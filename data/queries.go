@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -179,8 +180,8 @@ type ChangeFilter struct {
 	// Topic keeps the changes whose topics include it; "" for any.
 	Topic string
 	// Severity keeps the changes at least this severe, in the order of
-	// SeverityRank; "" for any. An unknown severity selects nothing.
-	Severity string
+	// diff.Severity.Rank; "" for any. An unknown severity selects nothing.
+	Severity diff.Severity
 	// Material keeps only material changes (cosmetic ones are noise to a
 	// reader); false keeps both.
 	Material bool
@@ -209,8 +210,8 @@ func (f ChangeFilter) where() (string, []any) {
 		args = append(args, f.Topic)
 	}
 	if f.Severity != "" {
-		if r := SeverityRank(f.Severity); r >= 0 {
-			conds = append(conds, severityRankSQL+` >= ?`)
+		if r := f.Severity.Rank(); r >= 0 {
+			conds = append(conds, severityRankSQL()+` >= ?`)
 			args = append(args, r)
 		} else {
 			conds = append(conds, `0`)

@@ -79,7 +79,7 @@ WHERE c.classifier_version <> ? ORDER BY c.id`
 			return done, err
 		}
 		err = db.write(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, upd, cs.Material, string(tj), cs.Severity, string(csj), classifierVersion, t.id)
+			_, err := tx.ExecContext(ctx, upd, cs.Material, string(tj), string(cs.Severity), string(csj), classifierVersion, t.id)
 			return err
 		})
 		if err != nil {

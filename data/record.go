@@ -965,7 +965,7 @@ func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to in
 	}
 	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), cs.Severity, string(csj), classifierVersion, formatTime(db.now()))
+	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, string(tj), string(cs.Severity), string(csj), classifierVersion, formatTime(db.now()))
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
 	}
@@ -980,7 +980,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	}
 	return &Change{
 		ID: id, DocumentID: f.DocumentID, FromVersion: from, ToVersion: to, DetectedAt: f.StartedAt,
-		Material: cs.Material, Topics: topics, Severity: cs.Severity, ChangeSet: csj,
+		Material: cs.Material, Topics: topics, Severity: string(cs.Severity), ChangeSet: csj,
 	}, nil
 }
 

@@ -299,7 +299,7 @@ func checkHistory(t *testing.T, db *DB, results []Result) {
 			t.Fatalf("change set JSON: %v", err)
 		}
 		want := classifiedChanges(policy.Document{Blocks: from.Blocks}, policy.Document{Blocks: to.Blocks}, "")
-		if !reflect.DeepEqual(cs, want) || c.Material != want.Material || c.Severity != want.Severity {
+		if !reflect.DeepEqual(cs, want) || c.Material != want.Material || c.Severity != string(want.Severity) {
 			t.Errorf("stored change set %+v, want %+v", cs, want)
 		}
 		if !cs.Material || len(cs.Changes) == 0 {

@@ -99,12 +99,12 @@ func (c *Composer) messageID(key string) string { return key + "@" + c.host }
 // contract (docs/changeset.md) rather than only diff.ChangeSet so that the
 // per-change evidence the classifier adds is read whatever Go type holds it.
 type csView struct {
-	Material      bool         `json:"material"`
-	Summary       diff.Summary `json:"summary"`
-	EffectiveDate diff.Dates   `json:"effective_date"`
-	Topics        []string     `json:"topics"`
-	Severity      string       `json:"severity"`
-	Changes       []changeView `json:"changes"`
+	Material      bool          `json:"material"`
+	Summary       diff.Summary  `json:"summary"`
+	EffectiveDate diff.Dates    `json:"effective_date"`
+	Topics        []string      `json:"topics"`
+	Severity      diff.Severity `json:"severity"`
+	Changes       []changeView  `json:"changes"`
 }
 
 type changeView struct {
@@ -133,7 +133,7 @@ type blockKey struct {
 type rendered struct {
 	ac       *data.AlertChange
 	topics   []string // topics of the change the subscriber follows, for the subject
-	severity string
+	severity diff.Severity
 	blocks   []block // one per clause change shown, in reading order
 }
 
@@ -293,15 +293,15 @@ func topicLines(ch changeView, m *messages, subTopics []string) []topicLine {
 }
 
 // severity colours, for the left border of a change in HTML.
-func sevColor(s string) string {
+func sevColor(s diff.Severity) string {
 	switch s {
-	case "critical":
+	case diff.SeverityCritical:
 		return "#82071e"
-	case "high":
+	case diff.SeverityHigh:
 		return "#cf222e"
-	case "medium":
+	case diff.SeverityMedium:
 		return "#bf8700"
-	case "low":
+	case diff.SeverityLow:
 		return "#0969da"
 	}
 	return "#8c959f"

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/clausewatch/clausewatch/diff"
 )
 
 // messages holds every sentence an email says, per language. They are
@@ -47,7 +49,7 @@ type messages struct {
 	freqImmediate string
 	freqDaily     string
 	kinds         map[string]string
-	severities    map[string]string
+	severities    map[diff.Severity]string
 	topicNames    map[string]string
 	months        [12]string
 	dateLayout    func(t time.Time, months [12]string) string
@@ -91,7 +93,7 @@ var english = &messages{
 		"added": "Added", "removed": "Removed", "modified": "Reworded", "moved": "Moved",
 		"split": "Split into several clauses", "merged": "Merged from several clauses",
 	},
-	severities: map[string]string{"none": "none", "low": "low", "medium": "medium", "high": "high", "critical": "critical"},
+	severities: map[diff.Severity]string{"none": "none", "low": "low", "medium": "medium", "high": "high", "critical": "critical"},
 	topicNames: map[string]string{
 		"data-sharing": "data sharing", "data-collection": "data collection", "advertising": "advertising",
 		"retention": "data retention", "user-rights": "users' rights", "international-transfers": "international transfers",
@@ -142,7 +144,7 @@ var spanish = &messages{
 		"added": "Cláusula nueva", "removed": "Cláusula suprimida", "modified": "Cláusula reformulada", "moved": "Cláusula trasladada",
 		"split": "Cláusula dividida en varias", "merged": "Cláusulas fusionadas en una",
 	},
-	severities: map[string]string{"none": "ninguna", "low": "baja", "medium": "media", "high": "alta", "critical": "crítica"},
+	severities: map[diff.Severity]string{"none": "ninguna", "low": "baja", "medium": "media", "high": "alta", "critical": "crítica"},
 	topicNames: map[string]string{
 		"data-sharing": "cesión de datos", "data-collection": "recogida de datos", "advertising": "publicidad",
 		"retention": "conservación de datos", "user-rights": "derechos de los usuarios", "international-transfers": "transferencias internacionales",
@@ -220,11 +222,11 @@ func (m *messages) kind(k string) string {
 	return k
 }
 
-func (m *messages) sev(s string) string {
+func (m *messages) sev(s diff.Severity) string {
 	if v, ok := m.severities[s]; ok {
 		return v
 	}
-	return s
+	return string(s)
 }
 
 func (m *messages) frequency(f string) string {

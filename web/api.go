@@ -348,9 +348,10 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Topic = t
 	}
-	if sev := q.Get("severity"); q.Has("severity") {
-		if data.SeverityRank(sev) < 0 {
-			return badRequest("parameter severity: unknown severity %q; use none, low, medium, high or critical (changes at least that severe are listed)", sev)
+	if v := q.Get("severity"); q.Has("severity") {
+		sev, err := diff.ParseSeverity(v)
+		if err != nil {
+			return badRequest("parameter severity: %v (changes at least that severe are listed)", err)
 		}
 		f.Severity = sev
 	}

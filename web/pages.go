@@ -50,7 +50,7 @@ func parsePages() (*pageSet, error) {
 		"snippet":   snippetParts,
 		"entryArgs": func(v *view, e data.TimelineEntry) entryArgs { return entryArgs{V: v, E: e} },
 		"badgeArgs": func(v *view, material bool, topics []string, severity string) badgeView {
-			return badgeView{V: v, Material: material, Topics: topics, Severity: severity}
+			return badgeView{V: v, Material: material, Topics: topics, Severity: diff.Severity(severity)}
 		},
 		"sourceArgs": func(v *view, key string, ver *data.Version, snap *data.Snapshot) sourceArgs {
 			return sourceArgs{V: v, Key: key, Version: ver, Snapshot: snap}
@@ -183,11 +183,11 @@ func (v *view) Topic(topic string) string {
 }
 
 // Severity names a severity.
-func (v *view) Severity(sev string) string {
-	if msg, ok := v.i18n.catalog[v.Lang]["severity."+sev]; ok {
+func (v *view) Severity(sev diff.Severity) string {
+	if msg, ok := v.i18n.catalog[v.Lang]["severity."+string(sev)]; ok {
 		return msg
 	}
-	return sev
+	return string(sev)
 }
 
 // Outcome names a fetch outcome.
