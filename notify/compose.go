@@ -17,6 +17,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // DefaultMaxSize is the size an alert email is kept under: beyond it the
@@ -281,7 +282,7 @@ func topicLines(ch changeView, m *messages, subTopics []string) []topicLine {
 		if len(subTopics) > 0 && !slices.Contains(subTopics, t) {
 			continue
 		}
-		l := topicLine{Name: m.topic(t)}
+		l := topicLine{Name: labels.Topic(t, m.lang)}
 		for _, e := range ch.Evidence {
 			if e.Topic == t && e.Text != "" && !slices.Contains(l.Quotes, clean(e.Text)) {
 				l.Quotes = append(l.Quotes, clean(e.Text))
@@ -350,7 +351,7 @@ func renderChange(ch changeView, m *messages, subTopics []string) (block, error)
 		Topics:   topicLines(ch, m, subTopics),
 	}
 	if sev != "" {
-		d.Severity = m.sev(sev)
+		d.Severity = labels.Severity(sev, m.lang)
 	}
 	var h bytes.Buffer
 	if err := changeHTML().Execute(&h, d); err != nil {
@@ -488,7 +489,7 @@ func (c *Composer) Alert(sub *data.Subscriber, key string, ac *data.AlertChange,
 	}
 	if utf8.RuneCountInString(subject) > maxSubject && len(r.topics) > 1 {
 		// Name the first topic only rather than cut the sentence.
-		subject = fmt.Sprintf(m.subjectChanged, name, m.topic(r.topics[0])+"\u2026")
+		subject = fmt.Sprintf(m.subjectChanged, name, labels.Topic(r.topics[0], m.lang)+"\u2026")
 	}
 	d := c.frame(sub, m, truncate(subject, maxSubject))
 	d.Heading = fmt.Sprintf(m.headingChanged, name)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // Webhook formats.
@@ -158,7 +159,7 @@ func slackText(p WebhookPayload, m *messages) string {
 	}
 	fmt.Fprintf(&b, "*%s*", slackEscape.Replace(head))
 	if p.Severity != "" {
-		fmt.Fprintf(&b, " (%s: %s)", strings.ToLower(m.severity), m.sev(p.Severity))
+		fmt.Fprintf(&b, " (%s: %s)", strings.ToLower(m.severity), labels.Severity(p.Severity, m.lang))
 	}
 	b.WriteString("\n")
 	for i, c := range p.Changes {

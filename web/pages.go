@@ -16,6 +16,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // Pages are server-rendered with html/template, which escapes every policy
@@ -173,22 +174,13 @@ func (v *view) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // Kind names a kind of clause change.
 func (v *view) Kind(kind string) string { return v.T("kind." + kind) }
 
-// Topic names a topic: translated when the catalogue knows it, else the
-// stable name with spaces.
-func (v *view) Topic(topic string) string {
-	if msg, ok := v.i18n.catalog[v.Lang]["topic."+topic]; ok {
-		return msg
-	}
-	return strings.ReplaceAll(topic, "-", " ")
-}
+// Topic names a topic in the reader's language, in the words the alert
+// emails use (package labels).
+func (v *view) Topic(topic string) string { return labels.Topic(topic, v.Lang) }
 
-// Severity names a severity.
-func (v *view) Severity(sev diff.Severity) string {
-	if msg, ok := v.i18n.catalog[v.Lang]["severity."+string(sev)]; ok {
-		return msg
-	}
-	return string(sev)
-}
+// Severity names a severity in the reader's language, in the words the
+// alert emails use (package labels).
+func (v *view) Severity(sev diff.Severity) string { return labels.Severity(sev, v.Lang) }
 
 // Outcome names a fetch outcome.
 func (v *view) Outcome(o data.Outcome) string { return v.T("outcome." + string(o)) }
