@@ -57,8 +57,8 @@ const maxLanguageWords = 2000
 // countLanguages counts, among the first maxLanguageWords words of text
 // (cut and folded as tokenize does), the stop words of each language. It
 // also returns how many words it read, and how many leading bytes of text
-// the counts depend on: read < len(text) when it stopped at the word limit,
-// len(text) when it read everything.
+// the counts depend on: the bytes up to the last word read and the two
+// runes that ended it, or len(text) when that is all of it.
 func countLanguages(text string) (counts map[string]int, words, read int) {
 	counts = map[string]int{}
 	var b strings.Builder
