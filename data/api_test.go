@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/clausewatch/clausewatch/diff"
 )
 
 // pagedHistory records six versions of "wa" and two of "fb" (changes 1..6
@@ -54,7 +56,7 @@ func pagedHistory(t *testing.T) *DB {
 	return db
 }
 
-func TestChangesPageFilters(t *testing.T) {
+func TestChangesFilters(t *testing.T) {
 	ctx := context.Background()
 	db := pagedHistory(t)
 	tests := []struct {
@@ -80,7 +82,9 @@ func TestChangesPageFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cs, more, err := db.ChangesPage(ctx, tt.filter, 100)
+			f := tt.filter
+			f.Limit, f.NewestFirst = 100, true
+			cs, more, err := db.Changes(ctx, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,27 +93,31 @@ func TestChangesPageFilters(t *testing.T) {
 				got = append(got, c.ID)
 			}
 			if !reflect.DeepEqual(got, tt.want) || more {
-				t.Errorf("ChangesPage(%+v) = %v (more %v), want %v", tt.filter, got, more, tt.want)
+				t.Errorf("Changes(%+v) = %v (more %v), want %v", f, got, more, tt.want)
 			}
-			// Changes applies the same filter, oldest first.
-			old, err := db.Changes(ctx, tt.filter)
+			// Without a limit or NewestFirst, the same changes come oldest first.
+			old, _, err := db.Changes(ctx, tt.filter)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(old) != len(got) {
-				t.Errorf("Changes(%+v) returned %d changes, ChangesPage %d", tt.filter, len(old), len(got))
+			var oldIDs []int64
+			for _, c := range old {
+				oldIDs = append([]int64{c.ID}, oldIDs...)
+			}
+			if !reflect.DeepEqual(oldIDs, got) {
+				t.Errorf("Changes(%+v) oldest first = %v reversed, want %v", tt.filter, oldIDs, got)
 			}
 		})
 	}
 }
 
-func TestChangesPagePaging(t *testing.T) {
+func TestChangesPaging(t *testing.T) {
 	ctx := context.Background()
 	db := pagedHistory(t)
 	var pages [][]int64
-	f := ChangeFilter{}
+	f := ChangeFilter{Limit: 4, NewestFirst: true}
 	for range 10 {
-		cs, more, err := db.ChangesPage(ctx, f, 4)
+		cs, more, err := db.Changes(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,19 +134,20 @@ func TestChangesPagePaging(t *testing.T) {
 	if want := [][]int64{{6, 5, 4, 3}, {2, 1}}; !reflect.DeepEqual(pages, want) {
 		t.Errorf("pages = %v, want %v", pages, want)
 	}
-	cs, more, err := db.ChangesPage(ctx, ChangeFilter{}, 6)
+	cs, more, err := db.Changes(ctx, ChangeFilter{Limit: 6, NewestFirst: true})
 	if err != nil || len(cs) != 6 || more {
 		t.Errorf("a page exactly as long as the list: %d changes, more %v, err %v; want 6, false", len(cs), more, err)
 	}
-	if _, _, err := db.ChangesPage(ctx, ChangeFilter{}, 0); err == nil {
-		t.Error("ChangesPage with limit 0: no error")
+	cs, more, err = db.Changes(ctx, ChangeFilter{Limit: 2})
+	if err != nil || len(cs) != 2 || cs[0].ID != 5 || cs[1].ID != 6 || !more {
+		t.Errorf("the latest 2, oldest first: %v, more %v, err %v; want changes 5, 6 and more", cs, more, err)
 	}
 }
 
-func TestDocumentVersions(t *testing.T) {
+func TestVersions(t *testing.T) {
 	ctx := context.Background()
 	db := pagedHistory(t)
-	vs, err := db.DocumentVersions(ctx, "wa")
+	vs, err := db.Versions(ctx, "wa")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,14 +155,21 @@ func TestDocumentVersions(t *testing.T) {
 		changeID int64
 		material bool
 		topics   []string
-		severity string
+		severity diff.Severity
 	}
 	var got []row
 	for _, v := range vs {
 		if v.DocumentID != "wa" || v.SHA256 == "" || v.SnapshotSHA256 == "" || v.FetchedAt.IsZero() || v.Text != "" {
 			t.Errorf("version %d: %+v", v.ID, v.Version)
 		}
-		got = append(got, row{v.ChangeID, v.Material, v.Topics, v.Severity})
+		r := row{topics: []string{}}
+		if c := v.Change; c != nil {
+			if c.ToVersion != v.ID || c.ChangeSet != nil {
+				t.Errorf("version %d: change %+v, want the change to it, without its change set", v.ID, c)
+			}
+			r = row{c.ID, c.Material, c.Topics, c.Severity}
+		}
+		got = append(got, r)
 	}
 	want := []row{
 		{0, false, []string{}, ""},
@@ -164,15 +180,15 @@ func TestDocumentVersions(t *testing.T) {
 		{6, true, []string{}, "low"},
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("DocumentVersions(wa) =\n%v\nwant\n%v", got, want)
+		t.Errorf("Versions(wa) =\n%v\nwant\n%v", got, want)
 	}
-	none, err := db.DocumentVersions(ctx, "nope")
+	none, err := db.Versions(ctx, "nope")
 	if err != nil || none == nil || len(none) != 0 {
-		t.Errorf("DocumentVersions(nope) = %v, %v; want an empty list", none, err)
+		t.Errorf("Versions(nope) = %v, %v; want an empty list", none, err)
 	}
 }
 
-func TestVersionInfoAndSeverityRank(t *testing.T) {
+func TestVersionInfo(t *testing.T) {
 	ctx := context.Background()
 	db := pagedHistory(t)
 	v, err := db.VersionInfo(ctx, 2)
@@ -181,15 +197,5 @@ func TestVersionInfoAndSeverityRank(t *testing.T) {
 	}
 	if _, err := db.VersionInfo(ctx, 99); !errors.Is(err, ErrNotFound) {
 		t.Errorf("VersionInfo(99) error = %v, want ErrNotFound", err)
-	}
-	for i, s := range []string{"none", "low", "medium", "high", "critical"} {
-		if got := SeverityRank(s); got != i {
-			t.Errorf("SeverityRank(%q) = %d, want %d", s, got, i)
-		}
-	}
-	for _, s := range []string{"", "High", "severe"} {
-		if got := SeverityRank(s); got != -1 {
-			t.Errorf("SeverityRank(%q) = %d, want -1", s, got)
-		}
 	}
 }

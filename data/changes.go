@@ -25,7 +25,7 @@ type Change struct {
 	DetectedAt  time.Time // when the fetch that saw the new version started
 	Material    bool
 	Topics      []string
-	Severity    string
+	Severity    diff.Severity
 	// Summary counts the clause changes; EffectiveDate is the date each
 	// version states.
 	Summary       diff.Summary
@@ -97,28 +97,17 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	}, nil
 }
 
-// severityRankSQL ranks the severity column as SeverityRank does, so that a
-// "at least high" filter runs in the query; unknown values rank -1.
-const severityRankSQL = `(CASE severity WHEN 'none' THEN 0 WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'critical' THEN 4 ELSE -1 END)`
-
-// SeverityRank orders the severities a change can have, from "none" (0)
-// through "low", "medium" and "high" to "critical" (4), so that a reader can
-// ask for changes at least as serious as one of them. It returns -1 for a
-// string that is not a severity, which callers use to reject a parameter.
-func SeverityRank(severity string) int {
-	switch severity {
-	case "none":
-		return 0
-	case "low":
-		return 1
-	case "medium":
-		return 2
-	case "high":
-		return 3
-	case "critical":
-		return 4
+// severityRankSQL ranks the severity column as diff.Severity.Rank does, so
+// that an "at least high" filter runs in the query; unknown values rank -1.
+// It is written from diff.Severities so that the order has one home.
+func severityRankSQL() string {
+	var b strings.Builder
+	b.WriteString("(CASE severity")
+	for _, s := range diff.Severities() {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", s, s.Rank())
 	}
-	return -1
+	b.WriteString(" ELSE -1 END)")
+	return b.String()
 }
 
 // ChangeFilter selects and orders changes. The zero value selects every
@@ -128,9 +117,9 @@ type ChangeFilter struct {
 	DocumentID string // "" for every document
 	// Topic keeps the changes whose topics include it; "" for any.
 	Topic string
-	// Severity keeps the changes at least this severe, in the order of
-	// SeverityRank; "" for any. An unknown severity selects nothing.
-	Severity string
+	// Severity keeps the changes at least this severe (diff.Severity.Rank);
+	// "" for any. An unknown severity selects nothing.
+	Severity diff.Severity
 	// Material keeps only material changes (cosmetic ones are noise to a
 	// reader); false keeps both.
 	Material bool
@@ -166,8 +155,8 @@ func (f ChangeFilter) where() (string, []any) {
 		args = append(args, f.Topic)
 	}
 	if f.Severity != "" {
-		if r := SeverityRank(f.Severity); r >= 0 {
-			conds = append(conds, severityRankSQL+` >= ?`)
+		if r := f.Severity.Rank(); r >= 0 {
+			conds = append(conds, severityRankSQL()+` >= ?`)
 			args = append(args, r)
 		} else {
 			conds = append(conds, `0`)
@@ -190,7 +179,7 @@ func (f ChangeFilter) where() (string, []any) {
 	return ` WHERE ` + strings.Join(conds, ` AND `), args
 }
 
-// changeColumns are the columns scanChange reads, the change set last.
+// changeColumns are the columns scanChange reads before a change set.
 const changeColumns = `id, document_id, from_version, to_version, detected_at, material, topics, severity, classifier_version,
     added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new`
 

@@ -87,7 +87,7 @@ func TestConcurrentHandles(t *testing.T) {
 					errs <- err
 					return
 				}
-				if _, err := db.Changes(ctx, ChangeFilter{Limit: 10}); err != nil {
+				if _, _, err := db.Changes(ctx, ChangeFilter{Limit: 10}); err != nil {
 					errs <- err
 					return
 				}

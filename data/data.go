@@ -24,7 +24,8 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned by lookups when the row does not exist, so callers
@@ -200,7 +201,7 @@ func open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{sql: sqldb, path: abs, now: now, writeSem: make(chan struct{}, 1)}
-	if err := sqldb.PingContext(ctx); err != nil {
+	if err := connect(ctx, sqldb); err != nil {
 		sqldb.Close()
 		return nil, err
 	}
@@ -209,6 +210,27 @@ func open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// connect makes the first connection. Processes that open a new database
+// file at the same moment race to switch it to WAL, and the loser is told
+// SQLITE_BUSY without waiting for busy_timeout; it asks again, as the busy
+// handler would have, for about as long as busy_timeout allows.
+func connect(ctx context.Context, sqldb *sql.DB) error {
+	wait := time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := sqldb.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || attempt == 100 {
+			return err
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // dsn builds the SQLite URI for an absolute path. The path is escaped so that

@@ -468,7 +468,7 @@ type AlertChange struct {
 // AlertChange returns a change with its document and new snapshot, or
 // ErrNotFound.
 func (db *DB) AlertChange(ctx context.Context, changeID int64) (*AlertChange, error) {
-	c, err := scanChange(db.sql.QueryRowContext(ctx, `SELECT `+changeColumns+` FROM changes WHERE id = ?`, changeID))
+	c, err := scanChange(db.sql.QueryRowContext(ctx, `SELECT `+changeColumns+`, change_set FROM changes WHERE id = ?`, changeID))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}

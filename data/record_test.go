@@ -264,7 +264,7 @@ func checkHistory(t *testing.T, db *DB, results []Result) {
 		t.Errorf("LatestVersion = %+v, %v; want version %d in full", latest, err, wantVersions[len(wantVersions)-1])
 	}
 
-	changes, err := db.Changes(ctx, ChangeFilter{DocumentID: "wa"})
+	changes, _, err := db.Changes(ctx, ChangeFilter{DocumentID: "wa", ChangeSets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -527,7 +527,7 @@ func TestChangesFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cs, err := db.Changes(ctx, tt.filter)
+			cs, _, err := db.Changes(ctx, tt.filter)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -573,7 +573,7 @@ func TestUpdateClassification(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before, err := db.Changes(ctx, ChangeFilter{})
+	before, _, err := db.Changes(ctx, ChangeFilter{ChangeSets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -589,7 +589,7 @@ func TestUpdateClassification(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	after, err := db.Changes(ctx, ChangeFilter{})
+	after, _, err := db.Changes(ctx, ChangeFilter{ChangeSets: true})
 	if err != nil {
 		t.Fatal(err)
 	}

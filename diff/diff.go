@@ -24,27 +24,13 @@ const (
 	Merged   = "merged"
 )
 
-// Severities, from least to most serious. Until topics are classified a
-// material change is "low" and a cosmetic one "none"; the topics package
-// raises them (see docs/topics.md): "medium" for material edits to a
-// clause with a topic, "high" for edits to data-sharing clauses, and
-// "critical" when a sharing clause gains a recipient or a purpose or loses
-// its negation.
-const (
-	SeverityNone     = "none"
-	SeverityLow      = "low"
-	SeverityMedium   = "medium"
-	SeverityHigh     = "high"
-	SeverityCritical = "critical"
-)
-
 // ChangeSet is the difference between two versions of one document.
 type ChangeSet struct {
 	Material      bool     `json:"material"`
 	Summary       Summary  `json:"summary"`
 	EffectiveDate Dates    `json:"effective_date"`
 	Topics        []string `json:"topics"`
-	Severity      string   `json:"severity"`
+	Severity      Severity `json:"severity"`
 	Changes       []Change `json:"changes"`
 }
 
@@ -103,7 +89,7 @@ type Change struct {
 	NewParts []Clause `json:"new_parts,omitempty"`
 	Words    []Span   `json:"words"`
 	Topics   []string `json:"topics"`
-	Severity string   `json:"severity"`
+	Severity Severity `json:"severity"`
 	// Evidence quotes the phrases that made the classifier tag each topic,
 	// so that a page or an email can show why; empty until classified.
 	Evidence []Evidence `json:"evidence"`

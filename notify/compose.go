@@ -17,6 +17,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // DefaultMaxSize is the size an alert email is kept under: beyond it the
@@ -99,12 +100,12 @@ func (c *Composer) messageID(key string) string { return key + "@" + c.host }
 // contract (docs/changeset.md) rather than only diff.ChangeSet so that the
 // per-change evidence the classifier adds is read whatever Go type holds it.
 type csView struct {
-	Material      bool         `json:"material"`
-	Summary       diff.Summary `json:"summary"`
-	EffectiveDate diff.Dates   `json:"effective_date"`
-	Topics        []string     `json:"topics"`
-	Severity      string       `json:"severity"`
-	Changes       []changeView `json:"changes"`
+	Material      bool          `json:"material"`
+	Summary       diff.Summary  `json:"summary"`
+	EffectiveDate diff.Dates    `json:"effective_date"`
+	Topics        []string      `json:"topics"`
+	Severity      diff.Severity `json:"severity"`
+	Changes       []changeView  `json:"changes"`
 }
 
 type changeView struct {
@@ -133,7 +134,7 @@ type blockKey struct {
 type rendered struct {
 	ac       *data.AlertChange
 	topics   []string // topics of the change the subscriber follows, for the subject
-	severity string
+	severity diff.Severity
 	blocks   []block // one per clause change shown, in reading order
 }
 
@@ -281,7 +282,7 @@ func topicLines(ch changeView, m *messages, subTopics []string) []topicLine {
 		if len(subTopics) > 0 && !slices.Contains(subTopics, t) {
 			continue
 		}
-		l := topicLine{Name: m.topic(t)}
+		l := topicLine{Name: labels.Topic(t, m.lang)}
 		for _, e := range ch.Evidence {
 			if e.Topic == t && e.Text != "" && !slices.Contains(l.Quotes, clean(e.Text)) {
 				l.Quotes = append(l.Quotes, clean(e.Text))
@@ -293,15 +294,15 @@ func topicLines(ch changeView, m *messages, subTopics []string) []topicLine {
 }
 
 // severity colours, for the left border of a change in HTML.
-func sevColor(s string) string {
+func sevColor(s diff.Severity) string {
 	switch s {
-	case "critical":
+	case diff.SeverityCritical:
 		return "#82071e"
-	case "high":
+	case diff.SeverityHigh:
 		return "#cf222e"
-	case "medium":
+	case diff.SeverityMedium:
 		return "#bf8700"
-	case "low":
+	case diff.SeverityLow:
 		return "#0969da"
 	}
 	return "#8c959f"
@@ -350,7 +351,7 @@ func renderChange(ch changeView, m *messages, subTopics []string) (block, error)
 		Topics:   topicLines(ch, m, subTopics),
 	}
 	if sev != "" {
-		d.Severity = m.sev(sev)
+		d.Severity = labels.Severity(sev, m.lang)
 	}
 	var h bytes.Buffer
 	if err := changeHTML().Execute(&h, d); err != nil {
@@ -488,7 +489,7 @@ func (c *Composer) Alert(sub *data.Subscriber, key string, ac *data.AlertChange,
 	}
 	if utf8.RuneCountInString(subject) > maxSubject && len(r.topics) > 1 {
 		// Name the first topic only rather than cut the sentence.
-		subject = fmt.Sprintf(m.subjectChanged, name, m.topic(r.topics[0])+"\u2026")
+		subject = fmt.Sprintf(m.subjectChanged, name, labels.Topic(r.topics[0], m.lang)+"\u2026")
 	}
 	d := c.frame(sub, m, truncate(subject, maxSubject))
 	d.Heading = fmt.Sprintf(m.headingChanged, name)

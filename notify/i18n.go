@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // messages holds every sentence an email says, per language. They are
 // written for each language, not translated word for word: Spanish readers
-// are addressed with "usted", dates read "4 de enero de 2021" and topics
-// use the words of Spanish data-protection writing ("cesión de datos").
+// are addressed with "usted" and dates read "4 de enero de 2021". Topics
+// and severities are named by package labels, in the same words as the
+// pages.
 type messages struct {
 	lang string
 	// subjects
@@ -47,8 +50,6 @@ type messages struct {
 	freqImmediate string
 	freqDaily     string
 	kinds         map[string]string
-	severities    map[string]string
-	topicNames    map[string]string
 	months        [12]string
 	dateLayout    func(t time.Time, months [12]string) string
 }
@@ -90,13 +91,6 @@ var english = &messages{
 	kinds: map[string]string{
 		"added": "Added", "removed": "Removed", "modified": "Reworded", "moved": "Moved",
 		"split": "Split into several clauses", "merged": "Merged from several clauses",
-	},
-	severities: map[string]string{"none": "none", "low": "low", "medium": "medium", "high": "high", "critical": "critical"},
-	topicNames: map[string]string{
-		"data-sharing": "data sharing", "data-collection": "data collection", "advertising": "advertising",
-		"retention": "data retention", "user-rights": "users' rights", "international-transfers": "international transfers",
-		"security": "security", "children": "children", "ai": "artificial intelligence", "legal-basis": "legal basis",
-		"policy-changes": "changes to the policy",
 	},
 	months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	dateLayout: func(t time.Time, m [12]string) string {
@@ -142,13 +136,6 @@ var spanish = &messages{
 		"added": "Cláusula nueva", "removed": "Cláusula suprimida", "modified": "Cláusula reformulada", "moved": "Cláusula trasladada",
 		"split": "Cláusula dividida en varias", "merged": "Cláusulas fusionadas en una",
 	},
-	severities: map[string]string{"none": "ninguna", "low": "baja", "medium": "media", "high": "alta", "critical": "crítica"},
-	topicNames: map[string]string{
-		"data-sharing": "cesión de datos", "data-collection": "recogida de datos", "advertising": "publicidad",
-		"retention": "conservación de datos", "user-rights": "derechos de los usuarios", "international-transfers": "transferencias internacionales",
-		"security": "seguridad", "children": "menores", "ai": "inteligencia artificial", "legal-basis": "base jurídica",
-		"policy-changes": "cambios en la propia política",
-	},
 	months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
 	dateLayout: func(t time.Time, m [12]string) string {
 		return fmt.Sprintf("%d de %s de %d, %02d:%02d UTC", t.Day(), m[t.Month()-1], t.Year(), t.Hour(), t.Minute())
@@ -187,30 +174,23 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func (m *messages) topic(name string) string {
-	if t, ok := m.topicNames[name]; ok {
-		return t
-	}
-	return strings.ReplaceAll(name, "-", " ")
-}
-
 // topicList joins topic names as a sentence does: "a, b and c" ("a, b y c").
 func (m *messages) topicList(names []string) string {
-	labels := make([]string, len(names))
+	words := make([]string, len(names))
 	for i, n := range names {
-		labels[i] = m.topic(n)
+		words[i] = labels.Topic(n, m.lang)
 	}
 	and := " and "
 	if m.lang == "es" {
 		and = " y "
 	}
-	switch len(labels) {
+	switch len(words) {
 	case 0:
 		return m.noTopic
 	case 1:
-		return labels[0]
+		return words[0]
 	}
-	return strings.Join(labels[:len(labels)-1], ", ") + and + labels[len(labels)-1]
+	return strings.Join(words[:len(words)-1], ", ") + and + words[len(words)-1]
 }
 
 func (m *messages) kind(k string) string {
@@ -218,13 +198,6 @@ func (m *messages) kind(k string) string {
 		return s
 	}
 	return k
-}
-
-func (m *messages) sev(s string) string {
-	if v, ok := m.severities[s]; ok {
-		return v
-	}
-	return s
 }
 
 func (m *messages) frequency(f string) string {

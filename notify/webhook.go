@@ -16,6 +16,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // Webhook formats.
@@ -44,7 +45,7 @@ type WebhookPayload struct {
 	ChangeID      int64           `json:"change_id"`
 	DetectedAt    time.Time       `json:"detected_at"`
 	Document      WebhookDocument `json:"document"`
-	Severity      string          `json:"severity"`
+	Severity      diff.Severity   `json:"severity"`
 	Topics        []string        `json:"topics"`
 	Summary       diff.Summary    `json:"summary"`
 	EffectiveDate diff.Dates      `json:"effective_date"`
@@ -79,14 +80,14 @@ type WebhookLinks struct {
 
 // WebhookClause is one material clause change.
 type WebhookClause struct {
-	Kind     string      `json:"kind"`
-	Section  []string    `json:"section"`
-	Old      string      `json:"old"` // "" for an added clause
-	New      string      `json:"new"` // "" for a removed clause
-	Words    []diff.Span `json:"words"`
-	Topics   []string    `json:"topics"`
-	Severity string      `json:"severity"`
-	Evidence []evidence  `json:"evidence"`
+	Kind     string        `json:"kind"`
+	Section  []string      `json:"section"`
+	Old      string        `json:"old"` // "" for an added clause
+	New      string        `json:"new"` // "" for a removed clause
+	Words    []diff.Span   `json:"words"`
+	Topics   []string      `json:"topics"`
+	Severity diff.Severity `json:"severity"`
+	Evidence []evidence    `json:"evidence"`
 }
 
 // WebhookBody builds the request body of a delivery in the webhook's
@@ -102,7 +103,7 @@ func (c *Composer) WebhookBody(format string, deliveryID int64, ac *data.AlertCh
 			ID: ac.Document.ID, Name: DocumentName(ac.Document), Service: ac.Document.Service,
 			Title: ac.Document.Title, Region: ac.Document.Region, URL: ac.Document.URL,
 		},
-		Severity: ac.Change.Severity, Topics: nonNil(ac.Change.Topics), Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
+		Severity: diff.Severity(ac.Change.Severity), Topics: nonNil(ac.Change.Topics), Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
 		Snapshot: WebhookSnapshot{ID: ac.Snapshot.ID, SHA256: ac.Snapshot.SHA256, FetchedAt: ac.Snapshot.FetchedAt.UTC()},
 		Links:    WebhookLinks{Change: c.changeURL(ac.Change.ID), Snapshot: c.snapshotURL(ac.Snapshot.ID)},
 		Changes:  []WebhookClause{},
@@ -158,7 +159,7 @@ func slackText(p WebhookPayload, m *messages) string {
 	}
 	fmt.Fprintf(&b, "*%s*", slackEscape.Replace(head))
 	if p.Severity != "" {
-		fmt.Fprintf(&b, " (%s: %s)", strings.ToLower(m.severity), m.sev(p.Severity))
+		fmt.Fprintf(&b, " (%s: %s)", strings.ToLower(m.severity), labels.Severity(p.Severity, m.lang))
 	}
 	b.WriteString("\n")
 	for i, c := range p.Changes {

@@ -7,12 +7,6 @@ import (
 	"github.com/clausewatch/clausewatch/diff"
 )
 
-// Rank orders severities from "none" (0) to "critical" (4), so that alerts
-// can be filtered with "at least high"; an unknown severity ranks -1.
-func Rank(severity string) int {
-	return slices.Index([]string{diff.SeverityNone, diff.SeverityLow, diff.SeverityMedium, diff.SeverityHigh, diff.SeverityCritical}, severity)
-}
-
 // Annotate tags every change of cs with its topics, evidence and severity,
 // and cs with the union of the topics of its material changes and the
 // highest severity. It overwrites what an earlier classification left, so
@@ -45,7 +39,7 @@ func Annotate(cs *diff.ChangeSet, lang string) {
 		for _, t := range c.Topics {
 			topics[t] = true
 		}
-		if Rank(c.Severity) > Rank(cs.Severity) {
+		if c.Severity.Rank() > cs.Severity.Rank() {
 			cs.Severity = c.Severity
 		}
 	}

@@ -35,7 +35,7 @@ func TestAnnotateWhatsAppJanuary2021(t *testing.T) {
 	if !slices.Contains(cs.Topics, DataSharing) {
 		t.Fatalf("change set topics = %v, want data-sharing among them", cs.Topics)
 	}
-	if Rank(cs.Severity) < Rank(diff.SeverityHigh) {
+	if cs.Severity.Rank() < diff.SeverityHigh.Rank() {
 		t.Errorf("change set severity = %q, want high or critical", cs.Severity)
 	}
 	var sharing, quoted, critical int
@@ -44,7 +44,7 @@ func TestAnnotateWhatsAppJanuary2021(t *testing.T) {
 			continue
 		}
 		sharing++
-		if Rank(c.Severity) < Rank(diff.SeverityHigh) {
+		if c.Severity.Rank() < diff.SeverityHigh.Rank() {
 			t.Errorf("material data-sharing change %s has severity %q, want high or critical", clauseID(c), c.Severity)
 		}
 		if c.Severity == diff.SeverityCritical {
@@ -69,7 +69,7 @@ func TestAnnotateWhatsAppJanuary2021(t *testing.T) {
 	for _, c := range cs.Changes {
 		if c.New != nil && strings.HasPrefix(c.New.Text, "As part of the Facebook Companies, WhatsApp receives information from, and shares information with") {
 			found = true
-			if !slices.Contains(c.Topics, DataSharing) || Rank(c.Severity) < Rank(diff.SeverityHigh) {
+			if !slices.Contains(c.Topics, DataSharing) || c.Severity.Rank() < diff.SeverityHigh.Rank() {
 				t.Errorf("clause %q: topics %v severity %q, want data-sharing, high or critical", c.New.Text[:60], c.Topics, c.Severity)
 			}
 		}
@@ -131,7 +131,7 @@ func TestAnnotateSeverity(t *testing.T) {
 		name     string
 		lang     string
 		old, new string
-		want     string
+		want     diff.Severity
 		quote    string // a phrase the evidence must hold, if any
 	}{
 		{

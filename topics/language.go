@@ -3,6 +3,7 @@ package topics
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // compiledLexicons returns every language's compiled lexicon, built on
@@ -49,17 +50,53 @@ var stopwords = map[string]string{
 	"fur": "de", "nicht": "de", "ist": "de", "von": "de", "zu": "de", "den": "de", "ein": "de", "eine": "de",
 }
 
-// Language guesses the language of text among those with a lexicon by
-// counting frequent words peculiar to each; it returns "en" when nothing
-// tells. It is meant for a clause or a page whose language is not
-// configured, not for short phrases of mixed languages.
-func Language(text string) string {
-	counts := map[string]int{}
-	for _, t := range tokenize(text) {
-		if l, ok := stopwords[t.word]; ok {
+// maxLanguageWords is how many words a guess reads: far more than it takes
+// to tell a policy's language, and a bound on the work for a long one.
+const maxLanguageWords = 2000
+
+// countLanguages counts, among the first maxLanguageWords words of text
+// (cut and folded as tokenize does), the stop words of each language. It
+// also returns how many words it read, and how many leading bytes of text
+// the counts depend on: the bytes up to the last word read and the two
+// runes that ended it, or len(text) when that is all of it.
+func countLanguages(text string) (counts map[string]int, words, read int) {
+	counts = map[string]int{}
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		var word string
+		word, _, i = readWord(text, i, &b)
+		words++
+		if l, ok := stopwords[word]; ok {
 			counts[l]++
 		}
+		if words == maxLanguageWords {
+			// readWord looked at most two runes past i to end the word.
+			read = i
+			for range 2 {
+				if read < len(text) {
+					_, n := utf8.DecodeRuneInString(text[read:])
+					read += n
+				}
+			}
+			return counts, words, read
+		}
 	}
+	return counts, words, len(text)
+}
+
+// Language guesses the language of text among those with a lexicon by
+// counting frequent words peculiar to each in its first 2,000 words; it
+// returns "en" when nothing tells. It is meant for picking the lexicon of
+// a clause or a page whose language is not configured, which needs an
+// answer even from a short phrase; GuessLanguage says when the answer is
+// clear.
+func Language(text string) string {
+	counts, _, _ := countLanguages(text)
 	best, n := "en", 0
 	for _, l := range Languages() {
 		if counts[l] > n {
@@ -67,4 +104,36 @@ func Language(text string) string {
 		}
 	}
 	return best
+}
+
+// GuessLanguage is Language for a verdict that must not be wrong: it
+// returns "" rather than a doubtful answer, when text has fewer than 50
+// words, when the leading language has fewer than twice the stop words of
+// the next, or when they make less than one word in twenty of the words
+// read. The fetch gates use it to refuse a page served in the wrong
+// language, where a wrong verdict would throw a good version away.
+//
+// It also returns how many leading bytes of text the guess depends on: any
+// text that begins with those bytes gets the same guess when read <
+// len(text), and only the same text when read == len(text). That lets a
+// caller guessing the versions of one policy, which mostly begin alike,
+// skip those whose beginning it has seen.
+func GuessLanguage(text string) (lang string, read int) {
+	counts, words, read := countLanguages(text)
+	best, second := "", 0
+	for _, l := range Languages() {
+		switch n := counts[l]; {
+		case best == "" || n > counts[best]:
+			if best != "" {
+				second = counts[best]
+			}
+			best = l
+		case n > second:
+			second = n
+		}
+	}
+	if words < 50 || counts[best] < 2*second || counts[best]*20 < words {
+		return "", read
+	}
+	return best, read
 }

@@ -34,50 +34,10 @@ func tokenize(text string) []token {
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if isWordRune(r) {
-			start, end := i, i
-			b.Reset()
-			// plain is set while the word is lower-case ASCII letters and
-			// digits, which fold to themselves: the word is then the text
-			// itself, neither copied nor allocated (most words of a
-			// policy are). Otherwise b holds the folded word.
-			plain := true
-			for i < len(text) {
-				r, size = utf8.DecodeRuneInString(text[i:])
-				if isWordRune(r) {
-					if plain && ('a' <= r && r <= 'z' || '0' <= r && r <= '9') {
-						i += size
-						end = i
-						continue
-					}
-					if plain {
-						plain = false
-						b.WriteString(text[start:i])
-					}
-					foldInto(&b, r)
-					i += size
-					end = i
-					continue
-				}
-				if isApostrophe(r) && i+size < len(text) {
-					if next, _ := utf8.DecodeRuneInString(text[i+size:]); isWordRune(next) {
-						if plain {
-							plain = false
-							b.WriteString(text[start:i])
-						}
-						i += size
-						if isElision(b.String()) {
-							break // "n'échangeons": "n" is a word, the next starts after the apostrophe
-						}
-						b.WriteByte('\'')
-						continue
-					}
-				}
-				break
-			}
-			word := text[start:end]
-			if !plain {
-				word = b.String()
-			}
+			start := i
+			var word string
+			var end int
+			word, end, i = readWord(text, start, &b)
 			toks = append(toks, token{start: start, end: end, word: word, sentence: sentence})
 			continue
 		}
@@ -97,6 +57,60 @@ func tokenize(text string) []token {
 		i += size
 	}
 	return toks
+}
+
+// readWord reads the word that starts at text[start], a word rune, as
+// tokenize cuts words, and returns it folded, where it ends, and where
+// reading goes on: at its end, or past the apostrophe of an elision. What
+// it reads depends on text[start:next] and at most two runes from next on
+// (an apostrophe and the rune after it), which GuessLanguage relies on. b is
+// scratch space, reset here.
+func readWord(text string, start int, b *strings.Builder) (word string, end, next int) {
+	i := start
+	end = start
+	b.Reset()
+	// plain is set while the word is lower-case ASCII letters and digits,
+	// which fold to themselves: the word is then the text itself, neither
+	// copied nor allocated (most words of a policy are). Otherwise b holds
+	// the folded word.
+	plain := true
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			if plain && ('a' <= r && r <= 'z' || '0' <= r && r <= '9') {
+				i += size
+				end = i
+				continue
+			}
+			if plain {
+				plain = false
+				b.WriteString(text[start:i])
+			}
+			foldInto(b, r)
+			i += size
+			end = i
+			continue
+		}
+		if isApostrophe(r) && i+size < len(text) {
+			if next, _ := utf8.DecodeRuneInString(text[i+size:]); isWordRune(next) {
+				if plain {
+					plain = false
+					b.WriteString(text[start:i])
+				}
+				i += size
+				if isElision(b.String()) {
+					break // "n'échangeons": "n" is a word, the next starts after the apostrophe
+				}
+				b.WriteByte('\'')
+				continue
+			}
+		}
+		break
+	}
+	if plain {
+		return text[start:end], end, i
+	}
+	return b.String(), end, i
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -3,12 +3,11 @@ package tracker
 import (
 	"fmt"
 	"mime"
+	"slices"
 	"strings"
-	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/topics"
 )
 
 // Reasons a fetch is suspect. They are stored as the fetch's error class, so
@@ -102,88 +101,13 @@ func checkShrink(newLen, lastLen, confirmLen int) *suspectError {
 	return nil
 }
 
-// stopwords are frequent function words, enough to tell apart the languages
-// the tracked policies come in.
-var stopwords = map[string][]string{
-	"en": {"the", "and", "of", "to", "you", "your", "we", "with", "for", "our", "that", "this", "is", "are"},
-	"es": {"el", "la", "los", "las", "de", "y", "que", "en", "con", "para", "tu", "nuestros", "por", "del"},
-	"fr": {"le", "la", "les", "des", "et", "vous", "nous", "avec", "pour", "vos", "est", "sont", "du", "une"},
-	"pt": {"o", "os", "as", "de", "e", "que", "em", "com", "para", "você", "seus", "nós", "do", "da"},
-	"de": {"der", "die", "das", "und", "sie", "wir", "mit", "für", "ihre", "ist", "sind", "den", "von", "zu"},
-}
-
-// stopwordLangs maps each stop word to the languages it belongs to; it is
-// built on first use (most commands never guess a language) and only read.
-var stopwordLangs = sync.OnceValue(func() map[string][]string {
-	m := map[string][]string{}
-	for lang, ws := range stopwords {
-		for _, w := range ws {
-			m[w] = append(m[w], lang)
-		}
-	}
-	return m
-})
-
-// guessLanguage returns the language whose function words dominate the first
-// 2,000 words of text, or "" when there are too few words to tell or no
-// clear winner.
+// guessLanguage is topics.GuessLanguage without the bytes it read: the
+// language whose stop words clearly dominate the first 2,000 words of text,
+// or "" when there are too few words to tell or no clear winner, so that the
+// gate refuses a page only when it is sure.
 func guessLanguage(text string) string {
-	lang, _ := guessLanguageRead(text)
+	lang, _ := topics.GuessLanguage(text)
 	return lang
-}
-
-// maxLanguageWords is how many words guessLanguage reads.
-const maxLanguageWords = 2000
-
-// guessLanguageRead is guessLanguage that also returns how many leading
-// bytes of text the guess read: any text with the same first read bytes
-// gets the same guess when read < len(text) (the 2,000th word and the
-// character that ends it are among them); when read == len(text) only the
-// same text does.
-func guessLanguageRead(text string) (string, int) {
-	counts := map[string]int{}
-	words := 0
-	read := len(text)
-	// Words are the runs of letters, as strings.FieldsFunc with
-	// !unicode.IsLetter cuts them.
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) {
-			i += size
-			continue
-		}
-		start := i
-		for i += size; i < len(text); i += size {
-			if r, size = utf8.DecodeRuneInString(text[i:]); !unicode.IsLetter(r) {
-				break
-			}
-		}
-		words++
-		for _, lang := range stopwordLangs()[strings.ToLower(text[start:i])] {
-			counts[lang]++
-		}
-		if words >= maxLanguageWords {
-			if i < len(text) {
-				read = i + size // the word ended at this character
-			}
-			break
-		}
-	}
-	best, second := "", 0
-	for lang, n := range counts {
-		if best == "" || n > counts[best] || (n == counts[best] && lang < best) {
-			if best != "" {
-				second = max(second, counts[best])
-			}
-			best = lang
-		} else {
-			second = max(second, n)
-		}
-	}
-	if words < 50 || counts[best] < 2*second || counts[best]*20 < words {
-		return "", read
-	}
-	return best, read
 }
 
 // languageGuesser is guessLanguage for a sequence of texts that mostly
@@ -200,7 +124,7 @@ func (g *languageGuesser) guess(text string) string {
 	if g.read != "" && strings.HasPrefix(text, g.read) && (!g.full || len(text) == len(g.read)) {
 		return g.lang
 	}
-	lang, n := guessLanguageRead(text)
+	lang, n := topics.GuessLanguage(text)
 	g.read, g.full, g.lang = text[:n], n == len(text), lang
 	return lang
 }
@@ -215,7 +139,7 @@ func checkLanguage(want, text string) *suspectError {
 // checkLanguageWith is checkLanguage with the guess made by guess.
 func checkLanguageWith(want, text string, guess func(string) string) *suspectError {
 	want, _, _ = strings.Cut(strings.ToLower(want), "-")
-	if want == "" || stopwords[want] == nil {
+	if want == "" || !slices.Contains(topics.Languages(), want) {
 		return nil
 	}
 	got := guess(text)

@@ -97,7 +97,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	changes, err := db.Changes(ctx, data.ChangeFilter{DocumentID: doc.ID})
+	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: doc.ID, ChangeSets: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 	if err := tr.Import(ctx, doc, files, scraper.Rules{}, func(ImportFile, data.Result) {}); err != nil {
 		t.Fatal(err)
 	}
-	before, err := db.Changes(ctx, data.ChangeFilter{})
+	before, _, err := db.Changes(ctx, data.ChangeFilter{ChangeSets: true})
 	if err != nil || len(before) != 2 {
 		t.Fatalf("%d changes (%v), want 2", len(before), err)
 	}
@@ -59,7 +59,7 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("Reclassify = %d, %v; want 2", n, err)
 	}
-	after, err := db.Changes(ctx, data.ChangeFilter{})
+	after, _, err := db.Changes(ctx, data.ChangeFilter{ChangeSets: true})
 	if err != nil || len(after) != len(before) {
 		t.Fatalf("%d changes after reclassify (%v), %d before", len(after), err, len(before))
 	}

@@ -105,11 +105,11 @@ type apiVersionEntry struct {
 }
 
 type apiChangeRef struct {
-	ID       int64    `json:"id"`
-	Material bool     `json:"material"`
-	Topics   []string `json:"topics"`
-	Severity string   `json:"severity"`
-	Self     string   `json:"self"`
+	ID       int64         `json:"id"`
+	Material bool          `json:"material"`
+	Topics   []string      `json:"topics"`
+	Severity diff.Severity `json:"severity"`
+	Self     string        `json:"self"`
 }
 
 // apiVersionFull is a version with its canonical text and its clauses.
@@ -128,7 +128,7 @@ type apiChange struct {
 	DetectedAt        time.Time      `json:"detected_at"`
 	Material          bool           `json:"material"`
 	Topics            []string       `json:"topics"`
-	Severity          string         `json:"severity"`
+	Severity          diff.Severity  `json:"severity"`
 	ClassifierVersion string         `json:"classifier_version"`
 	Summary           diff.Summary   `json:"summary"`
 	EffectiveDate     diff.Dates     `json:"effective_date"`
@@ -159,7 +159,7 @@ type apiComparison struct {
 	To                apiVersion     `json:"to"`
 	Material          bool           `json:"material"`
 	Topics            []string       `json:"topics"`
-	Severity          string         `json:"severity"`
+	Severity          diff.Severity  `json:"severity"`
 	ClassifierVersion string         `json:"classifier_version"`
 	ChangeSet         diff.ChangeSet `json:"change_set"`
 	Links             apiSelfHTML    `json:"links"`
@@ -199,10 +199,8 @@ func (s *Server) apiVersionOf(v *data.Version) apiVersion {
 	}
 }
 
-// apiChangeOf describes a change for the API; summary and dates come from
-// its change set (data.ChangeSummary for a listing, data.ChangeSetHead for
-// one change).
-func (s *Server) apiChangeOf(c *data.Change, summary diff.Summary, dates diff.Dates) apiChange {
+// apiChangeOf describes a change for the API.
+func (s *Server) apiChangeOf(c *data.Change) apiChange {
 	id := strconv.FormatInt(c.ID, 10)
 	topics := c.Topics
 	if topics == nil {
@@ -211,7 +209,7 @@ func (s *Server) apiChangeOf(c *data.Change, summary diff.Summary, dates diff.Da
 	return apiChange{
 		ID: c.ID, Document: c.DocumentID, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
 		DetectedAt: c.DetectedAt.UTC(), Material: c.Material, Topics: topics, Severity: c.Severity,
-		ClassifierVersion: c.ClassifierVersion, Summary: summary, EffectiveDate: dates,
+		ClassifierVersion: c.ClassifierVersion, Summary: c.Summary, EffectiveDate: c.EffectiveDate,
 		Links: apiChangeLinks{
 			Self:     s.link("/api/v1/changes/" + id),
 			HTML:     s.link("/changes/" + id),
@@ -277,20 +275,20 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	vs, err := s.db.DocumentVersions(r.Context(), doc.ID)
+	vs, err := s.db.Versions(r.Context(), doc.ID)
 	if err != nil {
 		return err
 	}
 	out := make([]apiVersionEntry, 0, len(vs))
 	for i := range vs {
 		e := apiVersionEntry{apiVersion: s.apiVersionOf(&vs[i].Version)}
-		if id := vs[i].ChangeID; id != 0 {
-			ts := vs[i].Topics
+		if c := vs[i].Change; c != nil {
+			ts := c.Topics
 			if ts == nil {
 				ts = []string{}
 			}
-			e.Change = &apiChangeRef{ID: id, Material: vs[i].Material, Topics: ts, Severity: vs[i].Severity,
-				Self: s.link("/api/v1/changes/" + strconv.FormatInt(id, 10))}
+			e.Change = &apiChangeRef{ID: c.ID, Material: c.Material, Topics: ts, Severity: c.Severity,
+				Self: s.link("/api/v1/changes/" + strconv.FormatInt(c.ID, 10))}
 		}
 		out = append(out, e)
 	}
@@ -355,9 +353,10 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Topic = t
 	}
-	if sev := q.Get("severity"); q.Has("severity") {
-		if data.SeverityRank(sev) < 0 {
-			return badRequest("parameter severity: unknown severity %q; use none, low, medium, high or critical (changes at least that severe are listed)", sev)
+	if v := q.Get("severity"); q.Has("severity") {
+		sev, err := diff.ParseSeverity(v)
+		if err != nil {
+			return badRequest("parameter severity: %v (changes at least that severe are listed)", err)
 		}
 		f.Severity = sev
 	}
@@ -396,13 +395,14 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Before = n
 	}
-	changes, more, err := s.db.ChangeSummariesPage(r.Context(), f, limit)
+	f.Limit, f.NewestFirst = limit, true
+	changes, more, err := s.db.Changes(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	out := make([]apiChange, 0, len(changes))
 	for i := range changes {
-		out = append(out, s.apiChangeOf(&changes[i].Change, changes[i].Summary, changes[i].EffectiveDate))
+		out = append(out, s.apiChangeOf(&changes[i]))
 	}
 	var next *string
 	if more {
@@ -435,11 +435,7 @@ func (s *Server) apiChange(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.notFoundOr(err, "no change %d", id)
 	}
-	summary, dates, err := data.ChangeSetHead(c.ChangeSet)
-	if err != nil {
-		return fmt.Errorf("web: change %d: decode change set: %w", c.ID, err)
-	}
-	return writeJSON(w, r, cacheLong, apiChangeFull{apiChange: s.apiChangeOf(c, summary, dates), ChangeSet: c.ChangeSet})
+	return writeJSON(w, r, cacheLong, apiChangeFull{apiChange: s.apiChangeOf(c), ChangeSet: c.ChangeSet})
 }
 
 // apiCompare answers the difference between any two versions of a document,

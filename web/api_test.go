@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -116,7 +117,7 @@ func newFixture(t testing.TB) *fixture {
 		3: {`[]`, "none"},
 		4: {`["advertising"]`, "medium"},
 	})
-	srv, err := New(db, clock, slog.New(slog.DiscardHandler), Options{BaseURL: testBase + "/"})
+	srv, err := New(db, clock, slog.New(slog.NewTextHandler(os.Stderr, nil)), Options{BaseURL: testBase + "/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +202,7 @@ func decode[T any](t testing.TB, body []byte) T {
 
 func TestFixtureHistory(t *testing.T) {
 	f := newFixture(t)
-	cs, err := f.db.Changes(context.Background(), data.ChangeFilter{})
+	cs, _, err := f.db.Changes(context.Background(), data.ChangeFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

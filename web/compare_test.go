@@ -33,7 +33,7 @@ func TestCompareAsStoredChange(t *testing.T) {
 	site := &corpusSite{path: filepath.Join(t.TempDir(), "cw.db")}
 	c := importPair(t, site.path, doc, filepath.Join(corpus, doc.ID, "2021-01-01.md"), filepath.Join(corpus, doc.ID, "2021-04-29.md"))
 	stored := storedChangeSetOf(t, c)
-	if !slices.Contains(c.Topics, topics.DataSharing) || topics.Rank(c.Severity) < topics.Rank(diff.SeverityHigh) {
+	if !slices.Contains(c.Topics, topics.DataSharing) || c.Severity.Rank() < diff.SeverityHigh.Rank() {
 		t.Fatalf("stored change %d: topics %v, severity %q; want data-sharing and at least high", c.ID, c.Topics, c.Severity)
 	}
 	srv := newPageServer(t, site)
@@ -53,7 +53,7 @@ func TestCompareAsStoredChange(t *testing.T) {
 
 	// Forward: what the stored change says.
 	fp, fa := page(c.FromVersion, c.ToVersion), api(c.FromVersion, c.ToVersion)
-	if got, sev := pageClassification(fp); !slices.Equal(got, c.Topics) || sev != c.Severity {
+	if got, sev := pageClassification(fp); !slices.Equal(got, c.Topics) || sev != string(c.Severity) {
 		t.Errorf("compare page: topics %v, severity %q; the stored change has %v, %q", got, sev, c.Topics, c.Severity)
 	}
 	if got, want := pageClauseClassifications(fp), clauseClassifications(stored); !slices.Equal(got, want) {
@@ -71,7 +71,7 @@ func TestCompareAsStoredChange(t *testing.T) {
 	// page and in the API.
 	bp, ba := page(c.ToVersion, c.FromVersion), api(c.ToVersion, c.FromVersion)
 	got, sev := pageClassification(bp)
-	if !slices.Equal(got, ba.Topics) || sev != ba.Severity || !slices.Equal(ba.ChangeSet.Topics, ba.Topics) || ba.ChangeSet.Severity != ba.Severity {
+	if !slices.Equal(got, ba.Topics) || sev != string(ba.Severity) || !slices.Equal(ba.ChangeSet.Topics, ba.Topics) || ba.ChangeSet.Severity != ba.Severity {
 		t.Errorf("backwards: page topics %v, severity %q; API %v, %q (change set %v, %q)", got, sev, ba.Topics, ba.Severity, ba.ChangeSet.Topics, ba.ChangeSet.Severity)
 	}
 	if got, want := pageClauseClassifications(bp), clauseClassifications(&ba.ChangeSet); !slices.Equal(got, want) {
@@ -101,7 +101,7 @@ func importPair(t *testing.T, path string, doc config.Document, older, newer str
 	if err := tr.Import(ctx, doc, files, scraper.Rules{}, func(tracker.ImportFile, data.Result) {}); err != nil {
 		t.Fatal(err)
 	}
-	changes, err := db.Changes(ctx, data.ChangeFilter{DocumentID: doc.ID})
+	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: doc.ID, ChangeSets: true})
 	if err != nil || len(changes) != 1 {
 		t.Fatalf("importing %s and %s: want 1 change, got %d (%v)", older, newer, len(changes), err)
 	}
@@ -143,7 +143,7 @@ func clauseClassifications(cs *diff.ChangeSet) []string {
 		if sev == "" {
 			sev = diff.SeverityNone
 		}
-		out = append(out, sev+" "+strings.Join(c.Topics, ","))
+		out = append(out, string(sev)+" "+strings.Join(c.Topics, ","))
 	}
 	slices.Sort(out)
 	return out
@@ -157,5 +157,5 @@ func badgeSeverity(badge *goquery.Selection) string {
 			return sev
 		}
 	}
-	return diff.SeverityNone
+	return string(diff.SeverityNone)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 	"github.com/clausewatch/clausewatch/topics"
 )
 
@@ -39,6 +40,11 @@ const maxEntryHTML = 256 << 10
 // never change, or every reader would see new feeds. Entries are dated by
 // the day their change was detected, which never changes either.
 const tagYear = "2026"
+
+// feedLang is the language of the feeds' own words (titles, summaries,
+// category labels): a feed has one audience, so it is written in English,
+// with the topic and severity names of the English pages and emails.
+const feedLang = "en"
 
 // feedCacheBytes bounds the memory kept by the cache of rendered feeds (see
 // feedCache); a feed of 50 large changes renders to about a megabyte.
@@ -181,15 +187,6 @@ func documentLabel(d *data.Document) string {
 	return name
 }
 
-// topicPhrase turns a topic name into words: "data-sharing" reads "data
-// sharing".
-func topicPhrase(topic string) string {
-	if topic == topics.AI {
-		return "AI"
-	}
-	return strings.ReplaceAll(topic, "-", " ")
-}
-
 // joinWords joins phrases as a sentence does: "a", "a and b", "a, b and c".
 func joinWords(ws []string) string {
 	switch len(ws) {
@@ -202,7 +199,7 @@ func joinWords(ws []string) string {
 }
 
 // changeHeadline says what a change is about, for a title: the topics it
-// touches ("data sharing and retention changed") or, before they are
+// touches ("data sharing and data retention changed") or, before they are
 // classified, what happened to the clauses ("clauses changed: 2 modified,
 // 1 added").
 func changeHeadline(c *data.Change, cs *diff.ChangeSet) string {
@@ -210,7 +207,7 @@ func changeHeadline(c *data.Change, cs *diff.ChangeSet) string {
 	if len(ts) > 0 {
 		words := make([]string, 0, 3)
 		for _, t := range ts[:min(len(ts), 3)] {
-			words = append(words, topicPhrase(t))
+			words = append(words, labels.Topic(t, feedLang))
 		}
 		if len(ts) > 3 {
 			words = append(words, strconv.Itoa(len(ts)-3)+" more")
@@ -271,7 +268,7 @@ func changeSummary(c *data.Change, cs *diff.ChangeSet) string {
 		b.WriteString(" Topics: " + strings.Join(c.Topics, ", ") + ".")
 	}
 	if c.Severity != "" {
-		b.WriteString(" Severity: " + c.Severity + ".")
+		b.WriteString(" Severity: " + labels.Severity(diff.Severity(c.Severity), feedLang) + ".")
 	}
 	return b.String()
 }
@@ -309,15 +306,15 @@ func buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, err
 		APIURL:    base + "/api/v1/changes/" + id,
 		Published: c.DetectedAt.UTC(),
 		Updated:   c.DetectedAt.UTC(),
-		Severity:  c.Severity,
+		Severity:  string(c.Severity),
 		Topics:    c.Topics,
 		Document:  doc.ID,
 	}
 	for _, t := range c.Topics {
-		e.Categories = append(e.Categories, feedCategory{Term: t, Scheme: base + "/topics/", Label: topicPhrase(t)})
+		e.Categories = append(e.Categories, feedCategory{Term: t, Scheme: base + "/topics/", Label: labels.Topic(t, feedLang)})
 	}
 	if c.Severity != "" {
-		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + c.Severity, Scheme: base + "/severity/", Label: "severity " + c.Severity})
+		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + string(c.Severity), Scheme: base + "/severity/", Label: "severity " + labels.Severity(c.Severity, feedLang)})
 	}
 	var b bytes.Buffer
 	if err := entryIntro().Execute(&b, e); err != nil {
@@ -605,10 +602,13 @@ func writeFeed(b *bytes.Buffer, format feedFormat, f *feed) error {
 // everything the feed is built from (format, scope, base URL, each change
 // row including its change set and classification, and the documents'
 // names), so that a reclassified change gets a new ETag although its
-// detection time, and so Last-Modified, stay the same.
+// detection time, and so Last-Modified, stay the same. The prefix names the
+// rendering: bump it when the feed's words change for the same rows (as
+// "feed/2" did when topics took the names of package labels), so that
+// readers holding an old ETag get the new text.
 func feedValidator(format feedFormat, scope, base string, changes []data.Change, docs map[string]*data.Document) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "feed/1\x00%d\x00%s\x00%s\x00", format, scope, base)
+	fmt.Fprintf(h, "feed/2\x00%d\x00%s\x00%s\x00", format, scope, base)
 	for _, c := range changes {
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%q\x00%s\x00%d\x00", c.ID, c.DocumentID, c.DetectedAt.UTC().Format(time.RFC3339Nano),
 			c.Severity, c.Topics, c.ClassifierVersion, len(c.ChangeSet))
@@ -667,11 +667,12 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 			filter.Topic = topic
 			scopeKey = "topic/" + topic
 			f.ID = tagURI(base, tagYear, "feed/topic/"+topic)
-			f.Title = "clausewatch: " + topicPhrase(topic) + " changes"
-			f.Subtitle = "Material changes about " + topicPhrase(topic) + " in the tracked privacy policies and terms."
+			f.Title = "clausewatch: " + labels.Topic(topic, feedLang) + " changes"
+			f.Subtitle = "Material changes about " + labels.Topic(topic, feedLang) + " in the tracked privacy policies and terms."
 			f.SelfURL = base + "/topics/" + topic + "/feed." + format.ext()
 		}
-		changes, _, err := s.db.ChangesPage(ctx, filter, feedEntries)
+		filter.Limit, filter.NewestFirst, filter.ChangeSets = feedEntries, true, true
+		changes, _, err := s.db.Changes(ctx, filter)
 		if err != nil {
 			return err
 		}

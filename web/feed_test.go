@@ -16,6 +16,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -28,7 +29,7 @@ type wantEntry struct {
 
 var (
 	entrySharing = wantEntry{1, "WhatsApp Privacy Policy (EEA): data sharing changed", []string{"data-sharing", "severity:high"}}
-	entryMeta    = wantEntry{2, "Meta Privacy Policy (Global): retention changed", []string{"retention", "severity:medium"}}
+	entryMeta    = wantEntry{2, "Meta Privacy Policy (Global): data retention changed", []string{"retention", "severity:medium"}}
 	entryHostile = wantEntry{4, "WhatsApp Privacy Policy (EEA): advertising changed", []string{"advertising", "severity:medium"}}
 )
 
@@ -120,7 +121,7 @@ func checkItem(t *testing.T, f *fixture, format string, it *gofeed.Item, want wa
 			if strings.HasPrefix(c, "severity:") {
 				cats = append(cats, "severity "+strings.TrimPrefix(c, "severity:"))
 			} else {
-				cats = append(cats, topicPhrase(c))
+				cats = append(cats, labels.Topic(c, "en"))
 			}
 		}
 		if !slices.Equal(it.Categories, cats) {
@@ -328,9 +329,9 @@ func TestChangeHeadline(t *testing.T) {
 		want   string
 	}{
 		{"one topic", []string{"data-sharing"}, diff.Summary{Modified: 1}, "data sharing changed"},
-		{"two topics", []string{"data-sharing", "retention"}, diff.Summary{}, "data sharing and retention changed"},
-		{"ai is an acronym", []string{"ai"}, diff.Summary{}, "AI changed"},
-		{"many topics", []string{"data-sharing", "retention", "children", "security", "ai"}, diff.Summary{}, "data sharing, retention, children and 2 more changed"},
+		{"two topics", []string{"data-sharing", "retention"}, diff.Summary{}, "data sharing and data retention changed"},
+		{"ai is spelled out", []string{"ai"}, diff.Summary{}, "artificial intelligence changed"},
+		{"many topics", []string{"data-sharing", "retention", "children", "security", "ai"}, diff.Summary{}, "data sharing, data retention, children and 2 more changed"},
 		{"no topics yet", nil, diff.Summary{Modified: 2, Added: 1}, "clauses changed: 2 modified, 1 added"},
 		{"nothing counted", nil, diff.Summary{}, "changed"},
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // Pages are server-rendered with html/template, which escapes every policy
@@ -48,8 +49,8 @@ func parsePages() (*pageSet, error) {
 		},
 		"add":       func(a, b int) int { return a + b },
 		"snippet":   snippetParts,
-		"entryArgs": func(v *view, e data.TimelineEntry) entryArgs { return entryArgs{V: v, E: e} },
-		"badgeArgs": func(v *view, material bool, topics []string, severity string) badgeView {
+		"entryArgs": func(v *view, e data.VersionEntry) entryArgs { return entryArgs{V: v, E: e} },
+		"badgeArgs": func(v *view, material bool, topics []string, severity diff.Severity) badgeView {
 			return badgeView{V: v, Material: material, Topics: topics, Severity: severity}
 		},
 		"sourceArgs": func(v *view, key string, ver *data.Version, snap *data.Snapshot) sourceArgs {
@@ -57,7 +58,7 @@ func parsePages() (*pageSet, error) {
 		},
 		"headingArgs": func(level int, id, text string) headingArgs { return headingArgs{Level: level, ID: id, Text: text} },
 		"countsArgs":  func(v *view, s diff.Summary) countsView { return countsView{V: v, Summary: s} },
-		"compareArgs": func(v *view, docID string, versions []data.TimelineEntry, from, to int64) compareArgs {
+		"compareArgs": func(v *view, docID string, versions []data.VersionEntry, from, to int64) compareArgs {
 			return compareArgs{V: v, DocID: docID, Versions: versions, From: from, To: to}
 		},
 	}
@@ -91,7 +92,7 @@ func parsePages() (*pageSet, error) {
 // template block.
 type entryArgs struct {
 	V *view
-	E data.TimelineEntry
+	E data.VersionEntry
 }
 
 type headingArgs struct {
@@ -109,7 +110,7 @@ type sourceArgs struct {
 type compareArgs struct {
 	V        *view
 	DocID    string
-	Versions []data.TimelineEntry
+	Versions []data.VersionEntry
 	From, To int64
 }
 
@@ -173,22 +174,13 @@ func (v *view) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // Kind names a kind of clause change.
 func (v *view) Kind(kind string) string { return v.T("kind." + kind) }
 
-// Topic names a topic: translated when the catalogue knows it, else the
-// stable name with spaces.
-func (v *view) Topic(topic string) string {
-	if msg, ok := v.i18n.catalog[v.Lang]["topic."+topic]; ok {
-		return msg
-	}
-	return strings.ReplaceAll(topic, "-", " ")
-}
+// Topic names a topic in the reader's language, in the words the alert
+// emails use (package labels).
+func (v *view) Topic(topic string) string { return labels.Topic(topic, v.Lang) }
 
-// Severity names a severity.
-func (v *view) Severity(sev string) string {
-	if msg, ok := v.i18n.catalog[v.Lang]["severity."+sev]; ok {
-		return msg
-	}
-	return sev
-}
+// Severity names a severity in the reader's language, in the words the
+// alert emails use (package labels).
+func (v *view) Severity(sev diff.Severity) string { return labels.Severity(sev, v.Lang) }
 
 // Outcome names a fetch outcome.
 func (v *view) Outcome(o data.Outcome) string { return v.T("outcome." + string(o)) }

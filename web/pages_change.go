@@ -148,7 +148,7 @@ func truncate(s string, n int) string {
 type compareData struct {
 	Document *data.Document
 	Name     string
-	Versions []data.TimelineEntry
+	Versions []data.VersionEntry
 	From, To *data.Version
 	// FromID and ToID preselect the form: the pair shown, else the last
 	// two versions.
@@ -167,7 +167,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.db.Timeline(ctx, doc.ID)
+	entries, err := s.db.Versions(ctx, doc.ID)
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // firstID returns the id of the i-th entry, for an example in a message.
-func firstID(entries []data.TimelineEntry, i int) int64 {
+func firstID(entries []data.VersionEntry, i int) int64 {
 	if i < len(entries) {
 		return entries[i].Version.ID
 	}

@@ -58,7 +58,7 @@ type badgeView struct {
 	V        *view
 	Material bool
 	Topics   []string
-	Severity string
+	Severity diff.Severity
 }
 
 type countsView struct {
@@ -78,7 +78,7 @@ type changeView struct {
 	Anchor    string
 	MovedFrom []string
 	Topics    []string
-	Severity  string
+	Severity  diff.Severity
 	Evidence  []string
 	// Inline is the clause as one run (inline view); Old and New are its
 	// two sides (side-by-side view).

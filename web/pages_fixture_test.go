@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -175,7 +174,7 @@ func buildCorpusSite(corpus string) (*corpusSite, error) {
 	for _, v := range mv {
 		f.markupVersions = append(f.markupVersions, v.ID)
 	}
-	mc, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docMarkup})
+	mc, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docMarkup})
 	if err != nil || len(mc) != 1 {
 		return f, fmt.Errorf("markup document: want 1 change, got %d (%v)", len(mc), err)
 	}
@@ -188,10 +187,10 @@ func buildCorpusSite(corpus string) (*corpusSite, error) {
 
 // classifyCorpusSite gives the policy change that introduced the January 2021
 // policy (the most clauses added) a data-sharing classification, with the
-// first inserted words of a modified clause as evidence, by rewriting its
-// stored row as the classifier would.
+// first inserted words of a modified clause as evidence, stored as a
+// reclassification would store it.
 func classifyCorpusSite(ctx context.Context, db *data.DB, f *corpusSite) error {
-	changes, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docPolicy})
+	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docPolicy, ChangeSets: true})
 	if err != nil {
 		return err
 	}
@@ -209,8 +208,6 @@ func classifyCorpusSite(ctx context.Context, db *data.DB, f *corpusSite) error {
 	if best == nil {
 		return fmt.Errorf("no material change of %s to classify", docPolicy)
 	}
-	// Decoded and encoded as the diff package's type, so that the row keeps
-	// the field order the pipeline writes (summary first).
 	var cs diff.ChangeSet
 	if err := json.Unmarshal(best.ChangeSet, &cs); err != nil {
 		return err
@@ -239,18 +236,8 @@ func classifyCorpusSite(ctx context.Context, db *data.DB, f *corpusSite) error {
 	if f.evidence == "" {
 		return fmt.Errorf("change %d has no modified clause with inserted words", best.ID)
 	}
-	raw, err := json.Marshal(cs)
-	if err != nil {
-		return err
-	}
-	sqldb, err := sql.Open("sqlite", "file:"+f.path+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		return err
-	}
-	defer sqldb.Close()
-	_, err = sqldb.ExecContext(ctx, `UPDATE changes SET topics = '["data-sharing"]', severity = 'high', change_set = ?, classifier_version = 'web-corpusSite' WHERE id = ?`, string(raw), best.ID)
 	f.sharing = best.ID
-	return err
+	return db.UpdateClassification(ctx, best.ID, cs, "web-corpusSite")
 }
 
 // newPageServer starts the site on the corpusSite database.

@@ -39,7 +39,7 @@ type timelineData struct {
 	Document  *data.Document
 	Name      string
 	Items     []timelineItem
-	Versions  []data.TimelineEntry // oldest first, for the compare form
+	Versions  []data.VersionEntry // oldest first, for the compare form
 	LastFetch *data.Fetch
 	From, To  int64 // preselected in the compare form
 }
@@ -47,8 +47,8 @@ type timelineData struct {
 // timelineItem is either one version or a fold of consecutive cosmetic-only
 // versions.
 type timelineItem struct {
-	Entry    data.TimelineEntry
-	Cosmetic []data.TimelineEntry // non-empty for a fold
+	Entry    data.VersionEntry
+	Cosmetic []data.VersionEntry // non-empty for a fold
 }
 
 // timelinePage shows every version of a document with its change.
@@ -58,7 +58,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.db.Timeline(ctx, doc.ID)
+	entries, err := s.db.Versions(ctx, doc.ID)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 			if n := len(d.Items); n > 0 && len(d.Items[n-1].Cosmetic) > 0 {
 				d.Items[n-1].Cosmetic = append(d.Items[n-1].Cosmetic, *e)
 			} else {
-				d.Items = append(d.Items, timelineItem{Cosmetic: []data.TimelineEntry{*e}})
+				d.Items = append(d.Items, timelineItem{Cosmetic: []data.VersionEntry{*e}})
 			}
 			continue
 		}

@@ -170,7 +170,7 @@ func TestDocumentsPage(t *testing.T) {
 		if href := row.Find("a.doc-link").AttrOr("href", ""); href != "/documents/"+id {
 			t.Errorf("%s: link %q", id, href)
 		}
-		changes, err := db.Changes(ctx, data.ChangeFilter{DocumentID: id})
+		changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: id, ChangeSets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,7 +198,7 @@ func TestTimelinePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	changes, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docPolicy})
+	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docPolicy, ChangeSets: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,13 +82,13 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Snapshot, err = s.db.SnapshotInfo(ctx, ver.SnapshotID); err != nil {
 		return err
 	}
-	sets, err := s.db.ChangeSets(ctx, ver.DocumentID)
+	sets, _, err := s.db.Changes(ctx, data.ChangeFilter{DocumentID: ver.DocumentID, ChangeSets: true})
 	if err != nil {
 		return err
 	}
 	first := ver.FetchedAt
 	if d.Links.Prev != 0 {
-		entries, err := s.db.Timeline(ctx, ver.DocumentID)
+		entries, err := s.db.Versions(ctx, ver.DocumentID)
 		if err != nil {
 			return err
 		}

@@ -9,18 +9,19 @@ import (
 	"time"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
 )
 
 // changeJSON is the stable shape of `changes --format json`.
 type changeJSON struct {
-	ID          int64    `json:"id"`
-	Document    string   `json:"document"`
-	FromVersion int64    `json:"from_version"`
-	ToVersion   int64    `json:"to_version"`
-	DetectedAt  string   `json:"detected_at"`
-	Material    bool     `json:"material"`
-	Topics      []string `json:"topics"`
-	Severity    string   `json:"severity"`
+	ID          int64         `json:"id"`
+	Document    string        `json:"document"`
+	FromVersion int64         `json:"from_version"`
+	ToVersion   int64         `json:"to_version"`
+	DetectedAt  string        `json:"detected_at"`
+	Material    bool          `json:"material"`
+	Topics      []string      `json:"topics"`
+	Severity    diff.Severity `json:"severity"`
 }
 
 func cmdChanges(ctx context.Context, e *env, args []string) error {
@@ -50,7 +51,7 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	changes, err := db.Changes(ctx, data.ChangeFilter{DocumentID: *doc})
+	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: *doc})
 	if err != nil {
 		return err
 	}

@@ -231,7 +231,7 @@ func TestImportCorpus(t *testing.T) {
 	db := openDB(t, dbPath)
 	ctx := context.Background()
 	versions, _ := db.Versions(ctx, "whatsapp-privacy-policy-eea")
-	changes, _ := db.Changes(ctx, data.ChangeFilter{DocumentID: "whatsapp-privacy-policy-eea"})
+	changes, _, _ := db.Changes(ctx, data.ChangeFilter{DocumentID: "whatsapp-privacy-policy-eea"})
 	if len(versions) != wantVersions || len(changes) != wantVersions-1 {
 		t.Errorf("got %d versions and %d changes, want %d and %d\n%s", len(versions), len(changes), wantVersions, wantVersions-1, stdout)
 	}

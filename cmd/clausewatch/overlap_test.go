@@ -86,7 +86,7 @@ func TestOverlappingChecks(t *testing.T) {
 	if err != nil || len(versions) != 2 {
 		t.Fatalf("%d versions (%v), want 2: the first and the later check's", len(versions), err)
 	}
-	changes, err := db.Changes(ctx, data.ChangeFilter{DocumentID: "alpha"})
+	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: "alpha"})
 	if err != nil || len(changes) != 1 || changes[0].FromVersion != versions[0].ID || changes[0].ToVersion != versions[1].ID {
 		t.Fatalf("changes %+v (%v), want one, from the first version to the later check's, and no revert", changes, err)
 	}
