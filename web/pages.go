@@ -23,7 +23,10 @@ import (
 // must show as text. No page needs JavaScript or inline styles, which lets
 // the Content-Security-Policy forbid both.
 
-//go:embed templates/*.html
+// templateFiles holds the templates New parses: the pages (*.html) and the
+// HTML of feed entries (*.tmpl), which are fragments rather than pages.
+//
+//go:embed templates/*.html templates/*.tmpl
 var templateFiles embed.FS
 
 //go:embed static
@@ -38,7 +41,9 @@ type pageSet struct {
 	styleURL string
 }
 
-func parsePages() (*pageSet, error) {
+// parsePages parses the page templates from fsys (templateFiles, or a
+// replacement in tests).
+func parsePages(fsys fs.FS) (*pageSet, error) {
 	funcs := template.FuncMap{
 		"shortSHA": func(s string) string {
 			if len(s) > 12 {
@@ -61,7 +66,7 @@ func parsePages() (*pageSet, error) {
 			return compareArgs{V: v, DocID: docID, Versions: versions, From: from, To: to}
 		},
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +78,7 @@ func parsePages() (*pageSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t, err = t.ParseFS(templateFiles, "templates/"+name+".html"); err != nil {
+		if t, err = t.ParseFS(fsys, "templates/"+name+".html"); err != nil {
 			return nil, err
 		}
 		ps.pages[name] = t
