@@ -326,7 +326,7 @@ func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Docum
 		ID:        tagURI(base, c.DetectedAt.UTC().Format(time.DateOnly), "change/"+id),
 		Title:     documentLabel(doc) + ": " + changeHeadline(c, &cs),
 		Summary:   changeSummary(c, &cs),
-		URL:       base + "/changes/" + id,
+		URL:       base + changePath(c.ID),
 		APIURL:    base + "/api/v1/changes/" + id,
 		Published: c.DetectedAt.UTC(),
 		Updated:   c.DetectedAt.UTC(),
@@ -678,7 +678,7 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 			f.ID = tagURI(base, tagYear, "feed/document/"+doc.ID)
 			f.Title = documentLabel(doc) + ": changes"
 			f.Subtitle = "Material changes to " + documentLabel(doc) + ", clause by clause."
-			f.HomeURL = base + "/documents/" + url.PathEscape(doc.ID)
+			f.HomeURL = base + documentPath(doc.ID)
 			f.SelfURL = f.HomeURL + "/feed." + format.ext()
 		case scopeTopic:
 			topic := r.PathValue("topic")

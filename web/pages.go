@@ -65,6 +65,10 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 		"compareArgs": func(v *view, docID string, versions []data.TimelineEntry, from, to int64) compareArgs {
 			return compareArgs{V: v, DocID: docID, Versions: versions, From: from, To: to}
 		},
+		"documentPath": documentPath,
+		"changePath":   changePath,
+		"versionPath":  versionPath,
+		"snapshotPath": snapshotPath,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
 	if err != nil {
@@ -420,7 +424,11 @@ func documentTitle(d *data.Document) string {
 	return d.ID
 }
 
-// documentPath and friends build the site's URLs in one place.
+// documentPath and friends are the one place the paths of the site's pages
+// are built, so that each route of web.go is spelled once and a document id
+// is escaped the same way in the pages (whose templates call them by the
+// same names), the API's links and the feeds. Longer paths (a document's
+// feeds and comparison, a snapshot's raw body) extend them.
 func documentPath(id string) string { return "/documents/" + url.PathEscape(id) }
 func changePath(id int64) string    { return "/changes/" + strconv.FormatInt(id, 10) }
 func versionPath(id int64) string   { return "/versions/" + strconv.FormatInt(id, 10) }
