@@ -88,7 +88,7 @@ func TestFacebookRewrite2022(t *testing.T) {
 	if err := WriteText(&txt, cs, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteHTML(&html, cs); err != nil {
+	if err := htmlRenderer(t).WriteHTML(&html, cs); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(txt.String(), "\n## "); n != len(groups) {

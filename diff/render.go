@@ -2,13 +2,15 @@ package diff
 
 import (
 	"bufio"
+	"embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
+	"path"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 )
 
@@ -207,21 +209,30 @@ func WriteJSON(w io.Writer, cs ChangeSet) error {
 	return enc.Encode(cs)
 }
 
-// WriteHTML writes the change set as an HTML fragment (no <html> or <body>)
-// for web pages and emails: a summary, the effective dates, and for each
-// section a heading and its changes, each with a visible symbol and label
-// (so the kind shows even where styles are stripped), an anchor named after
-// the clause id, and the words in <ins> and <del>. Inline styles keep the
-// colours in email clients that drop style sheets. All policy text is
-// escaped by html/template.
-func WriteHTML(w io.Writer, cs ChangeSet) error {
-	return htmlTemplate().Execute(w, cs)
+// htmlTemplates holds the templates of HTML renderings; NewHTMLRenderer
+// parses them, so that only the commands that write HTML pay for it.
+//
+//go:embed templates/*.tmpl
+var htmlTemplates embed.FS
+
+// changesetTemplate is the file of the change set fragment in htmlTemplates.
+const changesetTemplate = "templates/changeset.tmpl"
+
+// HTMLRenderer writes change sets as HTML fragments. Its template is parsed
+// by NewHTMLRenderer so that a broken template stops start-up rather than
+// the first rendering. It is safe for concurrent use.
+type HTMLRenderer struct {
+	changeset *template.Template
 }
 
-// htmlTemplate parses the template on first use (not at start-up, which
-// every command of the binary pays); templates are safe for concurrent use.
-var htmlTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("changeset").Funcs(template.FuncMap{
+// NewHTMLRenderer parses the embedded template of the HTML fragment.
+func NewHTMLRenderer() (*HTMLRenderer, error) {
+	return newHTMLRenderer(htmlTemplates)
+}
+
+// newHTMLRenderer parses the template from fsys, which tests replace.
+func newHTMLRenderer(fsys fs.FS) (*HTMLRenderer, error) {
+	t, err := template.New(path.Base(changesetTemplate)).Funcs(template.FuncMap{
 		"groups":  Groups,
 		"summary": SummaryLine,
 		"section": sectionTitle,
@@ -233,30 +244,20 @@ var htmlTemplate = sync.OnceValue(func() *template.Template {
 			}
 			return c.Old.ID
 		},
-	}).Parse(`<div class="cw-changeset{{if .Material}} cw-material{{end}}">
-<p class="cw-summary">{{summary .}}</p>
-{{- with .EffectiveDate}}{{if or .Old .New}}
-<p class="cw-effective">Effective date: {{if eq .Old .New}}{{.New}} (unchanged){{else}}{{if .Old}}<del style="background:#ffebe9;text-decoration:line-through">{{.Old}}</del>{{else}}none stated{{end}} → {{if .New}}<ins style="background:#dafbe1;text-decoration:underline">{{.New}}</ins>{{else}}none stated{{end}}{{end}}</p>
-{{- end}}{{end}}
-{{- range groups .}}
-<section class="cw-section">
-<h3 class="cw-section-title">{{section .Section}}</h3>
-{{- range .Changes}}
-<div class="cw-change cw-{{.Kind}}{{if .Material}} cw-material{{else}} cw-cosmetic{{end}}" id="clause-{{anchor .}}">
-<p class="cw-label"><span class="cw-symbol">{{symbol .Kind}}</span> {{title .Kind}}
-{{- if eq .Kind "moved"}} <span class="cw-move">from {{section .Old.Section}}</span>{{end}}
-{{- if not .Material}} <span class="cw-note">(cosmetic)</span>{{end}}</p>
-{{- if .Words}}
-<p class="cw-text">{{range .Words}}{{if eq .Op "insert"}}<ins style="background:#dafbe1;text-decoration:underline">{{.Text}}</ins>{{else if eq .Op "delete"}}<del style="background:#ffebe9;text-decoration:line-through">{{.Text}}</del>{{else}}{{.Text}}{{end}}{{end}}</p>
-{{- else if .New}}
-<p class="cw-text"><ins style="background:#dafbe1;text-decoration:underline">{{.New.Text}}</ins></p>
-{{- else if .Old}}
-<p class="cw-text"><del style="background:#ffebe9;text-decoration:line-through">{{.Old.Text}}</del></p>
-{{- end}}
-</div>
-{{- end}}
-</section>
-{{- end}}
-</div>
-`))
-})
+	}).ParseFS(fsys, changesetTemplate)
+	if err != nil {
+		return nil, fmt.Errorf("diff: parse %s: %w", changesetTemplate, err)
+	}
+	return &HTMLRenderer{changeset: t}, nil
+}
+
+// WriteHTML writes the change set as an HTML fragment (no <html> or <body>)
+// for web pages and emails: a summary, the effective dates, and for each
+// section a heading and its changes, each with a visible symbol and label
+// (so the kind shows even where styles are stripped), an anchor named after
+// the clause id, and the words in <ins> and <del>. Inline styles keep the
+// colours in email clients that drop style sheets. All policy text is
+// escaped by html/template.
+func (r *HTMLRenderer) WriteHTML(w io.Writer, cs ChangeSet) error {
+	return r.changeset.Execute(w, cs)
+}

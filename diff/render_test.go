@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/scraper"
@@ -40,7 +41,7 @@ func TestGolden(t *testing.T) {
 		{"small.txt", func(b *bytes.Buffer) error { return WriteText(b, cs, false) }},
 		{"small.color.txt", func(b *bytes.Buffer) error { return WriteText(b, cs, true) }},
 		{"small.json", func(b *bytes.Buffer) error { return WriteJSON(b, cs) }},
-		{"small.html", func(b *bytes.Buffer) error { return WriteHTML(b, cs) }},
+		{"small.html", func(b *bytes.Buffer) error { return htmlRenderer(t).WriteHTML(b, cs) }},
 	}
 	for _, r := range renderers {
 		t.Run(r.file, func(t *testing.T) {
@@ -65,13 +66,48 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// htmlRenderer returns a renderer of the embedded template.
+func htmlRenderer(t testing.TB) *HTMLRenderer {
+	t.Helper()
+	r, err := NewHTMLRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestNewHTMLRendererBrokenTemplate checks that a template that does not
+// parse, or is missing, makes the constructor fail with an error naming the
+// file, so that the command stops before it renders anything.
+func TestNewHTMLRendererBrokenTemplate(t *testing.T) {
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+	}{
+		{"unclosed action", fstest.MapFS{changesetTemplate: {Data: []byte(`<div>{{range .Changes}}</div>`)}}},
+		{"unknown function", fstest.MapFS{changesetTemplate: {Data: []byte(`<div>{{nosuchfunc .}}</div>`)}}},
+		{"missing", fstest.MapFS{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := newHTMLRenderer(tt.fsys)
+			if err == nil {
+				t.Fatalf("newHTMLRenderer = %v, nil; want an error", r)
+			}
+			if !strings.Contains(err.Error(), changesetTemplate) {
+				t.Errorf("error %q does not name %s", err, changesetTemplate)
+			}
+		})
+	}
+}
+
 // TestRenderUntrusted checks that policy text cannot inject markup into the
 // HTML fragment or escape sequences into a terminal.
 func TestRenderUntrusted(t *testing.T) {
 	evil := `<script>alert(1)</script> "quoted" & <img src=x onerror=alert(2)> ` + "\x1b]0;pwned\x07\x1b[2J"
 	cs := Compare(sections(sec("Share <b>now</b>", sharing)), sections(sec("Share <b>now</b>", sharing, evil)))
 	var h bytes.Buffer
-	if err := WriteHTML(&h, cs); err != nil {
+	if err := htmlRenderer(t).WriteHTML(&h, cs); err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range []string{"<script", "<img", "<b>"} {
@@ -124,7 +160,7 @@ func TestRenderEffectiveDate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteHTML(&b, ChangeSet{EffectiveDate: tt.dates}); err != nil {
+			if err := htmlRenderer(t).WriteHTML(&b, ChangeSet{EffectiveDate: tt.dates}); err != nil {
 				t.Fatal(err)
 			}
 			out := b.String()

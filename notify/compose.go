@@ -2,10 +2,12 @@ package notify
 
 import (
 	"bytes"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/url"
 	"slices"
 	"strconv"
@@ -39,15 +41,38 @@ type Composer struct {
 	host    string
 	tokens  *Tokens
 	maxSize int
+	// changeHTML renders one clause change and emailHTML the HTML part of
+	// an email; they are parsed by NewComposer so that a broken template
+	// stops start-up instead of the first alert.
+	changeHTML *template.Template
+	emailHTML  *template.Template
 
 	mu     sync.Mutex
 	blocks map[blockKey]*rendered
 }
 
+// templateFiles holds the email templates, parsed by NewComposer.
+//
+//go:embed templates/*.tmpl
+var templateFiles embed.FS
+
+// The email templates, in templateFiles.
+const (
+	changeTemplate = "templates/change.tmpl"
+	emailTemplate  = "templates/email.tmpl"
+)
+
 // NewComposer returns a Composer whose links start with baseURL (the public
 // address of the web UI, e.g. "https://clausewatch.example.org") and are
-// signed with tokens. maxSize 0 means DefaultMaxSize.
+// signed with tokens. maxSize 0 means DefaultMaxSize. It parses the embedded
+// email templates and fails if one of them is broken.
 func NewComposer(baseURL string, tokens *Tokens, maxSize int) (*Composer, error) {
+	return newComposer(baseURL, tokens, maxSize, templateFiles)
+}
+
+// newComposer is NewComposer with the templates read from templates, which
+// tests replace to check that a broken one stops start-up.
+func newComposer(baseURL string, tokens *Tokens, maxSize int, templates fs.FS) (*Composer, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
 		return nil, fmt.Errorf("notify: base url %q: want an absolute http(s) address such as https://clausewatch.example.org (config base_url)", baseURL)
@@ -58,7 +83,18 @@ func NewComposer(baseURL string, tokens *Tokens, maxSize int) (*Composer, error)
 	if maxSize <= 0 {
 		maxSize = DefaultMaxSize
 	}
-	return &Composer{base: u.String(), host: u.Hostname(), tokens: tokens, maxSize: maxSize, blocks: map[blockKey]*rendered{}}, nil
+	changeHTML, err := template.ParseFS(templates, changeTemplate)
+	if err != nil {
+		return nil, fmt.Errorf("notify: parse templates: %w", err)
+	}
+	emailHTML, err := template.ParseFS(templates, emailTemplate)
+	if err != nil {
+		return nil, fmt.Errorf("notify: parse templates: %w", err)
+	}
+	return &Composer{
+		base: u.String(), host: u.Hostname(), tokens: tokens, maxSize: maxSize,
+		changeHTML: changeHTML, emailHTML: emailHTML, blocks: map[blockKey]*rendered{},
+	}, nil
 }
 
 // Link builders; the paths are the web package's routes.
@@ -209,7 +245,7 @@ func (c *Composer) render(ac *data.AlertChange, m *messages, subTopics []string)
 		}
 	}
 	for _, ch := range shown {
-		b, err := renderChange(ch, m, subTopics)
+		b, err := c.renderChange(ch, m, subTopics)
 		if err != nil {
 			return nil, fmt.Errorf("notify: render change %d: %w", ac.Change.ID, err)
 		}
@@ -321,22 +357,7 @@ type changeData struct {
 	Why      string
 }
 
-var changeHTML = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("change").Parse(
-		`<div style="border-left:4px solid {{.Color}};padding:8px 12px;margin:0 0 16px 0;background:#ffffff;">` +
-			`<p style="margin:0 0 4px 0;font-size:13px;color:#59636e;">{{.Section}}</p>` +
-			`<p style="margin:0 0 8px 0;font-size:15px;"><strong>{{.Kind}}</strong>` +
-			`{{if .Severity}} &middot; {{.SevLabel}}: <strong style="color:{{.Color}};">{{.Severity}}</strong>{{end}}</p>` +
-			`{{if .Old}}<p style="margin:0 0 8px 0;"><span style="font-size:12px;color:#59636e;">{{.Before}}</span><br>` +
-			`{{range .Old}}{{if eq .Mark "del"}}<del style="background:#ffebe9;color:#82071e;text-decoration:line-through;">{{.Text}}</del>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}` +
-			`{{if .New}}<p style="margin:0 0 8px 0;"><span style="font-size:12px;color:#59636e;">{{.After}}</span><br>` +
-			`{{range .New}}{{if eq .Mark "ins"}}<ins style="background:#dafbe1;color:#116329;text-decoration:underline;">{{.Text}}</ins>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}` +
-			`{{range .Topics}}<p style="margin:0 0 4px 0;font-size:14px;"><strong>{{.Name}}</strong>` +
-			`{{range .Quotes}} <span style="background:#fff8c5;">&ldquo;{{.}}&rdquo;</span>{{end}}</p>{{end}}` +
-			`</div>`))
-})
-
-func renderChange(ch changeView, m *messages, subTopics []string) (block, error) {
+func (c *Composer) renderChange(ch changeView, m *messages, subTopics []string) (block, error) {
 	old, new := sides(ch)
 	sev := ch.Severity
 	d := changeData{
@@ -354,7 +375,7 @@ func renderChange(ch changeView, m *messages, subTopics []string) (block, error)
 		d.Severity = labels.Severity(sev, m.lang)
 	}
 	var h bytes.Buffer
-	if err := changeHTML().Execute(&h, d); err != nil {
+	if err := c.changeHTML.Execute(&h, d); err != nil {
 		return block{}, err
 	}
 	var t strings.Builder
@@ -451,28 +472,6 @@ type emailData struct {
 	ActionLabel, ActionURL string
 	Paragraphs             []string
 }
-
-var emailHTML = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("email").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Title}}</title></head>
-<body style="margin:0;padding:0;background:#f6f8fa;">
-<div style="max-width:680px;margin:0 auto;padding:20px;background:#ffffff;color:#1f2328;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;">
-<h1 style="margin:0 0 8px 0;font-size:20px;line-height:1.3;">{{.Heading}}</h1>
-{{if .Intro}}<p style="margin:0 0 16px 0;color:#59636e;">{{.Intro}}</p>{{end}}
-{{range .Paragraphs}}<p style="margin:0 0 12px 0;white-space:pre-line;">{{.}}</p>
-{{end}}{{if .ActionURL}}<p style="margin:16px 0;"><a href="{{.ActionURL}}" style="display:inline-block;padding:10px 16px;background:#1f883d;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:bold;">{{.ActionLabel}}</a></p>
-<p style="margin:0 0 12px 0;font-size:13px;color:#59636e;word-break:break-all;">{{.ActionURL}}</p>
-{{end}}{{range .Docs}}<h2 style="margin:20px 0 8px 0;font-size:17px;">{{.Name}}</h2>
-{{range .Blocks}}{{.}}
-{{end}}{{if .Omitted}}<p style="margin:0 0 12px 0;">{{.Omitted}} <a href="{{.OmitLink}}" style="color:#0969da;">{{.OmitLink}}</a></p>
-{{end}}{{range .Links}}<p style="margin:0 0 4px 0;font-size:14px;"><a href="{{.URL}}" style="color:#0969da;">{{.Text}}</a>{{if .Note}} <span style="color:#59636e;font-size:13px;">{{.Note}}</span>{{end}}</p>
-{{end}}{{end}}<hr style="border:0;border-top:1px solid #d1d9e0;margin:24px 0 12px 0;">
-{{if .Why}}<p style="margin:0 0 8px 0;font-size:13px;color:#59636e;">{{.Why}}</p>{{end}}
-{{if .UnsubURL}}<p style="margin:0;font-size:13px;"><a href="{{.PrefsURL}}" style="color:#0969da;">{{.PrefsLabel}}</a> &middot; <a href="{{.UnsubURL}}" style="color:#0969da;">{{.UnsubLabel}}</a></p>{{end}}
-</div>
-</body></html>
-`))
-})
 
 // Alert composes the immediate alert about one change for a subscriber.
 // key makes the Message-ID (the dispatcher passes the delivery id).
@@ -580,7 +579,7 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 	}
 	fmt.Fprintf(&text, "-- \n%s\n%s: %s\n%s: %s\n", d.Why, m.preferences, d.PrefsURL, m.unsubscribe, d.UnsubURL)
 	var h bytes.Buffer
-	if err := emailHTML().Execute(&h, d); err != nil {
+	if err := c.emailHTML.Execute(&h, d); err != nil {
 		return nil, fmt.Errorf("notify: render email: %w", err)
 	}
 	return &Email{
@@ -656,7 +655,7 @@ func (c *Composer) Confirmation(sub *data.Subscriber, docNames []string, key str
 		fmt.Fprintf(&text, "%s\n\n%s\n\n%s\n%s\n\n%s\n%s\n", d.Heading, intro, m.confirmAction, d.ActionURL, expiry, m.confirmIgnore)
 	}
 	var h bytes.Buffer
-	if err := emailHTML().Execute(&h, d); err != nil {
+	if err := c.emailHTML.Execute(&h, d); err != nil {
 		return nil, fmt.Errorf("notify: render confirmation: %w", err)
 	}
 	e := &Email{

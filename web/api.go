@@ -170,19 +170,19 @@ type apiComparison struct {
 func (s *Server) link(path string) string { return s.opts.BaseURL + path }
 
 func (s *Server) apiDocumentOf(d *data.Document) apiDocument {
-	p := url.PathEscape(d.ID)
+	p, page := url.PathEscape(d.ID), documentPath(d.ID)
 	return apiDocument{
 		ID: d.ID, URL: d.URL, Service: d.Service, Title: d.Title, Region: d.Region, Language: d.Language, Browser: d.Browser,
 		Links: apiDocumentLinks{
 			Self:     s.link("/api/v1/documents/" + p),
-			HTML:     s.link("/documents/" + p),
+			HTML:     s.link(page),
 			Versions: s.link("/api/v1/documents/" + p + "/versions"),
 			Changes:  s.link("/api/v1/changes?document=" + url.QueryEscape(d.ID)),
 			Compare:  s.link("/api/v1/documents/" + p + "/compare{?from,to}"),
 			Feeds: apiFeeds{
-				Atom: s.link("/documents/" + p + "/feed.atom"),
-				RSS:  s.link("/documents/" + p + "/feed.rss"),
-				JSON: s.link("/documents/" + p + "/feed.json"),
+				Atom: s.link(page + "/feed.atom"),
+				RSS:  s.link(page + "/feed.rss"),
+				JSON: s.link(page + "/feed.json"),
 			},
 		},
 	}
@@ -190,12 +190,11 @@ func (s *Server) apiDocumentOf(d *data.Document) apiDocument {
 
 func (s *Server) apiVersionOf(v *data.Version) apiVersion {
 	id := strconv.FormatInt(v.ID, 10)
-	snap := strconv.FormatInt(v.SnapshotID, 10)
 	return apiVersion{
 		ID: v.ID, Document: v.DocumentID, FetchedAt: v.FetchedAt.UTC(), SHA256: v.SHA256,
 		Snapshot: apiSnapshotRef{ID: v.SnapshotID, SHA256: v.SnapshotSHA256,
-			HTML: s.link("/snapshots/" + snap), Raw: s.link("/snapshots/" + snap + "/raw")},
-		Links: apiSelfHTML{Self: s.link("/api/v1/versions/" + id), HTML: s.link("/versions/" + id)},
+			HTML: s.link(snapshotPath(v.SnapshotID)), Raw: s.link(snapshotPath(v.SnapshotID) + "/raw")},
+		Links: apiSelfHTML{Self: s.link("/api/v1/versions/" + id), HTML: s.link(versionPath(v.ID))},
 	}
 }
 
@@ -212,7 +211,7 @@ func (s *Server) apiChangeOf(c *data.Change) apiChange {
 		ClassifierVersion: c.ClassifierVersion, Summary: c.Summary, EffectiveDate: c.EffectiveDate,
 		Links: apiChangeLinks{
 			Self:     s.link("/api/v1/changes/" + id),
-			HTML:     s.link("/changes/" + id),
+			HTML:     s.link(changePath(c.ID)),
 			Document: s.link("/api/v1/documents/" + url.PathEscape(c.DocumentID)),
 			From:     s.link("/api/v1/versions/" + strconv.FormatInt(c.FromVersion, 10)),
 			To:       s.link("/api/v1/versions/" + strconv.FormatInt(c.ToVersion, 10)),
@@ -498,7 +497,7 @@ func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, r, cacheLong, apiComparison{
 		Document: doc.ID, From: s.apiVersionOf(from), To: s.apiVersionOf(to),
 		Material: cs.Material, Topics: cs.Topics, Severity: cs.Severity, ClassifierVersion: topics.Version, ChangeSet: cs,
-		Links: apiSelfHTML{Self: s.link("/api/v1/documents/" + p + "/compare?" + q), HTML: s.link("/documents/" + p + "/compare?" + q)},
+		Links: apiSelfHTML{Self: s.link("/api/v1/documents/" + p + "/compare?" + q), HTML: s.link(documentPath(doc.ID) + "/compare?" + q)},
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"slices"
@@ -273,26 +274,46 @@ func changeSummary(c *data.Change, cs *diff.ChangeSet) string {
 	return b.String()
 }
 
-// entryIntro heads an entry's HTML: the summary, the classification and the
-// link to the change page. Like diff.WriteHTML it escapes everything.
-var entryIntro = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("intro").Parse(
-		`<p class="cw-feed-summary">{{.Summary}}</p>
-<p class="cw-feed-link"><a href="{{.URL}}">Read the change on clausewatch</a></p>
-`))
-})
+// Feed entry templates, in templateFiles.
+const (
+	feedIntroTemplate    = "templates/feed_intro.tmpl"
+	feedTooLargeTemplate = "templates/feed_too_large.tmpl"
+)
 
-// entryTooLarge replaces the diff of a change too large for a feed entry.
-var entryTooLarge = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("large").Parse(
-		`<p class="cw-feed-summary">{{.Summary}}</p>
-<p class="cw-feed-link">This change is too large to show in a feed: <a href="{{.URL}}">read it on clausewatch</a>.</p>
-`))
-})
+// feedTemplates render the HTML of feed entries. They are parsed in New so
+// that a broken template stops start-up instead of a feed request; like
+// diff's HTML fragment they escape everything.
+type feedTemplates struct {
+	// intro heads an entry's HTML: the summary, the classification and the
+	// link to the change page.
+	intro *template.Template
+	// tooLarge replaces the diff of a change too large for a feed entry.
+	tooLarge *template.Template
+	// changeset writes the clause diff.
+	changeset *diff.HTMLRenderer
+}
+
+// parseFeedTemplates parses the feed entry templates from fsys, and the
+// clause diff's template.
+func parseFeedTemplates(fsys fs.FS) (*feedTemplates, error) {
+	intro, err := template.ParseFS(fsys, feedIntroTemplate)
+	if err != nil {
+		return nil, err
+	}
+	tooLarge, err := template.ParseFS(fsys, feedTooLargeTemplate)
+	if err != nil {
+		return nil, err
+	}
+	changeset, err := diff.NewHTMLRenderer()
+	if err != nil {
+		return nil, err
+	}
+	return &feedTemplates{intro: intro, tooLarge: tooLarge, changeset: changeset}, nil
+}
 
 // buildEntry turns a material change into a feed entry. base is the absolute
 // base URL that links and ids are built from.
-func buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, error) {
+func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, error) {
 	var cs diff.ChangeSet
 	if err := json.Unmarshal(c.ChangeSet, &cs); err != nil {
 		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: decode change set: %w", c.ID, err)
@@ -302,7 +323,7 @@ func buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, err
 		ID:        tagURI(base, c.DetectedAt.UTC().Format(time.DateOnly), "change/"+id),
 		Title:     documentLabel(doc) + ": " + changeHeadline(c, &cs),
 		Summary:   changeSummary(c, &cs),
-		URL:       base + "/changes/" + id,
+		URL:       base + changePath(c.ID),
 		APIURL:    base + "/api/v1/changes/" + id,
 		Published: c.DetectedAt.UTC(),
 		Updated:   c.DetectedAt.UTC(),
@@ -317,15 +338,15 @@ func buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, err
 		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + string(c.Severity), Scheme: base + "/severity/", Label: "severity " + labels.Severity(c.Severity, feedLang)})
 	}
 	var b bytes.Buffer
-	if err := entryIntro().Execute(&b, e); err != nil {
+	if err := ft.intro.Execute(&b, e); err != nil {
 		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
 	}
-	if err := diff.WriteHTML(&b, cs); err != nil {
+	if err := ft.changeset.WriteHTML(&b, cs); err != nil {
 		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
 	}
 	if b.Len() > maxEntryHTML {
 		b.Reset()
-		if err := entryTooLarge().Execute(&b, e); err != nil {
+		if err := ft.tooLarge.Execute(&b, e); err != nil {
 			return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
 		}
 	}
@@ -657,7 +678,7 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 			f.ID = tagURI(base, tagYear, "feed/document/"+doc.ID)
 			f.Title = documentLabel(doc) + ": changes"
 			f.Subtitle = "Material changes to " + documentLabel(doc) + ", clause by clause."
-			f.HomeURL = base + "/documents/" + url.PathEscape(doc.ID)
+			f.HomeURL = base + documentPath(doc.ID)
 			f.SelfURL = f.HomeURL + "/feed." + format.ext()
 		case scopeTopic:
 			topic := r.PathValue("topic")
@@ -702,7 +723,7 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 		cacheKey := format.ext() + " " + scopeKey
 		body, ok := cache.get(cacheKey, etag)
 		if !ok {
-			if body, err = renderFeed(&f, format, base, changes, docs); err != nil {
+			if body, err = s.feedTemplates.renderFeed(&f, format, base, changes, docs); err != nil {
 				return err
 			}
 			cache.put(cacheKey, etag, body)
@@ -715,14 +736,14 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 }
 
 // renderFeed builds the entries of f from changes and writes the feed.
-func renderFeed(f *feed, format feedFormat, base string, changes []data.Change, docs map[string]*data.Document) ([]byte, error) {
+func (ft *feedTemplates) renderFeed(f *feed, format feedFormat, base string, changes []data.Change, docs map[string]*data.Document) ([]byte, error) {
 	for i := range changes {
 		c := &changes[i]
 		doc := docs[c.DocumentID]
 		if doc == nil {
 			doc = &data.Document{ID: c.DocumentID}
 		}
-		e, err := buildEntry(base, c, doc)
+		e, err := ft.buildEntry(base, c, doc)
 		if err != nil {
 			return nil, err
 		}

@@ -387,7 +387,11 @@ func TestEntryTooLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &data.Change{ID: 7, DocumentID: "wa", DetectedAt: fixtureT0, Material: true, ChangeSet: raw}
-	e, err := buildEntry(testBase, c, &data.Document{ID: "wa", Title: "Policy"})
+	ft, err := parseFeedTemplates(templateFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := ft.buildEntry(testBase, c, &data.Document{ID: "wa", Title: "Policy"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,10 @@ import (
 // must show as text. No page needs JavaScript or inline styles, which lets
 // the Content-Security-Policy forbid both.
 
-//go:embed templates/*.html
+// templateFiles holds the templates New parses: the pages (*.html) and the
+// HTML of feed entries (*.tmpl), which are fragments rather than pages.
+//
+//go:embed templates/*.html templates/*.tmpl
 var templateFiles embed.FS
 
 //go:embed static
@@ -39,7 +42,9 @@ type pageSet struct {
 	styleURL string
 }
 
-func parsePages() (*pageSet, error) {
+// parsePages parses the page templates from fsys (templateFiles, or a
+// replacement in tests).
+func parsePages(fsys fs.FS) (*pageSet, error) {
 	funcs := template.FuncMap{
 		"shortSHA": func(s string) string {
 			if len(s) > 12 {
@@ -61,8 +66,12 @@ func parsePages() (*pageSet, error) {
 		"compareArgs": func(v *view, docID string, versions []data.VersionEntry, from, to int64) compareArgs {
 			return compareArgs{V: v, DocID: docID, Versions: versions, From: from, To: to}
 		},
+		"documentPath": documentPath,
+		"changePath":   changePath,
+		"versionPath":  versionPath,
+		"snapshotPath": snapshotPath,
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +83,7 @@ func parsePages() (*pageSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t, err = t.ParseFS(templateFiles, "templates/"+name+".html"); err != nil {
+		if t, err = t.ParseFS(fsys, "templates/"+name+".html"); err != nil {
 			return nil, err
 		}
 		ps.pages[name] = t
@@ -407,7 +416,11 @@ func documentTitle(d *data.Document) string {
 	return d.ID
 }
 
-// documentPath and friends build the site's URLs in one place.
+// documentPath and friends are the one place the paths of the site's pages
+// are built, so that each route of web.go is spelled once and a document id
+// is escaped the same way in the pages (whose templates call them by the
+// same names), the API's links and the feeds. Longer paths (a document's
+// feeds and comparison, a snapshot's raw body) extend them.
 func documentPath(id string) string { return "/documents/" + url.PathEscape(id) }
 func changePath(id int64) string    { return "/changes/" + strconv.FormatInt(id, 10) }
 func versionPath(id int64) string   { return "/versions/" + strconv.FormatInt(id, 10) }

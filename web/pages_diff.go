@@ -10,7 +10,7 @@ import (
 	"github.com/clausewatch/clausewatch/diff"
 )
 
-// The clause diff is rendered here rather than with diff.WriteHTML: that
+// The clause diff is rendered here rather than with diff.HTMLRenderer: that
 // fragment is English only and styles its <ins>/<del> with inline style
 // attributes (for email clients), which the pages' Content-Security-Policy
 // forbids. The grouping (diff.Groups) and the stored ChangeSet are the same.

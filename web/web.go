@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -37,9 +38,11 @@ type Server struct {
 	now  func() time.Time
 	log  *slog.Logger
 	opts Options
-	// pages are the parsed HTML templates, one set per page, parsed once in
-	// New so that a broken template stops start-up instead of a request.
-	pages *pageSet
+	// pages are the parsed HTML templates, one set per page, and
+	// feedTemplates those of feed entries, parsed once in New so that a
+	// broken template stops start-up instead of a request.
+	pages         *pageSet
+	feedTemplates *feedTemplates
 	// cache keeps rendered pages for a short time (pages_cache.go).
 	cache *pageCache
 }
@@ -47,15 +50,25 @@ type Server struct {
 // New returns a Server reading from db. It parses the embedded templates and
 // fails if one of them is broken.
 func New(db *data.DB, now func() time.Time, log *slog.Logger, opts Options) (*Server, error) {
+	return newServer(db, now, log, opts, templateFiles)
+}
+
+// newServer is New with the templates read from templates, which tests
+// replace to check that a broken one stops start-up.
+func newServer(db *data.DB, now func() time.Time, log *slog.Logger, opts Options, templates fs.FS) (*Server, error) {
 	if db == nil || now == nil || log == nil {
 		return nil, errors.New("web: new server: database, clock and logger are required")
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	pages, err := parsePages()
+	pages, err := parsePages(templates)
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates: %w", err)
 	}
-	return &Server{db: db, now: now, log: log, opts: opts, pages: pages, cache: newPageCache(now)}, nil
+	feeds, err := parseFeedTemplates(templates)
+	if err != nil {
+		return nil, fmt.Errorf("web: parse templates: %w", err)
+	}
+	return &Server{db: db, now: now, log: log, opts: opts, pages: pages, feedTemplates: feeds, cache: newPageCache(now)}, nil
 }
 
 // Handler returns every route of the service wrapped in the security headers.

@@ -40,6 +40,14 @@ func cmdDiff(_ context.Context, e *env, args []string) error {
 			return usagef("invalid CSS selector %q: %v", s, err)
 		}
 	}
+	// The HTML renderer is built before the files are read, so that a
+	// broken template fails the command at once.
+	var html *diff.HTMLRenderer
+	if *format == "html" {
+		if html, err = diff.NewHTMLRenderer(); err != nil {
+			return err
+		}
+	}
 	rules := scraper.Rules{Select: sel, Remove: rem}
 	// Extraction is most of the work on large files; the two files are
 	// independent, so they are read at the same time.
@@ -58,7 +66,7 @@ func cmdDiff(_ context.Context, e *env, args []string) error {
 	case "json":
 		return diff.WriteJSON(e.stdout, cs)
 	case "html":
-		return diff.WriteHTML(e.stdout, cs)
+		return html.WriteHTML(e.stdout, cs)
 	}
 	return diff.WriteText(e.stdout, cs, colorOK(e))
 }
