@@ -93,15 +93,6 @@ type candidate struct {
 	contA, contB float64 // share of i's (j's) word pairs found in the other
 }
 
-// align matches old clauses a to new clauses b in four passes, each on what
-// the previous ones left: unchanged clauses in order; pairs of similar
-// clauses, found through an index of word pairs; among those, the ones out of
-// order or between other unchanged clauses become moves; and pairs whose
-// neighbours complete them become splits and merges.
-func align(a, b []Clause) alignment {
-	return alignWith(nil, a, b, nil, nil)
-}
-
 // alignBuf keeps the per-clause arrays of an alignment for the next one,
 // so that a Comparer does not allocate (and the collector scan) several
 // arrays the size of the document for each version. The alignment an
@@ -191,8 +182,13 @@ func newAligner(buf *alignBuf, a, b []Clause, ca, cb []int32) *aligner {
 	return al
 }
 
-// alignWith is align with its arrays taken from buf (nil: allocated),
-// and the texts of a and b numbered by ca and cb when both are set.
+// alignWith matches old clauses a to new clauses b in four passes, each on
+// what the previous ones left: unchanged clauses in order; pairs of similar
+// clauses, found through an index of word pairs; among those, the ones out of
+// order or between other unchanged clauses become moves; and pairs whose
+// neighbours complete them become splits and merges. Its arrays come from
+// buf (nil: allocated), and the texts of a and b are numbered by ca and cb
+// when both are set.
 func alignWith(buf *alignBuf, a, b []Clause, ca, cb []int32) alignment {
 	al := newAligner(buf, a, b, ca, cb)
 	al.unchanged()

@@ -461,9 +461,7 @@ func sortMatches(al alignment, nOld int, buf *alignBuf) []match {
 	} else {
 		anchor = fill(nOld, -1)
 	}
-	for i, j := range al.oldTo {
-		anchor[i] = j
-	}
+	copy(anchor, al.oldTo)
 	for _, m := range al.matches {
 		if m.kind != Moved && len(m.old) > 0 && len(m.new) > 0 {
 			for _, i := range m.old {

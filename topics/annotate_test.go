@@ -96,7 +96,7 @@ func TestAnnotateNoise(t *testing.T) {
 	noisy := policy.Document{Blocks: slices.Clone(old.Blocks)}
 	for k := range noisy.Blocks {
 		b := noisy.Blocks[k]
-		b.Text = strings.NewReplacer("'", "’", "’", "'", " ", " ").Replace(b.Text) + "​"
+		b.Text = strings.NewReplacer("'", "’", "’", "'", " ", " ").Replace(b.Text) + "\u200b"
 		if strings.HasPrefix(b.Text, "Last modified") {
 			b.Text = "Last modified: January 05, 2021"
 		}

@@ -864,13 +864,6 @@ func overlaps(a, b hit) bool { return a.from < b.to && b.from < a.to }
 
 func same(toks []token, a, b hit) bool { return toks[a.from].sentence == toks[b.from].sentence }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
 // apply returns the evidence of a topic rule in a clause.
 func (r compiledRule) apply(text string, toks []token) []Evidence {
 	as := r.any.find(toks)
