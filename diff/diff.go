@@ -25,13 +25,21 @@ const (
 )
 
 // ChangeSet is the difference between two versions of one document.
+// Topics, Severity, Alert, Sharing and Matters are left empty for the
+// classifier (package topics) to fill: Alert says whether subscribers of
+// the change's topics are told; Sharing lists the differences in who gets
+// which data; Matters the few clause edits a reader should see first, most
+// severe first.
 type ChangeSet struct {
-	Material      bool     `json:"material"`
-	Summary       Summary  `json:"summary"`
-	EffectiveDate Dates    `json:"effective_date"`
-	Topics        []string `json:"topics"`
-	Severity      Severity `json:"severity"`
-	Changes       []Change `json:"changes"`
+	Material      bool           `json:"material"`
+	Summary       Summary        `json:"summary"`
+	EffectiveDate Dates          `json:"effective_date"`
+	Topics        []string       `json:"topics"`
+	Severity      Severity       `json:"severity"`
+	Alert         bool           `json:"alert"`
+	Sharing       []SharingDelta `json:"sharing"`
+	Matters       []Matter       `json:"matters"`
+	Changes       []Change       `json:"changes"`
 }
 
 // Summary counts the changes of each kind, and the clauses left unchanged so
@@ -98,11 +106,14 @@ type Change struct {
 // Evidence is one phrase behind a topic of a change: Start and End are
 // byte offsets into the Text of the change's Old clause (Side "old") or
 // New clause (Side "new"), and Text is the phrase itself. Negated is set
-// when the clause denies the practice ("we do not share").
+// when the clause denies the practice ("we do not share"). Context is set
+// when the phrase lies in words the edit left alone: it is shown to explain
+// the clause, but gives the change no topic.
 type Evidence struct {
 	Topic   string `json:"topic"`
 	Side    string `json:"side"`
 	Negated bool   `json:"negated"`
+	Context bool   `json:"context,omitempty"`
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
 	Text    string `json:"text"`
