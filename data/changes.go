@@ -26,6 +26,11 @@ type Change struct {
 	Material    bool
 	Topics      []string
 	Severity    diff.Severity
+	// Alert says whether subscribers of the change's topics are told (for
+	// imported history: would have been).
+	Alert bool
+	// Sharing lists the differences in who gets which data.
+	Sharing []diff.SharingDelta
 	// Summary counts the clause changes; EffectiveDate is the date each
 	// version states.
 	Summary       diff.Summary
@@ -41,6 +46,7 @@ type Change struct {
 // the change set's JSON.
 type classification struct {
 	topics    string // JSON array, never null
+	sharing   string // JSON array, never null
 	changeSet string
 }
 
@@ -53,15 +59,23 @@ func encodeClassification(cs diff.ChangeSet) (classification, error) {
 	if err != nil {
 		return classification{}, fmt.Errorf("encode topics: %w", err)
 	}
+	sharing := cs.Sharing
+	if sharing == nil {
+		sharing = []diff.SharingDelta{}
+	}
+	sj, err := json.Marshal(sharing)
+	if err != nil {
+		return classification{}, fmt.Errorf("encode sharing: %w", err)
+	}
 	csj, err := json.Marshal(cs)
 	if err != nil {
 		return classification{}, fmt.Errorf("encode change set: %w", err)
 	}
-	return classification{topics: string(tj), changeSet: string(csj)}, nil
+	return classification{topics: string(tj), sharing: string(sj), changeSet: string(csj)}, nil
 }
 
-// insertChange stores the change and, when alerts is set and the change is
-// material, queues its deliveries in the same transaction (the outbox), so
+// insertChange stores the change and, when alerts is set and the change
+// alerts (cs.Alert), queues its deliveries in the same transaction (the outbox), so
 // that a recorded change is never left without its alerts nor alerted twice.
 func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet, classifier string, alerts bool) (*Change, error) {
 	enc, err := encodeClassification(cs)
@@ -69,11 +83,11 @@ func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to in
 		return nil, err
 	}
 	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version, recorded_at,
-    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new, alert, sharing)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	s := cs.Summary
 	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, enc.topics, cs.Severity, enc.changeSet, classifier, formatTime(db.now()),
-		s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New)
+		s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New, cs.Alert, enc.sharing)
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
 	}
@@ -81,7 +95,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
 	}
-	if alerts && cs.Material {
+	if alerts && cs.Alert {
 		if err := enqueueAlerts(ctx, tx, id, f.DocumentID, enc.topics, db.now()); err != nil {
 			return nil, err
 		}
@@ -90,9 +104,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	if topics == nil {
 		topics = []string{}
 	}
+	sharing := cs.Sharing
+	if sharing == nil {
+		sharing = []diff.SharingDelta{}
+	}
 	return &Change{
 		ID: id, DocumentID: f.DocumentID, FromVersion: from, ToVersion: to, DetectedAt: f.StartedAt,
-		Material: cs.Material, Topics: topics, Severity: cs.Severity, Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
+		Material: cs.Material, Topics: topics, Severity: cs.Severity, Alert: cs.Alert, Sharing: sharing,
+		Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
 		ChangeSet: json.RawMessage(enc.changeSet), ClassifierVersion: classifier,
 	}, nil
 }
@@ -181,7 +200,7 @@ func (f ChangeFilter) where() (string, []any) {
 
 // changeColumns are the columns scanChange reads before a change set.
 const changeColumns = `id, document_id, from_version, to_version, detected_at, material, topics, severity, classifier_version,
-    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new`
+    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new, alert, sharing`
 
 // Changes returns the changes f selects, in f's order, and whether more
 // changes than f.Limit matched: the next page starts after the last one
@@ -255,15 +274,16 @@ func scanChange(s scanner) (*Change, error) {
 
 // changeRow is a change as scanned, before its text columns are decoded.
 type changeRow struct {
-	c                     Change
-	at, topics, changeSet string
+	c                              Change
+	at, topics, sharing, changeSet string
 }
 
 // dest returns the scan destinations of changeColumns and a change set.
 func (r *changeRow) dest() []any {
 	c, m := &r.c, &r.c.Summary
 	return []any{&c.ID, &c.DocumentID, &c.FromVersion, &c.ToVersion, &r.at, &c.Material, &r.topics, &c.Severity, &c.ClassifierVersion,
-		&m.Added, &m.Removed, &m.Modified, &m.Moved, &m.Split, &m.Merged, &m.Unchanged, &c.EffectiveDate.Old, &c.EffectiveDate.New, &r.changeSet}
+		&m.Added, &m.Removed, &m.Modified, &m.Moved, &m.Split, &m.Merged, &m.Unchanged, &c.EffectiveDate.Old, &c.EffectiveDate.New,
+		&c.Alert, &r.sharing, &r.changeSet}
 }
 
 func (r *changeRow) change() (*Change, error) {
@@ -274,6 +294,9 @@ func (r *changeRow) change() (*Change, error) {
 	}
 	if err := json.Unmarshal([]byte(r.topics), &c.Topics); err != nil {
 		return nil, fmt.Errorf("decode topics of change %d: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(r.sharing), &c.Sharing); err != nil {
+		return nil, fmt.Errorf("decode sharing of change %d: %w", c.ID, err)
 	}
 	if r.changeSet != "" {
 		c.ChangeSet = json.RawMessage(r.changeSet)
@@ -343,12 +366,14 @@ func (db *DB) UpdateClassification(ctx context.Context, id int64, cs diff.Change
 		return fmt.Errorf("data: update change %d: %w", id, err)
 	}
 	const upd = `UPDATE changes SET material = ?, topics = ?, severity = ?, change_set = ?, classifier_version = ?,
-    added = ?, removed = ?, modified = ?, moved = ?, split = ?, merged = ?, unchanged = ?, effective_old = ?, effective_new = ?
+    added = ?, removed = ?, modified = ?, moved = ?, split = ?, merged = ?, unchanged = ?, effective_old = ?, effective_new = ?,
+    alert = ?, sharing = ?
 WHERE id = ?`
 	s := cs.Summary
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		r, err := tx.ExecContext(ctx, upd, cs.Material, enc.topics, cs.Severity, enc.changeSet, classifier,
-			s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New, id)
+			s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New,
+			cs.Alert, enc.sharing, id)
 		if err != nil {
 			return err
 		}

@@ -48,8 +48,9 @@ func NextDigest(t time.Time) time.Time {
 
 // enqueueAlerts writes, inside the transaction that records a change, one
 // delivery per confirmed subscriber whose subscription matches the change's
-// document and topics (every material change for an empty topic list) and
-// one per active webhook. Only material changes are enqueued. The UNIQUE
+// document and topics (every alerting change for an empty topic list) and
+// one per active webhook. Only changes that alert (diff.ChangeSet.Alert)
+// are enqueued. The UNIQUE
 // keys make a second call for the same change a no-op.
 func enqueueAlerts(ctx context.Context, tx *sql.Tx, changeID int64, docID, topicsJSON string, now time.Time) error {
 	subs := `INSERT INTO deliveries (kind, change_id, subscriber_id, next_attempt_at, created_at)
@@ -238,9 +239,9 @@ func claim(ctx context.Context, tx *sql.Tx, id int64, now time.Time) (*Claim, er
 		// The subscriber may have narrowed their preferences, or the
 		// change been reclassified, since the rows were queued.
 		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'skipped',
-    last_error = 'no longer subscribed to this document or topic, or the change is no longer material'
+    last_error = 'no longer subscribed to this document or topic, or the change no longer alerts'
 WHERE `+where+` AND NOT EXISTS (SELECT 1 FROM changes c JOIN subscriptions s ON s.subscriber_id = deliveries.subscriber_id
-    WHERE c.id = deliveries.change_id AND c.material = 1 AND `+subscriptionMatches("c.document_id", "c.topics")+`)`, args...)
+    WHERE c.id = deliveries.change_id AND c.alert = 1 AND `+subscriptionMatches("c.document_id", "c.topics")+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -62,11 +62,11 @@ func TestEnqueueMatchesSubscriptions(t *testing.T) {
 		wantSubs []int64
 		wantHook bool
 	}{
-		{"data sharing on wa", "wa", diff.ChangeSet{Material: true, Topics: []string{"data-sharing"}}, true, []int64{all, sharing, daily}, true},
-		{"retention on fb", "fb", diff.ChangeSet{Material: true, Topics: []string{"retention"}}, true, []int64{all, fbOnly}, true},
-		{"no topic", "wa", diff.ChangeSet{Material: true, Topics: []string{}}, true, []int64{all}, true},
+		{"data sharing on wa", "wa", diff.ChangeSet{Material: true, Alert: true, Topics: []string{"data-sharing"}}, true, []int64{all, sharing, daily}, true},
+		{"retention on fb", "fb", diff.ChangeSet{Material: true, Alert: true, Topics: []string{"retention"}}, true, []int64{all, fbOnly}, true},
+		{"wording only", "wa", diff.ChangeSet{Material: true, Topics: []string{}}, true, nil, false},
 		{"cosmetic", "wa", diff.ChangeSet{Material: false, Topics: []string{"data-sharing"}}, true, nil, false},
-		{"import", "wa", diff.ChangeSet{Material: true, Topics: []string{"data-sharing"}}, false, nil, false},
+		{"import", "wa", diff.ChangeSet{Material: true, Alert: true, Topics: []string{"data-sharing"}}, false, nil, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,7 +118,7 @@ SELECT ?, snapshot_id, ?, sha256 || ?, text_length, blocks, recorded_at FROM ver
 				t.Errorf("deliveries to subscribers %v (webhook %v), want %v (webhook %v)", subs, hook, tc.wantSubs, tc.wantHook)
 			}
 			// Enqueueing again (a retried transaction) adds nothing.
-			if tc.alerts && tc.cs.Material {
+			if tc.alerts && tc.cs.Alert {
 				before := count(t, db, "deliveries")
 				if err := db.write(ctx, func(tx *sql.Tx) error {
 					tj, _ := json.Marshal(tc.cs.Topics)

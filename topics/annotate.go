@@ -49,6 +49,7 @@ func Annotate(cs *diff.ChangeSet, lang string) {
 			cs.Topics = append(cs.Topics, t)
 		}
 	}
+	cs.Alert = cs.Material && len(cs.Topics) > 0
 }
 
 // sample returns some of the changed text, enough to guess its language.
