@@ -112,7 +112,7 @@ func purposeLabel(key string) (label, bool) {
 func conditionLabel(key string) (label, bool) {
 	switch key {
 	case "choice":
-		return label{"if you choose to", "si así lo eliges"}, true
+		return label{"if you opt in", "si tú lo eliges"}, true
 	case "consent":
 		return label{"with your consent", "con tu consentimiento"}, true
 	case "law":
