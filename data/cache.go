@@ -2,8 +2,8 @@ package data
 
 import (
 	"slices"
-	"sync"
 
+	"github.com/clausewatch/clausewatch/data/internal/latest"
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -19,10 +19,12 @@ import (
 // and a snapshot entry only when the snapshot chosen as base has its id,
 // because another handle (another process) may have written in between.
 // Entries are published only with committed data and never modified after.
+//
+// Each map keeps the entry with the highest id (latest.Cache), so that a
+// Record publishing late cannot replace a later version or snapshot.
 type cache struct {
-	mu        sync.Mutex
-	versions  map[string]*cachedVersion
-	snapshots map[string]*cachedSnapshot
+	versions  latest.Cache[*cachedVersion]  // by document, keyed on v.ID
+	snapshots latest.Cache[*cachedSnapshot] // by document, keyed on id
 }
 
 // cachedVersion is a stored version in full with the text ids of its blocks.
@@ -40,44 +42,6 @@ type cachedSnapshot struct {
 	id    int64
 	depth int
 	body  []byte
-}
-
-func (c *cache) version(docID string) *cachedVersion {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.versions[docID]
-}
-
-// setVersion publishes v unless a version with a higher id (written later)
-// is already cached for the document.
-func (c *cache) setVersion(docID string, v *cachedVersion) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.versions == nil {
-		c.versions = map[string]*cachedVersion{}
-	}
-	if old := c.versions[docID]; old != nil && old.v.ID > v.v.ID {
-		return
-	}
-	c.versions[docID] = v
-}
-
-func (c *cache) snapshot(docID string) *cachedSnapshot {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.snapshots[docID]
-}
-
-func (c *cache) setSnapshot(docID string, s *cachedSnapshot) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snapshots == nil {
-		c.snapshots = map[string]*cachedSnapshot{}
-	}
-	if old := c.snapshots[docID]; old != nil && old.id > s.id {
-		return
-	}
-	c.snapshots[docID] = s
 }
 
 // cloneVersion returns a copy of v whose Blocks and paths the caller may

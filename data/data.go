@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/clausewatch/clausewatch/data/internal/delta"
 	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -73,7 +74,7 @@ type DB struct {
 	// handle last wrote or read them; see cache.go.
 	cache cache
 	// deflater reuses DEFLATE writers across Records (snapshot deltas).
-	deflater deflater
+	deflater delta.Deflater
 	// stmts holds the prepared statements of the queries Record runs for
 	// every fetch; see stmtQueryer.
 	stmts stmtCache

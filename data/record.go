@@ -186,10 +186,10 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		return Result{}, err
 	}
 	if newVersion != nil {
-		db.cache.setVersion(f.DocumentID, newVersion)
+		db.cache.versions.Set(f.DocumentID, newVersion.v.ID, newVersion)
 	}
 	if newSnapshot != nil {
-		db.cache.setSnapshot(f.DocumentID, newSnapshot)
+		db.cache.snapshots.Set(f.DocumentID, newSnapshot.id, newSnapshot)
 	}
 	return res, nil
 }

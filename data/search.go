@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/clausewatch/clausewatch/data/internal/blocklist"
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -618,14 +619,14 @@ WHERE document_id = ? AND (fetched_at, id) > (?, ?) ORDER BY fetched_at, id`
 		if err := rows.Scan(&id, &at, &stored); err != nil {
 			return fmt.Errorf("read versions: %w", err)
 		}
-		refs, err := decodeBlocks(stored)
+		list, err := blocklist.Decode(stored)
 		if err != nil {
 			return fmt.Errorf("blocks of version %d: %w: %w", id, errCorrupt, err)
 		}
-		cur := make([]int64, 0, len(refs.blocks))
-		for _, r := range refs.blocks {
-			if r.text != emptyID {
-				cur = append(cur, r.text)
+		cur := make([]int64, 0, len(list.Blocks))
+		for _, r := range list.Blocks {
+			if r.Text != emptyID {
+				cur = append(cur, r.Text)
 			}
 		}
 		slices.Sort(cur)

@@ -11,7 +11,26 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/clausewatch/clausewatch/data/internal/delta"
 )
+
+// Raw snapshots of one document differ little from one fetch to the next, so
+// most are stored as a delta against the document's previous snapshot
+// (package delta encodes it). Every maxChain-th snapshot, and any whose delta
+// would be mostly literal, is a keyframe: the whole body, gzip-compressed.
+// Reading a snapshot therefore decompresses at most maxChain rows, and every
+// body is checked against its sha256 once rebuilt.
+
+// Snapshot encodings stored in snapshots.encoding.
+const (
+	encGzip  = "gzip"  // the whole body, gzip-compressed (a keyframe)
+	encDelta = "delta" // ops against snapshots.base_id, raw DEFLATE
+)
+
+// maxChain bounds the rows read to rebuild one snapshot: a keyframe and at
+// most maxChain-1 deltas. snapshots.depth counts the deltas.
+const maxChain = 32
 
 // Snapshot is a raw response body with what is needed to cite it. The body is
 // kept byte for byte, stored compressed: as a gzip keyframe or as a delta
@@ -120,7 +139,7 @@ func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
 	}
 	var base []byte
 	if found && depth+1 < maxChain {
-		if c := db.cache.snapshot(p.s.DocumentID); c != nil && c.id == baseID {
+		if c, ok := db.cache.snapshots.Get(p.s.DocumentID); ok && c.id == baseID {
 			base = c.body
 		} else if base, err = readSnapshotBody(ctx, db.sql, baseID); err != nil && !errors.Is(err, errCorrupt) {
 			return fmt.Errorf("read base snapshot: %w", err)
@@ -144,18 +163,18 @@ func (db *DB) encodeSnapshot(ctx context.Context, p *preparedSnapshot) error {
 // the delta's baseID.
 func (db *DB) encodeBody(body, base []byte, haveBase bool, baseDepth int) (*encodedBody, error) {
 	if haveBase && baseDepth+1 < maxChain {
-		if ops, ok := makeDelta(base, body); ok {
+		if ops, ok := delta.Make(base, body); ok {
 			var data bytes.Buffer
 			data.Grow(len(ops)/2 + 64)
-			if err := db.deflater.deflate(&data, ops); err != nil {
-				return nil, fmt.Errorf("compress snapshot delta: %w", err)
+			if err := db.deflater.Deflate(&data, ops); err != nil {
+				return nil, err
 			}
 			return &encodedBody{encoding: encDelta, data: data.Bytes(), depth: baseDepth + 1}, nil
 		}
 	}
-	gz, err := gzipBody(body)
+	gz, err := delta.Gzip(body)
 	if err != nil {
-		return nil, fmt.Errorf("compress snapshot: %w", err)
+		return nil, err
 	}
 	return &encodedBody{encoding: encGzip, data: gz}, nil
 }
@@ -257,9 +276,9 @@ SELECT s.id, s.encoding, s.size, s.sha256, s.body FROM chain JOIN snapshots AS s
 		}
 		switch {
 		case n == 0 && encoding == encGzip:
-			body, err = gunzip(data)
+			body, err = delta.Gunzip(data)
 		case n > 0 && encoding == encDelta:
-			body, err = applyDelta(body, data)
+			body, err = delta.Apply(body, data)
 		case n == 0 && encoding == encDelta:
 			err = fmt.Errorf("delta chain longer than %d steps or its keyframe is missing", 2*maxChain)
 		default:

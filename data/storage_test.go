@@ -125,13 +125,14 @@ func TestVersionRoundTrip(t *testing.T) {
 			}
 			check("Version from a fresh handle", v)
 			// A row written in format 1 (before format 2: the same bytes,
-			// DEFLATE-compressed) reads the same.
+			// DEFLATE-compressed) reads the same. The format is the first
+			// byte of versions.blocks (see package blocklist).
 			var stored []byte
-			if err := fresh.sql.QueryRow(`SELECT blocks FROM versions WHERE id = ?`, res.Version.ID).Scan(&stored); err != nil || stored[0] != blocksPlain {
-				t.Fatalf("stored blocks %x, %v; want format %d", stored, err, blocksPlain)
+			if err := fresh.sql.QueryRow(`SELECT blocks FROM versions WHERE id = ?`, res.Version.ID).Scan(&stored); err != nil || stored[0] != 2 {
+				t.Fatalf("stored blocks %x, %v; want format 2", stored, err)
 			}
 			var old bytes.Buffer
-			old.WriteByte(blocksDeflated)
+			old.WriteByte(1)
 			zw, _ := flate.NewWriter(&old, flate.BestSpeed)
 			zw.Write(stored[1:])
 			zw.Close()
@@ -506,68 +507,5 @@ func TestVersionDamageIsReported(t *testing.T) {
 				t.Errorf("reading a version with %s succeeded", tt.name)
 			}
 		})
-	}
-}
-
-func TestMakeDelta(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	random := func(n int) []byte {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = byte(rng.UintN(256))
-		}
-		return b
-	}
-	page := random(5000)
-	tests := []struct {
-		name         string
-		base, target []byte
-		delta        bool // a delta is expected rather than a keyframe
-	}{
-		{"both empty", nil, nil, true},
-		{"identical", page, page, true},
-		{"empty base", nil, page, false},
-		{"emptied", page, nil, true},
-		{"prefix changed", page, append([]byte("<!-- 42 -->"), page[3:]...), true},
-		{"suffix appended", page, append(bytes.Clone(page), "tail"...), true},
-		{"middle edited", page, append(append(bytes.Clone(page[:2500]), 0xff, 0xfe), page[2600:]...), true},
-		{"halves swapped", page, append(bytes.Clone(page[2500:]), page[:2500]...), true},
-		{"edited at both ends and the middle", page, randomEdit(rng, randomEdit(rng, page)), true},
-		{"unrelated", page, random(5000), false},
-		{"shorter than a block", []byte("abc"), []byte("abd"), true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ops, ok := makeDelta(tt.base, tt.target)
-			if ok != tt.delta {
-				t.Fatalf("makeDelta ok = %v, want %v", ok, tt.delta)
-			}
-			if !ok {
-				return
-			}
-			var z deflater
-			var stored bytes.Buffer
-			if err := z.deflate(&stored, ops); err != nil {
-				t.Fatal(err)
-			}
-			got, err := applyDelta(tt.base, stored.Bytes())
-			if err != nil || !bytes.Equal(got, tt.target) {
-				t.Fatalf("applyDelta = %d bytes, %v; want the %d-byte target", len(got), err, len(tt.target))
-			}
-			if len(tt.target) > 1000 && len(ops) > len(tt.target)/4 {
-				t.Errorf("delta of %d bytes for a %d-byte target", len(ops), len(tt.target))
-			}
-		})
-	}
-	// A delta applied to the wrong base is refused, never silently wrong in
-	// length.
-	ops, _ := makeDelta(page, page[:4000])
-	var z deflater
-	var stored bytes.Buffer
-	if err := z.deflate(&stored, ops); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := applyDelta(page[:100], stored.Bytes()); !errors.Is(err, errBadDelta) {
-		t.Errorf("applyDelta on a short base: %v, want errBadDelta", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/clausewatch/clausewatch/data/internal/blocklist"
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -88,7 +89,7 @@ func latestHead(ctx context.Context, q queryer, docID string) (*versionHead, err
 // blocks: from the cache when the cached entry is that version (same id and
 // sha256), else read through q and cached, since it is committed data.
 func (db *DB) versionAt(ctx context.Context, q queryer, docID string, head *versionHead) (*cachedVersion, error) {
-	if c := db.cache.version(docID); c != nil && c.v.ID == head.id && c.v.SHA256 == head.sha256 {
+	if c, ok := db.cache.versions.Get(docID); ok && c.v.ID == head.id && c.v.SHA256 == head.sha256 {
 		return c, nil
 	}
 	v, refs, err := loadFullVersion(ctx, q, head.id)
@@ -96,7 +97,7 @@ func (db *DB) versionAt(ctx context.Context, q queryer, docID string, head *vers
 		return nil, err
 	}
 	c := &cachedVersion{v: *v, refs: refs, textIDs: distinctTextIDs(v.Blocks, refs.blocks)}
-	db.cache.setVersion(docID, c)
+	db.cache.versions.Set(docID, c.v.ID, c)
 	return c, nil
 }
 
@@ -116,7 +117,7 @@ func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := encodeBlocks(p.doc.Blocks, refs)
+	blocks, err := blocklist.Encode(p.doc.Blocks, refs.blocks, refs.paths)
 	if err != nil {
 		return nil, err
 	}
@@ -239,12 +240,12 @@ FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	if v.FetchedAt, err = parseTime(at); err != nil {
 		return nil, textRefs{}, err
 	}
-	refs, err := decodeBlocks(stored)
+	list, err := blocklist.Decode(stored)
 	if err != nil {
 		return nil, textRefs{}, fmt.Errorf("blocks of version %d: %w: %w", id, errCorrupt, err)
 	}
 	var ids textRefs
-	v.Blocks, v.Text, ids, err = refs.resolve(ctx, q)
+	v.Blocks, v.Text, ids, err = resolveBlocks(ctx, q, list)
 	if err != nil {
 		return nil, textRefs{}, fmt.Errorf("blocks of version %d: %w", id, err)
 	}

@@ -50,9 +50,9 @@ CREATE TABLE texts (
 ) STRICT;
 
 -- Versions: a document's clauses whenever its canonical text changed. blocks
--- refers to texts by id (compact binary, see data/blocks.go); the canonical
--- text is rebuilt from them (the non-empty block texts, one per line) and
--- checked against sha256 and text_length.
+-- refers to texts by id (compact binary, see data/internal/blocklist); the
+-- canonical text is rebuilt from them (the non-empty block texts, one per
+-- line) and checked against sha256 and text_length.
 CREATE TABLE versions (
     id          INTEGER NOT NULL PRIMARY KEY,
     document_id TEXT    NOT NULL REFERENCES documents(id),

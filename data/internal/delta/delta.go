@@ -1,4 +1,18 @@
-package data
+// Package delta is the byte-level codec of stored snapshot bodies. Raw
+// snapshots of one document differ little from one fetch to the next, so
+// storage keeps most of them as a delta against an earlier body of the same
+// document: a list of copies from that body and literal bytes,
+// DEFLATE-compressed. The others are keyframes, the whole body
+// gzip-compressed. This package turns bodies into those bytes and back; which
+// body serves as a base, and when a chain of deltas ends, is storage's
+// choice, kept in package data with the SQL that reads the chain.
+//
+// A delta's ops, before compression, are the target length (uvarint), so
+// that a damaged delta is caught, then any number of:
+//
+//	0 offset length   copy length bytes of the base from offset (uvarints)
+//	1 length bytes    the length bytes that follow (uvarint length)
+package delta
 
 import (
 	"bytes"
@@ -11,40 +25,24 @@ import (
 	"sync"
 )
 
-// Raw snapshots of one document differ little from one fetch to the next, so
-// most are stored as a delta against the document's previous snapshot: a
-// list of copies from that body and literal bytes, DEFLATE-compressed. Every
-// maxChain-th snapshot, and any whose delta would be mostly literal, is a
-// keyframe: the whole body, gzip-compressed. Reading a snapshot therefore
-// decompresses at most maxChain rows, and every body is checked against its
-// sha256 once rebuilt.
-
-// Snapshot encodings stored in snapshots.encoding.
-const (
-	encGzip  = "gzip"  // the whole body, gzip-compressed (a keyframe)
-	encDelta = "delta" // ops against snapshots.base_id, raw DEFLATE
-)
-
-// maxChain bounds the rows read to rebuild one snapshot: a keyframe and at
-// most maxChain-1 deltas. snapshots.depth counts the deltas.
-const maxChain = 32
-
-// deltaBlock is the length of the base slices indexed for matching; copies
+// blockLen is the length of the base slices indexed for matching; copies
 // shorter than this are not found, except at the common prefix and suffix.
-const deltaBlock = 32
+const blockLen = 32
 
-// Delta op codes.
+// Op codes.
 const (
 	opCopy    = 0 // uvarint offset, uvarint length: bytes of the base
 	opLiteral = 1 // uvarint length, then the bytes
 )
 
-var errBadDelta = errors.New("malformed snapshot delta")
+// ErrMalformed marks a stored delta that does not rebuild a body from the
+// base it is applied to: damaged bytes, or the wrong base.
+var ErrMalformed = errors.New("malformed delta")
 
-// makeDelta returns the ops that rebuild target from base, or ok false when
-// they would be mostly literal bytes and a keyframe is the better choice.
-// The ops start with the target length, so that a damaged delta is caught.
-func makeDelta(base, target []byte) (ops []byte, ok bool) {
+// Make returns the ops that rebuild target from base, uncompressed, or ok
+// false when they would be mostly literal bytes and a keyframe is the better
+// choice. Deflater.Deflate compresses them into what Apply reads.
+func Make(base, target []byte) (ops []byte, ok bool) {
 	ops = binary.AppendUvarint(make([]byte, 0, 64), uint64(len(target)))
 	n := min(len(base), len(target))
 	pre := commonPrefix(base[:n], target[:n])
@@ -56,16 +54,16 @@ func makeDelta(base, target []byte) (ops []byte, ok bool) {
 	budget := len(target) / 2 // literal bytes beyond which a keyframe wins
 	literal := 0
 	lit := pre // start of the pending literal run
-	if end-pre >= 2*deltaBlock && len(base) >= deltaBlock && len(base) < 1<<30 {
+	if end-pre >= 2*blockLen && len(base) >= blockLen && len(base) < 1<<30 {
 		table, shift := indexBlocks(base)
-		for j := pre; j+deltaBlock <= end; {
+		for j := pre; j+blockLen <= end; {
 			cand := table[blockHash(target[j:])>>shift]
 			if cand == 0 {
 				j++
 				continue
 			}
 			i := int(cand - 1)
-			if !bytes.Equal(base[i:i+deltaBlock], target[j:j+deltaBlock]) {
+			if !bytes.Equal(base[i:i+blockLen], target[j:j+blockLen]) {
 				j++
 				continue
 			}
@@ -73,7 +71,7 @@ func makeDelta(base, target []byte) (ops []byte, ok bool) {
 				i--
 				j--
 			}
-			k := deltaBlock + commonPrefix(base[i+deltaBlock:], target[j+deltaBlock:end])
+			k := blockLen + commonPrefix(base[i+blockLen:], target[j+blockLen:end])
 			if j > lit {
 				literal += j - lit
 				ops = appendLiteral(ops, target[lit:j])
@@ -111,25 +109,25 @@ func appendLiteral(ops, b []byte) []byte {
 	return append(ops, b...)
 }
 
-// indexBlocks hashes base at every multiple of deltaBlock into an open table
+// indexBlocks hashes base at every multiple of blockLen into an open table
 // of positions+1 (0 is empty; a later block overwrites an earlier one with
 // the same slot, which only costs a missed match). A slot is hash >> shift.
 func indexBlocks(base []byte) ([]int32, uint) {
 	bits := uint(8)
-	for (1<<bits) < 2*len(base)/deltaBlock && bits < 24 {
+	for (1<<bits) < 2*len(base)/blockLen && bits < 24 {
 		bits++
 	}
 	table := make([]int32, 1<<bits)
 	shift := 64 - bits
-	for i := 0; i+deltaBlock <= len(base); i += deltaBlock {
+	for i := 0; i+blockLen <= len(base); i += blockLen {
 		table[blockHash(base[i:])>>shift] = int32(i + 1)
 	}
 	return table, shift
 }
 
-// blockHash mixes the first deltaBlock bytes of b; the top bits are used.
+// blockHash mixes the first blockLen bytes of b; the top bits are used.
 func blockHash(b []byte) uint64 {
-	_ = b[deltaBlock-1]
+	_ = b[blockLen-1]
 	h := binary.LittleEndian.Uint64(b) * 0x9E3779B185EBCA87
 	h = (h ^ binary.LittleEndian.Uint64(b[8:])) * 0xC2B2AE3D27D4EB4F
 	h = (h ^ binary.LittleEndian.Uint64(b[16:])) * 0x165667B19E3779F9
@@ -163,16 +161,25 @@ func commonSuffix(a, b []byte) int {
 	return i
 }
 
-// applyDelta rebuilds a body from its base and stored (compressed) ops.
-func applyDelta(base, stored []byte) ([]byte, error) {
+// Apply rebuilds a body from its base and stored ops, as Deflater.Deflate
+// compressed them. Errors from damaged ops wrap ErrMalformed.
+func Apply(base, stored []byte) ([]byte, error) {
+	out, err := apply(base, stored)
+	if err != nil {
+		return nil, fmt.Errorf("delta: apply: %w", err)
+	}
+	return out, nil
+}
+
+func apply(base, stored []byte) ([]byte, error) {
 	ops, err := io.ReadAll(flate.NewReader(bytes.NewReader(stored)))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errBadDelta, err)
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	r := byteReader{b: ops}
 	size := r.uvarint()
 	if r.err != nil {
-		return nil, fmt.Errorf("%w: no length", errBadDelta)
+		return nil, fmt.Errorf("%w: no length", ErrMalformed)
 	}
 	// The length is checked at the end; it only sizes the buffer here, within
 	// what the ops could possibly produce.
@@ -183,45 +190,87 @@ func applyDelta(base, stored []byte) ([]byte, error) {
 			r.b = r.b[1:]
 			off, n := r.uvarint(), r.uvarint()
 			if r.err != nil || off > uint64(len(base)) || n > uint64(len(base))-off {
-				return nil, fmt.Errorf("%w: copy outside the base", errBadDelta)
+				return nil, fmt.Errorf("%w: copy outside the base", ErrMalformed)
 			}
 			out = append(out, base[off:off+n]...)
 		case opLiteral:
 			r.b = r.b[1:]
 			b := r.bytes(r.uvarint())
 			if r.err != nil {
-				return nil, fmt.Errorf("%w: truncated literal", errBadDelta)
+				return nil, fmt.Errorf("%w: truncated literal", ErrMalformed)
 			}
 			out = append(out, b...)
 		default:
-			return nil, fmt.Errorf("%w: op %d", errBadDelta, op)
+			return nil, fmt.Errorf("%w: op %d", ErrMalformed, op)
 		}
 		if uint64(len(out)) > size {
-			return nil, fmt.Errorf("%w: longer than %d bytes", errBadDelta, size)
+			return nil, fmt.Errorf("%w: longer than %d bytes", ErrMalformed, size)
 		}
 	}
 	if uint64(len(out)) != size {
-		return nil, fmt.Errorf("%w: %d bytes, want %d", errBadDelta, len(out), size)
+		return nil, fmt.Errorf("%w: %d bytes, want %d", ErrMalformed, len(out), size)
 	}
 	return out, nil
 }
 
-// deflater compresses small payloads (snapshot delta ops) as raw
-// DEFLATE, reusing writers: setting one up allocates about a megabyte, far
-// more than compressing a few kilobytes costs. It keeps a short free list
-// rather than a sync.Pool, which every garbage collection empties, and
-// recording a 300 KB document collects often.
-type deflater struct {
+// byteReader reads uvarints and byte runs from a byte slice, remembering the
+// first error so that callers check once.
+type byteReader struct {
+	b   []byte
+	err error
+}
+
+func (r *byteReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *byteReader) bytes(n uint64) []byte {
+	if n > uint64(len(r.b)) {
+		r.fail()
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *byteReader) fail() {
+	if r.err == nil {
+		r.err = io.ErrUnexpectedEOF
+	}
+	r.b = nil
+}
+
+// Deflater compresses delta ops as raw DEFLATE, reusing writers: setting one
+// up allocates about a megabyte, far more than compressing a few kilobytes
+// costs. It keeps a short free list rather than a sync.Pool, which every
+// garbage collection empties, and recording a 300 KB document collects
+// often. The zero value is ready to use; a Deflater must not be copied
+// after first use.
+type Deflater struct {
 	mu   sync.Mutex
 	free []*flate.Writer
 }
 
-// maxFreeWriters bounds the writers a handle keeps, enough for two Records
-// preparing their snapshots at once.
+// maxFreeWriters bounds the writers a Deflater keeps, enough for two
+// Records preparing their snapshots at once.
 const maxFreeWriters = 2
 
-// deflate appends the compressed form of b to dst.
-func (d *deflater) deflate(dst *bytes.Buffer, b []byte) error {
+// Deflate appends the compressed form of ops to dst.
+func (d *Deflater) Deflate(dst *bytes.Buffer, ops []byte) error {
+	if err := d.deflate(dst, ops); err != nil {
+		return fmt.Errorf("delta: deflate: %w", err)
+	}
+	return nil
+}
+
+func (d *Deflater) deflate(dst *bytes.Buffer, b []byte) error {
 	var zw *flate.Writer
 	d.mu.Lock()
 	if n := len(d.free); n > 0 {
@@ -250,9 +299,17 @@ func (d *deflater) deflate(dst *bytes.Buffer, b []byte) error {
 	return nil
 }
 
-// gzipBody compresses a keyframe. BestSpeed: a keyframe is written every
-// maxChain snapshots and whenever a page changed too much for a delta, and
+// Gzip compresses a keyframe. BestSpeed: a keyframe starts every chain of
+// deltas and is written whenever a page changed too much for a delta, and
 // the default level costs about three times as long for a quarter less.
+func Gzip(body []byte) ([]byte, error) {
+	b, err := gzipBody(body)
+	if err != nil {
+		return nil, fmt.Errorf("delta: gzip: %w", err)
+	}
+	return b, nil
+}
+
 func gzipBody(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(b)/3 + 64)
@@ -267,6 +324,15 @@ func gzipBody(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Gunzip decompresses a keyframe. An empty body comes back empty, not nil.
+func Gunzip(stored []byte) ([]byte, error) {
+	body, err := gunzip(stored)
+	if err != nil {
+		return nil, fmt.Errorf("delta: gunzip: %w", err)
+	}
+	return body, nil
 }
 
 func gunzip(b []byte) ([]byte, error) {
