@@ -32,6 +32,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/clausewatch/clausewatch/data/internal/bytesreader"
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -168,9 +169,9 @@ func decode(stored []byte) (*List, error) {
 	default:
 		return nil, fmt.Errorf("%w: unknown format %d", ErrMalformed, stored[0])
 	}
-	r := byteReader{b: raw}
-	n := r.uvarint()
-	if r.err != nil || n > maxBlocks || n > uint64(len(raw)) {
+	r := bytesreader.New(raw)
+	n := r.Uvarint()
+	if r.Err() != nil || n > maxBlocks || n > uint64(len(raw)) {
 		return nil, fmt.Errorf("%w: block count", ErrMalformed)
 	}
 	out := &List{Blocks: make([]Ref, n), Paths: [][]int64{nil}}
@@ -178,22 +179,22 @@ func decode(stored []byte) (*List, error) {
 	var text int64
 	for i := range out.Blocks {
 		b := &out.Blocks[i]
-		code := r.uvarint()
+		code := r.Uvarint()
 		if code == 0 {
-			b.Kind = policy.Kind(r.bytes(r.uvarint()))
+			b.Kind = policy.Kind(r.Bytes(r.Uvarint()))
 		} else if k, ok := codeKind(code); ok {
 			b.Kind = k
 		} else {
 			return nil, fmt.Errorf("%w: kind code %d", ErrMalformed, code)
 		}
-		b.Level = int(r.varint())
-		if np := r.uvarint(); np > 0 {
+		b.Level = int(r.Varint())
+		if np := r.Uvarint(); np > 0 {
 			if np-1 > uint64(len(raw)) {
 				return nil, fmt.Errorf("%w: path length", ErrMalformed)
 			}
 			p := make([]int64, np-1)
 			for j := range p {
-				p[j] = int64(r.uvarint())
+				p[j] = int64(r.Uvarint())
 			}
 			if len(p) == 0 {
 				path = 0
@@ -203,58 +204,14 @@ func decode(stored []byte) (*List, error) {
 			}
 		}
 		b.Path = path
-		text += r.varint()
+		text += r.Varint()
 		b.Text = text
-		if r.err != nil {
+		if r.Err() != nil {
 			return nil, fmt.Errorf("%w: block %d", ErrMalformed, i+1)
 		}
 	}
-	if r.err != nil || len(r.b) != 0 {
+	if r.Err() != nil || r.Len() != 0 {
 		return nil, fmt.Errorf("%w: trailing bytes", ErrMalformed)
 	}
 	return out, nil
-}
-
-// byteReader reads varints from a byte slice, remembering the first error so
-// that callers check once.
-type byteReader struct {
-	b   []byte
-	err error
-}
-
-func (r *byteReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *byteReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *byteReader) bytes(n uint64) []byte {
-	if n > uint64(len(r.b)) {
-		r.fail()
-		return nil
-	}
-	v := r.b[:n]
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *byteReader) fail() {
-	if r.err == nil {
-		r.err = io.ErrUnexpectedEOF
-	}
-	r.b = nil
 }

@@ -23,6 +23,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/clausewatch/clausewatch/data/internal/bytesreader"
 )
 
 // blockLen is the length of the base slices indexed for matching; copies
@@ -176,27 +178,25 @@ func apply(base, stored []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	r := byteReader{b: ops}
-	size := r.uvarint()
-	if r.err != nil {
+	r := bytesreader.New(ops)
+	size := r.Uvarint()
+	if r.Err() != nil {
 		return nil, fmt.Errorf("%w: no length", ErrMalformed)
 	}
 	// The length is checked at the end; it only sizes the buffer here, within
 	// what the ops could possibly produce.
 	out := make([]byte, 0, min(size, uint64(len(base))+uint64(len(ops))))
-	for len(r.b) > 0 {
-		switch op := r.b[0]; op {
+	for r.Len() > 0 {
+		switch op := r.Bytes(1)[0]; op {
 		case opCopy:
-			r.b = r.b[1:]
-			off, n := r.uvarint(), r.uvarint()
-			if r.err != nil || off > uint64(len(base)) || n > uint64(len(base))-off {
+			off, n := r.Uvarint(), r.Uvarint()
+			if r.Err() != nil || off > uint64(len(base)) || n > uint64(len(base))-off {
 				return nil, fmt.Errorf("%w: copy outside the base", ErrMalformed)
 			}
 			out = append(out, base[off:off+n]...)
 		case opLiteral:
-			r.b = r.b[1:]
-			b := r.bytes(r.uvarint())
-			if r.err != nil {
+			b := r.Bytes(r.Uvarint())
+			if r.Err() != nil {
 				return nil, fmt.Errorf("%w: truncated literal", ErrMalformed)
 			}
 			out = append(out, b...)
@@ -211,40 +211,6 @@ func apply(base, stored []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d bytes, want %d", ErrMalformed, len(out), size)
 	}
 	return out, nil
-}
-
-// byteReader reads uvarints and byte runs from a byte slice, remembering the
-// first error so that callers check once.
-type byteReader struct {
-	b   []byte
-	err error
-}
-
-func (r *byteReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *byteReader) bytes(n uint64) []byte {
-	if n > uint64(len(r.b)) {
-		r.fail()
-		return nil
-	}
-	v := r.b[:n]
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *byteReader) fail() {
-	if r.err == nil {
-		r.err = io.ErrUnexpectedEOF
-	}
-	r.b = nil
 }
 
 // Deflater compresses delta ops as raw DEFLATE, reusing writers: setting one
