@@ -185,8 +185,14 @@ func (r reader) read(text string, toks []token) reading {
 		rd.matches = []Match{}
 		return rd
 	}
-	var vetoed []statement
-	stmts := r.lx.scan(toks, &vetoed)
+	// The statements a veto removed are kept only where one may have
+	// been removed because the service gets the data.
+	var stmts, vetoed []statement
+	if r.namesSelf(toks) {
+		stmts = r.lx.scan(toks, &vetoed)
+	} else {
+		stmts = r.lx.sharing(toks)
+	}
 	receive := r.st.receive.find(toks)
 	if len(stmts) > 0 || len(receive) > 0 || slices.ContainsFunc(vetoed, toSelf) {
 		rd.shares, rd.sources = r.statements(text, toks, stmts, vetoed, receive)
@@ -220,6 +226,27 @@ func (r reader) read(text string, toks []token) reading {
 	})
 	rd.matches = mergeTopics(out)
 	return rd
+}
+
+// namesSelf reports whether a clause names the service as the one that
+// gets something, as the sharing rules' to-self veto reads it: "with us",
+// "to us", or an object pronoun before or fused to a verb ("nos envían",
+// "enviarnos").
+func (r reader) namesSelf(toks []token) bool {
+	if len(r.lx.toself.find(toks)) > 0 {
+		return true
+	}
+	for _, t := range toks {
+		if r.lx.selfClitic[t.word] {
+			return true
+		}
+		for _, s := range r.lx.selfSuffix {
+			if strings.HasSuffix(t.word, s) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // toSelf reports whether a veto removed a statement because the service is

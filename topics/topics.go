@@ -14,7 +14,7 @@ import "slices"
 // Version identifies the rules. It is stored with every classified change so
 // that `clausewatch reclassify` can tell which changes were tagged by older
 // rules; bump it whenever a lexicon or a rule changes what is tagged.
-const Version = "topics/3"
+const Version = "topics/4"
 
 // Topic names. They are a contract (feeds, alerts and the JSON API use them)
 // and never change. ThirdPartyCollection is data the service receives from
