@@ -228,10 +228,11 @@ func (r reader) read(text string, toks []token) reading {
 	return rd
 }
 
-// namesSelf reports whether a clause names the service as the one that
+// namesSelf reports whether a clause may name the service as the one that
 // gets something, as the sharing rules' to-self veto reads it: "with us",
 // "to us", or an object pronoun before or fused to a verb ("nos envían",
-// "enviarnos").
+// "enviarnos"). Any word ending like a fused pronoun counts ("menos"): the
+// test only spares the rules keeping their vetoes where none can matter.
 func (r reader) namesSelf(toks []token) bool {
 	if len(r.lx.toself.find(toks)) > 0 {
 		return true
@@ -264,6 +265,7 @@ type clauseParts struct {
 	cue       []hit
 	condition []hit
 	denial    []hit
+	from      []hit // the words that introduce a source ("from", "de")
 	neg, exc  []hit
 	paren     []bool // paren[k]: token k stands inside parentheses
 	verbs     []int  // the verbs of the clause's statements, in order
@@ -283,7 +285,7 @@ func (r reader) statements(text string, toks []token, stmts, vetoed []statement,
 	p := &clauseParts{
 		text: text, toks: toks, recip: outermost(recip), data: outermost(r.st.data.find(toks)),
 		purpose: r.lx.purpose.find(toks), cue: r.st.cue.find(toks), condition: r.st.condition.find(toks),
-		denial: r.st.denial.find(toks), neg: r.lx.negation.find(toks), exc: r.lx.exception.find(toks),
+		denial: r.st.denial.find(toks), from: r.st.from.find(toks), neg: r.lx.negation.find(toks), exc: r.lx.exception.find(toks),
 		paren: parenthesized(text, toks),
 	}
 	for _, s := range stmts {
@@ -384,7 +386,7 @@ func (r reader) source(p *clauseParts, v hit) (hit, bool) {
 	if !r.st.receive.has(p.toks, v) {
 		return hit{}, false
 	}
-	for _, f := range r.st.from.find(p.toks) {
+	for _, f := range p.from {
 		if f.from < v.to || f.from-v.to > 8 || !same(p.toks, f, v) {
 			continue
 		}
