@@ -340,6 +340,8 @@ func compareWith(buf *alignBuf, dates *dateHint, old, new []Clause, allIDs bool)
 	}
 	cs := ChangeSet{
 		Topics:  []string{},
+		Sharing: []SharingDelta{},
+		Matters: []Matter{},
 		Changes: make([]Change, 0, len(al.matches)),
 	}
 	if dates != nil {

@@ -15,10 +15,11 @@ type Severity string
 
 // Severities, from least to most serious. Until topics are classified a
 // material change is "low" and a cosmetic one "none"; the topics package
-// raises them (see docs/topics.md): "medium" for material edits to a
-// clause with a topic, "high" for edits to data-sharing clauses, and
-// "critical" when a sharing clause gains a recipient or a purpose or loses
-// its negation. A change not yet classified has the empty severity.
+// raises them (see docs/topics.md): "medium" for edits that touch a topic,
+// "high" when a sharing statement is removed or its purpose or condition
+// changes, and "critical" when data goes to a recipient it did not go to
+// before or a promise not to share is lost. A change not yet classified has
+// the empty severity.
 const (
 	SeverityNone     Severity = "none"
 	SeverityLow      Severity = "low"

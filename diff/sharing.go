@@ -54,7 +54,7 @@ type Quote struct {
 const (
 	DeltaAdded   = "added"   // a statement the old clause did not make
 	DeltaRemoved = "removed" // a statement the new clause no longer makes
-	DeltaChanged = "changed" // the same action and recipients, other data, purpose, condition or negation
+	DeltaChanged = "changed" // the same action and some of the same recipients (or one names none), other keys
 )
 
 // SharingDelta is one difference between the statements of a change's old

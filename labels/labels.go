@@ -36,6 +36,8 @@ func topicLabel(name string) (label, bool) {
 		return label{"data sharing", "cesión de datos"}, true
 	case "data-collection":
 		return label{"data collection", "recogida de datos"}, true
+	case "third-party-collection":
+		return label{"data from third parties", "datos obtenidos de terceros"}, true
 	case "advertising":
 		return label{"advertising", "publicidad"}, true
 	case "retention":

@@ -104,6 +104,10 @@ func purposeLabel(key string) (label, bool) {
 		return label{"measure and analyse", "medir y analizar"}, true
 	case "ai":
 		return label{"train or run AI", "entrenar o usar inteligencia artificial"}, true
+	case "personalization":
+		return label{"personalise what you see", "personalizar lo que ves"}, true
+	case "own-purposes":
+		return label{"use it for their own purposes", "usarla para sus propios fines"}, true
 	}
 	return label{}, false
 }

@@ -9,14 +9,16 @@ import (
 // compiledLexicons returns every language's compiled lexicon, built on
 // first use and only read afterwards: compiling takes about a millisecond,
 // which every command would otherwise pay at start-up, also those that
-// never classify a clause.
+// never classify a clause. Each lexicon gets the recipients and purposes
+// that sharing statements name (withStatements).
 var compiledLexicons = sync.OnceValue(func() map[string]*compiled {
+	st := statementLexicons()
 	return map[string]*compiled{
-		"en": compileLexicon("en", english),
-		"es": compileLexicon("es", spanish),
-		"pt": compileLexicon("pt", portuguese),
-		"fr": compileLexicon("fr", french),
-		"de": compileLexicon("de", german),
+		"en": compileLexicon("en", withStatements(english, st["en"])),
+		"es": compileLexicon("es", withStatements(spanish, st["es"])),
+		"pt": compileLexicon("pt", withStatements(portuguese, st["pt"])),
+		"fr": compileLexicon("fr", withStatements(french, st["fr"])),
+		"de": compileLexicon("de", withStatements(german, st["de"])),
 	}
 })
 

@@ -188,3 +188,27 @@ func (l *lexset) has(toks []token, h hit) bool {
 	}
 	return false
 }
+
+// at returns the longest phrase of l that starts at token i, as find
+// would report it there.
+func (l *lexset) at(toks []token, i int) (hit, bool) {
+	if i < 0 || i >= len(toks) {
+		return hit{}, false
+	}
+	w := toks[i].word
+	if !l.mayStart(w) {
+		return hit{}, false
+	}
+	best := hit{from: -1}
+	for _, k := range l.exact[w] {
+		best = l.better(best, k, toks, i)
+	}
+	for _, n := range l.lens {
+		if n <= len(w) {
+			for _, k := range l.stem[w[:n]] {
+				best = l.better(best, k, toks, i)
+			}
+		}
+	}
+	return best, best.from >= 0
+}

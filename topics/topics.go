@@ -9,21 +9,21 @@
 // described in docs/topics.md.
 package topics
 
-import (
-	"slices"
-	"sort"
-)
+import "slices"
 
 // Version identifies the rules. It is stored with every classified change so
 // that `clausewatch reclassify` can tell which changes were tagged by older
 // rules; bump it whenever a lexicon or a rule changes what is tagged.
-const Version = "topics/3"
+const Version = "topics/4"
 
 // Topic names. They are a contract (feeds, alerts and the JSON API use them)
-// and never change.
+// and never change. ThirdPartyCollection is data the service receives from
+// others ("Partners share information about you with us"): collection from
+// third parties, never the service sharing.
 const (
 	DataSharing            = "data-sharing"
 	DataCollection         = "data-collection"
+	ThirdPartyCollection   = "third-party-collection"
 	Advertising            = "advertising"
 	Retention              = "retention"
 	UserRights             = "user-rights"
@@ -37,7 +37,7 @@ const (
 
 // All lists the topics in the order Classify reports them.
 func All() []string {
-	return []string{DataSharing, DataCollection, Advertising, Retention, UserRights,
+	return []string{DataSharing, DataCollection, ThirdPartyCollection, Advertising, Retention, UserRights,
 		InternationalTransfers, Security, Children, AI, LegalBasis, PolicyChanges}
 }
 
@@ -65,39 +65,7 @@ type Evidence struct {
 // its evidence. lang is an ISO 639-1 code ("en", "es", "pt", "fr", "de");
 // "" or a language without a lexicon is guessed with Language.
 func Classify(text, lang string) []Match {
-	return classifyWith(lexiconFor(text, lang), text)
-}
-
-func classifyWith(lx *compiled, text string) []Match {
-	return classifyTokens(lx, text, tokenize(text))
-}
-
-// classifyTokens is classifyWith with text already cut into toks, which
-// it does not change (Annotate reads them again for gained).
-func classifyTokens(lx *compiled, text string, toks []token) []Match {
-	if len(toks) == 0 {
-		return []Match{}
-	}
-	var out []Match
-	if stmts := lx.sharing(toks); len(stmts) > 0 {
-		m := Match{Topic: DataSharing, Negated: true}
-		for _, s := range stmts {
-			m.Negated = m.Negated && s.negated
-			m.Evidence = append(m.Evidence, s.evidence(text, toks)...)
-		}
-		m.Evidence = tidy(m.Evidence)
-		out = append(out, m)
-	}
-	for _, r := range lx.rules {
-		if ev := r.apply(text, toks); len(ev) > 0 {
-			out = append(out, Match{Topic: r.topic, Evidence: tidy(ev)})
-		}
-	}
-	order := All()
-	sort.SliceStable(out, func(i, j int) bool {
-		return slices.Index(order, out[i].Topic) < slices.Index(order, out[j].Topic)
-	})
-	return mergeTopics(out)
+	return readerFor(text, lang).read(text, tokenize(text)).matches
 }
 
 // mergeTopics folds several matches of one topic (two rules for the same

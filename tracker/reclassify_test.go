@@ -3,6 +3,7 @@ package tracker
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -55,9 +56,29 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A confirmed subscriber of data-sharing, whom reclassifying must
+	// not alert (invariant 5), even though the changes now say who gets
+	// which data.
+	sub, err := db.Subscribe(ctx, data.SubscribeRequest{Email: "reader@example.org", Lang: "en",
+		Subscription: data.Subscription{Topics: []string{topics.DataSharing}, Frequency: data.Immediate}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Confirm(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
 	n, err := tr.Reclassify(ctx)
 	if err != nil || n != 2 {
 		t.Fatalf("Reclassify = %d, %v; want 2", n, err)
+	}
+	deliveries, err := db.Deliveries(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range deliveries {
+		if d.ChangeID != 0 {
+			t.Errorf("reclassifying queued a delivery about change %d: %+v", d.ChangeID, d)
+		}
 	}
 	after, _, err := db.Changes(ctx, data.ChangeFilter{ChangeSets: true})
 	if err != nil || len(after) != len(before) {
@@ -70,8 +91,16 @@ func TestReclassifyKeepsChanges(t *testing.T) {
 			t.Errorf("change %d after reclassify = %+v, want %+v", i, a, b)
 		}
 	}
-	if !slices.Contains(after[0].Topics, topics.DataSharing) {
-		t.Errorf("adding a sharing clause is not tagged %s: %+v", topics.DataSharing, after[0])
+	if !slices.Contains(after[0].Topics, topics.DataSharing) || after[0].Severity != diff.SeverityCritical {
+		t.Errorf("adding a sharing clause is not tagged %s, critical: %+v", topics.DataSharing, after[0])
+	}
+	var cs diff.ChangeSet
+	if err := json.Unmarshal(after[0].ChangeSet, &cs); err != nil {
+		t.Fatal(err)
+	}
+	if !cs.Alert || len(cs.Sharing) != 1 || cs.Sharing[0].Op != diff.DeltaAdded || !slices.Equal(cs.Sharing[0].Recipients, []string{"meta-companies"}) ||
+		len(cs.Matters) != 1 {
+		t.Errorf("reclassified change set: alert %v, sharing %+v, matters %+v; want an alert, the Meta Companies added, one entry", cs.Alert, cs.Sharing, cs.Matters)
 	}
 	if n, err := tr.Reclassify(ctx); err != nil || n != 0 {
 		t.Errorf("second Reclassify = %d, %v; want 0", n, err)
