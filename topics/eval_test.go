@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,54 +104,63 @@ func (s *score) add(got, want bool) {
 	}
 }
 
-// half splits the policies in two for cross-validation: the policies sorted
-// by name, alternately to "A" and "B". A rule is developed looking at the
-// errors of one half and kept only if the other half, the check, does not
-// get worse (docs/topics.md says which half each round looked at).
-func half(policies []string, p string) string {
-	if slices.Index(policies, p)%2 == 0 {
-		return "A"
+// heldOut reports whether a policy of the dev split belongs to its
+// held-out part: the 32-bit FNV-1a hash of the policy's name is divisible by
+// three. The rules are tuned looking only at the errors of the other part
+// (the tuning part); of the held-out part only aggregate precision, recall
+// and F1 are ever reported, so that its figure says how the rules do on
+// policies nobody tuned them on. Hashing the name, rather than sorting or
+// counting, keeps a policy on the same side whatever else the file holds.
+// With the 72 policies of OPP-115's dev split, 26 policies (864 segments)
+// are held out.
+func heldOut(policy string) bool {
+	h := fnv.New32a()
+	h.Write([]byte(policy))
+	return h.Sum32()%3 == 0
+}
+
+// part names the part of the dev split a policy belongs to.
+func part(policy string) string {
+	if heldOut(policy) {
+		return "held-out"
 	}
-	return "B"
+	return "tune"
 }
 
 // TestOPP115DataSharing measures data-sharing against OPP-115's "Third
-// Party Sharing/Collection" label, on the whole dev set and on each half
-// of its policies. Set TOPICS_EVAL_ERRORS=A (or B) to log the segments of
-// that half the rules get wrong while working on them.
+// Party Sharing/Collection" label on the two parts of the dev split (see
+// heldOut) and on the whole. Set TOPICS_EVAL_ERRORS=tune to log the
+// segments of the tuning part the rules get wrong, and how often each
+// rule fires rightly there; the held-out part's errors are never logged.
 func TestOPP115DataSharing(t *testing.T) {
 	segs := readSegments(t)
-	var policies []string
-	for _, s := range segs {
-		if !slices.Contains(policies, s.Policy) {
-			policies = append(policies, s.Policy)
-		}
-	}
-	slices.Sort(policies)
 	dump := os.Getenv("TOPICS_EVAL_ERRORS")
+	if dump != "" && dump != "tune" {
+		t.Fatalf("TOPICS_EVAL_ERRORS=%q: only the tuning part's errors may be read (TOPICS_EVAL_ERRORS=tune)", dump)
+	}
 
 	var all score
-	halves := map[string]*score{"A": {}, "B": {}}
+	parts := map[string]*score{"tune": {}, "held-out": {}}
 	start := time.Now()
 	for _, s := range segs {
 		m, got := Has(Classify(s.Text, "en"), DataSharing)
 		all.add(got, s.ThirdParty)
-		h := half(policies, s.Policy)
-		halves[h].add(got, s.ThirdParty)
-		if dump == h && got != s.ThirdParty {
+		p := part(s.Policy)
+		parts[p].add(got, s.ThirdParty)
+		if dump == p && got != s.ThirdParty {
 			t.Logf("%s %s#%d got=%v negated=%v evidence=%v\n\t%s", map[bool]string{true: "FP", false: "FN"}[got], s.Policy, s.Segment, got, m.Negated, m.Evidence, s.Text)
 		}
 	}
 	elapsed := time.Since(start)
 	if dump != "" {
-		// Which rules fire on the segments of the half under study, and
-		// how often rightly: a rule's precision on its own. On untagged
+		// Which rules fire on the segments of the tuning part, and how
+		// often rightly: a rule's precision on its own. On untagged
 		// segments, which vetoes ("give/choice") removed a statement, and
 		// how often the segment was labelled third_party anyway.
 		type count struct{ right, wrong int }
 		rules := map[string]*count{}
 		for _, s := range segs {
-			if half(policies, s.Policy) != dump {
+			if part(s.Policy) != dump {
 				continue
 			}
 			seen := map[string]bool{}
@@ -188,11 +197,8 @@ func TestOPP115DataSharing(t *testing.T) {
 			name, s.tp+s.fp+s.fn+s.tn, s.precision(), s.recall(), s.f1(), s.tp, s.fp, s.fn, s.tn)
 	}
 	report("all", all)
-	report("half A", *halves["A"])
-	report("half B", *halves["B"])
+	report("tune", *parts["tune"])
+	report("held-out", *parts["held-out"])
 	t.Logf("classified %d segments in %v (%.1f µs per segment)%s", len(segs), elapsed,
 		float64(elapsed.Microseconds())/float64(len(segs)), grepRatio(t, segs, elapsed))
-	if f := all.f1(); f < 0.85 {
-		t.Errorf("data-sharing F1 on OPP-115 dev = %.3f, want >= 0.85", f)
-	}
 }
