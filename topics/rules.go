@@ -38,6 +38,36 @@ type lexicon struct {
 	// anaphor: pronouns that stand for a recipient named before ("they",
 	// "these companies", "estos terceros").
 	anaphor []string
+	// company: the words that close a company's name ("Inc", "LLC",
+	// "Limited", "GmbH", "S.L."), matched only when written with a
+	// capital after capitalised words: "Stripe, Inc." is a recipient no
+	// lexicon can list, "not limited to" is nothing.
+	company []string
+	// wish: a condition on what the user wants that governs its whole
+	// sentence ("if you do not want us to use personal information that
+	// we gather to allow third parties to ...", "to opt out of"): an
+	// opt-out instruction, however far the verb.
+	wish []string
+	// noun: sharing verbs used as nouns, which a choice right after them
+	// makes the name of a choice ("Disclosure Opt-out", "sharing
+	// preferences").
+	noun []string
+	// modal: the verbs that make a passive disclosure a practice ("may
+	// be disclosed", "will not be sold", "se pueden divulgar").
+	modal []string
+	// cookie: tracking technology ("cookies", "web beacons", "pixel
+	// tags") that, followed by a recipient as its agent or owner, makes a
+	// statement: "cookies provided by third parties".
+	cookie []string
+	// by: the words that name who places a tracker ("by", "from", "of").
+	by []string
+	// us: the service as the one a handing verb hands to, right after it
+	// ("send us a message on Twitter", "provide us with"), unless joined
+	// by one of and to a recipient ("enables us and our partners").
+	us, and []string
+	// article: words that, capitalised at the start of a sentence, are no
+	// part of a company's name ("The", "Our", "La").
+	article []string
 	// disclose: verbs that say data goes out even without a recipient
 	// ("we may disclose your information"), unlike "share", which also
 	// means showing something to one's contacts.
@@ -178,8 +208,11 @@ type compiled struct {
 	place, user, disclose, choice, disclaimer, anaphor *lexset
 	accident, be, notice, toself, legal, engage, toyou *lexset
 	passive, secret, move, abroad, onward, towhom      *lexset
-	nobody, public, idiom, yours, of                   *lexset
+	nobody, public, idiom, yours, of, company, us      *lexset
+	cookie, and, modal, wish, noun                     *lexset
+	by                                                 phraseList
 	aux, self, handle, frame, selfClitic, youClitic    map[string]bool
+	article                                            map[string]bool
 	selfSuffix, youSuffix                              []string
 	negAfter, frameWindow, accidentAfter               int
 	rules                                              []compiledRule
@@ -207,6 +240,12 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		public: compileSet(l.public), idiom: compileSet(l.idiom), handle: map[string]bool{}, frame: map[string]bool{},
 		yours: compileSet(l.yours), of: compileSet(l.of), selfClitic: map[string]bool{}, youClitic: map[string]bool{},
 		selfSuffix: l.selfSuffix, youSuffix: l.youSuffix, frameWindow: l.frameWindow, accidentAfter: l.accidentAfter,
+		company: compileSet(l.company), article: map[string]bool{}, us: compileSet(l.us),
+		cookie: compileSet(l.cookie), and: compileSet(l.and), modal: compileSet(l.modal),
+		wish: compileSet(l.wish), noun: compileSet(l.noun), by: phraseList(compileSet(l.by).phrases),
+	}
+	for _, w := range l.article {
+		c.article[fold(w)] = true
 	}
 	if c.frameWindow == 0 {
 		c.frameWindow = 5
@@ -283,19 +322,20 @@ func quote(text string, toks []token, from, to int) Evidence {
 
 // Windows of the sharing rules, in words.
 const (
-	giveWindow    = 25      // a sharing verb and its recipient
-	handWindow    = 12      // a handing verb and the recipient after it
-	objectWindow  = 8       // a sharing verb and the data it shares
-	subjectWindow = 14      // a recipient and what it does after it
-	agentWindow   = 4       // a collecting verb and "by" + recipient
-	negWindow     = 6       // a negation cue before the verb
-	userWindow    = 4       // the user as the subject before a verb
-	sentenceWide  = 1 << 30 // anywhere before the verb in its sentence
-	choiceWindow  = 8       // a choice before the verb it is about
-	selfWindow    = 8       // a verb and "to us" after it
-	engageWindow  = 3       // an engaging verb and the recipient right after it
-	secretWindow  = 4       // a verb and the secret it is about
-	towhomWindow  = 12      // a sharing verb and "with the ..." after it
+	giveWindow     = 25      // a sharing verb and its recipient
+	handWindow     = 12      // a handing verb and the recipient after it
+	objectWindow   = 8       // a sharing verb and the data it shares
+	subjectWindow  = 14      // a recipient and what it does after it
+	agentWindow    = 4       // a collecting verb and "by" + recipient
+	negWindow      = 6       // a negation cue before the verb
+	userWindow     = 4       // the user as the subject before a verb
+	sentenceWide   = 1 << 30 // anywhere before the verb in its sentence
+	choiceWindow   = 8       // a choice before the verb it is about
+	accidentWindow = 6       // an accident before the verb it makes one
+	selfWindow     = 8       // a verb and "to us" after it
+	engageWindow   = 3       // an engaging verb and the recipient right after it
+	secretWindow   = 4       // a verb and the secret it is about
+	towhomWindow   = 12      // a sharing verb and "with the ..." after it
 )
 
 // sharing finds the sharing statements of a clause, sentence by sentence:
@@ -359,13 +399,11 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	accident := c.accident.find(toks)
 	be := c.be.find(toks)
 	choice := c.choices(toks)
+	wish := c.wish.find(toks)
 	toself := c.toself.find(toks)
 	secret := c.secret.find(toks)
 	abroad := c.abroad.find(toks)
-	disclaimer := map[int]bool{}
-	for _, d := range c.disclaimer.find(toks) {
-		disclaimer[toks[d.from].sentence] = true
-	}
+	disclaimer := c.disclaimer.find(toks)
 	notice, law := map[int]bool{}, len(toks)
 	for _, n := range c.notice.find(toks) {
 		notice[toks[n.from].sentence] = true
@@ -382,14 +420,20 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			veto = "question"
 		case c.byUser(toks, verb, user) || c.yours.has(toks, verb):
 			veto = "user"
-		case before(toks, verb, choice, choiceWindow):
+		case before(toks, verb, choice, choiceWindow) || after(toks, verb, choice, 2) && c.noun.has(toks, verb) ||
+			before(toks, verb, wish, sentenceWide):
 			veto = "choice"
-		case before(toks, verb, accident, sentenceWide) || after(toks, verb, accident, c.accidentAfter):
+		case before(toks, verb, accident, accidentWindow) || after(toks, verb, accident, c.accidentAfter) ||
+			before(toks, verb, accident, sentenceWide) && !toWhom(rule, verb, parts):
 			veto = "accident"
-		case rule != "give" && rule != "hand" && rule != "object" && disclaimer[toks[verb.from].sentence]:
+		case rule != "give" && rule != "hand" && rule != "object" && before(toks, verb, disclaimer, sentenceWide):
 			veto = "disclaimer"
 		case (rule == "object" || rule == "give" && parts[1].to <= verb.from) && c.toSelf(toks, verb, toself):
 			veto = "to-self"
+		case rule == "give" && parts[1].to <= verb.from && c.named(toks, parts[1]):
+			veto = "named" // "Caribou Coffee Company, Inc. knows how information is shared": the service itself
+		case rule == "hand" && c.us.has(toks, hit{from: verb.to}) && !c.and.has(toks, hit{from: verb.to + 1}):
+			veto = "to-self" // "send us a message on Twitter"
 		case (rule == "object" || rule == "hand") && c.toUser(toks, verb):
 			veto = "to-user"
 		case rule != "engage" && c.clitic(toks, verb, c.selfClitic, c.selfSuffix):
@@ -415,6 +459,9 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	strong := append(append([]hit{}, give...), sell...)
 	for _, v := range strong {
+		if v.from > 0 && c.idiom.has(toks, hit{from: v.from - 1}) {
+			continue // "local shared objects"
+		}
 		if r, ok := nearest(toks, v, recip, giveWindow); ok && !c.framed(toks, v) {
 			add("give", v, v, r)
 		}
@@ -438,6 +485,16 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			add("object", v, v, d)
 		}
 	}
+	for _, v := range give {
+		if _, ok := nearest(toks, v, recip, giveWindow); ok {
+			continue // already a "give" statement
+		}
+		if m, ok := c.mayBe(toks, v, be); ok && !c.framed(toks, m) && !heading(toks, m, v) {
+			add("passive", v, m, v) // "your posts may be shared", "se pueden divulgar"
+		} else if d, ok := c.object(toks, v, data, nil); ok && c.bySelf(toks, v) && !c.move.has(toks, v) && !c.framed(toks, v) {
+			add("we", v, v, d) // "we also share information about our audience in aggregate form"
+		}
+	}
 	if len(strong) > 0 {
 		legal := c.legal.find(toks)
 		for _, v := range strong {
@@ -457,7 +514,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	for _, v := range engage {
 		for _, r := range recip {
 			if r.from >= v.to && r.from-v.to <= engageWindow && same(toks, v, r) {
-				if r.key != "others" && r.key != "public" && !ownedBy(toks, r, of, data) { // "the use of it by anyone" is no engagement
+				byAgent := r.from > 0 && c.agent.has(toks, hit{from: r.from - 1})                      // "use apps created by Amazon"
+				if r.key != "others" && r.key != "public" && !byAgent && !ownedBy(toks, r, of, data) { // "the use of it by anyone" is no engagement
 					add("engage", v, v, r)
 				}
 				break
@@ -478,8 +536,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		}
 	}
 	for _, r := range recip {
-		if r.key == "others" {
-			continue // "others cannot log in as you", "anyone may use the photos"
+		if r.key == "others" || c.named(toks, r) {
+			continue // "others cannot log in as you", "anyone may use the photos", "Acme, Inc. collects"
 		}
 		for _, v := range collect {
 			if v.from >= r.to && v.from-r.to <= subjectWindow && same(toks, r, v) && !c.otherSubject(toks, r, v) {
@@ -501,8 +559,16 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			}
 		}
 	}
+	c.items(toks, append(append(append([]hit{}, strong...), hand...), c.disclose.find(toks)...), recip, add)
 	for _, t := range tracker {
 		add("tracker", t, t)
+	}
+	if len(recip) > 0 && len(c.cookie.phrases) > 0 {
+		for _, k := range c.cookie.find(toks) {
+			if r, ok := c.placedBy(toks, k, recip); ok {
+				add("cookie", k, k, r)
+			}
+		}
 	}
 	for _, p := range public {
 		add("public", p, p)
@@ -524,6 +590,10 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 // websites", "third parties' privacy policies").
 func (c *compiled) recipients(toks []token) []hit {
 	rs := c.recipient.find(toks)
+	if names := c.companies(toks, rs); len(names) > 0 {
+		rs = append(rs, names...)
+		slices.SortFunc(rs, func(x, y hit) int { return x.from - y.from })
+	}
 	if len(rs) == 0 {
 		return rs
 	}
@@ -546,6 +616,101 @@ func (c *compiled) recipients(toks []token) []hit {
 		}
 	}
 	return out
+}
+
+// phraseList is a short list of phrases tried one by one at a given
+// position, for the few sets that are only ever matched there.
+type phraseList []phrase
+
+// matchAt returns where the first phrase of l that matches at toks[i]
+// ends.
+func (l phraseList) matchAt(toks []token, i int) (int, bool) {
+	for _, p := range l {
+		if to, ok := p.matchAt(toks, i); ok {
+			return to, true
+		}
+	}
+	return 0, false
+}
+
+// placedBy finds the recipient that places a tracker, named right
+// after it or after a participle: "cookies provided by third parties",
+// "web beacons from our advertising partners", "cookies of ad networks"
+// ("cookies is available from Adobe" says where to read about them). Cookies placed by
+// others are sharing whatever the service says of them: the others
+// collect on the service's pages.
+func (c *compiled) placedBy(toks []token, k hit, recip []hit) (hit, bool) {
+	for j := k.to; j < len(toks) && j <= k.to+1 && toks[j].sentence == toks[k.from].sentence; j++ {
+		end, ok := c.by.matchAt(toks, j)
+		if !ok {
+			continue
+		}
+		for _, r := range recip {
+			if r.from >= end && r.from-end <= 2 && same(toks, r, k) {
+				return r, true
+			}
+		}
+		return hit{}, false
+	}
+	return hit{}, false
+}
+
+// maxName is how many capitalised words before "Inc" or "Limited" a
+// company's name may have ("Meta Platforms Ireland Limited").
+const maxName = 5
+
+// companies finds the companies a clause names by their legal form, which
+// no lexicon can list: capitalised words closed by a capitalised company
+// word ("Stripe, Inc.", "Acme Payments Ltd", "Meta Platforms Ireland
+// Limited"). A name that overlaps a recipient of the lexicon is that
+// recipient (known, below, takes it), so that "Meta Platforms, Inc." stays
+// the Meta Companies. Each name is keyed "org:" and its words, so that a
+// company added to a clause is a new recipient.
+func (c *compiled) companies(toks []token, known []hit) []hit {
+	if len(c.company.phrases) == 0 {
+		return nil
+	}
+	var out []hit
+	for _, s := range c.company.find(toks) {
+		if !toks[s.from].title {
+			continue // "not limited to"
+		}
+		from := s.from
+		for from > 0 && s.from-from < maxName && toks[from-1].title && toks[from-1].sentence == toks[s.from].sentence &&
+			!c.article[toks[from-1].word] && !c.company.has(toks, hit{from: from - 1}) {
+			from--
+		}
+		if from == s.from {
+			continue // "Limited" alone names nobody
+		}
+		h := hit{from: from, to: s.to}
+		if slices.ContainsFunc(known, func(k hit) bool { return overlaps(k, h) }) {
+			continue
+		}
+		words := make([]string, 0, s.from-from)
+		for _, t := range toks[from:s.from] {
+			words = append(words, t.word)
+		}
+		h.key = "org:" + strings.Join(words, " ")
+		out = append(out, h)
+	}
+	return out
+}
+
+// named reports whether recipient r is a company named by its legal form
+// ("Acme, Inc."), the way a policy names the service itself in its first
+// lines ("Acme, Inc. collects information ..."): such a name is a
+// recipient of the service's sharing, never the subject of rule 4.
+func (c *compiled) named(toks []token, r hit) bool {
+	if !strings.HasPrefix(r.key, "org:") {
+		return false
+	}
+	for k := r.from + 1; k < r.to; k++ {
+		if toks[k].title && c.company.has(toks, hit{from: k}) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownedBy reports whether a recipient only owns or is the source of the
@@ -743,6 +908,31 @@ func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
 			return d, true
 		}
 	}
+	if m, ok := c.mayBe(toks, v, be); ok {
+		return m, true
+	}
+	return hit{}, false
+}
+
+// mayBe finds the modal of a passive verb ("it may be disclosed", "such
+// information will not be sold", "could be revealed"): a disclosure that
+// may happen, said without naming the data or who gets it, states a
+// practice all the same. A passive with no modal mostly describes
+// ("the purposes disclosed", "as is disclosed below").
+func (c *compiled) mayBe(toks []token, v hit, be []hit) (hit, bool) {
+	if len(c.modal.phrases) == 0 {
+		return hit{}, false
+	}
+	for _, b := range be {
+		if b.to > v.from || v.from-b.to > 1 || !same(toks, b, v) {
+			continue
+		}
+		for k := b.from - 1; k >= 0 && k >= b.from-3 && toks[k].sentence == toks[v.from].sentence; k-- {
+			if c.modal.has(toks, hit{from: k}) {
+				return hit{from: k, to: k + 1}, true
+			}
+		}
+	}
 	return hit{}, false
 }
 
@@ -766,9 +956,98 @@ func (c *compiled) inList(toks []token, verb hit) bool {
 	return false
 }
 
+// maxItems is how many sentences after a lead-in the items of its list
+// may run.
+const maxItems = 12
+
+// items finds the statements a list makes by continuing its lead-in: the
+// lead-in ends with a colon and holds a sharing verb ("We may share your
+// information with:", "We disclose information in these cases:"), and an
+// item after it names a recipient ("• service providers that host our
+// servers;") or what compels the disclosure ("• when required by law").
+// The statement's verb is the lead-in's, so that its negation and vetoes
+// are the lead-in's. Items run to the next lead-in, at most maxItems
+// sentences on; the first item, in the lead-in's sentence, counts only
+// when no recipient is near the verb already.
+func (c *compiled) items(toks []token, verbs, recip []hit, add func(string, hit, ...hit)) {
+	var legal []hit
+	found := false
+	for k := range toks {
+		if !toks[k].colon {
+			continue
+		}
+		s := toks[k].sentence
+		v, ok := hit{}, false
+		for _, h := range verbs {
+			if toks[h.from].sentence == s && h.to <= k+1 && (!ok || h.from > v.from) {
+				v, ok = h, true
+			}
+		}
+		if !ok {
+			continue
+		}
+		if !found {
+			legal, found = c.legal.find(toks), true
+		}
+		_, near := nearest(toks, v, recip, giveWindow)
+		end := k + 1
+		for end < len(toks) && toks[end].sentence <= s+maxItems && (end == k+1 || !toks[end-1].colon) {
+			end++
+		}
+		for _, hs := range [][]hit{recip, legal} {
+			last := 0
+			for _, h := range hs {
+				if h.from > k && h.from < end && h.from >= last && (toks[h.from].sentence > s || !near) {
+					add("item", v, v, h)
+					last = h.to // "service providers" once, not again as "providers"
+				}
+			}
+		}
+	}
+}
+
+// toWhom reports whether a statement names who gets the data after its
+// verb ("intercepted, monitored, recorded and disclosed to law enforcement
+// personnel"): an accident or a risk far before the verb ("unauthorized
+// access") then does not make the disclosure one, a recipient named is a
+// practice.
+func toWhom(rule string, verb hit, parts []hit) bool {
+	switch rule {
+	case "give", "hand", "to", "engage":
+		return parts[len(parts)-1].from >= verb.to
+	}
+	return false
+}
+
+// bySelf reports whether the service is the subject of verb: "we" right
+// before it, or with auxiliaries between ("we may also share").
+func (c *compiled) bySelf(toks []token, verb hit) bool {
+	for k := verb.from - 1; k >= 0 && k >= verb.from-userWindow && toks[k].sentence == toks[verb.from].sentence; k-- {
+		if c.self[toks[k].word] {
+			return true
+		}
+		if !c.aux[toks[k].word] {
+			return false
+		}
+	}
+	return false
+}
+
+// heading reports whether the words from a to b are all capitalised, the
+// way a table of contents writes "When Your Data May Be Shared": a title,
+// not a statement.
+func heading(toks []token, a, b hit) bool {
+	for k := a.from; k < b.to; k++ {
+		if !toks[k].title {
+			return false
+		}
+	}
+	return true
+}
+
 // framed reports whether a frame word ("whether", "how") stands within
-// three words before verb: "whether we will disclose it to anyone" asks,
-// it does not state.
+// three words before verb (or its modal): "whether we will disclose it to
+// anyone", "How Your Information May Be Shared" ask, they do not state.
 func (c *compiled) framed(toks []token, verb hit) bool {
 	for k := verb.from - 1; k >= 0 && k >= verb.from-3 && toks[k].sentence == toks[verb.from].sentence; k-- {
 		if c.frame[toks[k].word] {
@@ -889,4 +1168,61 @@ func (r compiledRule) apply(text string, toks []token) []Evidence {
 		}
 	}
 	return ev
+}
+
+// ClassifyItem returns the topics of text, a clause that continues lead,
+// the clause before it: a list item under its lead-in ("We may share your
+// information with:" and then "Service providers that host our
+// servers."). Classify sees one clause, and an item that names a
+// recipient or a case ("When required by law.") but no verb states
+// nothing by itself; read after a lead-in that ends with a colon and holds
+// a sharing verb, it is a sharing statement, negated when the lead-in is
+// ("We never share your information with:"). Evidence points into text,
+// and quotes the item's part only. With a lead that introduces no list,
+// ClassifyItem is Classify. The caller knows which clauses are list items
+// and which clause introduces them; Classify and Annotate do not.
+func ClassifyItem(text, lead, lang string) []Match {
+	lx := lexiconFor(text, lang)
+	toks := tokenize(text)
+	ms := classifyTokens(lx, text, toks)
+	ltoks := tokenize(lead)
+	n := len(ltoks)
+	if n == 0 || len(toks) == 0 || !ltoks[n-1].colon {
+		return ms
+	}
+	first := n - 1
+	for first > 0 && ltoks[first-1].sentence == ltoks[n-1].sentence {
+		first--
+	}
+	// The lead-in's sentence, then the item's sentences after it: the
+	// item reads as the rest of the lead-in's clause.
+	joined := make([]token, 0, n-first+len(toks))
+	for _, t := range ltoks[first:] {
+		t.sentence = 0
+		joined = append(joined, t)
+	}
+	for _, t := range toks {
+		t.sentence++
+		joined = append(joined, t)
+	}
+	off := n - first
+	var ev []Evidence
+	negated := true
+	for _, s := range lx.sharing(joined) {
+		p := s.parts[len(s.parts)-1]
+		if s.rule != "item" || p.from < off {
+			continue // a statement of the item alone is in ms already
+		}
+		negated = negated && s.negated
+		ev = append(ev, quote(text, toks, p.from-off, p.to-off))
+	}
+	if len(ev) == 0 {
+		return ms
+	}
+	if len(ms) > 0 && ms[0].Topic == DataSharing {
+		ms[0].Evidence = tidy(append(ms[0].Evidence, ev...))
+		ms[0].Negated = ms[0].Negated && negated
+		return ms
+	}
+	return append([]Match{{Topic: DataSharing, Negated: negated, Evidence: tidy(ev)}}, ms...)
 }
