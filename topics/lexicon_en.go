@@ -185,7 +185,8 @@ var english = lexicon{
 	secret: []string{"password*", "your pin", "login credentials", "account credentials"},
 	toyou:  []string{"to you", "you", "you with", "to users", "to our users", "to visitors"},
 	toself: []string{"with us", "to us"},
-	frame:  []string{"how", "whether", "knowingly", "describes", "explains", "whom", "what"},
+	frame:  []string{"how", "whether", "knowingly", "describes", "explains"},
+	ask:    []string{"whom", "what"},
 	be:     []string{"be", "is", "are", "was", "were", "been", "being"},
 	self:   []string{"we", "i"},
 	disclaimer: []string{
@@ -290,7 +291,7 @@ var english = lexicon{
 		}},
 		{topic: Security, any: []string{
 			"secur*", "encrypt*", "end to end", "safeguard*", "unauthori* access", "breach*", "protect your",
-			"protect the", "ssl", "tls", "firewall*", "integrity", "safety",
+			"protect the", "ssl", "tls", "firewall*", "integrity", "safety", "intercept*",
 		}},
 		{topic: Children, any: []string{
 			"child*", "minor*", "under the age", "under age", "teen*", "parent*", "guardian*", "coppa",

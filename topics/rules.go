@@ -52,6 +52,19 @@ type lexicon struct {
 	// makes the name of a choice ("Disclosure Opt-out", "sharing
 	// preferences").
 	noun []string
+	// passiveSuffix: the pronoun fused to an infinitive that makes it
+	// passive after a modal ("podrán cederse"); "" when the language has
+	// none.
+	passiveSuffix string
+	// weSuffix: the ending of a verb whose subject is the service, for
+	// languages that drop the pronoun ("compartimos"); "" for none.
+	weSuffix string
+	// ask: words that, right before a statement that names no recipient,
+	// make it the heading of a section or a list ("With whom do we share
+	// the information we gather", "what we share"): unlike frame, they
+	// also introduce relative clauses ("the partners with whom we share
+	// data"), whose recipient the give rule finds anyway.
+	ask []string
 	// modal: the verbs that make a passive disclosure a practice ("may
 	// be disclosed", "will not be sold", "se pueden divulgar").
 	modal []string
@@ -212,7 +225,9 @@ type compiled struct {
 	cookie, and, modal, wish, noun                     *lexset
 	by                                                 phraseList
 	aux, self, handle, frame, selfClitic, youClitic    map[string]bool
+	ask                                                map[string]bool
 	article                                            map[string]bool
+	passiveSuffix, weSuffix                            string
 	selfSuffix, youSuffix                              []string
 	negAfter, frameWindow, accidentAfter               int
 	rules                                              []compiledRule
@@ -242,7 +257,11 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		selfSuffix: l.selfSuffix, youSuffix: l.youSuffix, frameWindow: l.frameWindow, accidentAfter: l.accidentAfter,
 		company: compileSet(l.company), article: map[string]bool{}, us: compileSet(l.us),
 		cookie: compileSet(l.cookie), and: compileSet(l.and), modal: compileSet(l.modal),
-		wish: compileSet(l.wish), noun: compileSet(l.noun), by: phraseList(compileSet(l.by).phrases),
+		wish: compileSet(l.wish), noun: compileSet(l.noun), passiveSuffix: l.passiveSuffix, weSuffix: l.weSuffix, by: phraseList(compileSet(l.by).phrases),
+	}
+	c.ask = map[string]bool{}
+	for _, w := range l.ask {
+		c.ask[fold(w)] = true
 	}
 	for _, w := range l.article {
 		c.article[fold(w)] = true
@@ -462,7 +481,7 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		if v.from > 0 && c.idiom.has(toks, hit{from: v.from - 1}) {
 			continue // "local shared objects"
 		}
-		if r, ok := nearest(toks, v, recip, giveWindow); ok && !c.framed(toks, v) {
+		if r, ok := nearest(toks, v, recip, giveWindow); ok && !c.framed(toks, v, nil) {
 			add("give", v, v, r)
 		}
 	}
@@ -478,8 +497,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		if _, ok := nearest(toks, v, recip, giveWindow); ok {
 			continue // already a "give" statement
 		}
-		if c.inList(toks, v) {
-			continue // "how we collect, use and disclose what you give us"
+		if c.inList(toks, v) || c.framed(toks, v, c.ask) {
+			continue // "how we collect, use and disclose what you give us", "con quién compartimos tu información"
 		}
 		if d, ok := c.object(toks, v, data, be); ok {
 			add("object", v, v, d)
@@ -489,9 +508,9 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		if _, ok := nearest(toks, v, recip, giveWindow); ok {
 			continue // already a "give" statement
 		}
-		if m, ok := c.mayBe(toks, v, be); ok && !c.framed(toks, m) && !heading(toks, m, v) {
+		if m, ok := c.mayBe(toks, v, be); ok && !c.framed(toks, m, c.ask) && !heading(toks, m, v) {
 			add("passive", v, m, v) // "your posts may be shared", "se pueden divulgar"
-		} else if d, ok := c.object(toks, v, data, nil); ok && c.bySelf(toks, v) && !c.move.has(toks, v) && !c.framed(toks, v) {
+		} else if d, ok := c.object(toks, v, data, nil); ok && c.bySelf(toks, v) && !c.move.has(toks, v) && !c.framed(toks, v, c.ask) && !c.inList(toks, v) {
 			add("we", v, v, d) // "we also share information about our audience in aggregate form"
 		}
 	}
@@ -908,29 +927,48 @@ func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
 			return d, true
 		}
 	}
-	if m, ok := c.mayBe(toks, v, be); ok {
+	if m, ok := c.mayBe(toks, v, be); ok && !c.framed(toks, m, c.ask) && !heading(toks, m, v) {
 		return m, true
 	}
 	return hit{}, false
 }
 
 // mayBe finds the modal of a passive verb ("it may be disclosed", "such
-// information will not be sold", "could be revealed"): a disclosure that
-// may happen, said without naming the data or who gets it, states a
-// practice all the same. A passive with no modal mostly describes
-// ("the purposes disclosed", "as is disclosed below").
+// information will not be sold", "could be revealed"; "se pueden
+// divulgar", "podrá ser compartida", "serán cedidos", "podrán cederse"): a
+// disclosure that may happen, said without naming the data or who gets
+// it, states a practice all the same. A passive with no modal mostly
+// describes ("the purposes disclosed", "as is disclosed below").
 func (c *compiled) mayBe(toks []token, v hit, be []hit) (hit, bool) {
 	if len(c.modal.phrases) == 0 {
 		return hit{}, false
 	}
+	sentence := toks[v.from].sentence
 	for _, b := range be {
 		if b.to > v.from || v.from-b.to > 1 || !same(toks, b, v) {
 			continue
 		}
-		for k := b.from - 1; k >= 0 && k >= b.from-3 && toks[k].sentence == toks[v.from].sentence; k-- {
+		if c.modal.has(toks, b) {
+			return b, true // "serán cedidos": the auxiliary is the modal
+		}
+		for k := b.from - 1; k >= 0 && k >= b.from-3 && toks[k].sentence == sentence; k-- {
 			if c.modal.has(toks, hit{from: k}) {
 				return hit{from: k, to: k + 1}, true
 			}
+		}
+	}
+	// The modal right before the verb, the passive said by "se" before the
+	// modal or fused to the verb: "se pueden divulgar", "podrán cederse".
+	m := v.from - 1
+	if m < 0 || toks[m].sentence != sentence || !c.modal.has(toks, hit{from: m}) {
+		return hit{}, false
+	}
+	if c.passiveSuffix != "" && strings.HasSuffix(toks[v.from].word, c.passiveSuffix) {
+		return hit{from: m, to: m + 1}, true
+	}
+	for _, b := range be {
+		if b.to == m && same(toks, b, v) {
+			return hit{from: b.from, to: m + 1}, true
 		}
 	}
 	return hit{}, false
@@ -1020,8 +1058,12 @@ func toWhom(rule string, verb hit, parts []hit) bool {
 }
 
 // bySelf reports whether the service is the subject of verb: "we" right
-// before it, or with auxiliaries between ("we may also share").
+// before it, or with auxiliaries between ("we may also share"), or the
+// verb's own ending ("compartimos").
 func (c *compiled) bySelf(toks []token, verb hit) bool {
+	if c.weVerb(toks[verb.from].word) {
+		return true
+	}
 	for k := verb.from - 1; k >= 0 && k >= verb.from-userWindow && toks[k].sentence == toks[verb.from].sentence; k-- {
 		if c.self[toks[k].word] {
 			return true
@@ -1045,12 +1087,13 @@ func heading(toks []token, a, b hit) bool {
 	return true
 }
 
-// framed reports whether a frame word ("whether", "how") stands within
-// three words before verb (or its modal): "whether we will disclose it to
-// anyone", "How Your Information May Be Shared" ask, they do not state.
-func (c *compiled) framed(toks []token, verb hit) bool {
+// framed reports whether a frame word ("whether", "how"), or one of ask,
+// stands within three words before verb (or its modal): "whether we will
+// disclose it to anyone", "How Your Information May Be Shared", "with
+// whom we share your information" ask, they do not state.
+func (c *compiled) framed(toks []token, verb hit, ask map[string]bool) bool {
 	for k := verb.from - 1; k >= 0 && k >= verb.from-3 && toks[k].sentence == toks[verb.from].sentence; k-- {
-		if c.frame[toks[k].word] {
+		if c.frame[toks[k].word] || ask[toks[k].word] {
 			return true
 		}
 	}
@@ -1059,14 +1102,22 @@ func (c *compiled) framed(toks []token, verb hit) bool {
 
 // otherSubject reports whether the service or the user is named between a
 // recipient and a verb, and so is the verb's subject: "other users of the
-// site and how we use it".
+// site and how we use it", "si nos escribes por Twitter, podemos
+// recopilarlo".
 func (c *compiled) otherSubject(toks []token, r, v hit) bool {
 	for k := r.to; k < v.from; k++ {
-		if c.self[toks[k].word] || c.userWord(toks[k].word) {
+		if c.self[toks[k].word] || c.userWord(toks[k].word) || c.weVerb(toks[k].word) {
 			return true
 		}
 	}
 	return false
+}
+
+// weVerb reports whether w is a verb whose ending makes the service its
+// subject, in languages that drop the pronoun: "Twitter, podemos
+// recopilarlo" is the service collecting, not Twitter.
+func (c *compiled) weVerb(w string) bool {
+	return c.weSuffix != "" && len(w) > len(c.weSuffix)+2 && strings.HasSuffix(w, c.weSuffix)
 }
 
 func (c *compiled) userWord(w string) bool {
