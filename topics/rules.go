@@ -2,6 +2,7 @@ package topics
 
 import (
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -485,11 +486,16 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			add("give", v, v, r)
 		}
 	}
+	var towhom []hit
+	foundTowhom := false
 	for _, v := range c.onward.find(toks) {
 		if _, ok := nearest(toks, v, recip, giveWindow); ok {
 			continue // already a "give" statement
 		}
-		if to, ok := c.someone(toks, v); ok {
+		if !foundTowhom {
+			towhom, foundTowhom = c.towhom.find(toks), true
+		}
+		if to, ok := c.someone(toks, v, towhom); ok {
 			add("to", v, v, to)
 		}
 	}
@@ -531,8 +537,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		of = c.of.find(toks)
 	}
 	for _, v := range engage {
-		for _, r := range recip {
-			if r.from >= v.to && r.from-v.to <= engageWindow && same(toks, v, r) {
+		for _, r := range span(recip, v.to, v.to+engageWindow+1) {
+			if same(toks, v, r) {
 				byAgent := r.from > 0 && c.agent.has(toks, hit{from: r.from - 1})                      // "use apps created by Amazon"
 				if r.key != "others" && r.key != "public" && !byAgent && !ownedBy(toks, r, of, data) { // "the use of it by anyone" is no engagement
 					add("engage", v, v, r)
@@ -545,8 +551,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		if v.from > 0 && c.idiom.has(toks, hit{from: v.from - 1}) {
 			continue // "we look forward to working with Facebook"
 		}
-		for _, r := range recip {
-			if r.from >= v.to && r.from-v.to <= handWindow && same(toks, v, r) {
+		for _, r := range span(recip, v.to, v.to+handWindow+1) {
+			if same(toks, v, r) {
 				if !c.placeBetween(toks, v, r) && !c.agent.has(toks, hit{from: v.to, to: v.to + 1}) {
 					add("hand", v, v, r) // "supplied by partners" names who gives, not who gets
 				}
@@ -558,8 +564,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		if r.key == "others" || c.named(toks, r) {
 			continue // "others cannot log in as you", "anyone may use the photos", "Acme, Inc. collects"
 		}
-		for _, v := range collect {
-			if v.from >= r.to && v.from-r.to <= subjectWindow && same(toks, r, v) && !c.otherSubject(toks, r, v) {
+		for _, v := range span(collect, r.to, r.to+subjectWindow+1) {
+			if same(toks, r, v) && !c.otherSubject(toks, r, v) {
 				add("subject", v, r, v)
 				break
 			}
@@ -570,8 +576,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		passive = c.passive.find(toks)
 	}
 	for _, v := range passive {
-		for _, a := range agent {
-			if a.from >= v.to && a.from-v.to <= agentWindow && same(toks, v, a) {
+		for _, a := range span(agent, v.to, v.to+agentWindow+1) {
+			if same(toks, v, a) {
 				if r, ok := nearest(toks, a, recip, agentWindow); ok && r.from > a.from {
 					add("agent", v, v, r)
 				}
@@ -593,11 +599,15 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		add("public", p, p)
 	}
 
-	for _, b := range business {
-		for _, v := range append(append(strong, hand...), recip...) {
-			if same(toks, b, v) {
-				add("business", v, b, v)
-				break
+	if len(business) > 0 {
+		sorted := slices.Clone(strong)
+		slices.SortFunc(sorted, func(x, y hit) int { return x.from - y.from })
+		for _, b := range business {
+			for _, hs := range [][]hit{sorted, hand, recip} {
+				if v, ok := inSentence(toks, b, hs); ok {
+					add("business", v, b, v)
+					break
+				}
 			}
 		}
 	}
@@ -624,7 +634,7 @@ func (c *compiled) recipients(toks []token) []hit {
 	out := rs[:0]
 	for _, r := range rs {
 		keep := !ownedBy(toks, r, of, places)
-		for _, p := range places {
+		for _, p := range span(places, r.to, r.to+2) {
 			if p.from == r.to || (p.from == r.to+1 && toks[r.to].word == "s") {
 				keep = false
 				break
@@ -664,8 +674,8 @@ func (c *compiled) placedBy(toks []token, k hit, recip []hit) (hit, bool) {
 		if !ok {
 			continue
 		}
-		for _, r := range recip {
-			if r.from >= end && r.from-end <= 2 && same(toks, r, k) {
+		for _, r := range span(recip, end, end+3) {
+			if same(toks, r, k) {
 				return r, true
 			}
 		}
@@ -703,7 +713,7 @@ func (c *compiled) companies(toks []token, known []hit) []hit {
 			continue // "Limited" alone names nobody
 		}
 		h := hit{from: from, to: s.to}
-		if slices.ContainsFunc(known, func(k hit) bool { return overlaps(k, h) }) {
+		if slices.ContainsFunc(span(known, h.from-maxPhrase, h.to), func(k hit) bool { return overlaps(k, h) }) {
 			continue
 		}
 		words := make([]string, 0, s.from-from)
@@ -738,11 +748,11 @@ func (c *compiled) named(toks []token, r hit) bool {
 // (a place, with hs the places), "utilizamos datos de terceros" (data it
 // gave, with hs the data). Languages without of words never say so.
 func ownedBy(toks []token, r hit, of, hs []hit) bool {
-	for _, o := range of {
+	for _, o := range span(of, r.from-maxPhrase, r.from) {
 		if o.to != r.from || !same(toks, o, r) {
 			continue
 		}
-		for _, h := range hs {
+		for _, h := range span(hs, o.from-maxPhrase, o.from) {
 			if h.to == o.from && same(toks, h, o) {
 				return true
 			}
@@ -784,8 +794,8 @@ func (c *compiled) clitic(toks []token, verb hit, before map[string]bool, suffix
 // us", "a user discloses an address to us"). That
 // is the service collecting, not sharing.
 func (c *compiled) toSelf(toks []token, verb hit, toself []hit) bool {
-	for _, h := range toself {
-		if h.from >= verb.to && h.from-verb.to <= selfWindow && same(toks, h, verb) {
+	for _, h := range span(toself, verb.to, verb.to+selfWindow+1) {
+		if same(toks, h, verb) {
 			return true
 		}
 	}
@@ -811,18 +821,11 @@ func (c *compiled) toUser(toks []token, verb hit) bool {
 // "Transferred to the Meta Companies in other countries" still names
 // a recipient first.
 func (c *compiled) toCountry(toks []token, verb hit, abroad, recip []hit) bool {
-	for _, a := range abroad {
-		if !same(toks, a, verb) || a.from < verb.to {
-			continue
-		}
-		for _, r := range recip {
-			if r.from >= verb.to && r.from < a.from && same(toks, r, verb) {
-				return false
-			}
-		}
-		return true
+	a := span(abroad, verb.to, len(toks))
+	if len(a) == 0 || !same(toks, a[0], verb) {
+		return false
 	}
-	return false
+	return len(span(recip, verb.to, a[0].from)) == 0
 }
 
 // choices finds the choices offered to the user, leaving out the rights
@@ -845,9 +848,9 @@ func (c *compiled) choices(toks []token) []hit {
 // hotel", "disclose it to a court"), the way a
 // sentence names whoever gets data when no lexicon names them. "With us",
 // "with you", "with your consent" and "to the extent" are not recipients.
-func (c *compiled) someone(toks []token, v hit) (hit, bool) {
-	for _, h := range c.towhom.find(toks) {
-		if h.from >= v.to && h.from-v.to <= towhomWindow && same(toks, v, h) {
+func (c *compiled) someone(toks []token, v hit, towhom []hit) (hit, bool) {
+	for _, h := range span(towhom, v.to, v.to+towhomWindow+1) {
+		if same(toks, v, h) {
 			if h.to < len(toks) && same(toks, h, hit{from: h.to}) && (c.place.has(toks, hit{from: h.to}) || c.nobody.has(toks, hit{from: h.to})) {
 				return hit{}, false // "to the websites", "to the extent", "with one another"
 			}
@@ -874,7 +877,7 @@ func (c *compiled) placeBetween(toks []token, v, r hit) bool {
 // ("you", "users", "tú") stands right before it, or separated from it only
 // by auxiliaries ("you may choose to share", "si decides compartir").
 func (c *compiled) byUser(toks []token, verb hit, user []hit) bool {
-	for _, u := range user {
+	for _, u := range span(user, verb.from-userWindow-maxPhrase, verb.from) {
 		if u.to > verb.from || verb.from-u.to > userWindow || !same(toks, u, verb) {
 			continue
 		}
@@ -908,13 +911,13 @@ func (c *compiled) anaphora(toks []token, recip []hit) []hit {
 // passive one ("information will not be sold", "tus datos no serán
 // vendidos"). "The purposes disclosed to you" is no disclosure of data.
 func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
-	for _, d := range data {
-		if d.from >= v.to && d.from-v.to <= objectWindow && same(toks, v, d) {
+	for _, d := range span(data, v.to, v.to+objectWindow+1) {
+		if same(toks, v, d) {
 			return d, true
 		}
 	}
 	passive := false
-	for _, b := range be {
+	for _, b := range span(be, v.from-2-maxPhrase, v.from) {
 		if b.to <= v.from && v.from-b.to <= 2 && same(toks, b, v) {
 			passive = true
 		}
@@ -922,7 +925,7 @@ func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
 	if !passive {
 		return hit{}, false
 	}
-	for _, d := range data {
+	for _, d := range span(data, v.from-objectWindow-maxPhrase, v.from) {
 		if d.to <= v.from && v.from-d.to <= objectWindow && same(toks, v, d) {
 			return d, true
 		}
@@ -944,7 +947,7 @@ func (c *compiled) mayBe(toks []token, v hit, be []hit) (hit, bool) {
 		return hit{}, false
 	}
 	sentence := toks[v.from].sentence
-	for _, b := range be {
+	for _, b := range span(be, v.from-1-maxPhrase, v.from) {
 		if b.to > v.from || v.from-b.to > 1 || !same(toks, b, v) {
 			continue
 		}
@@ -966,7 +969,7 @@ func (c *compiled) mayBe(toks []token, v hit, be []hit) (hit, bool) {
 	if c.passiveSuffix != "" && strings.HasSuffix(toks[v.from].word, c.passiveSuffix) {
 		return hit{from: m, to: m + 1}, true
 	}
-	for _, b := range be {
+	for _, b := range span(be, m-maxPhrase, m) {
 		if b.to == m && same(toks, b, v) {
 			return hit{from: b.from, to: m + 1}, true
 		}
@@ -1010,15 +1013,19 @@ const maxItems = 12
 func (c *compiled) items(toks []token, verbs, recip []hit, add func(string, hit, ...hit)) {
 	var legal []hit
 	found := false
+	slices.SortFunc(verbs, func(x, y hit) int { return x.from - y.from })
 	for k := range toks {
 		if !toks[k].colon {
 			continue
 		}
 		s := toks[k].sentence
+		// The lead-in's verb: the last one before the colon in its
+		// sentence.
 		v, ok := hit{}, false
-		for _, h := range verbs {
-			if toks[h.from].sentence == s && h.to <= k+1 && (!ok || h.from > v.from) {
-				v, ok = h, true
+		for j := start(verbs, k+1) - 1; j >= 0 && toks[verbs[j].from].sentence == s; j-- {
+			if verbs[j].to <= k+1 {
+				v, ok = verbs[j], true
+				break
 			}
 		}
 		if !ok {
@@ -1034,8 +1041,8 @@ func (c *compiled) items(toks []token, verbs, recip []hit, add func(string, hit,
 		}
 		for _, hs := range [][]hit{recip, legal} {
 			last := 0
-			for _, h := range hs {
-				if h.from > k && h.from < end && h.from >= last && (toks[h.from].sentence > s || !near) {
+			for _, h := range span(hs, k+1, end) {
+				if h.from >= last && (toks[h.from].sentence > s || !near) {
 					add("item", v, v, h)
 					last = h.to // "service providers" once, not again as "providers"
 				}
@@ -1132,10 +1139,11 @@ func (c *compiled) userWord(w string) bool {
 // after reports whether one of hs starts less than window words after verb
 // in its sentence.
 func after(toks []token, verb hit, hs []hit, window int) bool {
-	for _, h := range hs {
-		if h.from >= verb.to && h.from-verb.to < window && same(toks, h, verb) {
-			return true
+	for _, h := range span(hs, verb.to, len(toks)) {
+		if h.from-verb.to >= window || !same(toks, h, verb) {
+			return false
 		}
+		return true
 	}
 	return false
 }
@@ -1143,28 +1151,73 @@ func after(toks []token, verb hit, hs []hit, window int) bool {
 // before reports whether one of hs ends less than window words before
 // verb in its sentence.
 func before(toks []token, verb hit, hs []hit, window int) bool {
-	for _, h := range hs {
-		if h.to <= verb.from && verb.from-h.to < window && same(toks, h, verb) {
+	// Backwards from the last hit that starts before verb: the hits of
+	// earlier sentences, or too far, end the search.
+	for k := start(hs, verb.from) - 1; k >= 0; k-- {
+		h := hs[k]
+		if !same(toks, h, verb) || verb.from-h.from >= window+maxPhrase {
+			return false
+		}
+		if h.to <= verb.from && verb.from-h.to < window {
 			return true
 		}
 	}
 	return false
 }
 
+// inSentence returns a hit of hs (sorted by position) in h's sentence
+// other than h: the nearest one before it, or else the nearest after it.
+func inSentence(toks []token, h hit, hs []hit) (hit, bool) {
+	k := start(hs, h.from)
+	for j := k - 1; j >= 0 && same(toks, hs[j], h); j-- {
+		if hs[j] != h {
+			return hs[j], true
+		}
+	}
+	for j := k; j < len(hs) && same(toks, hs[j], h); j++ {
+		if hs[j] != h {
+			return hs[j], true
+		}
+	}
+	return hit{}, false
+}
+
+// maxPhrase bounds the length of a phrase of any lexicon, in words, so
+// that a hit ending near a position starts at most maxPhrase words
+// before it.
+const maxPhrase = 16
+
+// start returns the index of the first hit of hs (sorted by position, as
+// lexset.find returns them) that starts at or after token i.
+func start(hs []hit, i int) int {
+	return sort.Search(len(hs), func(k int) bool { return hs[k].from >= i })
+}
+
+// span returns the hits of hs (sorted by position) that start in tokens
+// [from, to): the rules look for a hit near another by a binary search
+// and a short walk, so that a long clause with many hits is read in time
+// proportional to its length, not to the product of its hit counts.
+func span(hs []hit, from, to int) []hit {
+	i := start(hs, from)
+	j := i
+	for j < len(hs) && hs[j].from < to {
+		j++
+	}
+	return hs[i:j]
+}
+
 // negated looks for a negation cue before verb (and after it, in languages
 // that put it there) in its sentence; an exception after the cue ("except",
 // "salvo", "a menos que") makes the denial a condition, not a denial.
 func (c *compiled) negated(toks []token, verb hit, neg, exc []hit) (hit, bool) {
-	for _, n := range neg {
+	for _, n := range span(neg, verb.from-negWindow-maxPhrase, verb.to+c.negAfter) {
 		before := n.to <= verb.from && verb.from-n.to < negWindow
 		after := n.from >= verb.to && n.from-verb.to < c.negAfter
 		if !(before || after) || !same(toks, n, verb) {
 			continue
 		}
-		for _, e := range exc {
-			if e.from > n.from && same(toks, e, n) {
-				return hit{}, false
-			}
+		if e := span(exc, n.from+1, len(toks)); len(e) > 0 && same(toks, e[0], n) {
+			return hit{}, false
 		}
 		return n, true
 	}
@@ -1175,7 +1228,7 @@ func (c *compiled) negated(toks []token, verb hit, neg, exc []hit) (hit, bool) {
 // words.
 func nearest(toks []token, h hit, hs []hit, window int) (hit, bool) {
 	best, dist := hit{}, -1
-	for _, o := range hs {
+	for _, o := range span(hs, h.from-window-maxPhrase, h.to+window+1) {
 		if !same(toks, h, o) || overlaps(h, o) {
 			continue
 		}
