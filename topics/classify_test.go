@@ -335,6 +335,8 @@ func TestClassifyGeneralisationEnglish(t *testing.T) {
 		{name: "cookies/provided by third parties", text: "We may use cookies provided by third parties, including web analytics vendors.", sharing: true, quote: "cookies provided by third parties"},
 		{name: "cookies/from partners", text: "Our pages carry web beacons from our advertising partners.", sharing: true, quote: "beacons from our advertising partners"},
 		{name: "cookies/partners place cookies", text: "Some of our advertising partners may place cookies in the ads they serve.", sharing: true, quote: "place cookies"},
+		{name: "cookies/third-party ad servers", text: "This site uses third-party ad servers to show banners.", sharing: true, quote: "third-party ad servers"},
+		{name: "cookies/ads served by networks", text: "The ads on this site are served by advertising networks.", sharing: true, quote: "served by advertising networks"},
 		{name: "cookies/reject third-party cookies", text: "You can reject cookies served by third parties in your browser.", sharing: false},
 		{name: "cookies/available from Adobe", text: "Information on managing these cookies is available from Adobe.", sharing: false},
 		// Negation typed without an apostrophe.
@@ -390,6 +392,8 @@ func TestClassifyGeneralisationSpanish(t *testing.T) {
 		{name: "cookies/redes publicitarias instalan cookies", text: "Las redes publicitarias de terceros pueden instalar cookies para seguir tu actividad en este sitio.", sharing: true, quote: "instalar cookies"},
 		{name: "cookies/instaladas por terceros", text: "Utilizamos cookies instaladas por terceros, como proveedores de análisis.", sharing: true, quote: "cookies instaladas por terceros"},
 		{name: "cookies/de nuestros socios", text: "Nuestras páginas incluyen píxeles de nuestros socios publicitarios.", sharing: true, quote: "píxeles de nuestros socios"},
+		{name: "cookies/servidores de anuncios de terceros", text: "Este sitio utiliza servidores de anuncios de terceros para mostrar banners.", sharing: true, quote: "servidores de anuncios de terceros"},
+		{name: "cookies/anuncios servidos por redes", text: "Los anuncios de este sitio son servidos por redes publicitarias.", sharing: true, quote: "servidos por redes publicitarias"},
 		{name: "cookies/rechazar", text: "Puedes rechazar las cookies instaladas por terceros en tu navegador.", sharing: false},
 		// Negation typed without accents (the Spanish counterpart of "dont").
 		{name: "negación/jamas sin tilde", text: "Jamas compartimos tu numero de telefono con anunciantes.", sharing: true, negated: true, quote: "Jamas"},
@@ -456,4 +460,27 @@ func TestClassifyItem(t *testing.T) {
 	runClassify(t, "es", []classifyCase{
 		{name: "es/items in one clause", text: "Podemos comunicar tus datos a: • Las empresas de Meta; • Nuestros proveedores de servicios.", sharing: true, quote: "proveedores de servicios"},
 	})
+}
+
+// TestRecipientKeys: a brand and a company named by its legal form are
+// recipients of their own ("org:" and the name), so that severity sees a
+// new one as new, while Meta and Facebook stay the Meta Companies, so that
+// a rename is no new recipient.
+func TestRecipientKeys(t *testing.T) {
+	tests := []struct{ lang, text string }{
+		{"en", "We share data with Google, Meta, Facebook and Northwind Payments, Inc."},
+		{"es", "Compartimos datos con Google, Meta, Facebook y Northwind Payments, Inc."},
+	}
+	want := []string{"org:Google", "meta-companies", "meta-companies", "org:Northwind Payments"}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			var got []string
+			for _, r := range lexiconFor("", tt.lang).recipients(tokenize(tt.text)) {
+				got = append(got, r.key)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("recipient keys = %q, want %q", got, want)
+			}
+		})
+	}
 }

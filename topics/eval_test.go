@@ -237,4 +237,16 @@ func TestOPP115DataSharing(t *testing.T) {
 	report("held+list", *listed["held-out"])
 	t.Logf("classified %d segments in %v (%.1f µs per segment)%s", len(segs), elapsed,
 		float64(elapsed.Microseconds())/float64(len(segs)), grepRatio(t, segs, elapsed))
+	// Floors, each the F1 the rules reached when the families of issue
+	// 11 were added, less 0.015: on the tuning part 0.872; on the held-out
+	// part 0.838, measured once, at the end, its errors never read (0.840
+	// before the change: the new families bought recall, 0.871 to 0.900,
+	// with precision, 0.811 to 0.783). The held-out floor is not a target
+	// to tune to: a rule change that lowers it is read on the tuning part.
+	floors := map[string]float64{"tune": 0.857, "held-out": 0.823}
+	for _, p := range []string{"tune", "held-out"} {
+		if f := parts[p].f1(); f < floors[p] {
+			t.Errorf("data-sharing F1 on OPP-115 dev, %s part = %.3f, want >= %.3f", p, f, floors[p])
+		}
+	}
 }

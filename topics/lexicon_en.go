@@ -218,7 +218,7 @@ var english = lexicon{
 		"set", "served cookies", "placed cookies",
 		// Data handled for the service by someone else: "payments are
 		// processed through PayPal", "hosted by our service providers".
-		"processed", "hosted", "stored", "handled",
+		"processed", "hosted", "stored", "handled", "served", "delivered",
 	},
 	agent: []string{"by", "through", "via"},
 	data: []string{
@@ -237,6 +237,8 @@ var english = lexicon{
 		"google analytics", "doubleclick", "facebook pixel", "social media plug*", "social plug*",
 		"social media widget*", "like button*",
 		"ad networks", "advertising networks", "retarget*", "remarketing",
+		"third party ad server*", "third party ad serving", "third party ad network*", "third party advertising network*",
+		"ad serving technolog*",
 	},
 	negation: []string{
 		"not", "never", "no", "don't", "doesn't", "won't", "didn't", "cannot", "can't", "shan't", "wouldn't",

@@ -219,7 +219,7 @@ var spanish = lexicon{
 	accidentAfter: 3,
 	passive: []string{
 		"tratad*", "recopilad*", "recogid*", "recibid*", "obtenid*", "utilizad*", "usad*", "procesad*",
-		"almacenad*", "alojad*", "gestionad*", "vist*", "rastread*", "registrad*",
+		"almacenad*", "alojad*", "gestionad*", "vist*", "rastread*", "registrad*", "servid*", "instalad*", "colocad*",
 	},
 	yours: []string{
 		"compartes", "compartas", "compartiste", "compartiras", "revelas", "reveles", "cedes", "cedas",
@@ -253,7 +253,8 @@ var spanish = lexicon{
 		"cookies de terceros", "cookies de otras empresas", "tecnologias de terceros", "pixeles de terceros",
 		"publicidad basada en intereses", "publicidad comportamental", "publicidad personalizada de terceros",
 		"google analytics", "plugins sociales", "complementos sociales", "boton me gusta", "pixel de meta",
-		"pixel de facebook",
+		"pixel de facebook", "servidores de anuncios de terceros", "servidores publicitarios de terceros",
+		"redes publicitarias de terceros",
 	},
 	negation: []string{
 		"no", "nunca", "jamas", "ni", "tampoco", "ningun", "ninguna", "ninguno", "en ningun caso",

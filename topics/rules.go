@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // lexicon is what one language says about sharing and the other topics,
@@ -363,34 +365,58 @@ const (
 //  1. a sharing verb and a recipient in the same sentence ("we share
 //     information with our partners", "a terceros a los que cedemos"), or
 //     a handing verb followed by its recipient ("we provide your address
-//     to marketing companies"), or an engaging verb right before one ("we
-//     use outside vendors to process payments");
-//  2. a sharing verb followed by "with the", "to a" ... when no lexicon
-//     names the recipient ("we share your booking with the hotel");
+//     to marketing companies", "make it accessible to our affiliates"),
+//     or an engaging verb right before one ("we use outside vendors to
+//     process payments", "we use Salesforce"). Recipients include brands
+//     ("Google", "Meta") and companies named by their legal form ("Acme
+//     Payments, Inc."), the latter only after the verb: before it, such a
+//     name is mostly the service itself;
+//  2. a sharing or passing verb followed by "with the", "to a", "outside
+//     the" ... when no lexicon names the recipient ("we share your booking
+//     with the hotel", "we transmit the card number to the issuer");
 //  3. a disclosing or selling verb with data as its object, whoever gets
 //     it ("we may disclose your personal information", "no vendemos tus
-//     datos"), or a sharing verb with what compels it ("we disclose it
-//     when the law demands it");
+//     datos"), a sharing verb with the service as its subject and data as
+//     its object ("we also share information about our audience",
+//     "compartimos información agregada"), a passive sharing verb with a
+//     modal ("it may be disclosed", "se pueden divulgar"), or a sharing
+//     verb with what compels it ("we disclose it when the law demands it");
 //  4. a recipient followed by what it does ("advertisers may collect",
-//     "service providers have access to"), or a collecting verb with the
-//     recipient as agent ("collected by third parties");
-//  5. third-party tracking technology ("third-party cookies");
-//  6. data made public ("displayed publicly", "available to everyone");
+//     "Meta receives", "service providers have access to"), or a collecting
+//     or handling verb with the recipient as agent ("collected by third
+//     parties", "processed through PayPal");
+//  5. third-party tracking technology ("third-party cookies", "third-party
+//     ad servers"), or a tracker placed by a recipient ("cookies provided
+//     by third parties", "píxeles de nuestros socios");
+//  6. data made public ("displayed publicly", "made publicly available",
+//     "we may publish your name");
 //  7. a corporate event (merger, acquisition, bankruptcy) with a sharing
-//     verb or a recipient.
+//     verb or a recipient;
+//  8. the items of a list whose lead-in ends with a colon and holds a
+//     sharing verb ("We may share your information with: • service
+//     providers; • law enforcement"), each item that names a recipient or
+//     what compels the disclosure (see items, and ClassifyItem for items
+//     that are clauses of their own).
 //
 // Some statements are not the service's sharing practice and are vetoed:
-// a verb whose subject is the user ("you may share", "si compartes",
-// "children should not disclose"), a choice offered to the user ("opt out
-// of sharing", "if you would prefer that we not share": a user-rights
-// clause), an
-// accident ("unauthorized disclosure"), a question (a heading such as "Do
-// we share your information?"), a disclaimer about other services ("we are
-// not responsible for the practices of third parties"), the service or
-// the user as the one who gets the data ("shares it with us", "disclosed
-// to you"), a secret the user keeps ("never give out your password"), a
-// transfer to a country rather than to someone, and a notice of a law
-// that lets users ask who got their data ("Shine the Light").
+// a verb whose subject is the user or other people ("you may share", "si
+// compartes", "children should not disclose", "other users may share",
+// "please do not disclose"), a choice offered to the user ("opt out of
+// sharing", "if you do not want us to ... allow third parties",
+// "Disclosure Opt-out": a user-rights clause), an accident or a risk
+// ("unauthorized disclosure", "may unlawfully intercept"), a question or a
+// heading ("Do we share your information?", "With whom we share", "When
+// Your Data May Be Shared"), a disclaimer about other services before the
+// verb ("we are not responsible for the practices of third parties"), the
+// service or the user as the one who gets the data ("shares it with us",
+// "send us a message", "disclosed to you"), a secret the user keeps ("never
+// give out your password"), a transfer to a country rather than to
+// someone, and a notice of a right to know who got the data (California's
+// "Shine the Light", HIPAA's accounting of disclosures). Each veto is
+// narrow enough to leave a sharing statement beside it: a risk far before
+// a verb that names its recipient ("intercepted, monitored ... and
+// disclosed to law enforcement") is no accident, and a notice covers its
+// own sentence and what follows the law's name, not the sentences before.
 func (c *compiled) sharing(toks []token) []statement { return c.scan(toks, nil) }
 
 // scan is sharing that also appends to vetoed, when not nil, the
@@ -693,8 +719,9 @@ const maxName = 5
 // word ("Stripe, Inc.", "Acme Payments Ltd", "Meta Platforms Ireland
 // Limited"). A name that overlaps a recipient of the lexicon is that
 // recipient (known, below, takes it), so that "Meta Platforms, Inc." stays
-// the Meta Companies. Each name is keyed "org:" and its words, so that a
-// company added to a clause is a new recipient.
+// the Meta Companies. Each name is keyed "org:" and its words ("org:Acme
+// Payments", as labels.Recipient names it), so that a company added to a
+// clause is a new recipient.
 func (c *compiled) companies(toks []token, known []hit) []hit {
 	if len(c.company.phrases) == 0 {
 		return nil
@@ -718,7 +745,11 @@ func (c *compiled) companies(toks []token, known []hit) []hit {
 		}
 		words := make([]string, 0, s.from-from)
 		for _, t := range toks[from:s.from] {
-			words = append(words, t.word)
+			// Every word of the name is capitalised: the key writes it
+			// so ("org:Northwind Payments"), accents and inner capitals
+			// lost to folding.
+			r, size := utf8.DecodeRuneInString(t.word)
+			words = append(words, string(unicode.ToUpper(r))+t.word[size:])
 		}
 		h.key = "org:" + strings.Join(words, " ")
 		out = append(out, h)
