@@ -78,8 +78,8 @@ type lexicon struct {
 	// by: the words that name who places a tracker ("by", "from", "of").
 	by []string
 	// us: the service as the one a handing verb hands to, right after it
-	// ("send us a message on Twitter", "provide us with"), unless joined
-	// by one of and to a recipient ("enables us and our partners").
+	// ("send us a message on Twitter", "provide us with"), unless a word
+	// of and joins a recipient to it ("enables us and our partners").
 	us, and []string
 	// article: words that, capitalised at the start of a sentence, are no
 	// part of a company's name ("The", "Our", "La").
@@ -91,8 +91,9 @@ type lexicon struct {
 	// choice: a choice offered to the user about sharing ("opt out of",
 	// "choose not to"), which makes a user-rights clause.
 	choice []string
-	// accident: words that make a disclosure an accident, a security
-	// matter rather than a sharing practice ("unauthorized disclosure").
+	// accident: words that make a disclosure an accident or a risk, a
+	// security matter rather than a sharing practice ("unauthorized
+	// disclosure", "may unlawfully intercept").
 	accident []string
 	// engage: verbs by which the service takes on a recipient to act for
 	// it ("we use outside vendors to process payments", "we engage service
@@ -144,8 +145,10 @@ type lexicon struct {
 	// as subjects ("we", "you"), which no recipient stands for.
 	self []string
 	// disclaimer: words that disclaim other services' practices ("not
-	// responsible for", "governed by their own"); a sentence with one
-	// states no practice of the service.
+	// responsible for", "governed by their own"); what a recipient does
+	// after one in its sentence is no practice of the service, what it
+	// does before one still is ("ad networks may use cookies on this site,
+	// as their own privacy policies explain").
 	disclaimer []string
 	// notice: words of a notice about a law that lets the user ask which
 	// recipients got data (California's "Shine the Light": users may ask
@@ -1170,13 +1173,10 @@ func (c *compiled) userWord(w string) bool {
 // after reports whether one of hs starts less than window words after verb
 // in its sentence.
 func after(toks []token, verb hit, hs []hit, window int) bool {
-	for _, h := range span(hs, verb.to, len(toks)) {
-		if h.from-verb.to >= window || !same(toks, h, verb) {
-			return false
-		}
-		return true
-	}
-	return false
+	// The first hit after verb decides: any later one is farther, or in a
+	// later sentence.
+	k := start(hs, verb.to)
+	return k < len(hs) && hs[k].from-verb.to < window && same(toks, hs[k], verb)
 }
 
 // before reports whether one of hs ends less than window words before
