@@ -290,3 +290,197 @@ func TestWordsThatOnlyLookLikeTopics(t *testing.T) {
 		})
 	}
 }
+
+// TestClassifyGeneralisationEnglish covers the rule families added so that
+// the rules carry to policies nobody tuned them on (issue 11, item 6), one
+// named case per family and per veto, each veto paired with a sharing
+// statement it must leave alone.
+func TestClassifyGeneralisationEnglish(t *testing.T) {
+	runClassify(t, "en", []classifyCase{
+		// Handing-over verbs beyond the lexicon.
+		{name: "handing/transmit to the", text: "We transmit the full card number to the card issuer during order processing.", sharing: true, quote: "transmit the full card number to the"},
+		{name: "handing/forward to a", text: "We may forward your request to a local dealer.", sharing: true, quote: "forward your request to a"},
+		{name: "handing/send to vendor", text: "We send your shipping address to our delivery vendor.", sharing: true, quote: "vendor"},
+		{name: "handing/processed through PayPal", text: "Payments on the site are processed through PayPal.", sharing: true, quote: "processed through PayPal"},
+		{name: "handing/hosted by providers", text: "Our servers are hosted by a third-party cloud provider.", sharing: true, quote: "hosted by a third-party"},
+		{name: "handing/outside the company", text: "We will not share your name outside the Smithsonian.", sharing: true, negated: true, quote: "outside the"},
+		{name: "handing/make it accessible", text: "We may make it accessible to our affiliates.", sharing: true, quote: "make it accessible to our affiliates"},
+		{name: "handing/send an email is no sharing", text: "We send a confirmation to the email address you gave us.", sharing: false},
+		{name: "handing/send us is the service", text: "If you send us a message on Twitter, we may collect it.", sharing: false},
+		{name: "handing/we share aggregate", text: "We also share information about our audience in aggregate form.", sharing: true, quote: "share information"},
+		{name: "handing/with whom heading", text: "When and with whom we share your personal information; and what choices you have.", sharing: false},
+		// Passive disclosure with no recipient.
+		{name: "passive/may be disclosed", text: "In some cases it may be disclosed without notice.", sharing: true, quote: "may be disclosed"},
+		{name: "passive/will not be sold", text: "It will never be sold.", sharing: true, negated: true, quote: "never be sold"},
+		{name: "passive/may be shared", text: "Your reviews may be shared.", sharing: true, quote: "may be shared"},
+		{name: "passive/heading", text: "Contents: Other Circumstances When Your Data May Be Shared", sharing: false},
+		{name: "passive/purposes disclosed", text: "We use your data for the purposes disclosed at collection.", sharing: false},
+		{name: "public/made publicly available", text: "The information that you post is made publicly available.", sharing: true, quote: "made publicly available"},
+		{name: "public/publish your name", text: "We may publish your name and city with your review.", sharing: true, quote: "publish your"},
+		{name: "public/not available to the public", text: "Your data is kept on servers that are not available to the public.", sharing: false},
+		// Named companies and brands.
+		{name: "named/Meta receives", text: "If you sign up for Meta One, Meta receives device and connection information.", sharing: true, quote: "Meta receives"},
+		{name: "named/share with Google", text: "We share usage statistics with Google to measure traffic.", sharing: true, quote: "share usage statistics with Google"},
+		{name: "named/use Salesforce", text: "We use Salesforce to manage customer records.", sharing: true, quote: "use Salesforce"},
+		{name: "named/brand as recipient", text: "We disclose card details to Stripe to process your order.", sharing: true, quote: "disclose card details to Stripe"},
+		{name: "named/Ltd as recipient", text: "We disclose card details to Northwind Payments Europe, Ltd. to process your order.", sharing: true, quote: "Northwind Payments Europe, Ltd"},
+		{name: "named/Limited as recipient", text: "WhatsApp shares this information with Contoso Analytics Ireland Limited.", sharing: true, quote: "Contoso Analytics Ireland Limited"},
+		{name: "named/the service itself", text: "Caribou Coffee Company, Inc. knows that you care how information about you is used and shared.", sharing: false},
+		{name: "named/Inc collects is the service", text: "Acme Widgets, Inc. collects information when you visit the site.", sharing: false, topic: DataCollection},
+		{name: "named/not limited to", text: "Examples include, but are not limited to, your name and address.", sharing: false},
+		{name: "named/Google account is a place", text: "You can sign in with your Google account.", sharing: false},
+		{name: "named/Amazon.com is a place", text: "When you shop on Amazon.com, we collect your orders.", sharing: false},
+		// Third-party ad serving and cookies placed by others.
+		{name: "cookies/ad servers use cookies", text: "Third-party ad servers or ad networks may use cookies to track your activity on this site, as their own privacy policies explain.", sharing: true, quote: "use cookies"},
+		{name: "cookies/provided by third parties", text: "We may use cookies provided by third parties, including web analytics vendors.", sharing: true, quote: "cookies provided by third parties"},
+		{name: "cookies/from partners", text: "Our pages carry web beacons from our advertising partners.", sharing: true, quote: "beacons from our advertising partners"},
+		{name: "cookies/partners place cookies", text: "Some of our advertising partners may place cookies in the ads they serve.", sharing: true, quote: "place cookies"},
+		{name: "cookies/third-party ad servers", text: "This site uses third-party ad servers to show banners.", sharing: true, quote: "third-party ad servers"},
+		{name: "cookies/ads served by networks", text: "The ads on this site are served by advertising networks.", sharing: true, quote: "served by advertising networks"},
+		{name: "cookies/reject third-party cookies", text: "You can reject cookies served by third parties in your browser.", sharing: false},
+		{name: "cookies/available from Adobe", text: "Information on managing these cookies is available from Adobe.", sharing: false},
+		// Negation typed without an apostrophe.
+		{name: "negation/dont", text: "We dont share your email address with advertisers.", sharing: true, negated: true, quote: "dont share"},
+		{name: "negation/doesnt", text: "Acme doesnt sell your personal information.", sharing: true, negated: true, quote: "doesnt sell"},
+		// Vetoes that misfired, each with the practice it must not hide.
+		{name: "veto/other users share", text: "Other users may share your posts with third parties.", sharing: false},
+		{name: "veto/your friends share", text: "Your friends can share your photos with other apps.", sharing: false},
+		{name: "veto/you agree we share", text: "You agree that we may share your information with our partners.", sharing: true, quote: "share your information with our partners"},
+		{name: "veto/unlawfully intercept", text: "No transmission is secure: third parties may unlawfully intercept or access your data.", sharing: false, topic: Security},
+		{name: "veto/intercept then disclose", text: "All files on this system may be intercepted, monitored, recorded, copied, audited, inspected, and disclosed to law enforcement.", sharing: true, quote: "law enforcement"},
+		{name: "veto/cannot guarantee far", text: "Although we protect against unauthorized access, we cannot promise that the information we collect will never be disclosed in a way this policy does not describe.", sharing: false, topic: Security},
+		{name: "veto/shine the light request", text: "If you reside in California, you may request information about our disclosures of your personal information to third parties for their direct marketing purposes.", sharing: false},
+		{name: "veto/hipaa accounting", text: "An accounting of disclosures does not include the following: disclosures made to federal officials; disclosures to correctional institutions or law enforcement.", sharing: false},
+		{name: "veto/hipaa practice stays", text: "We may disclose your health information to your insurer to get paid for your care. You have the right to an accounting of disclosures.", sharing: true, quote: "disclose your health information"},
+		{name: "veto/please do not disclose", text: "Please do not disclose your home address in our chat rooms.", sharing: false},
+		{name: "veto/children practice stays", text: "Please note that we share information about children only with their school.", sharing: true, quote: "share information"},
+		{name: "veto/if you do not want", text: "If you do not want us to use the information we gather to allow third parties to personalize the ads you see, adjust your Advertising Preferences.", sharing: false},
+		{name: "veto/disclosure opt-out", text: "Write to us with \"Disclosure Opt-out\" in the subject line.", sharing: false},
+		{name: "veto/opt-out beside practice", text: "You may opt out of marketing emails. We share your purchase history with our advertising partners.", sharing: true, quote: "advertising partners"},
+	})
+}
+
+// TestClassifyGeneralisationSpanish is TestClassifyGeneralisationEnglish
+// in Spanish: each family and veto added for issue 11 has its Spanish
+// counterpart, in the wording of WhatsApp's and Meta's Spanish policies.
+func TestClassifyGeneralisationSpanish(t *testing.T) {
+	runClassify(t, "es", []classifyCase{
+		// Handing-over verbs beyond the lexicon.
+		{name: "entrega/transmitimos al", text: "Transmitimos el número de la tarjeta al banco emisor para completar el pago.", sharing: true, quote: "Transmitimos el número de la tarjeta al"},
+		{name: "entrega/procesados a través de PayPal", text: "Los pagos son procesados a través de PayPal.", sharing: true, quote: "procesados a través de PayPal"},
+		{name: "entrega/alojados por proveedores", text: "Tus datos son alojados por un proveedor de servicios en la nube.", sharing: true, quote: "alojados por un proveedor"},
+		{name: "entrega/compartimos información agregada", text: "Compartimos información agregada sobre el uso de los Servicios.", sharing: true, quote: "Compartimos información"},
+		{name: "entrega/nos envías", text: "Si nos envías un mensaje por Twitter, podemos recopilarlo.", sharing: false},
+		{name: "entrega/con quién", text: "Con quién compartimos tu información", sharing: false},
+		// Passive disclosure with no recipient.
+		{name: "pasiva/se pueden divulgar", text: "En algunos casos, estos datos se pueden divulgar sin previo aviso.", sharing: true, quote: "se pueden divulgar"},
+		{name: "pasiva/podrá ser compartida", text: "Tu reseña podrá ser compartida.", sharing: true, quote: "podrá ser compartida"},
+		{name: "pasiva/podrán cederse", text: "Los datos podrán cederse en los casos previstos por la ley.", sharing: true, quote: "podrán cederse"},
+		{name: "pasiva/no serán vendidos", text: "Nunca serán vendidos.", sharing: true, negated: true, quote: "serán vendidos"},
+		{name: "pública/publicamos tu nombre", text: "Publicamos tu nombre y tu ciudad junto a tu reseña.", sharing: true, quote: "Publicamos tu"},
+		{name: "pública/a disposición del público", text: "Tu perfil se pone a disposición del público.", sharing: true, quote: "a disposición del público"},
+		// Named companies and brands.
+		{name: "empresas/Meta recibe", text: "Si te suscribes a funciones de suscripción, por ejemplo, Meta One, Meta recibe información del dispositivo y de la conexión.", sharing: true, quote: "Meta recibe"},
+		{name: "empresas/las empresas de Meta", text: "Las empresas de Meta reciben información sobre tus compras.", sharing: true, quote: "reciben"},
+		{name: "empresas/proveedores como Google", text: "Compartimos datos de uso con proveedores como Google para medir el tráfico.", sharing: true, quote: "proveedores"},
+		{name: "empresas/utilizamos Salesforce", text: "Utilizamos Salesforce para gestionar la atención al cliente.", sharing: true, quote: "Utilizamos Salesforce"},
+		{name: "empresas/S.L. como destinatario", text: "Cedemos los datos de envío a Mensajería Rápida Ibérica, S.L. para entregar tu pedido.", sharing: true, quote: "Mensajería Rápida Ibérica, S"},
+		{name: "empresas/Limited como destinatario", text: "WhatsApp comparte esta información con Contoso Analytics Ireland Limited.", sharing: true, quote: "Contoso Analytics Ireland Limited"},
+		{name: "empresas/la propia empresa", text: "Acme Servicios, S.L. recopila información cuando visitas el sitio.", sharing: false, topic: DataCollection},
+		{name: "empresas/cuenta de Google", text: "Puedes iniciar sesión con tu cuenta de Google.", sharing: false},
+		// Third-party ad serving and cookies placed by others.
+		{name: "cookies/redes publicitarias instalan cookies", text: "Las redes publicitarias de terceros pueden instalar cookies para seguir tu actividad en este sitio.", sharing: true, quote: "instalar cookies"},
+		{name: "cookies/instaladas por terceros", text: "Utilizamos cookies instaladas por terceros, como proveedores de análisis.", sharing: true, quote: "cookies instaladas por terceros"},
+		{name: "cookies/de nuestros socios", text: "Nuestras páginas incluyen píxeles de nuestros socios publicitarios.", sharing: true, quote: "píxeles de nuestros socios"},
+		{name: "cookies/servidores de anuncios de terceros", text: "Este sitio utiliza servidores de anuncios de terceros para mostrar banners.", sharing: true, quote: "servidores de anuncios de terceros"},
+		{name: "cookies/anuncios servidos por redes", text: "Los anuncios de este sitio son servidos por redes publicitarias.", sharing: true, quote: "servidos por redes publicitarias"},
+		{name: "cookies/rechazar", text: "Puedes rechazar las cookies instaladas por terceros en tu navegador.", sharing: false},
+		// Negation typed without accents (the Spanish counterpart of "dont").
+		{name: "negación/jamas sin tilde", text: "Jamas compartimos tu numero de telefono con anunciantes.", sharing: true, negated: true, quote: "Jamas"},
+		{name: "negación/en ningun caso", text: "En ningun caso vendemos tus datos.", sharing: true, negated: true},
+		// Vetoes that misfired, each with the practice it must not hide.
+		{name: "veto/otros usuarios comparten", text: "Otros usuarios pueden compartir tus publicaciones con terceros.", sharing: false},
+		{name: "veto/tus contactos comparten", text: "Tus contactos pueden reenviar tus mensajes a otras aplicaciones.", sharing: false},
+		{name: "veto/aceptas que compartamos", text: "Aceptas que compartamos tu información con nuestros socios.", sharing: true, quote: "socios"},
+		{name: "veto/interceptar ilegalmente", text: "Ninguna transmisión es segura: terceros podrían interceptar ilegalmente o acceder a tus datos.", sharing: false, topic: Security},
+		{name: "veto/shine the light", text: "Si resides en California, puedes solicitar información sobre las divulgaciones de tus datos a terceros con fines de marketing directo.", sharing: false},
+		{name: "veto/registro de divulgaciones", text: "El registro de divulgaciones no incluye lo siguiente: divulgaciones a funcionarios federales; divulgaciones a las fuerzas del orden.", sharing: false},
+		{name: "veto/por favor no compartas", text: "Por favor, no compartas tu dirección en los grupos.", sharing: false},
+		{name: "veto/si no deseas", text: "Si no deseas que usemos la información que recopilamos para permitir que terceros personalicen los anuncios que ves, cambia tu configuración.", sharing: false},
+		{name: "veto/oposición junto a práctica", text: "Puedes darte de baja de los correos. Compartimos tu historial de compras con nuestros socios publicitarios.", sharing: true, quote: "socios"},
+	})
+}
+
+// TestClassifyItem reads list items after their lead-in, in English and
+// Spanish: an item that names a recipient or a case continues the lead-in's
+// sharing verb, and is denied when the lead-in is.
+func TestClassifyItem(t *testing.T) {
+	tests := []struct {
+		name, lead, text, lang string
+		sharing, negated       bool
+		quote                  string
+	}{
+		{"en/recipient item", "We may share your information with:", "Service providers that host our servers.", "en", true, false, "Service providers"},
+		{"en/case item", "We may disclose your information in these cases:", "When required by law.", "en", true, false, "required by law"},
+		{"en/denied lead-in", "We never share your information with:", "Data brokers;", "en", true, true, "Data brokers"},
+		{"en/lead-in that collects", "We collect the following from third parties:", "Advertising partners.", "en", false, false, ""},
+		{"en/no colon", "We may share your information with partners.", "Advertising partners.", "en", false, false, ""},
+		{"en/item with its own verb", "Contact us:", "We share your email with our partners.", "en", true, false, "partners"},
+		{"es/destinatario", "Podemos compartir tu información con:", "Las empresas de Meta.", "es", true, false, "empresas de Meta"},
+		{"es/caso", "Podemos divulgar tu información en estos casos:", "Cuando lo exija la ley.", "es", true, false, "lo exija la ley"},
+		{"es/negada", "Nunca cedemos tus datos a:", "Corredores de datos;", "es", true, true, "Corredores de datos"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := ClassifyItem(tt.text, tt.lead, tt.lang)
+			m, got := Has(ms, DataSharing)
+			if got != tt.sharing {
+				t.Fatalf("data-sharing = %v, want %v (%v)", got, tt.sharing, ms)
+			}
+			if !got {
+				return
+			}
+			if m.Negated != tt.negated {
+				t.Errorf("negated = %v, want %v", m.Negated, tt.negated)
+			}
+			for _, e := range m.Evidence {
+				if tt.text[e.Start:e.End] != e.Text {
+					t.Errorf("evidence %+v does not quote the item", e)
+				}
+			}
+			if !slices.ContainsFunc(m.Evidence, func(e Evidence) bool { return strings.Contains(e.Text, tt.quote) }) {
+				t.Errorf("no evidence quotes %q: %v", tt.quote, m.Evidence)
+			}
+		})
+	}
+	// Within one clause, the items after a colon continue it too.
+	runClassify(t, "en", []classifyCase{
+		{name: "en/items in one clause", text: "We may disclose your information in the following circumstances: • When required by law; • To our service providers.", sharing: true, quote: "service providers"},
+	})
+	runClassify(t, "es", []classifyCase{
+		{name: "es/items in one clause", text: "Podemos comunicar tus datos a: • Las empresas de Meta; • Nuestros proveedores de servicios.", sharing: true, quote: "proveedores de servicios"},
+	})
+}
+
+// TestRecipientKeys: a brand and a company named by its legal form are
+// recipients of their own ("org:" and the name), so that severity sees a
+// new one as new, while Meta and Facebook stay the Meta Companies, so that
+// a rename is no new recipient.
+func TestRecipientKeys(t *testing.T) {
+	tests := []struct{ lang, text string }{
+		{"en", "We share data with Google, Meta, Facebook and Northwind Payments, Inc."},
+		{"es", "Compartimos datos con Google, Meta, Facebook y Northwind Payments, Inc."},
+	}
+	want := []string{"org:Google", "meta-companies", "meta-companies", "org:Northwind Payments"}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			var got []string
+			for _, r := range lexiconFor("", tt.lang).recipients(tokenize(tt.text)) {
+				got = append(got, r.key)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("recipient keys = %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,54 +104,97 @@ func (s *score) add(got, want bool) {
 	}
 }
 
-// half splits the policies in two for cross-validation: the policies sorted
-// by name, alternately to "A" and "B". A rule is developed looking at the
-// errors of one half and kept only if the other half, the check, does not
-// get worse (docs/topics.md says which half each round looked at).
-func half(policies []string, p string) string {
-	if slices.Index(policies, p)%2 == 0 {
-		return "A"
+// heldOut reports whether a policy of the dev split belongs to its
+// held-out part: the 32-bit FNV-1a hash of the policy's name is divisible by
+// three. The rules are tuned looking only at the errors of the other part
+// (the tuning part); of the held-out part only aggregate precision, recall
+// and F1 are ever reported, so that its figure says how the rules do on
+// policies nobody tuned them on. Hashing the name, rather than sorting or
+// counting, keeps a policy on the same side whatever else the file holds.
+// With the 72 policies of OPP-115's dev split, 26 policies (864 segments)
+// are held out.
+func heldOut(policy string) bool {
+	h := fnv.New32a()
+	h.Write([]byte(policy))
+	return h.Sum32()%3 == 0
+}
+
+// part names the part of the dev split a policy belongs to.
+func part(policy string) string {
+	if heldOut(policy) {
+		return "held-out"
 	}
-	return "B"
+	return "tune"
+}
+
+// leads returns, for each segment, the segment that introduces it as a
+// list item, or "": OPP-115 cuts a list into one segment per item, the
+// lead-in ("... we may share your information with:") before them. An
+// item's lead-in is the segment right before it when that one ends with a
+// colon, or the lead-in of the segment before it when that one is an item
+// too (short: under 400 bytes), for at most maxItems items.
+func leads(segs []segment) []string {
+	out := make([]string, len(segs))
+	run := 0
+	for k := 1; k < len(segs); k++ {
+		prev := segs[k-1]
+		if prev.Policy != segs[k].Policy {
+			run = 0
+			continue
+		}
+		switch {
+		case strings.HasSuffix(strings.TrimSpace(prev.Text), ":"):
+			out[k], run = prev.Text, 1
+		case out[k-1] != "" && len(prev.Text) < 400 && run < maxItems:
+			out[k] = out[k-1]
+			run++
+		}
+	}
+	return out
 }
 
 // TestOPP115DataSharing measures data-sharing against OPP-115's "Third
-// Party Sharing/Collection" label, on the whole dev set and on each half
-// of its policies. Set TOPICS_EVAL_ERRORS=A (or B) to log the segments of
-// that half the rules get wrong while working on them.
+// Party Sharing/Collection" label on the two parts of the dev split (see
+// heldOut) and on the whole. Set TOPICS_EVAL_ERRORS=tune to log the
+// segments of the tuning part the rules get wrong, and how often each
+// rule fires rightly there; the held-out part's errors are never logged.
 func TestOPP115DataSharing(t *testing.T) {
 	segs := readSegments(t)
-	var policies []string
-	for _, s := range segs {
-		if !slices.Contains(policies, s.Policy) {
-			policies = append(policies, s.Policy)
-		}
-	}
-	slices.Sort(policies)
 	dump := os.Getenv("TOPICS_EVAL_ERRORS")
+	if dump != "" && dump != "tune" {
+		t.Fatalf("TOPICS_EVAL_ERRORS=%q: only the tuning part's errors may be read (TOPICS_EVAL_ERRORS=tune)", dump)
+	}
 
 	var all score
-	halves := map[string]*score{"A": {}, "B": {}}
+	parts := map[string]*score{"tune": {}, "held-out": {}}
+	// listed scores ClassifyItem given each segment's lead-in (see
+	// leads): what a caller that knows the list items would get.
+	listed := map[string]*score{"tune": {}, "held-out": {}}
+	lead := leads(segs)
+	for k, s := range segs {
+		_, withLead := Has(ClassifyItem(s.Text, lead[k], "en"), DataSharing)
+		listed[part(s.Policy)].add(withLead, s.ThirdParty)
+	}
 	start := time.Now()
 	for _, s := range segs {
 		m, got := Has(Classify(s.Text, "en"), DataSharing)
 		all.add(got, s.ThirdParty)
-		h := half(policies, s.Policy)
-		halves[h].add(got, s.ThirdParty)
-		if dump == h && got != s.ThirdParty {
+		p := part(s.Policy)
+		parts[p].add(got, s.ThirdParty)
+		if dump == p && got != s.ThirdParty {
 			t.Logf("%s %s#%d got=%v negated=%v evidence=%v\n\t%s", map[bool]string{true: "FP", false: "FN"}[got], s.Policy, s.Segment, got, m.Negated, m.Evidence, s.Text)
 		}
 	}
 	elapsed := time.Since(start)
 	if dump != "" {
-		// Which rules fire on the segments of the half under study, and
-		// how often rightly: a rule's precision on its own. On untagged
+		// Which rules fire on the segments of the tuning part, and how
+		// often rightly: a rule's precision on its own. On untagged
 		// segments, which vetoes ("give/choice") removed a statement, and
 		// how often the segment was labelled third_party anyway.
 		type count struct{ right, wrong int }
 		rules := map[string]*count{}
 		for _, s := range segs {
-			if half(policies, s.Policy) != dump {
+			if part(s.Policy) != dump {
 				continue
 			}
 			seen := map[string]bool{}
@@ -188,11 +231,22 @@ func TestOPP115DataSharing(t *testing.T) {
 			name, s.tp+s.fp+s.fn+s.tn, s.precision(), s.recall(), s.f1(), s.tp, s.fp, s.fn, s.tn)
 	}
 	report("all", all)
-	report("half A", *halves["A"])
-	report("half B", *halves["B"])
+	report("tune", *parts["tune"])
+	report("held-out", *parts["held-out"])
+	report("tune+list", *listed["tune"])
+	report("held+list", *listed["held-out"])
 	t.Logf("classified %d segments in %v (%.1f µs per segment)%s", len(segs), elapsed,
 		float64(elapsed.Microseconds())/float64(len(segs)), grepRatio(t, segs, elapsed))
-	if f := all.f1(); f < 0.85 {
-		t.Errorf("data-sharing F1 on OPP-115 dev = %.3f, want >= 0.85", f)
+	// Floors, each the F1 the rules reached when the families of issue
+	// 11 were added, less 0.015: on the tuning part 0.872; on the held-out
+	// part 0.838, measured once, at the end, its errors never read (0.840
+	// before the change: the new families bought recall, 0.871 to 0.900,
+	// with precision, 0.811 to 0.783). The held-out floor is not a target
+	// to tune to: a rule change that lowers it is read on the tuning part.
+	floors := map[string]float64{"tune": 0.857, "held-out": 0.823}
+	for _, p := range []string{"tune", "held-out"} {
+		if f := parts[p].f1(); f < floors[p] {
+			t.Errorf("data-sharing F1 on OPP-115 dev, %s part = %.3f, want >= %.3f", p, f, floors[p])
+		}
 	}
 }

@@ -19,6 +19,7 @@ var english = lexicon{
 		"allow access", "give access", "grant access", "provide access", "allow", "allows", "permit", "permits",
 		"authorize", "authorizes", "enable", "enables", "work with", "works with", "working with", "partner with",
 		"make public", "made public", "made available publicly",
+		"make it available", "make it accessible", "make accessible", "made accessible", "makes accessible",
 	},
 	sell: []string{
 		"sell", "sells", "sold", "selling", "sale",
@@ -58,6 +59,28 @@ var english = lexicon{
 		"organisations => third-parties", "consultants => service-providers", "companies => third-parties",
 		"firms => third-parties", "the public => public", "publicly => public", "other users => others",
 		"facebook => meta-companies", "doubleclick => advertisers",
+		// Companies named by their brand: a closed list of the ones
+		// policies hand data to most, each its own recipient so that
+		// adding one is a new recipient. Meta and Instagram are the Meta
+		// Companies, as Facebook is, so that a rename is no new recipient.
+		// WhatsApp is left out: it is the service of the policies
+		// clausewatch watches most. A name followed by "com", "account"
+		// or "play" is a place (see place).
+		"meta => meta-companies", "meta's => meta-companies", "meta platforms => meta-companies",
+		"instagram => meta-companies", "instagram's => meta-companies",
+		"google* => org:Google", "alphabet => org:Google", "youtube => org:Google",
+		"amazon => org:Amazon", "amazon's => org:Amazon", "amazon web services => org:Amazon",
+		"microsoft* => org:Microsoft", "bing => org:Microsoft", "apple => org:Apple", "apple's => org:Apple",
+		"adobe* => org:Adobe", "omniture => org:Adobe", "salesforce* => org:Salesforce", "oracle* => org:Oracle",
+		"twitter* => org:Twitter", "linkedin* => org:LinkedIn", "yahoo* => org:Yahoo", "paypal* => org:PayPal",
+		"braintree => org:PayPal", "stripe => org:Stripe", "stripe's => org:Stripe", "quantcast* => org:Quantcast",
+		"comscore* => org:comScore", "nielsen* => org:Nielsen", "addthis => org:AddThis", "sharethis => org:ShareThis",
+		"mailchimp* => org:Mailchimp", "criteo* => org:Criteo", "appnexus => org:AppNexus", "pinterest* => org:Pinterest",
+		"snapchat* => org:Snap", "tiktok* => org:TikTok", "experian* => org:Experian", "equifax* => org:Equifax",
+		"transunion* => org:TransUnion", "acxiom* => org:Acxiom", "zendesk* => org:Zendesk", "hubspot* => org:HubSpot",
+		"marketo* => org:Marketo", "hotjar* => org:Hotjar", "mixpanel* => org:Mixpanel", "twilio* => org:Twilio",
+		"sendgrid* => org:SendGrid", "cloudflare* => org:Cloudflare", "akamai* => org:Akamai", "verizon* => org:Verizon",
+		"mastercard* => org:Mastercard", "american express => org:American Express",
 		"another party => third-parties", "another company => third-parties", "another entity => third-parties",
 		"licensor* => partners", "licensee* => partners", "co sponsor* => partners",
 		"other entit* => third-parties", "franchisee* => partners", "franchises => partners", "dealer* => partners",
@@ -68,26 +91,40 @@ var english = lexicon{
 	place: []string{
 		"site", "sites", "website*", "web site*", "link", "links", "privacy polic*", "polic*", "practices",
 		"sign on", "sign in", "login", "log in", "content", "products",
+		"com", "account", "accounts", "play", "app store", "store", "maps", "flash",
 	},
 	aux: []string{
 		"may", "can", "choose", "chose", "to", "decide", "elect", "also", "wish", "want", "might", "will", "should",
-		"not", "do", "have", "had",
+		"not", "do", "have", "had", "don't", "dont", "never",
 	},
 	anaphor: []string{
 		"they", "these third part*", "such third part*", "these compan*", "such compan*", "these partners",
 		"such partners", "these service providers", "such service providers", "these providers", "these vendors",
 		"such vendors", "these advertisers", "such advertisers", "these entities", "such entities",
 	},
-	user: []string{"you", "you're", "users", "user", "visitors", "members", "customers", "children", "child", "kids", "minors", "students", "participants"},
+	user: []string{"please", "you", "you're", "users", "user", "visitors", "members", "customers", "children", "child", "kids", "minors", "students", "participants",
+		"your friends", "your contacts", "other people", "other members", "other visitors"},
+	// company: the words that close a company's name when written with
+	// a capital ("Stripe, Inc.", "Meta Platforms Ireland Limited"): the
+	// capitalised words before them name a company, a recipient no
+	// lexicon can list.
+	company: []string{"inc", "llc", "ltd", "limited", "gmbh", "corp", "corporation", "plc", "llp", "l l c"},
+	// article: words that, though capitalised at the start of a
+	// sentence, are no part of a company's name ("The Acme Group, Inc.").
+	article: []string{"the", "our", "a", "an", "we", "by", "with", "to", "and", "of", "from", "at", "its", "their", "your", "including", "such", "as"},
 	disclose: []string{
 		"disclose", "discloses", "disclosed", "reveal", "reveals", "revealed",
 	},
 	choice: []string{
 		"opt out", "opt out of", "opted out", "choose not", "choose whether", "chose not", "ask us not", "request that we not",
 		"object to", "prevent", "limit", "restrict", "unsubscribe", "stop", "request that", "requests that", "request us", "right to", "rights",
-		"ask us", "choices", "preferences", "not want", "don't want", "prefer", "no longer wish",
+		"ask us", "choices", "preferences", "not want", "don't want", "dont want", "prefer", "no longer wish",
+		"block", "disable", "reject", "decline", "refuse", "not accept", "accept or reject", "opting out",
 	},
-	accident: []string{"unauthori*", "inadvertent*", "accidental*", "breach*", "misuse", "unlawful", "defeat"},
+	accident: []string{
+		"unauthori*", "inadvertent*", "accidental*", "breach*", "misuse", "unlawful", "unlawfully", "defeat",
+		"intercept*", "illegally", "hacker*", "hacking", "malicious*", "eavesdrop*", "theft", "stolen",
+	},
 	handle: []string{
 		"use", "uses", "used", "using", "collect", "collects", "collected", "collecting", "process", "processed",
 		"store", "stored", "maintain", "maintained",
@@ -104,14 +141,41 @@ var english = lexicon{
 		"protect our legal rights", "enforce our", "investigate", "illegal activit*", "suspected fraud", "prevent fraud",
 		"national security", "emergency", "emergencies", "legal rights", "legal claims", "applicable law*", "defend our", "defend the",
 	},
-	public: []string{"display* publicly", "publicly display*", "public display", "made public", "available to everyone", "visible to everyone"},
-	idiom:  []string{"look", "looks", "looking", "looked"},
-	onward: []string{"share", "shares", "shared", "disclose", "discloses", "disclosed", "forward", "forwards", "forwarded"},
-	nobody: []string{"extent", "another", "other", "hard drive", "computer", "device", "browser", "public", "best", "purpose*", "time"},
+	public: []string{
+		"display* publicly", "publicly display*", "public display", "made public", "available to everyone", "visible to everyone",
+		"made publicly available", "make publicly available", "makes publicly available", "made available publicly",
+		"made available to the public", "made accessible to the public", "publicly viewable", "publicly visible",
+		"viewable by the public", "visible to the public", "appear publicly", "publish your", "publish the names", "posted publicly", "publicly posted",
+	},
+	idiom: []string{"look", "looks", "looking", "looked", "local"},
+	us:    []string{"us"},
+	wish: []string{
+		"if you do not want", "if you don't want", "if you dont want", "if you do not wish", "if you don't wish",
+		"if you prefer", "if you would prefer", "if you would rather", "if you would like to opt out", "if you wish to opt out",
+		"if you no longer wish", "if you no longer want", "to opt out", "you may opt out", "you can opt out",
+	},
+	noun:  []string{"disclosure*", "sharing", "share", "transfer*"},
+	modal: []string{"may", "might", "will", "can", "could", "would", "shall", "must", "won't", "wont"},
+	and:   []string{"and", "or", "as well as"},
+	cookie: []string{
+		"cookie*", "web beacon*", "pixel*", "clear gif*", "tracking technolog*", "technologies", "tags", "scripts",
+		"sdk*", "software development kit*", "tracking tools", "beacons", "local storage",
+	},
+	by: []string{"by", "from", "of", "belonging to", "owned by"},
+	onward: []string{
+		"share", "shares", "shared", "disclose", "discloses", "disclosed", "forward", "forwards", "forwarded",
+		"transmit", "transmits", "transmitted", "transmitting",
+	},
+	nobody: []string{
+		"extent", "another", "other", "hard drive", "computer", "device", "browser", "public", "best", "purpose*", "time",
+		"server*", "database*", "internet", "network", "site", "email address*", "e mail address*", "address", "inbox",
+		"united states", "european", "eea", "country", "countries", "scope",
+	},
 	towhom: []string{
 		"with the", "with a", "with an", "with that", "with these", "with those", "with such", "with any", "with its",
 		"with their", "with one", "with certain", "to the", "to a", "to an", "to that", "to these", "to those", "to such",
 		"to any", "to its", "to their", "to one", "to certain",
+		"outside the", "outside of", "outside our",
 	},
 	move: []string{"transfer", "transfers", "transferred", "transferring"},
 	abroad: []string{
@@ -122,6 +186,7 @@ var english = lexicon{
 	toyou:  []string{"to you", "you", "you with", "to users", "to our users", "to visitors"},
 	toself: []string{"with us", "to us"},
 	frame:  []string{"how", "whether", "knowingly", "describes", "explains"},
+	ask:    []string{"whom", "what"},
 	be:     []string{"be", "is", "are", "was", "were", "been", "being"},
 	self:   []string{"we", "i"},
 	disclaimer: []string{
@@ -133,6 +198,13 @@ var english = lexicon{
 		"shine the light => law", "1798 83 => law",
 		"request a list", "list of the third parties", "list of third parties", "list of all third parties",
 		"list of the categories",
+		// The same right in other words, and HIPAA's right to an
+		// accounting of disclosures, whose clause goes on to list the
+		// disclosures the accounting leaves out.
+		"california civil code => law", "accounting of disclosures => law", "accounting of the disclosures => law",
+		"accounting of certain disclosures => law", "accounting of any disclosures => law",
+		"request information about our disclosure*", "information regarding our disclosure*",
+		"information about our disclosure*", "request information regarding", "request certain information",
 	},
 	collect: []string{
 		"collect", "collects", "collected", "collecting", "gather", "gathers", "gathered", "gathering",
@@ -144,6 +216,9 @@ var english = lexicon{
 	passive: []string{
 		"collected", "gathered", "received", "obtained", "accessed", "tracked", "used", "seen", "viewed",
 		"set", "served cookies", "placed cookies",
+		// Data handled for the service by someone else: "payments are
+		// processed through PayPal", "hosted by our service providers".
+		"processed", "hosted", "stored", "handled", "served", "delivered",
 	},
 	agent: []string{"by", "through", "via"},
 	data: []string{
@@ -162,10 +237,16 @@ var english = lexicon{
 		"google analytics", "doubleclick", "facebook pixel", "social media plug*", "social plug*",
 		"social media widget*", "like button*",
 		"ad networks", "advertising networks", "retarget*", "remarketing",
+		"third party ad server*", "third party ad serving", "third party ad network*", "third party advertising network*",
+		"ad serving technolog*",
 	},
 	negation: []string{
 		"not", "never", "no", "don't", "doesn't", "won't", "didn't", "cannot", "can't", "shan't", "wouldn't",
 		"will not", "nor", "neither", "none",
+		// The same contractions typed without their apostrophe, as
+		// policies pasted from plain-text editors often have them.
+		"dont", "doesnt", "wont", "didnt", "cant", "wouldnt", "shouldnt", "isnt", "arent",
+		"isn't", "aren't", "shouldn't",
 	},
 	exception: []string{
 		"except*", "unless", "other than", "apart from", "aside from", "save", "only", "without your consent",
@@ -212,7 +293,7 @@ var english = lexicon{
 		}},
 		{topic: Security, any: []string{
 			"secur*", "encrypt*", "end to end", "safeguard*", "unauthori* access", "breach*", "protect your",
-			"protect the", "ssl", "tls", "firewall*", "integrity", "safety",
+			"protect the", "ssl", "tls", "firewall*", "integrity", "safety", "intercept*",
 		}},
 		{topic: Children, any: []string{
 			"child*", "minor*", "under the age", "under age", "teen*", "parent*", "guardian*", "coppa",

@@ -45,8 +45,17 @@ var spanish = lexicon{
 		"autoridad* => government", "organismo* => government", "gobierno* => government",
 		"administraciones publicas => government", "reguladores => government", "agencias gubernamentales => government",
 		"comprador* => acquirer", "adquirente* => acquirer", "sucesor* => acquirer", "nuevo propietario => acquirer",
-		"google => named", "facebook => named", "instagram => named", "twitter => named", "microsoft => named",
-		"apple => named", "icloud => named", "google drive => named",
+		// Companies named by their brand, keyed as in English: Meta,
+		// Facebook and Instagram are the Meta Companies ("Meta recibe
+		// información del dispositivo"), so that a rename is no new
+		// recipient; each other brand is a recipient of its own.
+		"meta => meta-companies", "meta platforms => meta-companies", "facebook => meta-companies",
+		"instagram => meta-companies", "google* => org:Google", "youtube => org:Google", "google drive => org:Google",
+		"twitter* => org:Twitter", "microsoft* => org:Microsoft", "apple => org:Apple", "icloud => org:Apple",
+		"amazon => org:Amazon", "amazon web services => org:Amazon", "adobe* => org:Adobe",
+		"salesforce* => org:Salesforce", "oracle* => org:Oracle", "linkedin* => org:LinkedIn", "paypal* => org:PayPal",
+		"stripe => org:Stripe", "tiktok* => org:TikTok", "mastercard* => org:Mastercard", "experian* => org:Experian",
+		"equifax* => org:Equifax", "zendesk* => org:Zendesk", "twilio* => org:Twilio", "cloudflare* => org:Cloudflare",
 		"encargado* => service-providers", "empresas que actuan en nuestro nombre => service-providers",
 		"empresas que nos prestan servicios => service-providers", "quienes actuan en nuestro nombre => service-providers",
 		"consultor* => service-providers", "asesor* => service-providers", "auditor* => service-providers",
@@ -72,7 +81,28 @@ var spanish = lexicon{
 		"acced*", "utiliz* cookies", "usan cookies", "instal* cookies", "rastre*", "registr*", "ven", "veran",
 	},
 	agent: []string{"por", "a traves de", "mediante"},
+	// company: the legal forms that close a company's name, written with
+	// a capital ("Meta Platforms Ireland Limited", "Acme Pagos, S.L.").
+	company: []string{"inc", "llc", "ltd", "limited", "gmbh", "corp", "plc", "s l", "s a", "s l u", "s a u", "sl", "sa", "slu", "sau", "s a de c v"},
+	article: []string{
+		"el", "la", "los", "las", "un", "una", "nuestro", "nuestra", "nuestros", "nuestras", "su", "sus", "con", "a", "al",
+		"de", "del", "y", "como", "por", "para", "entre",
+	},
+	us:    []string{"nos"},
+	and:   []string{"y", "e", "o", "u", "asi como"},
+	modal: []string{"puede", "pueden", "podra", "podran", "podria", "podrian", "debe", "deben", "sera", "seran"},
+	wish: []string{
+		"si no deseas", "si no quieres", "si prefieres que no", "si ya no deseas", "si ya no quieres", "para oponerte",
+		"puedes oponerte", "para darte de baja", "puedes darte de baja", "para excluirte",
+	},
+	noun: []string{"cesion*", "divulgacion*", "comunicacion*", "transferencia*", "comparticion"},
+	cookie: []string{
+		"cookies", "cookie", "balizas web", "balizas", "pixeles", "pixel", "etiquetas", "tecnologias similares", "sdk*",
+		"herramientas de seguimiento", "almacenamiento local",
+	},
+	by: []string{"por", "de", "del", "de los", "de las", "procedentes de", "propiedad de"},
 	place: []string{
+		"com", "play", "cuenta", "cuentas", "tienda", "flash",
 		"sitio*", "web", "paginas", "pagina", "enlace*", "politicas", "politica", "practicas", "condiciones",
 		"politicas de privacidad", "terminos", "aplicaciones", "servicios web",
 	},
@@ -82,6 +112,7 @@ var spanish = lexicon{
 	user: []string{
 		"tu", "usted", "ustedes", "usuario", "usuarios", "ninos", "menores", "decides", "eliges", "quieres",
 		"optas", "deseas", "puedes", "debes", "prefieres", "decidas", "elijas", "quieras",
+		"por favor", "tus contactos", "tus amigos", "otras personas",
 	},
 	aux: []string{
 		"puedes", "puede", "pueden", "decides", "decide", "eliges", "elige", "quieres", "quiere", "a", "no", "ya",
@@ -105,9 +136,13 @@ var spanish = lexicon{
 	choice: []string{
 		"oponerte", "oponerse", "excluirte", "darte de baja", "retirar", "solicitar", "solicitud", "derecho a",
 		"derechos", "opciones", "preferencias", "limitar", "no deseas", "no quieres", "prefieres que no",
-		"desactivar", "desactiva", "configuracion", "pedirnos que no",
+		"desactivar", "desactiva", "configuracion", "pedirnos que no", "rechazar", "rechaza", "bloquear", "bloquea",
+		"no aceptar", "no aceptas",
 	},
-	accident: []string{"no autorizad*", "accidental*", "brecha*", "violacion de seguridad", "indebid*", "ilicit*"},
+	accident: []string{
+		"no autorizad*", "accidental*", "brecha*", "violacion de seguridad", "indebid*", "ilicit*",
+		"intercept*", "ilegalmente", "piratas informaticos", "hacker*", "malintencionad*", "malicios*", "robo", "robad*",
+	},
 	engage: []string{
 		"utilizamos", "utiliza", "usamos", "usa", "empleamos", "contratamos", "contratamos a", "contrata a",
 		"subcontratamos", "recurrimos a", "recurre a", "nos valemos de", "nos servimos de", "nos apoyamos en",
@@ -135,11 +170,14 @@ var spanish = lexicon{
 		"hacemos public*", "se hace public*", "se hara public*", "se haran public*", "visible* para todos",
 		"visible* para cualquier", "disponible* para todos", "disponible* para cualquier persona",
 		"al alcance de cualquier", "accesible* para cualquier", "accesible* para todos",
+		"publicamos tu", "publicaremos tu", "publicar tu", "publicamos su", "publicar su", "se publicara*",
+		"a disposicion del publico",
 	},
 	onward: []string{
 		"compartimos", "compartiremos", "compartir", "compartira*", "compartida*", "compartido*", "comparte",
 		"revelamos", "revelaremos", "revelar", "cedemos", "cederemos", "ceder", "divulgamos", "divulgar",
 		"reenviamos", "reenviar", "remitimos", "remitir",
+		"transmitimos", "transmitiremos", "transmitir", "transmitida*", "transmitido*", "transmite",
 	},
 	towhom: []string{
 		"con el", "con la", "con los", "con las", "con un", "con una", "con unos", "con unas", "con dicho",
@@ -166,11 +204,22 @@ var spanish = lexicon{
 		"utiliza", "utilizar", "tratamos", "trata", "tratar", "almacenamos", "conservamos", "procesamos",
 	},
 	frame:         []string{"como", "si", "sabiendas", "describe", "explica", "describimos", "explicamos"},
+	ask:           []string{"quien", "quienes"},
+	passiveSuffix: "se",
+	weSuffix:      "mos",
+	// notice: California's "Shine the Light" law and HIPAA's accounting
+	// of disclosures, as Spanish translations of US policies name them.
+	notice: []string{
+		"shine the light => law", "1798 83 => law", "codigo civil de california => law",
+		"registro de divulgaciones => law", "registro de las divulgaciones => law", "relacion de divulgaciones => law",
+		"contabilidad de divulgaciones => law", "solicitar una lista", "lista de terceros", "lista de los terceros",
+		"lista de las categorias", "solicitar informacion sobre", "informacion sobre las divulgaciones",
+	},
 	frameWindow:   2,
 	accidentAfter: 3,
 	passive: []string{
 		"tratad*", "recopilad*", "recogid*", "recibid*", "obtenid*", "utilizad*", "usad*", "procesad*",
-		"almacenad*", "alojad*", "gestionad*", "vist*", "rastread*", "registrad*",
+		"almacenad*", "alojad*", "gestionad*", "vist*", "rastread*", "registrad*", "servid*", "instalad*", "colocad*",
 	},
 	yours: []string{
 		"compartes", "compartas", "compartiste", "compartiras", "revelas", "reveles", "cedes", "cedas",
@@ -204,7 +253,8 @@ var spanish = lexicon{
 		"cookies de terceros", "cookies de otras empresas", "tecnologias de terceros", "pixeles de terceros",
 		"publicidad basada en intereses", "publicidad comportamental", "publicidad personalizada de terceros",
 		"google analytics", "plugins sociales", "complementos sociales", "boton me gusta", "pixel de meta",
-		"pixel de facebook",
+		"pixel de facebook", "servidores de anuncios de terceros", "servidores publicitarios de terceros",
+		"redes publicitarias de terceros",
 	},
 	negation: []string{
 		"no", "nunca", "jamas", "ni", "tampoco", "ningun", "ninguna", "ninguno", "en ningun caso",
@@ -254,7 +304,7 @@ var spanish = lexicon{
 		{topic: Security, any: []string{
 			"seguridad", "cifrad*", "cifr*", "encript*", "extremo a extremo", "acceso no autorizado",
 			"medidas tecnicas", "proteger tu", "proteger la", "integridad", "brecha*", "violacion de seguridad", "no autorizad*",
-			"protegemos",
+			"protegemos", "intercept*", "piratas informaticos", "es segur*", "sea segur*",
 		}},
 		{topic: Children, any: []string{
 			"menor*", "nino*", "nina*", "edad minima", "menores de edad", "padres", "tutor*", "adolescente*",

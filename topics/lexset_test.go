@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -144,7 +145,8 @@ func tokenizePlain(text string) []token {
 				}
 				break
 			}
-			toks = append(toks, token{start: start, end: end, word: b.String(), sentence: sentence})
+			first, _ := utf8.DecodeRuneInString(text[start:])
+			toks = append(toks, token{start: start, end: end, word: b.String(), sentence: sentence, title: unicode.IsUpper(first)})
 			continue
 		}
 		switch r {
@@ -159,6 +161,10 @@ func tokenizePlain(text string) []token {
 			if r != '.' || endsSentence(text, i, toks) {
 				sentence++
 			}
+		case ':':
+			if n := len(toks); n > 0 && (i+1 == len(text) || strings.ContainsRune(" \n\t", rune(text[i+1]))) {
+				toks[n-1].colon = true
+			}
 		}
 		i += size
 	}
@@ -171,7 +177,7 @@ func tokenizePlain(text string) []token {
 func TestTokenizePlainWords(t *testing.T) {
 	pieces := []string{"we", "share", "Data", "WITH", "n'échangeons", "l'app", "don't", "don’t", "it's", "qu'il", "e.g.", "Inc.",
 		"3rd", "42", "información", "Übermittlung", "straße", "ÇA", "x", "é", "'", "’", "?", "¿", ".", ";", "\n", "-", "third-party",
-		"mañana", "a1b2", "Z", "l'", "d'", "o'clock", "rock'n'roll", "K\u0301", "\u212a"}
+		"mañana", "a1b2", "Z", "l'", "d'", "o'clock", "rock'n'roll", "K\u0301", "\u212a", ":", "http://x", "L'App"}
 	rng := rand.New(rand.NewPCG(8, 1))
 	for k := range 2000 {
 		var b strings.Builder

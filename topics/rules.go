@@ -2,7 +2,10 @@ package topics
 
 import (
 	"slices"
+	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // lexicon is what one language says about sharing and the other topics,
@@ -38,6 +41,49 @@ type lexicon struct {
 	// anaphor: pronouns that stand for a recipient named before ("they",
 	// "these companies", "estos terceros").
 	anaphor []string
+	// company: the words that close a company's name ("Inc", "LLC",
+	// "Limited", "GmbH", "S.L."), matched only when written with a
+	// capital after capitalised words: "Stripe, Inc." is a recipient no
+	// lexicon can list, "not limited to" is nothing.
+	company []string
+	// wish: a condition on what the user wants that governs its whole
+	// sentence ("if you do not want us to use personal information that
+	// we gather to allow third parties to ...", "to opt out of"): an
+	// opt-out instruction, however far the verb.
+	wish []string
+	// noun: sharing verbs used as nouns, which a choice right after them
+	// makes the name of a choice ("Disclosure Opt-out", "sharing
+	// preferences").
+	noun []string
+	// passiveSuffix: the pronoun fused to an infinitive that makes it
+	// passive after a modal ("podrán cederse"); "" when the language has
+	// none.
+	passiveSuffix string
+	// weSuffix: the ending of a verb whose subject is the service, for
+	// languages that drop the pronoun ("compartimos"); "" for none.
+	weSuffix string
+	// ask: words that, right before a statement that names no recipient,
+	// make it the heading of a section or a list ("With whom do we share
+	// the information we gather", "what we share"): unlike frame, they
+	// also introduce relative clauses ("the partners with whom we share
+	// data"), whose recipient the give rule finds anyway.
+	ask []string
+	// modal: the verbs that make a passive disclosure a practice ("may
+	// be disclosed", "will not be sold", "se pueden divulgar").
+	modal []string
+	// cookie: tracking technology ("cookies", "web beacons", "pixel
+	// tags") that, followed by a recipient as its agent or owner, makes a
+	// statement: "cookies provided by third parties".
+	cookie []string
+	// by: the words that name who places a tracker ("by", "from", "of").
+	by []string
+	// us: the service as the one a handing verb hands to, right after it
+	// ("send us a message on Twitter", "provide us with"), unless a word
+	// of and joins a recipient to it ("enables us and our partners").
+	us, and []string
+	// article: words that, capitalised at the start of a sentence, are no
+	// part of a company's name ("The", "Our", "La").
+	article []string
 	// disclose: verbs that say data goes out even without a recipient
 	// ("we may disclose your information"), unlike "share", which also
 	// means showing something to one's contacts.
@@ -45,8 +91,9 @@ type lexicon struct {
 	// choice: a choice offered to the user about sharing ("opt out of",
 	// "choose not to"), which makes a user-rights clause.
 	choice []string
-	// accident: words that make a disclosure an accident, a security
-	// matter rather than a sharing practice ("unauthorized disclosure").
+	// accident: words that make a disclosure an accident or a risk, a
+	// security matter rather than a sharing practice ("unauthorized
+	// disclosure", "may unlawfully intercept").
 	accident []string
 	// engage: verbs by which the service takes on a recipient to act for
 	// it ("we use outside vendors to process payments", "we engage service
@@ -98,8 +145,10 @@ type lexicon struct {
 	// as subjects ("we", "you"), which no recipient stands for.
 	self []string
 	// disclaimer: words that disclaim other services' practices ("not
-	// responsible for", "governed by their own"); a sentence with one
-	// states no practice of the service.
+	// responsible for", "governed by their own"); what a recipient does
+	// after one in its sentence is no practice of the service, what it
+	// does before one still is ("ad networks may use cookies on this site,
+	// as their own privacy policies explain").
 	disclaimer []string
 	// notice: words of a notice about a law that lets the user ask which
 	// recipients got data (California's "Shine the Light": users may ask
@@ -178,8 +227,13 @@ type compiled struct {
 	place, user, disclose, choice, disclaimer, anaphor *lexset
 	accident, be, notice, toself, legal, engage, toyou *lexset
 	passive, secret, move, abroad, onward, towhom      *lexset
-	nobody, public, idiom, yours, of                   *lexset
+	nobody, public, idiom, yours, of, company, us      *lexset
+	cookie, and, modal, wish, noun                     *lexset
+	by                                                 phraseList
 	aux, self, handle, frame, selfClitic, youClitic    map[string]bool
+	ask                                                map[string]bool
+	article                                            map[string]bool
+	passiveSuffix, weSuffix                            string
 	selfSuffix, youSuffix                              []string
 	negAfter, frameWindow, accidentAfter               int
 	rules                                              []compiledRule
@@ -207,6 +261,16 @@ func compileLexicon(lang string, l lexicon) *compiled {
 		public: compileSet(l.public), idiom: compileSet(l.idiom), handle: map[string]bool{}, frame: map[string]bool{},
 		yours: compileSet(l.yours), of: compileSet(l.of), selfClitic: map[string]bool{}, youClitic: map[string]bool{},
 		selfSuffix: l.selfSuffix, youSuffix: l.youSuffix, frameWindow: l.frameWindow, accidentAfter: l.accidentAfter,
+		company: compileSet(l.company), article: map[string]bool{}, us: compileSet(l.us),
+		cookie: compileSet(l.cookie), and: compileSet(l.and), modal: compileSet(l.modal),
+		wish: compileSet(l.wish), noun: compileSet(l.noun), passiveSuffix: l.passiveSuffix, weSuffix: l.weSuffix, by: phraseList(compileSet(l.by).phrases),
+	}
+	c.ask = map[string]bool{}
+	for _, w := range l.ask {
+		c.ask[fold(w)] = true
+	}
+	for _, w := range l.article {
+		c.article[fold(w)] = true
 	}
 	if c.frameWindow == 0 {
 		c.frameWindow = 5
@@ -283,19 +347,20 @@ func quote(text string, toks []token, from, to int) Evidence {
 
 // Windows of the sharing rules, in words.
 const (
-	giveWindow    = 25      // a sharing verb and its recipient
-	handWindow    = 12      // a handing verb and the recipient after it
-	objectWindow  = 8       // a sharing verb and the data it shares
-	subjectWindow = 14      // a recipient and what it does after it
-	agentWindow   = 4       // a collecting verb and "by" + recipient
-	negWindow     = 6       // a negation cue before the verb
-	userWindow    = 4       // the user as the subject before a verb
-	sentenceWide  = 1 << 30 // anywhere before the verb in its sentence
-	choiceWindow  = 8       // a choice before the verb it is about
-	selfWindow    = 8       // a verb and "to us" after it
-	engageWindow  = 3       // an engaging verb and the recipient right after it
-	secretWindow  = 4       // a verb and the secret it is about
-	towhomWindow  = 12      // a sharing verb and "with the ..." after it
+	giveWindow     = 25      // a sharing verb and its recipient
+	handWindow     = 12      // a handing verb and the recipient after it
+	objectWindow   = 8       // a sharing verb and the data it shares
+	subjectWindow  = 14      // a recipient and what it does after it
+	agentWindow    = 4       // a collecting verb and "by" + recipient
+	negWindow      = 6       // a negation cue before the verb
+	userWindow     = 4       // the user as the subject before a verb
+	sentenceWide   = 1 << 30 // anywhere before the verb in its sentence
+	choiceWindow   = 8       // a choice before the verb it is about
+	accidentWindow = 6       // an accident before the verb it makes one
+	selfWindow     = 8       // a verb and "to us" after it
+	engageWindow   = 3       // an engaging verb and the recipient right after it
+	secretWindow   = 4       // a verb and the secret it is about
+	towhomWindow   = 12      // a sharing verb and "with the ..." after it
 )
 
 // sharing finds the sharing statements of a clause, sentence by sentence:
@@ -303,34 +368,58 @@ const (
 //  1. a sharing verb and a recipient in the same sentence ("we share
 //     information with our partners", "a terceros a los que cedemos"), or
 //     a handing verb followed by its recipient ("we provide your address
-//     to marketing companies"), or an engaging verb right before one ("we
-//     use outside vendors to process payments");
-//  2. a sharing verb followed by "with the", "to a" ... when no lexicon
-//     names the recipient ("we share your booking with the hotel");
+//     to marketing companies", "make it accessible to our affiliates"),
+//     or an engaging verb right before one ("we use outside vendors to
+//     process payments", "we use Salesforce"). Recipients include brands
+//     ("Google", "Meta") and companies named by their legal form ("Acme
+//     Payments, Inc."), the latter only after the verb: before it, such a
+//     name is mostly the service itself;
+//  2. a sharing or passing verb followed by "with the", "to a", "outside
+//     the" ... when no lexicon names the recipient ("we share your booking
+//     with the hotel", "we transmit the card number to the issuer");
 //  3. a disclosing or selling verb with data as its object, whoever gets
 //     it ("we may disclose your personal information", "no vendemos tus
-//     datos"), or a sharing verb with what compels it ("we disclose it
-//     when the law demands it");
+//     datos"), a sharing verb with the service as its subject and data as
+//     its object ("we also share information about our audience",
+//     "compartimos información agregada"), a passive sharing verb with a
+//     modal ("it may be disclosed", "se pueden divulgar"), or a sharing
+//     verb with what compels it ("we disclose it when the law demands it");
 //  4. a recipient followed by what it does ("advertisers may collect",
-//     "service providers have access to"), or a collecting verb with the
-//     recipient as agent ("collected by third parties");
-//  5. third-party tracking technology ("third-party cookies");
-//  6. data made public ("displayed publicly", "available to everyone");
+//     "Meta receives", "service providers have access to"), or a collecting
+//     or handling verb with the recipient as agent ("collected by third
+//     parties", "processed through PayPal");
+//  5. third-party tracking technology ("third-party cookies", "third-party
+//     ad servers"), or a tracker placed by a recipient ("cookies provided
+//     by third parties", "píxeles de nuestros socios");
+//  6. data made public ("displayed publicly", "made publicly available",
+//     "we may publish your name");
 //  7. a corporate event (merger, acquisition, bankruptcy) with a sharing
-//     verb or a recipient.
+//     verb or a recipient;
+//  8. the items of a list whose lead-in ends with a colon and holds a
+//     sharing verb ("We may share your information with: • service
+//     providers; • law enforcement"), each item that names a recipient or
+//     what compels the disclosure (see items, and ClassifyItem for items
+//     that are clauses of their own).
 //
 // Some statements are not the service's sharing practice and are vetoed:
-// a verb whose subject is the user ("you may share", "si compartes",
-// "children should not disclose"), a choice offered to the user ("opt out
-// of sharing", "if you would prefer that we not share": a user-rights
-// clause), an
-// accident ("unauthorized disclosure"), a question (a heading such as "Do
-// we share your information?"), a disclaimer about other services ("we are
-// not responsible for the practices of third parties"), the service or
-// the user as the one who gets the data ("shares it with us", "disclosed
-// to you"), a secret the user keeps ("never give out your password"), a
-// transfer to a country rather than to someone, and a notice of a law
-// that lets users ask who got their data ("Shine the Light").
+// a verb whose subject is the user or other people ("you may share", "si
+// compartes", "children should not disclose", "other users may share",
+// "please do not disclose"), a choice offered to the user ("opt out of
+// sharing", "if you do not want us to ... allow third parties",
+// "Disclosure Opt-out": a user-rights clause), an accident or a risk
+// ("unauthorized disclosure", "may unlawfully intercept"), a question or a
+// heading ("Do we share your information?", "With whom we share", "When
+// Your Data May Be Shared"), a disclaimer about other services before the
+// verb ("we are not responsible for the practices of third parties"), the
+// service or the user as the one who gets the data ("shares it with us",
+// "send us a message", "disclosed to you"), a secret the user keeps ("never
+// give out your password"), a transfer to a country rather than to
+// someone, and a notice of a right to know who got the data (California's
+// "Shine the Light", HIPAA's accounting of disclosures). Each veto is
+// narrow enough to leave a sharing statement beside it: a risk far before
+// a verb that names its recipient ("intercepted, monitored ... and
+// disclosed to law enforcement") is no accident, and a notice covers its
+// own sentence and what follows the law's name, not the sentences before.
 func (c *compiled) sharing(toks []token) []statement { return c.scan(toks, nil) }
 
 // scan is sharing that also appends to vetoed, when not nil, the
@@ -359,13 +448,11 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	accident := c.accident.find(toks)
 	be := c.be.find(toks)
 	choice := c.choices(toks)
+	wish := c.wish.find(toks)
 	toself := c.toself.find(toks)
 	secret := c.secret.find(toks)
 	abroad := c.abroad.find(toks)
-	disclaimer := map[int]bool{}
-	for _, d := range c.disclaimer.find(toks) {
-		disclaimer[toks[d.from].sentence] = true
-	}
+	disclaimer := c.disclaimer.find(toks)
 	notice, law := map[int]bool{}, len(toks)
 	for _, n := range c.notice.find(toks) {
 		notice[toks[n.from].sentence] = true
@@ -382,14 +469,20 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 			veto = "question"
 		case c.byUser(toks, verb, user) || c.yours.has(toks, verb):
 			veto = "user"
-		case before(toks, verb, choice, choiceWindow):
+		case before(toks, verb, choice, choiceWindow) || after(toks, verb, choice, 2) && c.noun.has(toks, verb) ||
+			before(toks, verb, wish, sentenceWide):
 			veto = "choice"
-		case before(toks, verb, accident, sentenceWide) || after(toks, verb, accident, c.accidentAfter):
+		case before(toks, verb, accident, accidentWindow) || after(toks, verb, accident, c.accidentAfter) ||
+			before(toks, verb, accident, sentenceWide) && !toWhom(rule, verb, parts):
 			veto = "accident"
-		case rule != "give" && rule != "hand" && rule != "object" && disclaimer[toks[verb.from].sentence]:
+		case rule != "give" && rule != "hand" && rule != "object" && before(toks, verb, disclaimer, sentenceWide):
 			veto = "disclaimer"
 		case (rule == "object" || rule == "give" && parts[1].to <= verb.from) && c.toSelf(toks, verb, toself):
 			veto = "to-self"
+		case rule == "give" && parts[1].to <= verb.from && c.named(toks, parts[1]):
+			veto = "named" // "Caribou Coffee Company, Inc. knows how information is shared": the service itself
+		case rule == "hand" && c.us.has(toks, hit{from: verb.to}) && !c.and.has(toks, hit{from: verb.to + 1}):
+			veto = "to-self" // "send us a message on Twitter"
 		case (rule == "object" || rule == "hand") && c.toUser(toks, verb):
 			veto = "to-user"
 		case rule != "engage" && c.clitic(toks, verb, c.selfClitic, c.selfSuffix):
@@ -415,15 +508,23 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 	}
 	strong := append(append([]hit{}, give...), sell...)
 	for _, v := range strong {
-		if r, ok := nearest(toks, v, recip, giveWindow); ok && !c.framed(toks, v) {
+		if v.from > 0 && c.idiom.has(toks, hit{from: v.from - 1}) {
+			continue // "local shared objects"
+		}
+		if r, ok := nearest(toks, v, recip, giveWindow); ok && !c.framed(toks, v, nil) {
 			add("give", v, v, r)
 		}
 	}
+	var towhom []hit
+	foundTowhom := false
 	for _, v := range c.onward.find(toks) {
 		if _, ok := nearest(toks, v, recip, giveWindow); ok {
 			continue // already a "give" statement
 		}
-		if to, ok := c.someone(toks, v); ok {
+		if !foundTowhom {
+			towhom, foundTowhom = c.towhom.find(toks), true
+		}
+		if to, ok := c.someone(toks, v, towhom); ok {
 			add("to", v, v, to)
 		}
 	}
@@ -431,11 +532,21 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		if _, ok := nearest(toks, v, recip, giveWindow); ok {
 			continue // already a "give" statement
 		}
-		if c.inList(toks, v) {
-			continue // "how we collect, use and disclose what you give us"
+		if c.inList(toks, v) || c.framed(toks, v, c.ask) {
+			continue // "how we collect, use and disclose what you give us", "con quién compartimos tu información"
 		}
 		if d, ok := c.object(toks, v, data, be); ok {
 			add("object", v, v, d)
+		}
+	}
+	for _, v := range give {
+		if _, ok := nearest(toks, v, recip, giveWindow); ok {
+			continue // already a "give" statement
+		}
+		if m, ok := c.mayBe(toks, v, be); ok && !c.framed(toks, m, c.ask) && !heading(toks, m, v) {
+			add("passive", v, m, v) // "your posts may be shared", "se pueden divulgar"
+		} else if d, ok := c.object(toks, v, data, nil); ok && c.bySelf(toks, v) && !c.move.has(toks, v) && !c.framed(toks, v, c.ask) && !c.inList(toks, v) {
+			add("we", v, v, d) // "we also share information about our audience in aggregate form"
 		}
 	}
 	if len(strong) > 0 {
@@ -455,9 +566,10 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		of = c.of.find(toks)
 	}
 	for _, v := range engage {
-		for _, r := range recip {
-			if r.from >= v.to && r.from-v.to <= engageWindow && same(toks, v, r) {
-				if r.key != "others" && r.key != "public" && !ownedBy(toks, r, of, data) { // "the use of it by anyone" is no engagement
+		for _, r := range span(recip, v.to, v.to+engageWindow+1) {
+			if same(toks, v, r) {
+				byAgent := r.from > 0 && c.agent.has(toks, hit{from: r.from - 1})                      // "use apps created by Amazon"
+				if r.key != "others" && r.key != "public" && !byAgent && !ownedBy(toks, r, of, data) { // "the use of it by anyone" is no engagement
 					add("engage", v, v, r)
 				}
 				break
@@ -468,8 +580,8 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		if v.from > 0 && c.idiom.has(toks, hit{from: v.from - 1}) {
 			continue // "we look forward to working with Facebook"
 		}
-		for _, r := range recip {
-			if r.from >= v.to && r.from-v.to <= handWindow && same(toks, v, r) {
+		for _, r := range span(recip, v.to, v.to+handWindow+1) {
+			if same(toks, v, r) {
 				if !c.placeBetween(toks, v, r) && !c.agent.has(toks, hit{from: v.to, to: v.to + 1}) {
 					add("hand", v, v, r) // "supplied by partners" names who gives, not who gets
 				}
@@ -478,11 +590,11 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		}
 	}
 	for _, r := range recip {
-		if r.key == "others" {
-			continue // "others cannot log in as you", "anyone may use the photos"
+		if r.key == "others" || c.named(toks, r) {
+			continue // "others cannot log in as you", "anyone may use the photos", "Acme, Inc. collects"
 		}
-		for _, v := range collect {
-			if v.from >= r.to && v.from-r.to <= subjectWindow && same(toks, r, v) && !c.otherSubject(toks, r, v) {
+		for _, v := range span(collect, r.to, r.to+subjectWindow+1) {
+			if same(toks, r, v) && !c.otherSubject(toks, r, v) {
 				add("subject", v, r, v)
 				break
 			}
@@ -493,26 +605,38 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 		passive = c.passive.find(toks)
 	}
 	for _, v := range passive {
-		for _, a := range agent {
-			if a.from >= v.to && a.from-v.to <= agentWindow && same(toks, v, a) {
+		for _, a := range span(agent, v.to, v.to+agentWindow+1) {
+			if same(toks, v, a) {
 				if r, ok := nearest(toks, a, recip, agentWindow); ok && r.from > a.from {
 					add("agent", v, v, r)
 				}
 			}
 		}
 	}
+	c.items(toks, append(append(append([]hit{}, strong...), hand...), c.disclose.find(toks)...), recip, add)
 	for _, t := range tracker {
 		add("tracker", t, t)
+	}
+	if len(recip) > 0 && len(c.cookie.phrases) > 0 {
+		for _, k := range c.cookie.find(toks) {
+			if r, ok := c.placedBy(toks, k, recip); ok {
+				add("cookie", k, k, r)
+			}
+		}
 	}
 	for _, p := range public {
 		add("public", p, p)
 	}
 
-	for _, b := range business {
-		for _, v := range append(append(strong, hand...), recip...) {
-			if same(toks, b, v) {
-				add("business", v, b, v)
-				break
+	if len(business) > 0 {
+		sorted := slices.Clone(strong)
+		slices.SortFunc(sorted, func(x, y hit) int { return x.from - y.from })
+		for _, b := range business {
+			for _, hs := range [][]hit{sorted, hand, recip} {
+				if v, ok := inSentence(toks, b, hs); ok {
+					add("business", v, b, v)
+					break
+				}
 			}
 		}
 	}
@@ -524,6 +648,10 @@ func (c *compiled) scan(toks []token, vetoed *[]statement) []statement {
 // websites", "third parties' privacy policies").
 func (c *compiled) recipients(toks []token) []hit {
 	rs := c.recipient.find(toks)
+	if names := c.companies(toks, rs); len(names) > 0 {
+		rs = append(rs, names...)
+		slices.SortFunc(rs, func(x, y hit) int { return x.from - y.from })
+	}
 	if len(rs) == 0 {
 		return rs
 	}
@@ -535,7 +663,7 @@ func (c *compiled) recipients(toks []token) []hit {
 	out := rs[:0]
 	for _, r := range rs {
 		keep := !ownedBy(toks, r, of, places)
-		for _, p := range places {
+		for _, p := range span(places, r.to, r.to+2) {
 			if p.from == r.to || (p.from == r.to+1 && toks[r.to].word == "s") {
 				keep = false
 				break
@@ -548,17 +676,117 @@ func (c *compiled) recipients(toks []token) []hit {
 	return out
 }
 
+// phraseList is a short list of phrases tried one by one at a given
+// position, for the few sets that are only ever matched there.
+type phraseList []phrase
+
+// matchAt returns where the first phrase of l that matches at toks[i]
+// ends.
+func (l phraseList) matchAt(toks []token, i int) (int, bool) {
+	for _, p := range l {
+		if to, ok := p.matchAt(toks, i); ok {
+			return to, true
+		}
+	}
+	return 0, false
+}
+
+// placedBy finds the recipient that places a tracker, named right
+// after it or after a participle: "cookies provided by third parties",
+// "web beacons from our advertising partners", "cookies of ad networks"
+// ("cookies is available from Adobe" says where to read about them). Cookies placed by
+// others are sharing whatever the service says of them: the others
+// collect on the service's pages.
+func (c *compiled) placedBy(toks []token, k hit, recip []hit) (hit, bool) {
+	for j := k.to; j < len(toks) && j <= k.to+1 && toks[j].sentence == toks[k.from].sentence; j++ {
+		end, ok := c.by.matchAt(toks, j)
+		if !ok {
+			continue
+		}
+		for _, r := range span(recip, end, end+3) {
+			if same(toks, r, k) {
+				return r, true
+			}
+		}
+		return hit{}, false
+	}
+	return hit{}, false
+}
+
+// maxName is how many capitalised words before "Inc" or "Limited" a
+// company's name may have ("Meta Platforms Ireland Limited").
+const maxName = 5
+
+// companies finds the companies a clause names by their legal form, which
+// no lexicon can list: capitalised words closed by a capitalised company
+// word ("Stripe, Inc.", "Acme Payments Ltd", "Meta Platforms Ireland
+// Limited"). A name that overlaps a recipient of the lexicon is that
+// recipient (known, below, takes it), so that "Meta Platforms, Inc." stays
+// the Meta Companies. Each name is keyed "org:" and its words ("org:Acme
+// Payments", as labels.Recipient names it), so that a company added to a
+// clause is a new recipient.
+func (c *compiled) companies(toks []token, known []hit) []hit {
+	if len(c.company.phrases) == 0 {
+		return nil
+	}
+	var out []hit
+	for _, s := range c.company.find(toks) {
+		if !toks[s.from].title {
+			continue // "not limited to"
+		}
+		from := s.from
+		for from > 0 && s.from-from < maxName && toks[from-1].title && toks[from-1].sentence == toks[s.from].sentence &&
+			!c.article[toks[from-1].word] && !c.company.has(toks, hit{from: from - 1}) {
+			from--
+		}
+		if from == s.from {
+			continue // "Limited" alone names nobody
+		}
+		h := hit{from: from, to: s.to}
+		if slices.ContainsFunc(span(known, h.from-maxPhrase, h.to), func(k hit) bool { return overlaps(k, h) }) {
+			continue
+		}
+		words := make([]string, 0, s.from-from)
+		for _, t := range toks[from:s.from] {
+			// Every word of the name is capitalised: the key writes it
+			// so ("org:Northwind Payments"), accents and inner capitals
+			// lost to folding.
+			r, size := utf8.DecodeRuneInString(t.word)
+			words = append(words, string(unicode.ToUpper(r))+t.word[size:])
+		}
+		h.key = "org:" + strings.Join(words, " ")
+		out = append(out, h)
+	}
+	return out
+}
+
+// named reports whether recipient r is a company named by its legal form
+// ("Acme, Inc."), the way a policy names the service itself in its first
+// lines ("Acme, Inc. collects information ..."): such a name is a
+// recipient of the service's sharing, never the subject of rule 4.
+func (c *compiled) named(toks []token, r hit) bool {
+	if !strings.HasPrefix(r.key, "org:") {
+		return false
+	}
+	for k := r.from + 1; k < r.to; k++ {
+		if toks[k].title && c.company.has(toks, hit{from: k}) {
+			return true
+		}
+	}
+	return false
+}
+
 // ownedBy reports whether a recipient only owns or is the source of the
 // noun before it, joined to it by one of the "of" words found in the
 // clause (of): "sitios web de terceros"
 // (a place, with hs the places), "utilizamos datos de terceros" (data it
 // gave, with hs the data). Languages without of words never say so.
 func ownedBy(toks []token, r hit, of, hs []hit) bool {
-	for _, o := range of {
+	for _, o := range span(of, r.from-maxPhrase, r.from) {
 		if o.to != r.from || !same(toks, o, r) {
 			continue
 		}
-		for _, h := range hs {
+		for _, h := range span(hs, o.from-maxPhrase, o.from) {
 			if h.to == o.from && same(toks, h, o) {
 				return true
 			}
@@ -600,8 +828,8 @@ func (c *compiled) clitic(toks []token, verb hit, before map[string]bool, suffix
 // us", "a user discloses an address to us"). That
 // is the service collecting, not sharing.
 func (c *compiled) toSelf(toks []token, verb hit, toself []hit) bool {
-	for _, h := range toself {
-		if h.from >= verb.to && h.from-verb.to <= selfWindow && same(toks, h, verb) {
+	for _, h := range span(toself, verb.to, verb.to+selfWindow+1) {
+		if same(toks, h, verb) {
 			return true
 		}
 	}
@@ -627,18 +855,11 @@ func (c *compiled) toUser(toks []token, verb hit) bool {
 // "Transferred to the Meta Companies in other countries" still names
 // a recipient first.
 func (c *compiled) toCountry(toks []token, verb hit, abroad, recip []hit) bool {
-	for _, a := range abroad {
-		if !same(toks, a, verb) || a.from < verb.to {
-			continue
-		}
-		for _, r := range recip {
-			if r.from >= verb.to && r.from < a.from && same(toks, r, verb) {
-				return false
-			}
-		}
-		return true
+	a := span(abroad, verb.to, len(toks))
+	if len(a) == 0 || !same(toks, a[0], verb) {
+		return false
 	}
-	return false
+	return len(span(recip, verb.to, a[0].from)) == 0
 }
 
 // choices finds the choices offered to the user, leaving out the rights
@@ -661,9 +882,9 @@ func (c *compiled) choices(toks []token) []hit {
 // hotel", "disclose it to a court"), the way a
 // sentence names whoever gets data when no lexicon names them. "With us",
 // "with you", "with your consent" and "to the extent" are not recipients.
-func (c *compiled) someone(toks []token, v hit) (hit, bool) {
-	for _, h := range c.towhom.find(toks) {
-		if h.from >= v.to && h.from-v.to <= towhomWindow && same(toks, v, h) {
+func (c *compiled) someone(toks []token, v hit, towhom []hit) (hit, bool) {
+	for _, h := range span(towhom, v.to, v.to+towhomWindow+1) {
+		if same(toks, v, h) {
 			if h.to < len(toks) && same(toks, h, hit{from: h.to}) && (c.place.has(toks, hit{from: h.to}) || c.nobody.has(toks, hit{from: h.to})) {
 				return hit{}, false // "to the websites", "to the extent", "with one another"
 			}
@@ -690,7 +911,7 @@ func (c *compiled) placeBetween(toks []token, v, r hit) bool {
 // ("you", "users", "tú") stands right before it, or separated from it only
 // by auxiliaries ("you may choose to share", "si decides compartir").
 func (c *compiled) byUser(toks []token, verb hit, user []hit) bool {
-	for _, u := range user {
+	for _, u := range span(user, verb.from-userWindow-maxPhrase, verb.from) {
 		if u.to > verb.from || verb.from-u.to > userWindow || !same(toks, u, verb) {
 			continue
 		}
@@ -724,13 +945,13 @@ func (c *compiled) anaphora(toks []token, recip []hit) []hit {
 // passive one ("information will not be sold", "tus datos no serán
 // vendidos"). "The purposes disclosed to you" is no disclosure of data.
 func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
-	for _, d := range data {
-		if d.from >= v.to && d.from-v.to <= objectWindow && same(toks, v, d) {
+	for _, d := range span(data, v.to, v.to+objectWindow+1) {
+		if same(toks, v, d) {
 			return d, true
 		}
 	}
 	passive := false
-	for _, b := range be {
+	for _, b := range span(be, v.from-2-maxPhrase, v.from) {
 		if b.to <= v.from && v.from-b.to <= 2 && same(toks, b, v) {
 			passive = true
 		}
@@ -738,9 +959,53 @@ func (c *compiled) object(toks []token, v hit, data, be []hit) (hit, bool) {
 	if !passive {
 		return hit{}, false
 	}
-	for _, d := range data {
+	for _, d := range span(data, v.from-objectWindow-maxPhrase, v.from) {
 		if d.to <= v.from && v.from-d.to <= objectWindow && same(toks, v, d) {
 			return d, true
+		}
+	}
+	if m, ok := c.mayBe(toks, v, be); ok && !c.framed(toks, m, c.ask) && !heading(toks, m, v) {
+		return m, true
+	}
+	return hit{}, false
+}
+
+// mayBe finds the modal of a passive verb ("it may be disclosed", "such
+// information will not be sold", "could be revealed"; "se pueden
+// divulgar", "podrá ser compartida", "serán cedidos", "podrán cederse"): a
+// disclosure that may happen, said without naming the data or who gets
+// it, states a practice all the same. A passive with no modal mostly
+// describes ("the purposes disclosed", "as is disclosed below").
+func (c *compiled) mayBe(toks []token, v hit, be []hit) (hit, bool) {
+	if len(c.modal.phrases) == 0 {
+		return hit{}, false
+	}
+	sentence := toks[v.from].sentence
+	for _, b := range span(be, v.from-1-maxPhrase, v.from) {
+		if b.to > v.from || v.from-b.to > 1 || !same(toks, b, v) {
+			continue
+		}
+		if c.modal.has(toks, b) {
+			return b, true // "serán cedidos": the auxiliary is the modal
+		}
+		for k := b.from - 1; k >= 0 && k >= b.from-3 && toks[k].sentence == sentence; k-- {
+			if c.modal.has(toks, hit{from: k}) {
+				return hit{from: k, to: k + 1}, true
+			}
+		}
+	}
+	// The modal right before the verb, the passive said by "se" before the
+	// modal or fused to the verb: "se pueden divulgar", "podrán cederse".
+	m := v.from - 1
+	if m < 0 || toks[m].sentence != sentence || !c.modal.has(toks, hit{from: m}) {
+		return hit{}, false
+	}
+	if c.passiveSuffix != "" && strings.HasSuffix(toks[v.from].word, c.passiveSuffix) {
+		return hit{from: m, to: m + 1}, true
+	}
+	for _, b := range span(be, m-maxPhrase, m) {
+		if b.to == m && same(toks, b, v) {
+			return hit{from: b.from, to: m + 1}, true
 		}
 	}
 	return hit{}, false
@@ -766,12 +1031,110 @@ func (c *compiled) inList(toks []token, verb hit) bool {
 	return false
 }
 
-// framed reports whether a frame word ("whether", "how") stands within
-// three words before verb: "whether we will disclose it to anyone" asks,
-// it does not state.
-func (c *compiled) framed(toks []token, verb hit) bool {
+// maxItems is how many sentences after a lead-in the items of its list
+// may run.
+const maxItems = 12
+
+// items finds the statements a list makes by continuing its lead-in: the
+// lead-in ends with a colon and holds a sharing verb ("We may share your
+// information with:", "We disclose information in these cases:"), and an
+// item after it names a recipient ("• service providers that host our
+// servers;") or what compels the disclosure ("• when required by law").
+// The statement's verb is the lead-in's, so that its negation and vetoes
+// are the lead-in's. Items run to the next lead-in, at most maxItems
+// sentences on; the first item, in the lead-in's sentence, counts only
+// when no recipient is near the verb already.
+func (c *compiled) items(toks []token, verbs, recip []hit, add func(string, hit, ...hit)) {
+	var legal []hit
+	found := false
+	slices.SortFunc(verbs, func(x, y hit) int { return x.from - y.from })
+	for k := range toks {
+		if !toks[k].colon {
+			continue
+		}
+		s := toks[k].sentence
+		// The lead-in's verb: the last one before the colon in its
+		// sentence.
+		v, ok := hit{}, false
+		for j := start(verbs, k+1) - 1; j >= 0 && toks[verbs[j].from].sentence == s; j-- {
+			if verbs[j].to <= k+1 {
+				v, ok = verbs[j], true
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		if !found {
+			legal, found = c.legal.find(toks), true
+		}
+		_, near := nearest(toks, v, recip, giveWindow)
+		end := k + 1
+		for end < len(toks) && toks[end].sentence <= s+maxItems && (end == k+1 || !toks[end-1].colon) {
+			end++
+		}
+		for _, hs := range [][]hit{recip, legal} {
+			last := 0
+			for _, h := range span(hs, k+1, end) {
+				if h.from >= last && (toks[h.from].sentence > s || !near) {
+					add("item", v, v, h)
+					last = h.to // "service providers" once, not again as "providers"
+				}
+			}
+		}
+	}
+}
+
+// toWhom reports whether a statement names who gets the data after its
+// verb ("intercepted, monitored, recorded and disclosed to law enforcement
+// personnel"): an accident or a risk far before the verb ("unauthorized
+// access") then does not make the disclosure one, a recipient named is a
+// practice.
+func toWhom(rule string, verb hit, parts []hit) bool {
+	switch rule {
+	case "give", "hand", "to", "engage":
+		return parts[len(parts)-1].from >= verb.to
+	}
+	return false
+}
+
+// bySelf reports whether the service is the subject of verb: "we" right
+// before it, or with auxiliaries between ("we may also share"), or the
+// verb's own ending ("compartimos").
+func (c *compiled) bySelf(toks []token, verb hit) bool {
+	if c.weVerb(toks[verb.from].word) {
+		return true
+	}
+	for k := verb.from - 1; k >= 0 && k >= verb.from-userWindow && toks[k].sentence == toks[verb.from].sentence; k-- {
+		if c.self[toks[k].word] {
+			return true
+		}
+		if !c.aux[toks[k].word] {
+			return false
+		}
+	}
+	return false
+}
+
+// heading reports whether the words from a to b are all capitalised, the
+// way a table of contents writes "When Your Data May Be Shared": a title,
+// not a statement.
+func heading(toks []token, a, b hit) bool {
+	for k := a.from; k < b.to; k++ {
+		if !toks[k].title {
+			return false
+		}
+	}
+	return true
+}
+
+// framed reports whether a frame word ("whether", "how"), or one of ask,
+// stands within three words before verb (or its modal): "whether we will
+// disclose it to anyone", "How Your Information May Be Shared", "with
+// whom we share your information" ask, they do not state.
+func (c *compiled) framed(toks []token, verb hit, ask map[string]bool) bool {
 	for k := verb.from - 1; k >= 0 && k >= verb.from-3 && toks[k].sentence == toks[verb.from].sentence; k-- {
-		if c.frame[toks[k].word] {
+		if c.frame[toks[k].word] || ask[toks[k].word] {
 			return true
 		}
 	}
@@ -780,14 +1143,22 @@ func (c *compiled) framed(toks []token, verb hit) bool {
 
 // otherSubject reports whether the service or the user is named between a
 // recipient and a verb, and so is the verb's subject: "other users of the
-// site and how we use it".
+// site and how we use it", "si nos escribes por Twitter, podemos
+// recopilarlo".
 func (c *compiled) otherSubject(toks []token, r, v hit) bool {
 	for k := r.to; k < v.from; k++ {
-		if c.self[toks[k].word] || c.userWord(toks[k].word) {
+		if c.self[toks[k].word] || c.userWord(toks[k].word) || c.weVerb(toks[k].word) {
 			return true
 		}
 	}
 	return false
+}
+
+// weVerb reports whether w is a verb whose ending makes the service its
+// subject, in languages that drop the pronoun: "Twitter, podemos
+// recopilarlo" is the service collecting, not Twitter.
+func (c *compiled) weVerb(w string) bool {
+	return c.weSuffix != "" && len(w) > len(c.weSuffix)+2 && strings.HasSuffix(w, c.weSuffix)
 }
 
 func (c *compiled) userWord(w string) bool {
@@ -802,39 +1173,82 @@ func (c *compiled) userWord(w string) bool {
 // after reports whether one of hs starts less than window words after verb
 // in its sentence.
 func after(toks []token, verb hit, hs []hit, window int) bool {
-	for _, h := range hs {
-		if h.from >= verb.to && h.from-verb.to < window && same(toks, h, verb) {
+	// The first hit after verb decides: any later one is farther, or in a
+	// later sentence.
+	k := start(hs, verb.to)
+	return k < len(hs) && hs[k].from-verb.to < window && same(toks, hs[k], verb)
+}
+
+// before reports whether one of hs ends less than window words before
+// verb in its sentence.
+func before(toks []token, verb hit, hs []hit, window int) bool {
+	// Backwards from the last hit that starts before verb: the hits of
+	// earlier sentences, or too far, end the search.
+	for k := start(hs, verb.from) - 1; k >= 0; k-- {
+		h := hs[k]
+		if !same(toks, h, verb) || verb.from-h.from >= window+maxPhrase {
+			return false
+		}
+		if h.to <= verb.from && verb.from-h.to < window {
 			return true
 		}
 	}
 	return false
 }
 
-// before reports whether one of hs ends less than window words before
-// verb in its sentence.
-func before(toks []token, verb hit, hs []hit, window int) bool {
-	for _, h := range hs {
-		if h.to <= verb.from && verb.from-h.to < window && same(toks, h, verb) {
-			return true
+// inSentence returns a hit of hs (sorted by position) in h's sentence
+// other than h: the nearest one before it, or else the nearest after it.
+func inSentence(toks []token, h hit, hs []hit) (hit, bool) {
+	k := start(hs, h.from)
+	for j := k - 1; j >= 0 && same(toks, hs[j], h); j-- {
+		if hs[j] != h {
+			return hs[j], true
 		}
 	}
-	return false
+	for j := k; j < len(hs) && same(toks, hs[j], h); j++ {
+		if hs[j] != h {
+			return hs[j], true
+		}
+	}
+	return hit{}, false
+}
+
+// maxPhrase bounds the length of a phrase of any lexicon, in words, so
+// that a hit ending near a position starts at most maxPhrase words
+// before it.
+const maxPhrase = 16
+
+// start returns the index of the first hit of hs (sorted by position, as
+// lexset.find returns them) that starts at or after token i.
+func start(hs []hit, i int) int {
+	return sort.Search(len(hs), func(k int) bool { return hs[k].from >= i })
+}
+
+// span returns the hits of hs (sorted by position) that start in tokens
+// [from, to): the rules look for a hit near another by a binary search
+// and a short walk, so that a long clause with many hits is read in time
+// proportional to its length, not to the product of its hit counts.
+func span(hs []hit, from, to int) []hit {
+	i := start(hs, from)
+	j := i
+	for j < len(hs) && hs[j].from < to {
+		j++
+	}
+	return hs[i:j]
 }
 
 // negated looks for a negation cue before verb (and after it, in languages
 // that put it there) in its sentence; an exception after the cue ("except",
 // "salvo", "a menos que") makes the denial a condition, not a denial.
 func (c *compiled) negated(toks []token, verb hit, neg, exc []hit) (hit, bool) {
-	for _, n := range neg {
+	for _, n := range span(neg, verb.from-negWindow-maxPhrase, verb.to+c.negAfter) {
 		before := n.to <= verb.from && verb.from-n.to < negWindow
 		after := n.from >= verb.to && n.from-verb.to < c.negAfter
 		if !(before || after) || !same(toks, n, verb) {
 			continue
 		}
-		for _, e := range exc {
-			if e.from > n.from && same(toks, e, n) {
-				return hit{}, false
-			}
+		if e := span(exc, n.from+1, len(toks)); len(e) > 0 && same(toks, e[0], n) {
+			return hit{}, false
 		}
 		return n, true
 	}
@@ -845,7 +1259,7 @@ func (c *compiled) negated(toks []token, verb hit, neg, exc []hit) (hit, bool) {
 // words.
 func nearest(toks []token, h hit, hs []hit, window int) (hit, bool) {
 	best, dist := hit{}, -1
-	for _, o := range hs {
+	for _, o := range span(hs, h.from-window-maxPhrase, h.to+window+1) {
 		if !same(toks, h, o) || overlaps(h, o) {
 			continue
 		}
@@ -889,4 +1303,62 @@ func (r compiledRule) apply(text string, toks []token) []Evidence {
 		}
 	}
 	return ev
+}
+
+// ClassifyItem returns the topics of text, a clause that continues lead,
+// the clause before it: a list item under its lead-in ("We may share your
+// information with:" and then "Service providers that host our
+// servers."). Classify sees one clause, and an item that names a
+// recipient or a case ("When required by law.") but no verb states
+// nothing by itself; read after a lead-in that ends with a colon and holds
+// a sharing verb, it is a sharing statement, negated when the lead-in is
+// ("We never share your information with:"). Evidence points into text,
+// and quotes the item's part only. With a lead that introduces no list,
+// ClassifyItem is Classify. The caller knows which clauses are list items
+// and which clause introduces them; Classify and Annotate do not.
+func ClassifyItem(text, lead, lang string) []Match {
+	r := readerFor(text, lang)
+	lx := r.lx
+	toks := tokenize(text)
+	ms := r.read(text, toks).matches
+	ltoks := tokenize(lead)
+	n := len(ltoks)
+	if n == 0 || len(toks) == 0 || !ltoks[n-1].colon {
+		return ms
+	}
+	first := n - 1
+	for first > 0 && ltoks[first-1].sentence == ltoks[n-1].sentence {
+		first--
+	}
+	// The lead-in's sentence, then the item's sentences after it: the
+	// item reads as the rest of the lead-in's clause.
+	joined := make([]token, 0, n-first+len(toks))
+	for _, t := range ltoks[first:] {
+		t.sentence = 0
+		joined = append(joined, t)
+	}
+	for _, t := range toks {
+		t.sentence++
+		joined = append(joined, t)
+	}
+	off := n - first
+	var ev []Evidence
+	negated := true
+	for _, s := range lx.sharing(joined) {
+		p := s.parts[len(s.parts)-1]
+		if s.rule != "item" || p.from < off {
+			continue // a statement of the item alone is in ms already
+		}
+		negated = negated && s.negated
+		ev = append(ev, quote(text, toks, p.from-off, p.to-off))
+	}
+	if len(ev) == 0 {
+		return ms
+	}
+	if len(ms) > 0 && ms[0].Topic == DataSharing {
+		ms[0].Evidence = tidy(append(ms[0].Evidence, ev...))
+		ms[0].Negated = ms[0].Negated && negated
+		return ms
+	}
+	return append([]Match{{Topic: DataSharing, Negated: negated, Evidence: tidy(ev)}}, ms...)
 }

@@ -578,9 +578,13 @@ func (r reader) recipientKey(p *clauseParts, h hit) string {
 
 // recipientVocabulary turns a recipient key of the sharing rules into one
 // of the labels vocabulary: authorities and courts are law enforcement, an
-// acquirer is a buyer, "others" and "anyone" other users, and a key the
-// vocabulary lacks third parties.
+// acquirer is a buyer, "others" and "anyone" other users, a company the
+// rules name keeps its name, and a key the vocabulary lacks is third
+// parties.
 func recipientVocabulary(key string) string {
+	if strings.HasPrefix(key, "org:") {
+		return key // a company the rules know by name ("org:Google")
+	}
 	switch key {
 	case "government":
 		return "law-enforcement"

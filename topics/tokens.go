@@ -18,6 +18,13 @@ type token struct {
 	// question ("Do we share your information?") is a heading, not a
 	// statement of practice.
 	question bool
+	// title is set on a word written with a capital first letter, which
+	// folding loses: "Stripe, Inc." names a company, "limited to" does not.
+	title bool
+	// colon is set on the word before a colon, which ends the lead-in of
+	// a list ("We may share your information with:"): the items after it
+	// continue its sentence.
+	colon bool
 }
 
 // tokenize cuts text into words. Letters, digits and inner apostrophes make
@@ -38,7 +45,7 @@ func tokenize(text string) []token {
 			var word string
 			var end int
 			word, end, i = readWord(text, start, &b)
-			toks = append(toks, token{start: start, end: end, word: word, sentence: sentence})
+			toks = append(toks, token{start: start, end: end, word: word, sentence: sentence, title: unicode.IsUpper(r)})
 			continue
 		}
 		switch r {
@@ -52,6 +59,10 @@ func tokenize(text string) []token {
 		case '.', '!', ';', '\n', '\r', '•':
 			if r != '.' || endsSentence(text, i, toks) {
 				sentence++
+			}
+		case ':':
+			if n := len(toks); n > 0 && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\t') {
+				toks[n-1].colon = true // not "http://" or "10:30"
 			}
 		}
 		i += size
