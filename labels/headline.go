@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/diff"
 )
@@ -210,9 +212,14 @@ func contract(s string) string {
 	return strings.NewReplacer(" a el ", " al ", " de el ", " del ").Replace(s)
 }
 
+// capitalise upper-cases the first letter of s. It reads the whole first
+// rune: a service whose name starts with a letter outside ASCII ("Ébano")
+// would otherwise have its first byte alone upper-cased, which is not
+// UTF-8 and shows as U+FFFD in a subject line.
 func capitalise(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -67,6 +67,9 @@ func TestHeadline(t *testing.T) {
 			}
 		})
 	}
+	if got := Headline("ébano", diff.ChangeSet{Material: true, Sharing: []diff.SharingDelta{promise}}, "en"); got != "Ébano dropped its promise not to share your account information with Meta" {
+		t.Errorf("a service starting with a letter outside ASCII: %q", got)
+	}
 	if got := Headline("", diff.ChangeSet{}, "fr"); got != "The policy: wording changed, nothing material" {
 		t.Errorf("no service, French reader: %q", got)
 	}
