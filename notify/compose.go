@@ -659,7 +659,7 @@ func (c *Composer) Digest(sub *data.Subscriber, key string, acs []*data.AlertCha
 		suffix = fmt.Sprintf(m.subjectMore, n, m.changes(n))
 	}
 	d := c.frame(sub, m, subjectOf(rs[top], m, suffix))
-	d.Heading = fmt.Sprintf(m.subjectDigest, len(acs), m.changes(len(acs)), len(docs), m.documents(len(docs)))
+	d.Heading = fmt.Sprintf(m.headingDigest, len(acs), m.changes(len(acs)), len(docs), m.documents(len(docs)))
 	d.Intro = fmt.Sprintf(m.introDigest, len(acs), m.changes(len(acs)), m.date(acs[0].Change.DetectedAt))
 	return c.finish(sub, m, key, now, d, rs, true)
 }

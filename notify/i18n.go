@@ -17,40 +17,36 @@ import (
 // pages.
 type messages struct {
 	lang string
-	// subjects
-	subjectChanged  string // doc, topics
-	subjectMaterial string // doc
-	subjectDigest   string // n changes, n documents
-	subjectMore     string // n, changes: what a digest's subject adds to its first headline
-	subjectConfirm  string
-	subjectAlready  string
+	// subjects and headings
+	headingDigest  string // n changes, n documents
+	subjectMore    string // n, changes: what a digest's subject adds to its first headline
+	subjectConfirm string
+	subjectAlready string
 	// alert body
-	headingChanged string // doc
-	intro          string // date, doc
-	introDigest    string // date range start, n changes
-	severity       string
-	topics         string
-	before, after  string
-	meaning        string // before a sentence saying what a sharing delta means
-	sameEdit       string // n clauses carrying one edit
-	restNone       string
-	restOne        string // kinds, sections
-	restSome       string // n, clauses, kinds, sections
-	restIn         string // section names
-	restInMore     string // section names, n more sections
-	versionBefore  string // version id
-	versionAfter   string // version id
-	evidence       string
-	changePage     string
-	snapshot       string // sha256, time
-	legend         string
-	omitted        string // n omitted, link follows
-	omittedDoc     string // n omitted, link to the document history follows
-	noTopic        string
-	why            string // topics
-	whyAll         string
-	preferences    string
-	unsubscribe    string
+	intro         string // date, doc
+	introDigest   string // date range start, n changes
+	severity      string
+	topics        string
+	before, after string
+	meaning       string // before a sentence saying what a sharing delta means
+	sameEdit      string // n clauses carrying one edit
+	restNone      string
+	restOne       string // kinds, sections
+	restSome      string // n, clauses, kinds, sections
+	restIn        string // section names
+	restInMore    string // section names, n more sections
+	versionBefore string // version id
+	versionAfter  string // version id
+	changePage    string
+	snapshot      string // sha256, time
+	legend        string
+	omitted       string // n omitted, link follows
+	omittedDoc    string // n omitted, link to the document history follows
+	noTopic       string
+	why           string // topics
+	whyAll        string
+	preferences   string
+	unsubscribe   string
 	// confirmation
 	confirmIntro  string // topics, documents, frequency
 	confirmAction string
@@ -68,49 +64,45 @@ type messages struct {
 }
 
 var english = &messages{
-	lang:            "en",
-	subjectChanged:  "%s: %s changed",
-	subjectMaterial: "%s changed",
-	subjectDigest:   "clausewatch daily digest: %d %s in %d %s",
-	subjectMore:     "(+%d more %s)",
-	subjectConfirm:  "Confirm your clausewatch subscription",
-	subjectAlready:  "You are already subscribed to clausewatch",
-	headingChanged:  "%s changed",
-	intro:           "clausewatch noticed on %s that %s changed. First the clauses that matter, most serious first, each as it was and as it is now; then the rest in brief.",
-	introDigest:     "%d %s since %s in the documents and topics you follow.",
-	severity:        "Severity",
-	topics:          "Topics",
-	before:          "Before",
-	after:           "Now",
-	meaning:         "What it means",
-	sameEdit:        "The same edit in %d clauses; one is shown.",
-	restNone:        "No other clause changed materially.",
-	restOne:         "Also changed: 1 more clause (%s)%s; it is on the change page.",
-	restSome:        "Also changed: %d more %s (%s)%s; every clause is on the change page.",
-	restIn:          " in %s",
-	restInMore:      " in %s and %d more sections",
-	versionBefore:   "Version %d (before)",
-	versionAfter:    "Version %d (now)",
-	evidence:        "why",
-	changePage:      "See the whole change",
-	snapshot:        "Archived copy of the new page: sha256 %s, fetched %s",
-	legend:          "In the text version, [-words-] were removed and {+words+} were added.",
-	omitted:         "%d more %s did not fit in this email. Read them on the change page:",
-	omittedDoc:      "%d more %s did not fit in this email. Read them in the document's history:",
-	noTopic:         "material change",
-	why:             "You receive this email because this address subscribed to clausewatch alerts about %s.",
-	whyAll:          "You receive this email because this address subscribed to clausewatch alerts about every material change.",
-	preferences:     "Change what you receive",
-	unsubscribe:     "Unsubscribe",
-	confirmIntro:    "Someone, hopefully you, asked to receive clausewatch alerts at this address.\nTopics: %s\nDocuments: %s\nFrequency: %s",
-	confirmAction:   "To confirm, open this link and press the button on the page:",
-	confirmExpiry:   "The link works until %s.",
-	confirmIgnore:   "If you did not ask for this, ignore this email: we send nothing more without your confirmation, and forget this address after seven days.",
-	alreadyIntro:    "Someone, hopefully you, asked to subscribe this address to clausewatch alerts, but it is already subscribed. Nothing was changed.",
-	alreadyIgnore:   "If that was not you, you can ignore this email.",
-	allDocuments:    "all watched documents",
-	freqImmediate:   "an email for each change, as soon as it is noticed",
-	freqDaily:       "one email a day with the day's changes",
+	lang:           "en",
+	headingDigest:  "clausewatch daily digest: %d %s in %d %s",
+	subjectMore:    "(+%d more %s)",
+	subjectConfirm: "Confirm your clausewatch subscription",
+	subjectAlready: "You are already subscribed to clausewatch",
+	intro:          "clausewatch noticed on %s that %s changed. First the clauses that matter, most serious first, each as it was and as it is now; then the rest in brief.",
+	introDigest:    "%d %s since %s in the documents and topics you follow.",
+	severity:       "Severity",
+	topics:         "Topics",
+	before:         "Before",
+	after:          "Now",
+	meaning:        "What it means",
+	sameEdit:       "The same edit in %d clauses; one is shown.",
+	restNone:       "No other clause changed materially.",
+	restOne:        "Also changed: 1 more clause (%s)%s; it is on the change page.",
+	restSome:       "Also changed: %d more %s (%s)%s; every clause is on the change page.",
+	restIn:         " in %s",
+	restInMore:     " in %s and %d more sections",
+	versionBefore:  "Version %d (before)",
+	versionAfter:   "Version %d (now)",
+	changePage:     "See the whole change",
+	snapshot:       "Archived copy of the new page: sha256 %s, fetched %s",
+	legend:         "In the text version, [-words-] were removed and {+words+} were added.",
+	omitted:        "%d more %s did not fit in this email. Read them on the change page:",
+	omittedDoc:     "%d more %s did not fit in this email. Read them in the document's history:",
+	noTopic:        "material change",
+	why:            "You receive this email because this address subscribed to clausewatch alerts about %s.",
+	whyAll:         "You receive this email because this address subscribed to clausewatch alerts about every material change.",
+	preferences:    "Change what you receive",
+	unsubscribe:    "Unsubscribe",
+	confirmIntro:   "Someone, hopefully you, asked to receive clausewatch alerts at this address.\nTopics: %s\nDocuments: %s\nFrequency: %s",
+	confirmAction:  "To confirm, open this link and press the button on the page:",
+	confirmExpiry:  "The link works until %s.",
+	confirmIgnore:  "If you did not ask for this, ignore this email: we send nothing more without your confirmation, and forget this address after seven days.",
+	alreadyIntro:   "Someone, hopefully you, asked to subscribe this address to clausewatch alerts, but it is already subscribed. Nothing was changed.",
+	alreadyIgnore:  "If that was not you, you can ignore this email.",
+	allDocuments:   "all watched documents",
+	freqImmediate:  "an email for each change, as soon as it is noticed",
+	freqDaily:      "one email a day with the day's changes",
 	kinds: map[string]string{
 		"added": "Added", "removed": "Removed", "modified": "Reworded", "moved": "Moved",
 		"split": "Split into several clauses", "merged": "Merged from several clauses",
@@ -126,49 +118,45 @@ var english = &messages{
 }
 
 var spanish = &messages{
-	lang:            "es",
-	subjectChanged:  "%s: cambios en %s",
-	subjectMaterial: "%s: cambios relevantes",
-	subjectDigest:   "Resumen diario de clausewatch: %d %s en %d %s",
-	subjectMore:     "(+%d %s más)",
-	subjectConfirm:  "Confirme su suscripción a clausewatch",
-	subjectAlready:  "Ya está suscrito a clausewatch",
-	headingChanged:  "Cambios en %s",
-	intro:           "El %s clausewatch detectó cambios en %s. Primero, las cláusulas que importan, de la más grave a la menos grave, cada una tal como era y tal como es ahora; después, el resto en resumen.",
-	introDigest:     "%d %s desde el %s en los documentos y temas que usted sigue.",
-	severity:        "Gravedad",
-	topics:          "Temas",
-	before:          "Antes",
-	after:           "Ahora",
-	meaning:         "Qué significa",
-	sameEdit:        "La misma modificación en %d cláusulas; se muestra una.",
-	restNone:        "Ninguna otra cláusula cambió de forma sustancial.",
-	restOne:         "También cambió otra cláusula (%s)%s; está en la página del cambio.",
-	restSome:        "También cambiaron otras %d %s (%s)%s; todas están en la página del cambio.",
-	restIn:          " en %s",
-	restInMore:      " en %s y %d secciones más",
-	versionBefore:   "Versión %d (antes)",
-	versionAfter:    "Versión %d (ahora)",
-	evidence:        "por qué",
-	changePage:      "Ver el cambio completo",
-	snapshot:        "Copia archivada de la página nueva: sha256 %s, descargada el %s",
-	legend:          "En la versión de texto, [-palabras-] indica lo suprimido y {+palabras+} lo añadido.",
-	omitted:         "%d %s más no caben en este correo. Puede leerlos en la página del cambio:",
-	omittedDoc:      "%d %s más no caben en este correo. Puede leerlos en el historial del documento:",
-	noTopic:         "cambio relevante",
-	why:             "Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre %s.",
-	whyAll:          "Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre cualquier cambio relevante.",
-	preferences:     "Elegir qué recibe",
-	unsubscribe:     "Darse de baja",
-	confirmIntro:    "Alguien, esperamos que usted, pidió recibir en esta dirección las alertas de clausewatch.\nTemas: %s\nDocumentos: %s\nFrecuencia: %s",
-	confirmAction:   "Para confirmarlo, abra este enlace y pulse el botón de la página:",
-	confirmExpiry:   "El enlace funciona hasta el %s.",
-	confirmIgnore:   "Si no lo pidió usted, no haga nada: sin su confirmación no enviamos nada más, y olvidamos esta dirección en siete días.",
-	alreadyIntro:    "Alguien, esperamos que usted, pidió suscribir esta dirección a las alertas de clausewatch, pero ya está suscrita. No se ha cambiado nada.",
-	alreadyIgnore:   "Si no fue usted, puede ignorar este correo.",
-	allDocuments:    "todos los documentos vigilados",
-	freqImmediate:   "un correo por cada cambio, en cuanto se detecta",
-	freqDaily:       "un correo al día con los cambios del día",
+	lang:           "es",
+	headingDigest:  "Resumen diario de clausewatch: %d %s en %d %s",
+	subjectMore:    "(+%d %s más)",
+	subjectConfirm: "Confirme su suscripción a clausewatch",
+	subjectAlready: "Ya está suscrito a clausewatch",
+	intro:          "El %s clausewatch detectó cambios en %s. Primero, las cláusulas que importan, de la más grave a la menos grave, cada una tal como era y tal como es ahora; después, el resto en resumen.",
+	introDigest:    "%d %s desde el %s en los documentos y temas que usted sigue.",
+	severity:       "Gravedad",
+	topics:         "Temas",
+	before:         "Antes",
+	after:          "Ahora",
+	meaning:        "Qué significa",
+	sameEdit:       "La misma modificación en %d cláusulas; se muestra una.",
+	restNone:       "Ninguna otra cláusula cambió de forma sustancial.",
+	restOne:        "También cambió otra cláusula (%s)%s; está en la página del cambio.",
+	restSome:       "También cambiaron otras %d %s (%s)%s; todas están en la página del cambio.",
+	restIn:         " en %s",
+	restInMore:     " en %s y %d secciones más",
+	versionBefore:  "Versión %d (antes)",
+	versionAfter:   "Versión %d (ahora)",
+	changePage:     "Ver el cambio completo",
+	snapshot:       "Copia archivada de la página nueva: sha256 %s, descargada el %s",
+	legend:         "En la versión de texto, [-palabras-] indica lo suprimido y {+palabras+} lo añadido.",
+	omitted:        "%d %s más no caben en este correo. Puede leerlos en la página del cambio:",
+	omittedDoc:     "%d %s más no caben en este correo. Puede leerlos en el historial del documento:",
+	noTopic:        "cambio relevante",
+	why:            "Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre %s.",
+	whyAll:         "Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre cualquier cambio relevante.",
+	preferences:    "Elegir qué recibe",
+	unsubscribe:    "Darse de baja",
+	confirmIntro:   "Alguien, esperamos que usted, pidió recibir en esta dirección las alertas de clausewatch.\nTemas: %s\nDocumentos: %s\nFrecuencia: %s",
+	confirmAction:  "Para confirmarlo, abra este enlace y pulse el botón de la página:",
+	confirmExpiry:  "El enlace funciona hasta el %s.",
+	confirmIgnore:  "Si no lo pidió usted, no haga nada: sin su confirmación no enviamos nada más, y olvidamos esta dirección en siete días.",
+	alreadyIntro:   "Alguien, esperamos que usted, pidió suscribir esta dirección a las alertas de clausewatch, pero ya está suscrita. No se ha cambiado nada.",
+	alreadyIgnore:  "Si no fue usted, puede ignorar este correo.",
+	allDocuments:   "todos los documentos vigilados",
+	freqImmediate:  "un correo por cada cambio, en cuanto se detecta",
+	freqDaily:      "un correo al día con los cambios del día",
 	kinds: map[string]string{
 		"added": "Cláusula nueva", "removed": "Cláusula suprimida", "modified": "Cláusula reformulada", "moved": "Cláusula trasladada",
 		"split": "Cláusula dividida en varias", "merged": "Cláusulas fusionadas en una",
