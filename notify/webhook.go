@@ -111,7 +111,7 @@ func (c *Composer) WebhookBody(format string, deliveryID int64, ac *data.AlertCh
 			Title: ac.Document.Title, Region: ac.Document.Region, URL: ac.Document.URL,
 		},
 		Severity: diff.Severity(ac.Change.Severity), Topics: nonNil(ac.Change.Topics),
-		Alert: cs.Alert, Headline: oneLine(labels.Headline(ac.Document.Service, cs, "en")), Sharing: sharingJSON(cs.Sharing),
+		Alert: ac.Change.Alert, Headline: oneLine(labels.Headline(ac.Document.Service, cs, "en")), Sharing: sharingJSON(ac.Change.Sharing),
 		Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
 		Snapshot: WebhookSnapshot{ID: ac.Snapshot.ID, SHA256: ac.Snapshot.SHA256, FetchedAt: ac.Snapshot.FetchedAt.UTC()},
 		Links:    WebhookLinks{Change: c.changeURL(ac.Change.ID), Snapshot: c.snapshotURL(ac.Snapshot.ID)},
