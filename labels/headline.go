@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/diff"
 )
@@ -131,8 +133,10 @@ func sharingPredicate(d diff.SharingDelta, lang string) string {
 			l(", which it promised not to do", ", algo que prometía no hacer")
 	case d.Was != nil && !d.Was.Negated && d.Negated:
 		s = l("now says it does not ", "ahora dice que no ") + v.phrase(pick(lang, v.base, v.third), d.Data, d.Recipients, lang)
-	case d.Was != nil && len(gainedData(d)) > 0:
-		s = l("now also ", "ahora también ") + v.phrase(v.third, gainedData(d), d.Recipients, lang)
+	case d.Was != nil && len(gained(d.Recipients, d.Was.Recipients)) > 0:
+		s = l("now also ", "ahora también ") + v.phrase(v.third, d.Data, gained(d.Recipients, d.Was.Recipients), lang)
+	case d.Was != nil && len(gained(d.Data, d.Was.Data)) > 0:
+		s = l("now also ", "ahora también ") + v.phrase(v.third, gained(d.Data, d.Was.Data), d.Recipients, lang)
 	case d.Was != nil && d.Was.Purpose != d.Purpose:
 		s = l("changed why it ", "cambió para qué ") + v.phrase(v.third, d.Data, d.Recipients, lang)
 	case d.Was != nil && d.Was.Condition != d.Condition:
@@ -156,12 +160,12 @@ func pick(lang, en, es string) string {
 	return en
 }
 
-// gainedData returns the data categories a changed statement names that it
-// did not before.
-func gainedData(d diff.SharingDelta) []string {
+// gained returns the keys of now (a changed statement's data categories or
+// recipients) that it did not name before.
+func gained(now, before []string) []string {
 	var out []string
-	for _, k := range d.Data {
-		if !slices.Contains(d.Was.Data, k) {
+	for _, k := range now {
+		if !slices.Contains(before, k) {
 			out = append(out, k)
 		}
 	}
@@ -210,9 +214,14 @@ func contract(s string) string {
 	return strings.NewReplacer(" a el ", " al ", " de el ", " del ").Replace(s)
 }
 
+// capitalise upper-cases the first letter of s. It reads the whole first
+// rune: a service whose name starts with a letter outside ASCII ("Ébano")
+// would otherwise have its first byte alone upper-cased, which is not
+// UTF-8 and shows as U+FFFD in a subject line.
 func capitalise(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }

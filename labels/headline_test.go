@@ -18,6 +18,10 @@ func TestHeadline(t *testing.T) {
 		Statement: st(diff.ActionSells, []string{"personal-information"}, []string{"data-brokers"}, false)}
 	wasNot := st(diff.ActionSells, []string{"personal-information"}, nil, true)
 	sell.Was = &wasNot
+	partners := diff.SharingDelta{Op: diff.DeltaChanged, Severity: diff.SeverityCritical,
+		Statement: st(diff.ActionShares, nil, []string{"meta-companies", "partners"}, false)}
+	wasMeta := st(diff.ActionShares, nil, []string{"meta-companies"}, false)
+	partners.Was = &wasMeta
 	ads := diff.SharingDelta{Op: diff.DeltaAdded, Severity: diff.SeverityCritical,
 		Statement: diff.Statement{Action: diff.ActionShares, Data: []string{"phone-number", "contacts", "usage"}, Recipients: []string{"advertisers"}, Purpose: "advertising"}}
 	public := diff.SharingDelta{Op: diff.DeltaAdded, Severity: diff.SeverityCritical,
@@ -37,6 +41,9 @@ func TestHeadline(t *testing.T) {
 		{"a denial becomes a sale", diff.ChangeSet{Material: true, Sharing: []diff.SharingDelta{sell}},
 			"WhatsApp may now sell your information to data brokers, which it promised not to do",
 			"WhatsApp ahora puede vender tu información a intermediarios de datos, algo que prometía no hacer"},
+		{"a recipient gained", diff.ChangeSet{Material: true, Sharing: []diff.SharingDelta{partners}},
+			"WhatsApp now also shares your information with partners",
+			"WhatsApp ahora también comparte tu información con socios"},
 		{"three data categories and a purpose", diff.ChangeSet{Material: true, Sharing: []diff.SharingDelta{ads}},
 			"WhatsApp now shares your phone number, your contacts and 1 more with advertisers to show you ads",
 			"WhatsApp ahora comparte tu número de teléfono, tus contactos y 1 más con anunciantes para mostrarte anuncios"},
@@ -66,6 +73,9 @@ func TestHeadline(t *testing.T) {
 				t.Errorf("es:\n got %q\nwant %q", got, tc.es)
 			}
 		})
+	}
+	if got := Headline("ébano", diff.ChangeSet{Material: true, Sharing: []diff.SharingDelta{promise}}, "en"); got != "Ébano dropped its promise not to share your account information with Meta" {
+		t.Errorf("a service starting with a letter outside ASCII: %q", got)
 	}
 	if got := Headline("", diff.ChangeSet{}, "fr"); got != "The policy: wording changed, nothing material" {
 		t.Errorf("no service, French reader: %q", got)

@@ -28,9 +28,13 @@ import (
 // which is where the unsubscribe link is.
 const DefaultMaxSize = 100 << 10
 
-// maxSubject is the longest subject, in characters (RFC 5322's line length
-// advice, and what phones show).
-const maxSubject = 78
+// maxSubject is the longest subject, in characters. A subject is a
+// severity and a headline, and a headline cut before its recipient ("...
+// share your account information with") says nothing, so the bound is
+// wider than RFC 5322's 78-character line advice: the mail library folds
+// the encoded field into short lines, and mail clients wrap or clip what
+// they show. Only a headline naming long free-text names reaches it.
+const maxSubject = 120
 
 // Composer builds the emails clausewatch sends. It is safe for concurrent
 // use: the dispatcher composes from several goroutines, and it keeps the
@@ -101,6 +105,9 @@ func newComposer(baseURL string, tokens *Tokens, maxSize int, templates fs.FS) (
 func (c *Composer) changeURL(id int64) string {
 	return c.base + "/changes/" + strconv.FormatInt(id, 10)
 }
+func (c *Composer) versionURL(id int64) string {
+	return c.base + "/versions/" + strconv.FormatInt(id, 10)
+}
 func (c *Composer) snapshotURL(id int64) string {
 	return c.base + "/snapshots/" + strconv.FormatInt(id, 10)
 }
@@ -132,32 +139,6 @@ func (c *Composer) listID() string { return "clausewatch alerts <alerts." + c.ho
 // deduplicate by Message-ID show it once.
 func (c *Composer) messageID(key string) string { return key + "@" + c.host }
 
-// csView is the stored change set as alerts read it. It decodes the JSON
-// contract (docs/changeset.md) rather than only diff.ChangeSet so that the
-// per-change evidence the classifier adds is read whatever Go type holds it.
-type csView struct {
-	Material      bool          `json:"material"`
-	Summary       diff.Summary  `json:"summary"`
-	EffectiveDate diff.Dates    `json:"effective_date"`
-	Topics        []string      `json:"topics"`
-	Severity      diff.Severity `json:"severity"`
-	Changes       []changeView  `json:"changes"`
-}
-
-type changeView struct {
-	diff.Change
-	Evidence []evidence `json:"evidence"`
-}
-
-// evidence is a phrase that made the classifier tag a clause with a topic.
-type evidence struct {
-	Topic string `json:"topic"`
-	Side  string `json:"side"` // "old" or "new"
-	Start int    `json:"start"`
-	End   int    `json:"end"`
-	Text  string `json:"text"`
-}
-
 // blockKey identifies a change rendered for one language and topic set.
 type blockKey struct {
 	change     int64
@@ -166,12 +147,15 @@ type blockKey struct {
 	topics     string
 }
 
-// rendered is one change of one document, ready to be put into emails.
+// rendered is one change of one document, ready to be put into emails:
+// its headline, then the clauses that matter, then the rest in a sentence.
 type rendered struct {
 	ac       *data.AlertChange
-	topics   []string // topics of the change the subscriber follows, for the subject
-	severity diff.Severity
-	blocks   []block // one per clause change shown, in reading order
+	headline string        // one line, in the subscriber's language
+	severity diff.Severity // of the whole change
+	topics   []string      // topics of the change the subscriber follows (all when they follow all)
+	blocks   []block       // the what-matters entries shown, most severe first
+	rest     string        // the other material clause changes, summed up in one sentence
 }
 
 type block struct {
@@ -181,17 +165,17 @@ type block struct {
 
 func (b block) size() int { return len(b.text) + len(b.html) }
 
-// relevant reports whether a change of the set concerns the subscribed
-// topics (every material change when none are subscribed).
-func relevant(ch changeView, subTopics []string) bool {
-	if !ch.Material {
-		return false
-	}
-	if len(subTopics) == 0 {
-		return true
-	}
-	for _, t := range ch.Topics {
-		if slices.Contains(subTopics, t) {
+// maxMatters bounds the what-matters entries an email shows for one change:
+// the point of the list is that a reader sees in a minute what matters;
+// whatever else changed is summed up and linked.
+const maxMatters = 10
+
+// maxMeanings bounds the plain-language sentences under one entry.
+const maxMeanings = 3
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
 			return true
 		}
 	}
@@ -208,6 +192,69 @@ func intersect(a, b []string) []string {
 	return out
 }
 
+// whatMatters returns the entries an email shows first for a change: the
+// classifier's what-matters list (cs.Matters, most severe first) with the
+// clause indices checked against cs.Changes, because a stored change set
+// written by other rules must not crash an email. A subscriber who follows
+// some topics sees the entries about them; when none is, the clause edits
+// about them; when there are none either (the change matched on the whole
+// set only), every entry. A change classified before the
+// classifier made that list gets one from its material clause changes, the
+// tagged ones first and most severe first.
+func whatMatters(cs *diff.ChangeSet, subTopics []string) []diff.Matter {
+	var all []diff.Matter
+	for _, e := range cs.Matters {
+		var idx []int
+		for _, i := range e.Changes {
+			if i >= 0 && i < len(cs.Changes) && !slices.Contains(idx, i) {
+				idx = append(idx, i)
+			}
+		}
+		if len(idx) > 0 {
+			e.Changes = idx
+			all = append(all, e)
+		}
+	}
+	if len(all) == 0 {
+		all = mattersFromChanges(cs)
+	}
+	if len(subTopics) > 0 {
+		mine := slices.DeleteFunc(slices.Clone(all), func(e diff.Matter) bool { return !overlaps(e.Topics, subTopics) })
+		if len(mine) == 0 {
+			// The list is about other topics: the clause edits with a
+			// followed topic come instead, as the reader asked for them.
+			mine = slices.DeleteFunc(mattersFromChanges(cs), func(e diff.Matter) bool { return !overlaps(e.Topics, subTopics) })
+		}
+		if len(mine) > 0 {
+			all = mine
+		}
+	}
+	if len(all) > maxMatters {
+		all = all[:maxMatters]
+	}
+	return all
+}
+
+// mattersFromChanges makes a what-matters list for a change set that has
+// none: one entry per material clause change with topics (every material
+// one when none has topics), most severe first, in reading order among
+// equals.
+func mattersFromChanges(cs *diff.ChangeSet) []diff.Matter {
+	var out []diff.Matter
+	for _, tagged := range []bool{true, false} {
+		for i, ch := range cs.Changes {
+			if ch.Material && (len(ch.Topics) > 0) == tagged {
+				out = append(out, diff.Matter{Changes: []int{i}, Severity: ch.Severity, Topics: ch.Topics})
+			}
+		}
+		if len(out) > 0 {
+			break
+		}
+	}
+	slices.SortStableFunc(out, func(a, b diff.Matter) int { return b.Severity.Rank() - a.Severity.Rank() })
+	return out
+}
+
 // render decodes and renders a change for a language and topic set, or
 // returns the cached rendering.
 func (c *Composer) render(ac *data.AlertChange, m *messages, subTopics []string) (*rendered, error) {
@@ -218,39 +265,29 @@ func (c *Composer) render(ac *data.AlertChange, m *messages, subTopics []string)
 	if ok {
 		return r, nil
 	}
-	var cs csView
+	var cs diff.ChangeSet
 	if err := json.Unmarshal(ac.Change.ChangeSet, &cs); err != nil {
 		return nil, fmt.Errorf("notify: decode change set of change %d: %w", ac.Change.ID, err)
 	}
-	r = &rendered{ac: ac, severity: cs.Severity}
+	service := ac.Document.Service
+	r = &rendered{ac: ac, severity: cs.Severity, headline: oneLine(labels.Headline(service, cs, m.lang))}
 	if len(subTopics) == 0 {
 		r.topics = cs.Topics
 	} else {
 		r.topics = intersect(cs.Topics, subTopics)
 	}
-	var shown []changeView
-	for _, ch := range cs.Changes {
-		if relevant(ch, subTopics) {
-			shown = append(shown, ch)
-		}
-	}
-	if len(shown) == 0 {
-		// The change matched at the level of the whole set (the
-		// classifier tagged the set but not its clauses): show every
-		// material clause change rather than an empty email.
-		for _, ch := range cs.Changes {
-			if ch.Material {
-				shown = append(shown, ch)
-			}
-		}
-	}
-	for _, ch := range shown {
-		b, err := c.renderChange(ch, m, subTopics)
+	shown := map[int]bool{}
+	for n, e := range whatMatters(&cs, subTopics) {
+		b, err := c.renderMatter(&cs, e, n+1, service, m)
 		if err != nil {
 			return nil, fmt.Errorf("notify: render change %d: %w", ac.Change.ID, err)
 		}
 		r.blocks = append(r.blocks, b)
+		for _, i := range e.Changes {
+			shown[i] = true
+		}
 	}
+	r.rest = m.rest(&cs, shown)
 	c.mu.Lock()
 	if len(c.blocks) >= 256 {
 		clear(c.blocks)
@@ -268,7 +305,7 @@ type span struct {
 
 // sides returns the old and new clause texts as spans, with the changed
 // words marked.
-func sides(ch changeView) (old, new []span) {
+func sides(ch diff.Change) (old, new []span) {
 	if len(ch.Words) > 0 {
 		for _, w := range ch.Words {
 			t := clean(w.Text)
@@ -307,24 +344,54 @@ func clean(s string) string {
 	}, s)
 }
 
+// oneLine makes s fit on one line of a header field or a heading: every
+// run of white space or control characters becomes one space. A headline
+// is written from the classifier's vocabulary, but a company it names and
+// the service name (from the configuration) are free text, and a line
+// break in them would end the Subject field and start another.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+}
+
 type topicLine struct {
 	Name   string
 	Quotes []string
 }
 
-func topicLines(ch changeView, m *messages, subTopics []string) []topicLine {
+// topicLines names the topics of an entry with the phrases of its clause
+// edit that carry them. Phrases the classifier marks as context (words the
+// edit left alone) explain a clause on its page but gave the change no
+// topic, so they are not quoted as the reason for an alert.
+func topicLines(ch diff.Change, topics []string, m *messages) []topicLine {
 	var out []topicLine
-	for _, t := range ch.Topics {
-		if len(subTopics) > 0 && !slices.Contains(subTopics, t) {
-			continue
-		}
+	for _, t := range topics {
 		l := topicLine{Name: labels.Topic(t, m.lang)}
 		for _, e := range ch.Evidence {
-			if e.Topic == t && e.Text != "" && !slices.Contains(l.Quotes, clean(e.Text)) {
+			if e.Topic == t && !e.Context && e.Text != "" && !slices.Contains(l.Quotes, clean(e.Text)) && len(l.Quotes) < 3 {
 				l.Quotes = append(l.Quotes, clean(e.Text))
 			}
 		}
 		out = append(out, l)
+	}
+	return out
+}
+
+// meanings says in plain words what the sharing deltas of an entry's
+// clauses change, one sentence each as a headline would ("WhatsApp dropped
+// its promise not to share your account information with Meta"), most
+// severe first.
+func meanings(cs *diff.ChangeSet, e diff.Matter, service, lang string) []string {
+	ds := slices.Clone(cs.Sharing)
+	slices.SortStableFunc(ds, func(a, b diff.SharingDelta) int { return b.Severity.Rank() - a.Severity.Rank() })
+	var out []string
+	for _, d := range ds {
+		if !slices.Contains(e.Changes, d.Change) {
+			continue
+		}
+		s := oneLine(labels.Headline(service, diff.ChangeSet{Material: true, Sharing: []diff.SharingDelta{d}}, lang))
+		if !slices.Contains(out, s) && len(out) < maxMeanings {
+			out = append(out, s)
+		}
 	}
 	return out
 }
@@ -344,32 +411,51 @@ func sevColor(s diff.Severity) string {
 	return "#8c959f"
 }
 
+// changeData is one what-matters entry for the change template.
 type changeData struct {
+	Number   int
 	Section  string
 	Kind     string
+	Count    string // "The same edit in 24 clauses; one is shown." or ""
 	SevLabel string
 	Severity string
 	Color    string
+	Meaning  []string
 	Before   string
 	After    string
 	Old, New []span
 	Topics   []topicLine
-	Why      string
 }
 
-func (c *Composer) renderChange(ch changeView, m *messages, subTopics []string) (block, error) {
+// renderMatter renders a what-matters entry as its first clause edit, with
+// how many clauses share the edit, what it means for who gets the data,
+// and the topics with the phrases that carry them.
+func (c *Composer) renderMatter(cs *diff.ChangeSet, e diff.Matter, n int, service string, m *messages) (block, error) {
+	ch := cs.Changes[e.Changes[0]]
 	old, new := sides(ch)
-	sev := ch.Severity
+	sev := e.Severity
+	if sev == "" {
+		sev = ch.Severity
+	}
+	topics := e.Topics
+	if len(topics) == 0 {
+		topics = ch.Topics
+	}
 	d := changeData{
+		Number:   n,
 		Section:  clean(sectionTitle(ch.Section())),
 		Kind:     m.kind(ch.Kind),
 		SevLabel: m.severity,
 		Color:    sevColor(sev),
+		Meaning:  meanings(cs, e, service, m.lang),
 		Before:   m.before,
 		After:    m.after,
 		Old:      old,
 		New:      new,
-		Topics:   topicLines(ch, m, subTopics),
+		Topics:   topicLines(ch, topics, m),
+	}
+	if k := len(e.Changes); k > 1 {
+		d.Count = fmt.Sprintf(m.sameEdit, k)
 	}
 	if sev != "" {
 		d.Severity = labels.Severity(sev, m.lang)
@@ -379,16 +465,29 @@ func (c *Composer) renderChange(ch changeView, m *messages, subTopics []string) 
 		return block{}, err
 	}
 	var t strings.Builder
-	fmt.Fprintf(&t, "## %s\n%s", d.Section, d.Kind)
+	fmt.Fprintf(&t, "## %d. %s\n%s", d.Number, d.Section, d.Kind)
 	if d.Severity != "" {
 		fmt.Fprintf(&t, " - %s: %s", m.severity, d.Severity)
 	}
 	t.WriteString("\n")
+	if d.Count != "" {
+		t.WriteString(d.Count + "\n")
+	}
+	for _, s := range d.Meaning {
+		fmt.Fprintf(&t, "%s: %s\n", m.meaning, s)
+	}
 	writeSide := func(label string, ss []span) {
 		if len(ss) == 0 {
 			return
 		}
 		fmt.Fprintf(&t, "%s: ", label)
+		if len(ss) == 1 {
+			// A clause added or removed whole: its text as it
+			// stands, to be quoted, without the markers of a word
+			// diff; the kind above says what happened to it.
+			t.WriteString(ss[0].Text + "\n")
+			return
+		}
 		for _, s := range ss {
 			switch s.Mark {
 			case "del":
@@ -403,10 +502,16 @@ func (c *Composer) renderChange(ch changeView, m *messages, subTopics []string) 
 	}
 	writeSide(m.before, old)
 	writeSide(m.after, new)
-	for _, tl := range d.Topics {
-		fmt.Fprintf(&t, "%s: %s", m.topics, tl.Name)
-		for _, q := range tl.Quotes {
-			fmt.Fprintf(&t, " \u201c%s\u201d", q)
+	if len(d.Topics) > 0 {
+		fmt.Fprintf(&t, "%s: ", m.topics)
+		for k, tl := range d.Topics {
+			if k > 0 {
+				t.WriteString("; ")
+			}
+			t.WriteString(tl.Name)
+			for _, q := range tl.Quotes {
+				fmt.Fprintf(&t, " \u201c%s\u201d", q)
+			}
 		}
 		t.WriteString("\n")
 	}
@@ -448,13 +553,20 @@ func truncate(s string, n int) string {
 	return strings.TrimRightFunc(string(r[:n-1]), unicode.IsSpace) + "\u2026"
 }
 
-// docSection is one document's part of an alert or digest.
+// docSection is one change's part of an alert or digest, under the name of
+// its document.
 type docSection struct {
-	Name     string
+	Name string // the document; "" when the change before was of the same one
+	// Headline is the change's headline, shown in a digest (an alert's is
+	// its heading); Lead names its severity and topics.
+	Headline string
+	Lead     string
+	Color    string
 	Blocks   []template.HTML
-	Links    []docLink
 	Omitted  string // "3 more changes did not fit..." or ""
 	OmitLink string
+	Rest     string // the other clause changes in one sentence
+	Links    []docLink
 }
 
 type docLink struct {
@@ -473,7 +585,38 @@ type emailData struct {
 	Paragraphs             []string
 }
 
-// Alert composes the immediate alert about one change for a subscriber.
+// subjectOf is the subject of an email about r: its severity in brackets
+// and its headline ("[critical] WhatsApp dropped its promise not to share
+// your account information with Meta"), so that an inbox tells at a glance
+// which change to open first; suffix ("(+2 more changes)") is kept whole
+// when the headline is cut.
+func subjectOf(r *rendered, m *messages, suffix string) string {
+	s := r.headline
+	if r.severity != "" {
+		s = "[" + labels.Severity(r.severity, m.lang) + "] " + s
+	}
+	if suffix == "" {
+		return truncate(s, maxSubject)
+	}
+	return truncate(s, maxSubject-1-utf8.RuneCountInString(suffix)) + " " + suffix
+}
+
+// lead names a change's severity and the topics it touches that the
+// subscriber follows: "Severity: critical · Topics: data sharing".
+func lead(r *rendered, m *messages) string {
+	var parts []string
+	if r.severity != "" {
+		parts = append(parts, m.severity+": "+labels.Severity(r.severity, m.lang))
+	}
+	if len(r.topics) > 0 {
+		parts = append(parts, m.topics+": "+m.topicList(r.topics))
+	}
+	return strings.Join(parts, " \u00b7 ")
+}
+
+// Alert composes the immediate alert about one change for a subscriber: the
+// subject and the heading are the change's headline, the body shows the
+// clauses that matter first, then the rest in brief, then how to cite it.
 // key makes the Message-ID (the dispatcher passes the delivery id).
 func (c *Composer) Alert(sub *data.Subscriber, key string, ac *data.AlertChange, now time.Time) (*Email, error) {
 	m := messagesFor(sub.Lang)
@@ -481,23 +624,17 @@ func (c *Composer) Alert(sub *data.Subscriber, key string, ac *data.AlertChange,
 	if err != nil {
 		return nil, err
 	}
-	name := DocumentName(ac.Document)
-	subject := fmt.Sprintf(m.subjectMaterial, name)
-	if len(r.topics) > 0 {
-		subject = fmt.Sprintf(m.subjectChanged, name, m.topicList(r.topics))
-	}
-	if utf8.RuneCountInString(subject) > maxSubject && len(r.topics) > 1 {
-		// Name the first topic only rather than cut the sentence.
-		subject = fmt.Sprintf(m.subjectChanged, name, labels.Topic(r.topics[0], m.lang)+"\u2026")
-	}
-	d := c.frame(sub, m, truncate(subject, maxSubject))
-	d.Heading = fmt.Sprintf(m.headingChanged, name)
+	name := oneLine(DocumentName(ac.Document))
+	d := c.frame(sub, m, subjectOf(r, m, ""))
+	d.Heading = r.headline
 	d.Intro = fmt.Sprintf(m.intro, m.date(ac.Change.DetectedAt), name)
-	return c.finish(sub, m, key, now, d, []*rendered{r})
+	return c.finish(sub, m, key, now, d, []*rendered{r}, false)
 }
 
 // Digest composes the daily email with a day's changes for a subscriber,
-// grouped by document in the order given (oldest first).
+// one entry per change grouped by document in the order given (oldest
+// first). Its subject is the most severe change's, with how many more there
+// are.
 func (c *Composer) Digest(sub *data.Subscriber, key string, acs []*data.AlertChange, now time.Time) (*Email, error) {
 	if len(acs) == 0 {
 		return nil, errors.New("notify: digest without changes")
@@ -505,19 +642,26 @@ func (c *Composer) Digest(sub *data.Subscriber, key string, acs []*data.AlertCha
 	m := messagesFor(sub.Lang)
 	var rs []*rendered
 	docs := map[string]bool{}
-	for _, ac := range acs {
+	top := 0
+	for i, ac := range acs {
 		r, err := c.render(ac, m, sub.Topics)
 		if err != nil {
 			return nil, err
 		}
 		rs = append(rs, r)
 		docs[ac.Document.ID] = true
+		if r.severity.Rank() > rs[top].severity.Rank() {
+			top = i
+		}
 	}
-	subject := fmt.Sprintf(m.subjectDigest, len(acs), m.changes(len(acs)), len(docs), m.documents(len(docs)))
-	d := c.frame(sub, m, truncate(subject, maxSubject))
-	d.Heading = subject
+	suffix := ""
+	if n := len(acs) - 1; n > 0 {
+		suffix = fmt.Sprintf(m.subjectMore, n, m.changes(n))
+	}
+	d := c.frame(sub, m, subjectOf(rs[top], m, suffix))
+	d.Heading = fmt.Sprintf(m.headingDigest, len(acs), m.changes(len(acs)), len(docs), m.documents(len(docs)))
 	d.Intro = fmt.Sprintf(m.introDigest, len(acs), m.changes(len(acs)), m.date(acs[0].Change.DetectedAt))
-	return c.finish(sub, m, key, now, d, rs)
+	return c.finish(sub, m, key, now, d, rs, true)
 }
 
 // frame fills what every alert email has: title, footer and links.
@@ -535,12 +679,14 @@ func (c *Composer) frame(sub *data.Subscriber, m *messages, subject string) emai
 	return d
 }
 
-// finish lays out the documents' changes within the size cap and builds
-// both parts and the headers.
-func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now time.Time, d emailData, rs []*rendered) (*Email, error) {
+// finish lays out the changes within the size cap and builds both parts and
+// the headers. Each change shows its lead (and, in a digest, its headline),
+// its what-matters entries while they fit, the rest in a sentence, and the
+// citation: the change page, both versions and the archived page.
+func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now time.Time, d emailData, rs []*rendered, digest bool) (*Email, error) {
 	budget := c.maxSize - 6<<10 // frame, headers and MIME overhead
 	var text strings.Builder
-	fmt.Fprintf(&text, "%s\n\n%s\n%s\n\n", d.Heading, d.Intro, m.legend)
+	fmt.Fprintf(&text, "%s\n\n%s\n\n%s\n\n", d.Heading, d.Intro, m.legend)
 	for i, r := range rs {
 		if budget < minChangeSize {
 			// Not even this change's links fit: the rest of a long
@@ -548,20 +694,30 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 			d.Docs = append(d.Docs, c.omittedDocs(m, rs[i:], &text)...)
 			break
 		}
-		sec := docSection{Name: DocumentName(r.ac.Document)}
+		start := text.Len()
+		sec := docSection{Name: oneLine(DocumentName(r.ac.Document)), Lead: lead(r, m), Color: sevColor(r.severity)}
 		if i == 0 || rs[i-1].ac.Document.ID != r.ac.Document.ID {
 			fmt.Fprintf(&text, "# %s\n\n", sec.Name)
 		} else {
 			sec.Name = ""
 		}
-		shown := 0
+		if digest {
+			sec.Headline = r.headline
+			fmt.Fprintf(&text, "%s\n", sec.Headline)
+		}
+		if sec.Lead != "" {
+			fmt.Fprintf(&text, "%s\n", sec.Lead)
+		}
+		text.WriteString("\n")
+		shown, clauses := 0, 0
 		for _, b := range r.blocks {
-			if budget-b.size() < 0 {
+			if budget-b.size()-minChangeSize < 0 {
 				break
 			}
 			budget -= b.size()
 			sec.Blocks = append(sec.Blocks, b.html)
 			text.WriteString(b.text)
+			clauses += len(b.text)
 			shown++
 		}
 		change := c.changeURL(r.ac.Change.ID)
@@ -570,11 +726,22 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 			sec.OmitLink = change
 			fmt.Fprintf(&text, "%s %s\n\n", sec.Omitted, change)
 		}
-		snap := r.ac.Snapshot
+		if r.rest != "" {
+			sec.Rest = r.rest
+			fmt.Fprintf(&text, "%s\n\n", r.rest)
+		}
+		ch, snap := r.ac.Change, r.ac.Snapshot
 		note := fmt.Sprintf(m.snapshot, snap.SHA256, m.date(snap.FetchedAt))
-		sec.Links = []docLink{{Text: m.changePage, URL: change}, {Text: note, URL: c.snapshotURL(snap.ID)}}
-		fmt.Fprintf(&text, "%s: %s\n%s: %s\n\n", m.changePage, change, note, c.snapshotURL(snap.ID))
-		budget -= minChangeSize
+		sec.Links = []docLink{{Text: m.changePage, URL: change}}
+		fmt.Fprintf(&text, "%s: %s\n", m.changePage, change)
+		if ch.FromVersion > 0 && ch.ToVersion > 0 {
+			before, after := fmt.Sprintf(m.versionBefore, ch.FromVersion), fmt.Sprintf(m.versionAfter, ch.ToVersion)
+			sec.Links = append(sec.Links, docLink{Text: before, URL: c.versionURL(ch.FromVersion)}, docLink{Text: after, URL: c.versionURL(ch.ToVersion)})
+			fmt.Fprintf(&text, "%s: %s\n%s: %s\n", before, c.versionURL(ch.FromVersion), after, c.versionURL(ch.ToVersion))
+		}
+		sec.Links = append(sec.Links, docLink{Text: note, URL: c.snapshotURL(snap.ID)})
+		fmt.Fprintf(&text, "%s: %s\n\n", note, c.snapshotURL(snap.ID))
+		budget -= 2*(text.Len()-start-clauses) + htmlMarkup
 		d.Docs = append(d.Docs, sec)
 	}
 	fmt.Fprintf(&text, "-- \n%s\n%s: %s\n%s: %s\n", d.Why, m.preferences, d.PrefsURL, m.unsubscribe, d.UnsubURL)
@@ -595,9 +762,15 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 }
 
 // minChangeSize is about what a change costs in an email without any of
-// its clauses: the document's name, the summary of what did not fit and
-// the two links, in both parts.
-const minChangeSize = 1 << 10
+// its clauses: the document's name, its lead, the summary of the rest and
+// the links that cite it, in both parts. A change is laid out only when
+// the budget has that much left.
+const minChangeSize = 2 << 10
+
+// htmlMarkup is about what the HTML part adds to the text of a change's
+// frame (tags, inline styles, each link twice); with the text itself it is
+// what a laid-out change is charged beyond its clauses.
+const htmlMarkup = 1 << 10
 
 // omittedDocs sums up changes that did not fit at all: per document, in
 // order of first appearance, how many and a link to its history page. Their

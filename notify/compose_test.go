@@ -74,7 +74,8 @@ func composer(t testing.TB, max int) *notify.Composer {
 
 func TestAlertContent(t *testing.T) {
 	eea := data.Document{ID: "wa-eea", Service: "WhatsApp", Title: "WhatsApp Privacy Policy", Region: "EEA"}
-	long := data.Document{ID: "wa", Service: "WhatsApp", Title: "WhatsApp Privacy Policy for Business Accounts and Channels", Region: "Outside the European Region"}
+	long := data.Document{ID: "wa", Service: strings.Repeat("WhatsApp Business Platform ", 6), Title: "WhatsApp Privacy Policy for Business Accounts and Channels"}
+	injected := data.Document{ID: "wa", Service: "WhatsApp\r\nBcc: victim@example.org", Title: "WhatsApp Privacy Policy"}
 	tests := []struct {
 		name      string
 		lang      string
@@ -87,24 +88,25 @@ func TestAlertContent(t *testing.T) {
 	}{
 		{
 			name: "english data sharing", lang: "en", doc: eea, subTopics: []string{"data-sharing"}, topics: []string{"data-sharing", "advertising"},
-			subject: "WhatsApp Privacy Policy (EEA): data sharing changed",
-			text: []string{"Privacy Policy › How We Share Information", "Severity: high", "Before: We [-do not share-] your phone number.",
+			subject: "[high] WhatsApp changed what it says about data sharing and advertising",
+			text: []string{"## 1. Privacy Policy › How We Share Information", "Severity: high", "Before: We [-do not share-] your phone number.",
 				"Now: We {+share+} your phone number{+ with the Meta Companies for advertising+}.", "Topics: data sharing \u201cshare your phone number with the Meta Companies\u201d",
 				"https://clausewatch.test/changes/7", "https://clausewatch.test/snapshots/12", strings.Repeat("ab", 32), "4 January 2026, 10:20 UTC"},
 			html: []string{`<del style="`, `>do not share</del>`, `<ins style="`, "&ldquo;share your phone number with the Meta Companies&rdquo;", "high"},
 		},
 		{
 			name: "spanish", lang: "es", doc: eea, subTopics: []string{"data-sharing"}, topics: []string{"data-sharing"},
-			subject: "WhatsApp Privacy Policy (EEA): cambios en cesión de datos",
+			subject: "[alta] WhatsApp cambió lo que dice sobre cesión de datos",
 			text: []string{"Gravedad: alta", "Antes: We [-do not share-]", "Temas: cesión de datos", "Ver el cambio completo", "descargada el 4 de enero de 2026, 10:20 UTC",
 				"Recibe este correo porque esta dirección se suscribió a las alertas de clausewatch sobre cesión de datos.", "Darse de baja: https://clausewatch.test/unsubscribe?token="},
 			html: []string{`lang="es"`, "Elegir qué recibe", "Cláusula reformulada"},
 		},
 		{
-			name: "long name keeps within 78", lang: "en", doc: long, subTopics: nil, topics: []string{"data-sharing", "advertising", "international-transfers"},
+			name: "a long service name is cut", lang: "en", doc: long, topics: []string{"data-sharing", "advertising", "international-transfers"},
 		},
 		{
-			name: "long spanish name keeps within 78", lang: "es", doc: long, subTopics: []string{"data-sharing", "international-transfers"}, topics: []string{"data-sharing", "international-transfers"},
+			name: "a line break in the service name stays out of the headers", lang: "es", doc: injected, topics: []string{"data-sharing"},
+			subject: "[alta] WhatsApp Bcc: victim@example.org cambió lo que dice sobre cesión de datos",
 		},
 	}
 	for _, tc := range tests {
@@ -115,11 +117,19 @@ func TestAlertContent(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := utf8.RuneCountInString(e.Subject); n > 78 {
-				t.Errorf("Subject %q has %d characters, want at most 78", e.Subject, n)
+			if n := utf8.RuneCountInString(e.Subject); n > 120 {
+				t.Errorf("Subject %q has %d characters, want at most 120", e.Subject, n)
+			}
+			if strings.ContainsAny(e.Subject, "\r\n") {
+				t.Errorf("Subject %q holds a line break", e.Subject)
 			}
 			if tc.subject != "" && e.Subject != tc.subject {
 				t.Errorf("Subject = %q, want %q", e.Subject, tc.subject)
+			}
+			heading, _, _ := strings.Cut(e.Text, "\n")
+			_, headline, _ := strings.Cut(e.Subject, "] ")
+			if !strings.HasPrefix(heading, strings.TrimSuffix(headline, "\u2026")) {
+				t.Errorf("the text part opens with %q, not the subject's headline %q", heading, e.Subject)
 			}
 			for _, w := range tc.text {
 				if !strings.Contains(e.Text, w) {
@@ -148,8 +158,14 @@ func TestAlertSizeCap(t *testing.T) {
 	if e.Size() > notify.DefaultMaxSize {
 		t.Errorf("email is %d bytes, over the %d cap", e.Size(), notify.DefaultMaxSize)
 	}
-	if !strings.Contains(e.Text, "more changes did not fit in this email. Read them on the change page: https://clausewatch.test/changes/7") {
-		t.Errorf("no summary with the link at the end:\n%s", e.Text[len(e.Text)-800:])
+	// Ten clauses are shown; the other 1,990 are counted, with the
+	// sections they are in and the link to read them.
+	if n := strings.Count(e.Text, "\n## "); n != 10 {
+		t.Errorf("%d clauses shown, want 10", n)
+	}
+	if !strings.Contains(e.Text, "Also changed: 1990 more clauses (1990 reworded) in How We Share Information; every clause is on the change page.") ||
+		!strings.Contains(e.Text, "See the whole change: https://clausewatch.test/changes/7") {
+		t.Errorf("no summary of the rest with the link at the end:\n%s", e.Text[len(e.Text)-800:])
 	}
 	if !strings.Contains(e.Text, "Unsubscribe: https://") || !strings.Contains(e.HTML, "/unsubscribe?token=") {
 		t.Errorf("the unsubscribe link was cut")

@@ -109,8 +109,8 @@ func TestAlertOncePerMaterialChange(t *testing.T) {
 	p := parseMail(t, got[0].Data)
 	h := p.Header
 	subject := p.subject(t)
-	if utf8.RuneCountInString(subject) > 78 || !strings.HasPrefix(subject, "WhatsApp Privacy Policy (EEA)") {
-		t.Errorf("Subject = %q, want the document name, at most 78 characters", subject)
+	if utf8.RuneCountInString(subject) > 120 || !strings.HasPrefix(subject, "["+string(res.Change.Severity)+"] WhatsApp ") {
+		t.Errorf("Subject = %q, want the severity and the headline, at most 120 characters", subject)
 	}
 	if to, err := h.AddressList("To"); err != nil || len(to) != 1 || to[0].Address != "all@example.org" {
 		t.Errorf("To = %v (%v)", to, err)
@@ -360,10 +360,10 @@ func TestDailyDigestGroupsTheDay(t *testing.T) {
 	}
 	p := parseMail(t, got[0].Data)
 	subject := p.subject(t)
-	if !strings.Contains(subject, "Resumen diario") || !strings.Contains(subject, "2 cambios en 2 documentos") {
-		t.Errorf("Subject = %q", subject)
+	if !strings.HasPrefix(subject, "[") || !strings.Contains(subject, "] WhatsApp ") || !strings.HasSuffix(subject, " (+1 cambio más)") {
+		t.Errorf("Subject = %q, want the most severe change's severity and headline and how many more", subject)
 	}
-	for _, want := range []string{"WhatsApp Privacy Policy (EEA)", "WhatsApp Terms of Service", "{+16+}", "{+Meta+}", "Darse de baja", "Antes", "Ahora"} {
+	for _, want := range []string{"Resumen diario de clausewatch: 2 cambios en 2 documentos", "WhatsApp Privacy Policy (EEA)", "WhatsApp Terms of Service", "{+16+}", "{+Meta+}", "Darse de baja", "Antes", "Ahora"} {
 		if !strings.Contains(p.Text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, p.Text)
 		}
@@ -430,9 +430,14 @@ func TestWebhooks(t *testing.T) {
 		len(p.Changes) != 1 || p.Changes[0].Old != shareFB || p.Changes[0].New != shareMeta || itoa(p.DeliveryID) != j.id {
 		t.Errorf("json payload = %+v", p)
 	}
+	for _, field := range []string{`"alert":`, `"headline":"WhatsApp `, `"sharing":[`} {
+		if !strings.Contains(string(j.body), field) {
+			t.Errorf("json payload lacks %s: %s", field, j.body)
+		}
+	}
 	var s map[string]string
-	if err := json.Unmarshal(hits["/slack"][0].body, &s); err != nil || !strings.Contains(s["text"], "*WhatsApp Privacy Policy (EEA)") ||
-		!strings.Contains(s["text"], "<"+baseURL+"/changes/") {
+	if err := json.Unmarshal(hits["/slack"][0].body, &s); err != nil || !strings.HasPrefix(s["text"], "*"+p.Headline+"*") ||
+		!strings.Contains(s["text"], "WhatsApp Privacy Policy (EEA)") || !strings.Contains(s["text"], "<"+baseURL+"/changes/") {
 		t.Errorf("slack body = %s (%v)", hits["/slack"][0].body, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,19 +41,25 @@ const maxWebhookChanges = 50
 // WebhookPayload is the JSON body POSTed for a change (format json); it is
 // documented in docs/webhooks.md and changes only by adding fields.
 type WebhookPayload struct {
-	Event         string          `json:"event"` // "change"
-	DeliveryID    int64           `json:"delivery_id"`
-	ChangeID      int64           `json:"change_id"`
-	DetectedAt    time.Time       `json:"detected_at"`
-	Document      WebhookDocument `json:"document"`
-	Severity      diff.Severity   `json:"severity"`
-	Topics        []string        `json:"topics"`
-	Summary       diff.Summary    `json:"summary"`
-	EffectiveDate diff.Dates      `json:"effective_date"`
-	Snapshot      WebhookSnapshot `json:"snapshot"`
-	Links         WebhookLinks    `json:"links"`
-	Changes       []WebhookClause `json:"changes"`
-	Omitted       int             `json:"omitted_changes"`
+	Event      string          `json:"event"` // "change"
+	DeliveryID int64           `json:"delivery_id"`
+	ChangeID   int64           `json:"change_id"`
+	DetectedAt time.Time       `json:"detected_at"`
+	Document   WebhookDocument `json:"document"`
+	Severity   diff.Severity   `json:"severity"`
+	Topics     []string        `json:"topics"`
+	// Alert says whether the change alerts subscribers of its topics;
+	// Headline says in English what matters in it; Sharing lists the
+	// differences in who gets which data (docs/changeset.md).
+	Alert         bool                `json:"alert"`
+	Headline      string              `json:"headline"`
+	Sharing       []diff.SharingDelta `json:"sharing"`
+	Summary       diff.Summary        `json:"summary"`
+	EffectiveDate diff.Dates          `json:"effective_date"`
+	Snapshot      WebhookSnapshot     `json:"snapshot"`
+	Links         WebhookLinks        `json:"links"`
+	Changes       []WebhookClause     `json:"changes"`
+	Omitted       int                 `json:"omitted_changes"`
 }
 
 // WebhookDocument names the document that changed.
@@ -80,20 +87,20 @@ type WebhookLinks struct {
 
 // WebhookClause is one material clause change.
 type WebhookClause struct {
-	Kind     string        `json:"kind"`
-	Section  []string      `json:"section"`
-	Old      string        `json:"old"` // "" for an added clause
-	New      string        `json:"new"` // "" for a removed clause
-	Words    []diff.Span   `json:"words"`
-	Topics   []string      `json:"topics"`
-	Severity diff.Severity `json:"severity"`
-	Evidence []evidence    `json:"evidence"`
+	Kind     string          `json:"kind"`
+	Section  []string        `json:"section"`
+	Old      string          `json:"old"` // "" for an added clause
+	New      string          `json:"new"` // "" for a removed clause
+	Words    []diff.Span     `json:"words"`
+	Topics   []string        `json:"topics"`
+	Severity diff.Severity   `json:"severity"`
+	Evidence []diff.Evidence `json:"evidence"`
 }
 
 // WebhookBody builds the request body of a delivery in the webhook's
 // format.
 func (c *Composer) WebhookBody(format string, deliveryID int64, ac *data.AlertChange) ([]byte, error) {
-	var cs csView
+	var cs diff.ChangeSet
 	if err := json.Unmarshal(ac.Change.ChangeSet, &cs); err != nil {
 		return nil, fmt.Errorf("notify: decode change set of change %d: %w", ac.Change.ID, err)
 	}
@@ -103,7 +110,9 @@ func (c *Composer) WebhookBody(format string, deliveryID int64, ac *data.AlertCh
 			ID: ac.Document.ID, Name: DocumentName(ac.Document), Service: ac.Document.Service,
 			Title: ac.Document.Title, Region: ac.Document.Region, URL: ac.Document.URL,
 		},
-		Severity: diff.Severity(ac.Change.Severity), Topics: nonNil(ac.Change.Topics), Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
+		Severity: diff.Severity(ac.Change.Severity), Topics: nonNil(ac.Change.Topics),
+		Alert: ac.Change.Alert, Headline: oneLine(labels.Headline(ac.Document.Service, cs, "en")), Sharing: sharingJSON(ac.Change.Sharing),
+		Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
 		Snapshot: WebhookSnapshot{ID: ac.Snapshot.ID, SHA256: ac.Snapshot.SHA256, FetchedAt: ac.Snapshot.FetchedAt.UTC()},
 		Links:    WebhookLinks{Change: c.changeURL(ac.Change.ID), Snapshot: c.snapshotURL(ac.Snapshot.ID)},
 		Changes:  []WebhookClause{},
@@ -122,7 +131,7 @@ func (c *Composer) WebhookBody(format string, deliveryID int64, ac *data.AlertCh
 			wc.Words = []diff.Span{}
 		}
 		if wc.Evidence == nil {
-			wc.Evidence = []evidence{}
+			wc.Evidence = []diff.Evidence{}
 		}
 		if ch.Old != nil {
 			wc.Old = ch.Old.Text
@@ -133,7 +142,7 @@ func (c *Composer) WebhookBody(format string, deliveryID int64, ac *data.AlertCh
 		p.Changes = append(p.Changes, wc)
 	}
 	if format == FormatSlack {
-		return json.Marshal(map[string]string{"text": slackText(p, english)})
+		return json.Marshal(map[string]string{"text": slackText(p, &cs, english)})
 	}
 	return json.Marshal(p)
 }
@@ -145,33 +154,68 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// sharingJSON returns the sharing deltas with every list present, never
+// null, as the payload's contract has them, whatever rules stored them.
+func sharingJSON(ds []diff.SharingDelta) []diff.SharingDelta {
+	out := make([]diff.SharingDelta, len(ds))
+	fill := func(s *diff.Statement) {
+		s.Data, s.Recipients = nonNil(s.Data), nonNil(s.Recipients)
+		if s.Evidence == nil {
+			s.Evidence = []diff.Quote{}
+		}
+	}
+	for i, d := range ds {
+		fill(&d.Statement)
+		if d.Was != nil {
+			was := *d.Was
+			fill(&was)
+			d.Was = &was
+		}
+		out[i] = d
+	}
+	return out
+}
+
 // slackEscape escapes the three characters Slack's mrkdwn reserves.
 var slackEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // slackText is a short message that Slack and Mattermost render: the
-// document and topics, then up to five changed clauses with their new text
-// and the link to the full change.
-func slackText(p WebhookPayload, m *messages) string {
+// change's headline and severity, the document, then up to five changed
+// clauses, those that matter first, and the link to the full change.
+func slackText(p WebhookPayload, cs *diff.ChangeSet, m *messages) string {
 	var b strings.Builder
-	head := fmt.Sprintf(m.subjectMaterial, p.Document.Name)
-	if len(p.Topics) > 0 {
-		head = fmt.Sprintf(m.subjectChanged, p.Document.Name, m.topicList(p.Topics))
-	}
-	fmt.Fprintf(&b, "*%s*", slackEscape.Replace(head))
+	fmt.Fprintf(&b, "*%s*", slackEscape.Replace(p.Headline))
 	if p.Severity != "" {
 		fmt.Fprintf(&b, " (%s: %s)", strings.ToLower(m.severity), labels.Severity(p.Severity, m.lang))
 	}
+	fmt.Fprintf(&b, "\n%s", slackEscape.Replace(oneLine(p.Document.Name)))
+	if len(p.Topics) > 0 {
+		fmt.Fprintf(&b, " — %s", m.topicList(p.Topics))
+	}
 	b.WriteString("\n")
-	for i, c := range p.Changes {
-		if i == 5 {
-			fmt.Fprintf(&b, "…and %d more\n", len(p.Changes)-5+p.Omitted)
+	var order []int
+	for _, e := range whatMatters(cs, nil) {
+		order = append(order, e.Changes[0])
+	}
+	for i, ch := range cs.Changes {
+		if ch.Material && !slices.Contains(order, i) {
+			order = append(order, i)
+		}
+	}
+	for n, i := range order {
+		if n == 5 {
+			fmt.Fprintf(&b, "…and %d more\n", len(order)-5)
 			break
 		}
-		text := c.New
-		if text == "" {
-			text = c.Old
+		ch := cs.Changes[i]
+		text := ""
+		switch {
+		case ch.New != nil:
+			text = ch.New.Text
+		case ch.Old != nil:
+			text = ch.Old.Text
 		}
-		fmt.Fprintf(&b, "• _%s_ — %s: %s\n", slackEscape.Replace(sectionTitle(c.Section)), m.kind(c.Kind), slackEscape.Replace(truncate(clean(text), 280)))
+		fmt.Fprintf(&b, "• _%s_ — %s: %s\n", slackEscape.Replace(sectionTitle(ch.Section())), m.kind(ch.Kind), slackEscape.Replace(truncate(clean(text), 280)))
 	}
 	fmt.Fprintf(&b, "<%s|%s>", p.Links.Change, m.changePage)
 	return b.String()

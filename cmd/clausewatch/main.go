@@ -43,8 +43,10 @@ commands:
   check [ID...]                          fetch documents now, once
   import ID FILE...                      record archived copies, oldest first (no alerts)
   history ID [--format json]             versions of a document
-  changes [--doc ID] [--format json]     recorded changes
-  diff OLD NEW [--format text|json|html] clause diff of two local files (HTML, Markdown, text)
+  changes [--doc ID] [--format json] [--lang en|es]
+                                         recorded changes, each with its headline
+  diff OLD NEW [--format text|json|html] [--lang xx]
+                                         classified clause diff of two local files (HTML, Markdown, text)
   classify [--format json] [--lang xx]   topics of each clause read from stdin, one per line
   reclassify                             re-tag stored changes with the current topic rules (no alerts)
   deliveries [--status S] [--requeue ID...] the alert outbox: counts, failures, and sending again
