@@ -321,30 +321,6 @@ func TestFeedBounded(t *testing.T) {
 	}
 }
 
-func TestChangeHeadline(t *testing.T) {
-	tests := []struct {
-		name   string
-		topics []string
-		sum    diff.Summary
-		want   string
-	}{
-		{"one topic", []string{"data-sharing"}, diff.Summary{Modified: 1}, "data sharing changed"},
-		{"two topics", []string{"data-sharing", "retention"}, diff.Summary{}, "data sharing and data retention changed"},
-		{"ai is spelled out", []string{"ai"}, diff.Summary{}, "artificial intelligence changed"},
-		{"many topics", []string{"data-sharing", "retention", "children", "security", "ai"}, diff.Summary{}, "data sharing, data retention, children and 2 more changed"},
-		{"no topics yet", nil, diff.Summary{Modified: 2, Added: 1}, "clauses changed: 2 modified, 1 added"},
-		{"nothing counted", nil, diff.Summary{}, "changed"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := changeHeadline(&data.Change{Topics: tt.topics}, &diff.ChangeSet{Summary: tt.sum})
-			if got != tt.want {
-				t.Errorf("changeHeadline = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestDocumentLabel(t *testing.T) {
 	tests := []struct {
 		name string
