@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/diff"
 )
@@ -210,9 +212,13 @@ func contract(s string) string {
 	return strings.NewReplacer(" a el ", " al ", " de el ", " del ").Replace(s)
 }
 
+// capitalise upper-cases the first letter of s, a whole rune: a service
+// whose name starts with a letter outside ASCII ("élan") must not lose it
+// to a split byte.
 func capitalise(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
