@@ -105,25 +105,26 @@ func changeDescription(v *view, cs *diff.ChangeSet, headline string) string {
 }
 
 // clauseQuote is the words a short quote of a clause change shows: what an
-// edit inserted, or else what it deleted, when that is a phrase of a few
+// edit inserted, or else what it deleted, when that is one phrase of a few
 // words; otherwise the clause as it now reads, or as it read when it was
-// removed. A quote of "/" or "the" would tell a reader nothing.
+// removed. A quote of "/" would tell a reader nothing, and words inserted
+// in several places, run together, would misquote the policy.
 func clauseQuote(c diff.Change) string {
 	const phrase = 3 // words
-	var ins, del strings.Builder
+	var ins, del []string
 	for _, w := range c.Words {
 		switch w.Op {
 		case diff.OpInsert:
-			ins.WriteString(w.Text)
+			ins = append(ins, w.Text)
 		case diff.OpDelete:
-			del.WriteString(w.Text)
+			del = append(del, w.Text)
 		}
 	}
 	switch {
-	case len(strings.Fields(ins.String())) >= phrase:
-		return strings.Join(strings.Fields(ins.String()), " ")
-	case len(strings.Fields(del.String())) >= phrase:
-		return strings.Join(strings.Fields(del.String()), " ")
+	case len(ins) == 1 && len(strings.Fields(ins[0])) >= phrase:
+		return strings.Join(strings.Fields(ins[0]), " ")
+	case len(ins) == 0 && len(del) == 1 && len(strings.Fields(del[0])) >= phrase:
+		return strings.Join(strings.Fields(del[0]), " ")
 	case c.New != nil:
 		return c.New.Text
 	case c.Old != nil:
