@@ -311,6 +311,9 @@ func clauseSpans(c diff.Change) []diff.Span {
 	return nil
 }
 
+// newChangeView prepares one clause change as pages show it, wherever it
+// stands (what matters or its section): its label, its tags, and its words
+// with the evidence marked and the context muted, inline and side by side.
 func newChangeView(v *view, c diff.Change) changeView {
 	evidence, context := evidencePhrases(c.Evidence)
 	cv := changeView{
