@@ -233,7 +233,8 @@ func newDiffView(v *view, cs *diff.ChangeSet, headline string, side bool, f clau
 // newFilterView offers a filter link for each topic and severity that some
 // of the listed changes carry, in the order of topics.All and from the most
 // severe down; a severity keeps the changes at least that severe, as the
-// API's severity filter does.
+// API's severity filter does. Each link counts what it would show: a
+// topic's count keeps the severity chosen, and a severity's the topic.
 func newFilterView(v *view, f clauseFilter, rest []diff.Change, shown int) filterView {
 	const frag = "#clauses"
 	fv := filterView{
@@ -251,7 +252,7 @@ func newFilterView(v *view, f clauseFilter, rest []diff.Change, shown int) filte
 	for _, t := range topics.All() {
 		n := 0
 		for _, c := range rest {
-			if slices.Contains(c.Topics, t) {
+			if slices.Contains(c.Topics, t) && (clauseFilter{Severity: f.Severity}).keeps(c) {
 				n++
 			}
 		}
@@ -267,7 +268,7 @@ func newFilterView(v *view, f clauseFilter, rest []diff.Change, shown int) filte
 		}
 		n := 0
 		for _, c := range rest {
-			if c.Severity.Rank() >= s.Rank() {
+			if c.Severity.Rank() >= s.Rank() && (clauseFilter{Topic: f.Topic}).keeps(c) {
 				n++
 			}
 		}

@@ -196,6 +196,21 @@ func TestChangePageFilters(t *testing.T) {
 			if n := doc.Find("section.matters li.matter").Length(); n != 3 {
 				t.Errorf("what matters has %d entries under a filter, want 3", n)
 			}
+			// Each filter link counts what following it shows.
+			doc.Find(`nav.filters a[rel=nofollow]`).Each(func(_ int, a *goquery.Selection) {
+				u, err := url.Parse(a.AttrOr("href", ""))
+				if err != nil {
+					t.Fatal(err)
+				}
+				lf, err := parseClauseFilter(u.Query())
+				if err != nil {
+					t.Fatalf("link %s: %v", u, err)
+				}
+				n, _ := count(lf.keeps)
+				if !strings.HasSuffix(a.Text(), fmt.Sprintf("(%d)", n)) {
+					t.Errorf("link %q to %s: shows %d", a.Text(), u, n)
+				}
+			})
 			shown := doc.Find("section.clauses article.change").Length()
 			status := doc.Find("nav.filters .filtered")
 			if tt.keep == nil {
