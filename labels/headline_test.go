@@ -80,4 +80,7 @@ func TestHeadline(t *testing.T) {
 	if got := Headline("", diff.ChangeSet{}, "fr"); got != "The policy: wording changed, nothing material" {
 		t.Errorf("no service, French reader: %q", got)
 	}
+	if got := Headline("élan", diff.ChangeSet{Material: true, Sharing: []diff.SharingDelta{public}}, "es"); got != "Élan ahora revela la información de tu perfil al público" {
+		t.Errorf("a service named with a letter outside ASCII: %q", got)
+	}
 }

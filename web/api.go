@@ -17,6 +17,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/topics"
 )
@@ -121,18 +122,25 @@ type apiVersionFull struct {
 
 // apiChange is a change without its change set, as listings show it.
 type apiChange struct {
-	ID                int64          `json:"id"`
-	Document          string         `json:"document"`
-	FromVersion       int64          `json:"from_version"`
-	ToVersion         int64          `json:"to_version"`
-	DetectedAt        time.Time      `json:"detected_at"`
-	Material          bool           `json:"material"`
-	Topics            []string       `json:"topics"`
-	Severity          diff.Severity  `json:"severity"`
-	ClassifierVersion string         `json:"classifier_version"`
-	Summary           diff.Summary   `json:"summary"`
-	EffectiveDate     diff.Dates     `json:"effective_date"`
-	Links             apiChangeLinks `json:"links"`
+	ID                int64         `json:"id"`
+	Document          string        `json:"document"`
+	FromVersion       int64         `json:"from_version"`
+	ToVersion         int64         `json:"to_version"`
+	DetectedAt        time.Time     `json:"detected_at"`
+	Material          bool          `json:"material"`
+	Topics            []string      `json:"topics"`
+	Severity          diff.Severity `json:"severity"`
+	ClassifierVersion string        `json:"classifier_version"`
+	Summary           diff.Summary  `json:"summary"`
+	EffectiveDate     diff.Dates    `json:"effective_date"`
+	// Alert says whether subscribers of the change's topics are told (for
+	// imported history: would have been); Headline says what matters in
+	// the language of ?lang=; Sharing lists the differences in who gets
+	// which data, as stored.
+	Alert    bool                `json:"alert"`
+	Headline string              `json:"headline"`
+	Sharing  []diff.SharingDelta `json:"sharing"`
+	Links    apiChangeLinks      `json:"links"`
 }
 
 type apiChangeLinks struct {
@@ -154,15 +162,18 @@ type apiChangeFull struct {
 // classification under the names a Change uses, so that a client reads the
 // comparison of a stored change's two versions as it reads the change.
 type apiComparison struct {
-	Document          string         `json:"document"`
-	From              apiVersion     `json:"from"`
-	To                apiVersion     `json:"to"`
-	Material          bool           `json:"material"`
-	Topics            []string       `json:"topics"`
-	Severity          diff.Severity  `json:"severity"`
-	ClassifierVersion string         `json:"classifier_version"`
-	ChangeSet         diff.ChangeSet `json:"change_set"`
-	Links             apiSelfHTML    `json:"links"`
+	Document          string              `json:"document"`
+	From              apiVersion          `json:"from"`
+	To                apiVersion          `json:"to"`
+	Material          bool                `json:"material"`
+	Topics            []string            `json:"topics"`
+	Severity          diff.Severity       `json:"severity"`
+	ClassifierVersion string              `json:"classifier_version"`
+	Alert             bool                `json:"alert"`
+	Headline          string              `json:"headline"`
+	Sharing           []diff.SharingDelta `json:"sharing"`
+	ChangeSet         diff.ChangeSet      `json:"change_set"`
+	Links             apiSelfHTML         `json:"links"`
 }
 
 // link returns the URL of a path of the service: absolute when a base URL is
@@ -198,8 +209,8 @@ func (s *Server) apiVersionOf(v *data.Version) apiVersion {
 	}
 }
 
-// apiChangeOf describes a change for the API.
-func (s *Server) apiChangeOf(c *data.Change) apiChange {
+// apiChangeOf describes a change of doc for the API, its headline in lang.
+func (s *Server) apiChangeOf(c *data.Change, doc *data.Document, lang string) apiChange {
 	id := strconv.FormatInt(c.ID, 10)
 	topics := c.Topics
 	if topics == nil {
@@ -209,6 +220,7 @@ func (s *Server) apiChangeOf(c *data.Change) apiChange {
 		ID: c.ID, Document: c.DocumentID, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
 		DetectedAt: c.DetectedAt.UTC(), Material: c.Material, Topics: topics, Severity: c.Severity,
 		ClassifierVersion: c.ClassifierVersion, Summary: c.Summary, EffectiveDate: c.EffectiveDate,
+		Alert: c.Alert, Headline: changeHeadline(doc, c, lang), Sharing: nonNilSharing(c.Sharing),
 		Links: apiChangeLinks{
 			Self:     s.link("/api/v1/changes/" + id),
 			HTML:     s.link(changePath(c.ID)),
@@ -216,6 +228,31 @@ func (s *Server) apiChangeOf(c *data.Change) apiChange {
 			From:     s.link("/api/v1/versions/" + strconv.FormatInt(c.FromVersion, 10)),
 			To:       s.link("/api/v1/versions/" + strconv.FormatInt(c.ToVersion, 10)),
 		},
+	}
+}
+
+// nonNilSharing writes no sharing deltas as [] rather than null, as the
+// description promises an array.
+func nonNilSharing(ds []diff.SharingDelta) []diff.SharingDelta {
+	if ds == nil {
+		return []diff.SharingDelta{}
+	}
+	return ds
+}
+
+// apiLang reads ?lang=, the language of headlines: "en" (the default) or
+// "es". Any other value is refused rather than answered in English, so
+// that a typo does not pass for a translation.
+func apiLang(r *http.Request) (string, error) {
+	q := r.URL.Query()
+	if !q.Has("lang") {
+		return "en", nil
+	}
+	switch l := q.Get("lang"); l {
+	case "en", "es":
+		return l, nil
+	default:
+		return "", badRequest("parameter lang: unknown language %q; headlines are written in en (the default) or es", l)
 	}
 }
 
@@ -332,7 +369,11 @@ func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) error {
 
 // apiChanges lists changes, newest first, a page at a time.
 func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r, "document", "topic", "severity", "since", "material", "limit", "cursor"); err != nil {
+	if err := checkParams(r, "document", "topic", "severity", "since", "material", "limit", "cursor", "lang"); err != nil {
+		return err
+	}
+	lang, err := apiLang(r)
+	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -399,9 +440,13 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	docs, err := s.documentsByID(r)
+	if err != nil {
+		return err
+	}
 	out := make([]apiChange, 0, len(changes))
 	for i := range changes {
-		out = append(out, s.apiChangeOf(&changes[i]))
+		out = append(out, s.apiChangeOf(&changes[i], docs[changes[i].DocumentID], lang))
 	}
 	var next *string
 	if more {
@@ -423,7 +468,11 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 
 // apiChange answers one change with its change set.
 func (s *Server) apiChange(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r); err != nil {
+	if err := checkParams(r, "lang"); err != nil {
+		return err
+	}
+	lang, err := apiLang(r)
+	if err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -434,7 +483,11 @@ func (s *Server) apiChange(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.notFoundOr(err, "no change %d", id)
 	}
-	return writeJSON(w, r, cacheLong, apiChangeFull{apiChange: s.apiChangeOf(c), ChangeSet: c.ChangeSet})
+	doc, err := s.db.Document(r.Context(), c.DocumentID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, r, cacheLong, apiChangeFull{apiChange: s.apiChangeOf(c, doc, lang), ChangeSet: c.ChangeSet})
 }
 
 // apiCompare answers the difference between any two versions of a document,
@@ -445,7 +498,11 @@ func (s *Server) apiChange(w http.ResponseWriter, r *http.Request) error {
 // the versions are asked in, so that a clause has the same id in both
 // directions.
 func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r, "from", "to"); err != nil {
+	if err := checkParams(r, "from", "to", "lang"); err != nil {
+		return err
+	}
+	lang, err := apiLang(r)
+	if err != nil {
 		return err
 	}
 	doc, err := s.pathDocument(r)
@@ -496,7 +553,8 @@ func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) error {
 	p := url.PathEscape(doc.ID)
 	return writeJSON(w, r, cacheLong, apiComparison{
 		Document: doc.ID, From: s.apiVersionOf(from), To: s.apiVersionOf(to),
-		Material: cs.Material, Topics: cs.Topics, Severity: cs.Severity, ClassifierVersion: topics.Version, ChangeSet: cs,
+		Material: cs.Material, Topics: cs.Topics, Severity: cs.Severity, ClassifierVersion: topics.Version,
+		Alert: cs.Alert, Headline: labels.Headline(headlineSubject(doc), cs, lang), Sharing: nonNilSharing(cs.Sharing), ChangeSet: cs,
 		Links: apiSelfHTML{Self: s.link("/api/v1/documents/" + p + "/compare?" + q), HTML: s.link(documentPath(doc.ID) + "/compare?" + q)},
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -24,6 +25,7 @@ import (
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/internal/recordtest"
+	"github.com/clausewatch/clausewatch/labels"
 	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/topics"
 )
@@ -155,7 +157,7 @@ func (f *fixture) classify(t testing.TB, class map[int64][2]string) {
 	}
 	defer conn.Close()
 	for id, c := range class {
-		if _, err := conn.Exec(`UPDATE changes SET topics = ?, severity = ?, classifier_version = 'test/1' WHERE id = ?`, c[0], c[1], id); err != nil {
+		if _, err := conn.Exec(`UPDATE changes SET topics = ?, severity = ?, sharing = '[]', classifier_version = 'test/1' WHERE id = ?`, c[0], c[1], id); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -256,6 +258,9 @@ func TestAPIErrors(t *testing.T) {
 		{"compare with another document's version", "GET", "/api/v1/documents/" + waID + "/compare?from=1&to=2", 404, "no version 2"},
 		{"compare with an unknown version", "GET", "/api/v1/documents/" + waID + "/compare?from=999&to=1", 404, "no version 999"},
 		{"compare on an unknown document", "GET", "/api/v1/documents/nope/compare?from=1&to=3", 404, `"nope"`},
+		{"unknown headline language in a listing", "GET", "/api/v1/changes?lang=xx", 400, "parameter lang"},
+		{"unknown headline language for a change", "GET", "/api/v1/changes/1?lang=fr", 400, "parameter lang"},
+		{"unknown headline language for a comparison", "GET", "/api/v1/documents/" + waID + "/compare?from=1&to=3&lang=EN", 400, "parameter lang"},
 		{"unknown API path", "GET", "/api/v1/nothing", 404, "/api/v1/nothing"},
 		{"unknown API version", "GET", "/api/v2/documents", 404, "openapi.json"},
 		{"POST on a collection", "POST", "/api/v1/documents", 405, "POST"},
@@ -453,6 +458,7 @@ func TestAPIChanges(t *testing.T) {
 		Topics: []string{"data-sharing"}, Severity: "high", ClassifierVersion: "test/1",
 		Summary:       diff.Summary{Modified: 1, Unchanged: c.Summary.Unchanged},
 		EffectiveDate: diff.Dates{Old: "2021-01-04", New: "2021-01-04"},
+		Alert:         true, Headline: "WhatsApp changed what it says about data sharing", Sharing: []diff.SharingDelta{},
 		Links: apiChangeLinks{Self: testBase + "/api/v1/changes/1", HTML: testBase + "/changes/1", Document: testBase + "/api/v1/documents/" + waID,
 			From: testBase + "/api/v1/versions/1", To: testBase + "/api/v1/versions/3"},
 	}
@@ -597,6 +603,109 @@ func TestAPICompare(t *testing.T) {
 	}
 }
 
+// shareWithPartners classifies change 1 as the classifier would: "Facebook
+// Companies" becoming "Meta Companies" is a rename, and "and our partners
+// ... to market" a new recipient with a purpose. It returns the change set
+// stored.
+func (f *fixture) shareWithPartners(t testing.TB) diff.ChangeSet {
+	t.Helper()
+	ctx := context.Background()
+	c, err := f.db.Change(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs diff.ChangeSet
+	if err := json.Unmarshal(c.ChangeSet, &cs); err != nil {
+		t.Fatal(err)
+	}
+	at := strings.Index(shareMeta, "our partners")
+	cs.Topics, cs.Severity, cs.Alert = []string{"data-sharing"}, diff.SeverityCritical, true
+	cs.Sharing = []diff.SharingDelta{{Op: diff.DeltaAdded, Change: 0, Severity: diff.SeverityCritical, Statement: diff.Statement{
+		Action: diff.ActionShares, Recipients: []string{"partners"}, Purpose: "marketing",
+		Evidence: []diff.Quote{{Part: "recipient", Start: at, End: at + len("our partners"), Text: "our partners"}}}}}
+	cs.Matters = []diff.Matter{{Changes: []int{0}, Severity: diff.SeverityCritical, Topics: []string{"data-sharing"}}}
+	if err := f.db.UpdateClassification(ctx, 1, cs, "test/2"); err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// TestAPIHeadlines checks the fields a change gained: alert, the headline
+// in the language of ?lang= (English by default), and the sharing deltas as
+// stored, in the listing, one change and a comparison.
+func TestAPIHeadlines(t *testing.T) {
+	f := newFixture(t)
+	cs := f.shareWithPartners(t)
+	const (
+		en = "WhatsApp now shares your information with partners to market to you"
+		es = "WhatsApp ahora comparte tu información con socios para enviarte publicidad"
+	)
+	v1, v3 := policyDocFromText(t, f, 1), policyDocFromText(t, f, 3)
+	compared := topics.Compare(*v1, *v3, "en")
+	tests := []struct {
+		name, path string
+		headline   string
+		sharing    bool
+	}{
+		{"listing, English by default", "/api/v1/changes?document=" + waID, en, true},
+		{"listing in English", "/api/v1/changes?document=" + waID + "&lang=en", en, true},
+		{"listing in Spanish", "/api/v1/changes?document=" + waID + "&lang=es", es, true},
+		{"one change in Spanish", "/api/v1/changes/1?lang=es", es, true},
+		{"comparison in Spanish", "/api/v1/documents/" + waID + "/compare?from=1&to=3&lang=es", labels.Headline("WhatsApp", compared, "es"), false},
+		{"comparison in English", "/api/v1/documents/" + waID + "/compare?from=1&to=3", labels.Headline("WhatsApp", compared, "en"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := f.get(t, "GET", tt.path)
+			if resp.StatusCode != 200 {
+				t.Fatalf("GET %s = %d %s", tt.path, resp.StatusCode, body)
+			}
+			var raw map[string]json.RawMessage
+			if err := json.Unmarshal(body, &raw); err != nil {
+				t.Fatal(err)
+			}
+			obj := body
+			if list, ok := raw["changes"]; ok {
+				var changes []json.RawMessage
+				if err := json.Unmarshal(list, &changes); err != nil {
+					t.Fatal(err)
+				}
+				obj = changes[len(changes)-1] // change 1, the oldest
+			}
+			var got struct {
+				Alert    *bool
+				Headline string
+				Sharing  []map[string]json.RawMessage
+			}
+			if err := json.Unmarshal(obj, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Alert == nil || got.Headline != tt.headline || got.Sharing == nil {
+				t.Fatalf("alert %v, headline %q, sharing %v; want an alert, %q and a list", got.Alert, got.Headline, got.Sharing, tt.headline)
+			}
+			if !tt.sharing {
+				return
+			}
+			if !*got.Alert || len(got.Sharing) != 1 {
+				t.Fatalf("alert %v, %d sharing deltas; want true and 1", *got.Alert, len(got.Sharing))
+			}
+			var keys []string
+			for k := range got.Sharing[0] {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			if want := []string{"action", "change", "condition", "data", "evidence", "negated", "op", "purpose", "recipients", "severity"}; !slices.Equal(keys, want) {
+				t.Errorf("sharing delta keys %v, want %v (was only for a changed statement)", keys, want)
+			}
+			var d diff.SharingDelta
+			b, _ := json.Marshal(got.Sharing[0])
+			if err := json.Unmarshal(b, &d); err != nil || !reflect.DeepEqual(d, cs.Sharing[0]) {
+				t.Errorf("sharing delta %+v, want %+v as stored", d, cs.Sharing[0])
+			}
+		})
+	}
+}
+
 // TestAPIConditional checks that every cacheable resource answers 304 to
 // its own ETag, and 200 to another.
 func TestAPIConditional(t *testing.T) {
@@ -635,10 +744,13 @@ func TestAPIConditional(t *testing.T) {
 }
 
 // TestOpenAPI checks that the description parses, that each of its paths is
-// served, that each /api/v1 route registered in web.go is described, and
-// that its topic list is the classifier's.
+// served and answers what its schema describes (every required field, no
+// field it does not name), that each /api/v1 route registered in web.go is
+// described, and that its topic list is the classifier's. Change 1 carries
+// a sharing delta, so that the schema of sharing is checked too.
 func TestOpenAPI(t *testing.T) {
 	f := newFixture(t)
+	f.shareWithPartners(t)
 	resp, body := f.get(t, "GET", "/api/v1/openapi.json")
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
@@ -662,6 +774,10 @@ func TestOpenAPI(t *testing.T) {
 	}
 	if err := json.Unmarshal(body, &spec); err != nil {
 		t.Fatalf("openapi.json does not parse: %v", err)
+	}
+	var specAny map[string]any
+	if err := json.Unmarshal(body, &specAny); err != nil {
+		t.Fatal(err)
 	}
 	if !strings.HasPrefix(spec.OpenAPI, "3.") || spec.Info.Title == "" || len(spec.Paths) == 0 {
 		t.Fatalf("not an OpenAPI 3 description: %q %+v, %d paths", spec.OpenAPI, spec.Info, len(spec.Paths))
@@ -693,9 +809,25 @@ func TestOpenAPI(t *testing.T) {
 				t.Errorf("%s: no sample value for a path parameter", path)
 				continue
 			}
-			if resp, body := f.get(t, "GET", u); resp.StatusCode != 200 {
+			resp, body := f.get(t, "GET", u)
+			if resp.StatusCode != 200 {
 				t.Errorf("described path %s: GET %s = %d %.200s", path, u, resp.StatusCode, body)
+				continue
 			}
+			if path == "/api/v1/openapi.json" {
+				continue
+			}
+			var got any
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatalf("GET %s: %v", u, err)
+			}
+			var ok200 struct {
+				Content map[string]struct{ Schema any }
+			}
+			if err := json.Unmarshal(op.Responses["200"], &ok200); err != nil {
+				t.Fatal(err)
+			}
+			checkSchema(t, specAny, ok200.Content["application/json"].Schema, got, "GET "+u)
 		}
 	}
 	// Each /api/v1 route of web.go's routes function is described.
@@ -717,6 +849,100 @@ func TestOpenAPI(t *testing.T) {
 	}
 	if len(api) != len(spec.Paths) {
 		t.Errorf("%d /api/v1 routes (%v), %d described paths", len(api), api, len(spec.Paths))
+	}
+}
+
+// checkSchema checks a decoded JSON value against an OpenAPI schema of
+// spec: $ref, allOf, nullable, enum, the JSON type, and for objects with
+// properties every required one present and no undescribed one. where names
+// the value in messages.
+func checkSchema(t *testing.T, spec map[string]any, schema, v any, where string) {
+	t.Helper()
+	sc, _ := schema.(map[string]any)
+	if ref, ok := sc["$ref"].(string); ok {
+		name := strings.TrimPrefix(ref, "#/components/schemas/")
+		sc = spec["components"].(map[string]any)["schemas"].(map[string]any)[name].(map[string]any)
+	}
+	if v == nil {
+		if sc["nullable"] != true {
+			t.Errorf("%s: null, and the schema does not allow it", where)
+		}
+		return
+	}
+	// allOf: the value is each part; an object is checked against the
+	// union of the parts' properties.
+	if parts, ok := sc["allOf"].([]any); ok {
+		merged := map[string]any{"type": "object", "properties": map[string]any{}, "required": []any{}}
+		for _, p := range parts {
+			ps, _ := p.(map[string]any)
+			if ref, ok := ps["$ref"].(string); ok {
+				ps = spec["components"].(map[string]any)["schemas"].(map[string]any)[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+			}
+			if ps["type"] != nil && ps["type"] != "object" || ps["properties"] == nil {
+				checkSchema(t, spec, ps, v, where)
+				continue
+			}
+			for k, pv := range ps["properties"].(map[string]any) {
+				merged["properties"].(map[string]any)[k] = pv
+			}
+			if r, ok := ps["required"].([]any); ok {
+				merged["required"] = append(merged["required"].([]any), r...)
+			}
+		}
+		if len(merged["properties"].(map[string]any)) > 0 {
+			checkSchema(t, spec, merged, v, where)
+		}
+		return
+	}
+	if enum, ok := sc["enum"].([]any); ok && !slices.Contains(enum, v) {
+		t.Errorf("%s: %v is not one of %v", where, v, enum)
+	}
+	switch sc["type"] {
+	case "string":
+		if _, ok := v.(string); !ok {
+			t.Errorf("%s: %v is not a string", where, v)
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			t.Errorf("%s: %v is not a boolean", where, v)
+		}
+	case "integer":
+		if n, ok := v.(float64); !ok || n != float64(int64(n)) {
+			t.Errorf("%s: %v is not an integer", where, v)
+		}
+	case "array":
+		list, ok := v.([]any)
+		if !ok {
+			t.Errorf("%s: %v is not an array", where, v)
+			return
+		}
+		for i, it := range list {
+			checkSchema(t, spec, sc["items"], it, fmt.Sprintf("%s[%d]", where, i))
+		}
+	}
+	props, ok := sc["properties"].(map[string]any)
+	if !ok {
+		return
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		t.Errorf("%s: %v is not an object", where, v)
+		return
+	}
+	if r, ok := sc["required"].([]any); ok {
+		for _, k := range r {
+			if _, ok := obj[k.(string)]; !ok {
+				t.Errorf("%s: required field %q is missing", where, k)
+			}
+		}
+	}
+	for k, fv := range obj {
+		ps, ok := props[k]
+		if !ok {
+			t.Errorf("%s: field %q is not described", where, k)
+			continue
+		}
+		checkSchema(t, spec, ps, fv, where+"."+k)
 	}
 }
 

@@ -112,11 +112,17 @@ func importPair(t *testing.T, path string, doc config.Document, older, newer str
 // from its summary badges; the severity is "none" without a badge, as the
 // page shows none for it.
 func pageClassification(doc *goquery.Document) (topicIDs []string, severity string) {
-	topicIDs = []string{}
-	doc.Find(".summary .badge.topic").Each(func(_ int, s *goquery.Selection) {
-		topicIDs = append(topicIDs, s.AttrOr("data-topic", ""))
+	return badgeTopics(doc.Find(".summary")), badgeSeverity(doc.Find(".summary .badge.severity"))
+}
+
+// badgeTopics reads the topics the badges in sel name: each topic badge,
+// then those counted in a "+N" badge, which lists them in data-topics.
+func badgeTopics(sel *goquery.Selection) []string {
+	ts := []string{}
+	sel.Find(".badge.topic").Each(func(_ int, b *goquery.Selection) {
+		ts = append(ts, b.AttrOr("data-topic", ""))
 	})
-	return topicIDs, badgeSeverity(doc.Find(".summary .badge.severity"))
+	return append(ts, strings.Fields(sel.Find(".badge.more").AttrOr("data-topics", ""))...)
 }
 
 // pageClauseClassifications reads each clause change's topics and severity
@@ -125,11 +131,7 @@ func pageClassification(doc *goquery.Document) (topicIDs []string, severity stri
 func pageClauseClassifications(doc *goquery.Document) []string {
 	var out []string
 	doc.Find("article.change").Each(func(_ int, s *goquery.Selection) {
-		var ts []string
-		s.Find(".label .badge.topic").Each(func(_ int, b *goquery.Selection) {
-			ts = append(ts, b.AttrOr("data-topic", ""))
-		})
-		out = append(out, badgeSeverity(s.Find(".label .badge.severity"))+" "+strings.Join(ts, ","))
+		out = append(out, badgeSeverity(s.Find(".label .badge.severity"))+" "+strings.Join(badgeTopics(s.Find(".label")), ","))
 	})
 	slices.Sort(out)
 	return out

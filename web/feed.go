@@ -188,47 +188,13 @@ func documentLabel(d *data.Document) string {
 	return name
 }
 
-// joinWords joins phrases as a sentence does: "a", "a and b", "a, b and c".
-func joinWords(ws []string) string {
-	switch len(ws) {
-	case 0:
-		return ""
-	case 1:
-		return ws[0]
+// sectionName writes the headings a clause sits under, as feeds name a
+// section.
+func sectionName(section []string) string {
+	if len(section) == 0 {
+		return "(top of the document)"
 	}
-	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
-}
-
-// changeHeadline says what a change is about, for a title: the topics it
-// touches ("data sharing and data retention changed") or, before they are
-// classified, what happened to the clauses ("clauses changed: 2 modified,
-// 1 added").
-func changeHeadline(c *data.Change, cs *diff.ChangeSet) string {
-	ts := c.Topics
-	if len(ts) > 0 {
-		words := make([]string, 0, 3)
-		for _, t := range ts[:min(len(ts), 3)] {
-			words = append(words, labels.Topic(t, feedLang))
-		}
-		if len(ts) > 3 {
-			words = append(words, strconv.Itoa(len(ts)-3)+" more")
-		}
-		return joinWords(words) + " changed"
-	}
-	s := cs.Summary
-	var parts []string
-	for _, k := range []struct {
-		n    int
-		kind string
-	}{{s.Modified, diff.Modified}, {s.Added, diff.Added}, {s.Removed, diff.Removed}, {s.Moved, diff.Moved}, {s.Split, diff.Split}, {s.Merged, diff.Merged}} {
-		if k.n > 0 {
-			parts = append(parts, strconv.Itoa(k.n)+" "+k.kind)
-		}
-	}
-	if len(parts) == 0 {
-		return "changed"
-	}
-	return "clauses changed: " + strings.Join(parts, ", ")
+	return strings.Join(section, " › ")
 }
 
 // changedSections lists the sections with material changes, in reading
@@ -239,10 +205,7 @@ func changedSections(cs *diff.ChangeSet) []string {
 		if !slices.ContainsFunc(g.Changes, func(c diff.Change) bool { return c.Material }) {
 			continue
 		}
-		name := "(top of the document)"
-		if len(g.Section) > 0 {
-			name = strings.Join(g.Section, " › ")
-		}
+		name := sectionName(g.Section)
 		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
@@ -250,12 +213,38 @@ func changedSections(cs *diff.ChangeSet) []string {
 	return out
 }
 
-// changeSummary is an entry's plain-text summary: what changed, where, and
-// how serious it is.
-func changeSummary(c *data.Change, cs *diff.ChangeSet) string {
+// feedMatters bounds the clauses of what matters an entry quotes: a feed
+// entry is read in a list, and the change page has the rest.
+const feedMatters = 3
+
+// feedQuote bounds the characters of a clause quoted in an entry's plain
+// summary.
+const feedQuote = 160
+
+// changeSummary is an entry's plain-text summary: the document, what
+// matters (a short quote of each leading clause with its kind and
+// severity), then how much changed, where, and how serious it is.
+func changeSummary(c *data.Change, doc *data.Document, cs *diff.ChangeSet) string {
 	var b strings.Builder
-	b.WriteString(diff.SummaryLine(*cs))
+	b.WriteString(documentLabel(doc))
 	b.WriteString(".")
+	if ms := mattersOf(cs); len(ms) > 0 {
+		b.WriteString(" What matters: ")
+		for i, m := range ms[:min(len(ms), feedMatters)] {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(matterLabel(cs, m))
+			if q := clauseQuote(cs.Changes[m.Changes[0]]); q != "" {
+				b.WriteString(": “" + truncate(q, feedQuote) + "”")
+			}
+		}
+		if len(ms) > feedMatters {
+			fmt.Fprintf(&b, "; and %d more", len(ms)-feedMatters)
+		}
+		b.WriteString(". In all:")
+	}
+	b.WriteString(" " + diff.SummaryLine(*cs) + ".")
 	if secs := changedSections(cs); len(secs) > 0 {
 		const show = 8
 		b.WriteString(" Sections: ")
@@ -274,9 +263,26 @@ func changeSummary(c *data.Change, cs *diff.ChangeSet) string {
 	return b.String()
 }
 
+// matterLabel says in a few words what an entry of what matters is: the
+// kind of its first clause edit, its severity and topics, and how many
+// clauses repeat the edit ("removed, critical, data sharing").
+func matterLabel(cs *diff.ChangeSet, m diff.Matter) string {
+	parts := []string{cs.Changes[m.Changes[0]].Kind}
+	if m.Severity != "" && m.Severity != diff.SeverityNone {
+		parts = append(parts, labels.Severity(m.Severity, feedLang))
+	}
+	for _, t := range m.Topics {
+		parts = append(parts, labels.Topic(t, feedLang))
+	}
+	if len(m.Changes) > 1 {
+		parts = append(parts, "the same edit in "+strconv.Itoa(len(m.Changes))+" clauses")
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Feed entry templates, in templateFiles.
 const (
-	feedIntroTemplate    = "templates/feed_intro.tmpl"
+	feedEntryTemplate    = "templates/feed_entry.tmpl"
 	feedTooLargeTemplate = "templates/feed_too_large.tmpl"
 )
 
@@ -284,19 +290,38 @@ const (
 // that a broken template stops start-up instead of a feed request; like
 // diff's HTML fragment they escape everything.
 type feedTemplates struct {
-	// intro heads an entry's HTML: the summary, the classification and the
-	// link to the change page.
-	intro *template.Template
-	// tooLarge replaces the diff of a change too large for a feed entry.
+	// entry writes an entry's HTML (a feedContent): the document, what
+	// matters, how much else changed and the link to the change page.
+	entry *template.Template
+	// tooLarge replaces it when a clause is too large for a feed entry.
 	tooLarge *template.Template
-	// changeset writes the clause diff.
-	changeset *diff.HTMLRenderer
 }
 
-// parseFeedTemplates parses the feed entry templates from fsys, and the
-// clause diff's template.
+// feedContent is what an entry's HTML shows. It leads with what matters,
+// a few clauses, and only counts the rest: a rewrite of a whole policy
+// would make an entry of megabytes that no reader displays well.
+type feedContent struct {
+	Document string
+	URL      string
+	Summary  string
+	Matters  []feedMatter
+	// More counts the clause changes not quoted; Overview is the change
+	// set's summary line.
+	More     int
+	Overview string
+}
+
+// feedMatter is one clause of what matters: its label, the section it is
+// in, and its words with what was inserted and deleted.
+type feedMatter struct {
+	Label   string
+	Section string
+	Words   []diff.Span
+}
+
+// parseFeedTemplates parses the feed entry templates from fsys.
 func parseFeedTemplates(fsys fs.FS) (*feedTemplates, error) {
-	intro, err := template.ParseFS(fsys, feedIntroTemplate)
+	entry, err := template.ParseFS(fsys, feedEntryTemplate)
 	if err != nil {
 		return nil, err
 	}
@@ -304,11 +329,7 @@ func parseFeedTemplates(fsys fs.FS) (*feedTemplates, error) {
 	if err != nil {
 		return nil, err
 	}
-	changeset, err := diff.NewHTMLRenderer()
-	if err != nil {
-		return nil, err
-	}
-	return &feedTemplates{intro: intro, tooLarge: tooLarge, changeset: changeset}, nil
+	return &feedTemplates{entry: entry, tooLarge: tooLarge}, nil
 }
 
 // buildEntry turns a material change into a feed entry. base is the absolute
@@ -321,8 +342,8 @@ func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Docum
 	id := strconv.FormatInt(c.ID, 10)
 	e := feedEntry{
 		ID:        tagURI(base, c.DetectedAt.UTC().Format(time.DateOnly), "change/"+id),
-		Title:     documentLabel(doc) + ": " + changeHeadline(c, &cs),
-		Summary:   changeSummary(c, &cs),
+		Title:     changeHeadline(doc, c, feedLang),
+		Summary:   changeSummary(c, doc, &cs),
 		URL:       base + changePath(c.ID),
 		APIURL:    base + "/api/v1/changes/" + id,
 		Published: c.DetectedAt.UTC(),
@@ -337,16 +358,20 @@ func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Docum
 	if c.Severity != "" {
 		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + string(c.Severity), Scheme: base + "/severity/", Label: "severity " + labels.Severity(c.Severity, feedLang)})
 	}
-	var b bytes.Buffer
-	if err := ft.intro.Execute(&b, e); err != nil {
-		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
+	content := feedContent{Document: documentLabel(doc), URL: e.URL, Summary: e.Summary, More: len(cs.Changes), Overview: diff.SummaryLine(cs)}
+	ms := mattersOf(&cs)
+	for _, m := range ms[:min(len(ms), feedMatters)] {
+		first := cs.Changes[m.Changes[0]]
+		content.Matters = append(content.Matters, feedMatter{Label: matterLabel(&cs, m), Section: sectionName(first.Section()), Words: clauseSpans(first)})
+		content.More--
 	}
-	if err := ft.changeset.WriteHTML(&b, cs); err != nil {
+	var b bytes.Buffer
+	if err := ft.entry.Execute(&b, content); err != nil {
 		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
 	}
 	if b.Len() > maxEntryHTML {
 		b.Reset()
-		if err := ft.tooLarge.Execute(&b, e); err != nil {
+		if err := ft.tooLarge.Execute(&b, content); err != nil {
 			return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
 		}
 	}
@@ -625,11 +650,12 @@ func writeFeed(b *bytes.Buffer, format feedFormat, f *feed) error {
 // names), so that a reclassified change gets a new ETag although its
 // detection time, and so Last-Modified, stay the same. The prefix names the
 // rendering: bump it when the feed's words change for the same rows (as
-// "feed/2" did when topics took the names of package labels), so that
-// readers holding an old ETag get the new text.
+// "feed/2" did when topics took the names of package labels, and "feed/3"
+// when entries took the headline as title and what matters as content),
+// so that readers holding an old ETag get the new text.
 func feedValidator(format feedFormat, scope, base string, changes []data.Change, docs map[string]*data.Document) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "feed/2\x00%d\x00%s\x00%s\x00", format, scope, base)
+	fmt.Fprintf(h, "feed/3\x00%d\x00%s\x00%s\x00", format, scope, base)
 	for _, c := range changes {
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%q\x00%s\x00%d\x00", c.ID, c.DocumentID, c.DetectedAt.UTC().Format(time.RFC3339Nano),
 			c.Severity, c.Topics, c.ClassifierVersion, len(c.ChangeSet))

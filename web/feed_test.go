@@ -28,9 +28,9 @@ type wantEntry struct {
 }
 
 var (
-	entrySharing = wantEntry{1, "WhatsApp Privacy Policy (EEA): data sharing changed", []string{"data-sharing", "severity:high"}}
-	entryMeta    = wantEntry{2, "Meta Privacy Policy (Global): data retention changed", []string{"retention", "severity:medium"}}
-	entryHostile = wantEntry{4, "WhatsApp Privacy Policy (EEA): advertising changed", []string{"advertising", "severity:medium"}}
+	entrySharing = wantEntry{1, "WhatsApp changed what it says about data sharing", []string{"data-sharing", "severity:high"}}
+	entryMeta    = wantEntry{2, "Meta changed what it says about data retention", []string{"retention", "severity:medium"}}
+	entryHostile = wantEntry{4, "WhatsApp changed what it says about advertising", []string{"advertising", "severity:medium"}}
 )
 
 // TestFeeds parses every feed with gofeed and checks each required field
@@ -130,12 +130,13 @@ func checkItem(t *testing.T, f *fixture, format string, it *gofeed.Item, want wa
 	} else if !slices.Equal(cats, want.categories) {
 		t.Errorf("item %s: categories %q, want %q", id, cats, want.categories)
 	}
-	if !strings.Contains(it.Description, "material") || !strings.Contains(it.Description, "Sections: Privacy Policy › ") {
-		t.Errorf("item %s: summary %q does not say what changed where", id, it.Description)
+	if !strings.Contains(it.Description, "material") || !strings.Contains(it.Description, "Sections: Privacy Policy › ") ||
+		!strings.Contains(it.Description, "What matters: ") {
+		t.Errorf("item %s: summary %q does not say what matters and what changed where", id, it.Description)
 	}
 	c := it.Content
-	if !strings.Contains(c, `<div class="cw-changeset cw-material">`) || !strings.Contains(c, `href="`+testBase+`/changes/`+id+`"`) {
-		t.Errorf("item %s: content is not the clause diff with a link: %.400s", id, c)
+	if !strings.Contains(c, `<ol class="cw-feed-matters">`) || !strings.Contains(c, `href="`+testBase+`/changes/`+id+`"`) {
+		t.Errorf("item %s: content is not what matters with a link: %.400s", id, c)
 	}
 	// Every entry marks the words that changed. An unchanged effective date
 	// is no longer shown as deleted and inserted (diff 22f84cf), so an entry
@@ -281,7 +282,7 @@ func TestFeedConditional(t *testing.T) {
 	// Reclassifying a change keeps its date but changes the feed.
 	f.classify(t, map[int64][2]string{1: {`["data-sharing","advertising"]`, "critical"}})
 	resp, body := f.get(t, "GET", path, "If-None-Match", etag)
-	if resp.StatusCode != 200 || resp.Header.Get("ETag") == etag || !strings.Contains(string(body), "data sharing and advertising changed") {
+	if resp.StatusCode != 200 || resp.Header.Get("ETag") == etag || !strings.Contains(string(body), "WhatsApp changed what it says about data sharing and advertising") {
 		t.Errorf("after reclassification: %d, ETag %q (was %q)", resp.StatusCode, resp.Header.Get("ETag"), etag)
 	}
 	// A new change changes both validators.
@@ -321,30 +322,6 @@ func TestFeedBounded(t *testing.T) {
 	}
 }
 
-func TestChangeHeadline(t *testing.T) {
-	tests := []struct {
-		name   string
-		topics []string
-		sum    diff.Summary
-		want   string
-	}{
-		{"one topic", []string{"data-sharing"}, diff.Summary{Modified: 1}, "data sharing changed"},
-		{"two topics", []string{"data-sharing", "retention"}, diff.Summary{}, "data sharing and data retention changed"},
-		{"ai is spelled out", []string{"ai"}, diff.Summary{}, "artificial intelligence changed"},
-		{"many topics", []string{"data-sharing", "retention", "children", "security", "ai"}, diff.Summary{}, "data sharing, data retention, children and 2 more changed"},
-		{"no topics yet", nil, diff.Summary{Modified: 2, Added: 1}, "clauses changed: 2 modified, 1 added"},
-		{"nothing counted", nil, diff.Summary{}, "changed"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := changeHeadline(&data.Change{Topics: tt.topics}, &diff.ChangeSet{Summary: tt.sum})
-			if got != tt.want {
-				t.Errorf("changeHeadline = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestDocumentLabel(t *testing.T) {
 	tests := []struct {
 		name string
@@ -365,15 +342,10 @@ func TestDocumentLabel(t *testing.T) {
 	}
 }
 
-// TestEntryTooLarge checks that an entry past maxEntryHTML carries the
-// summary and a link instead of the diff.
-func TestEntryTooLarge(t *testing.T) {
-	var old, new []string
-	for i := range 600 {
-		s := "Clause " + strconv.Itoa(i) + ": " + strings.Repeat("we process your information lawfully ", 10)
-		old = append(old, s+"today.")
-		new = append(new, s+"tomorrow.")
-	}
+// TestEntrySize checks that an entry stays small whatever the change: a
+// rewrite of every clause is counted, not quoted, and a clause of what
+// matters too large for a feed gives way to the summary and a link.
+func TestEntrySize(t *testing.T) {
 	mk := func(texts []string) policy.Document {
 		d := policy.Document{}
 		for _, s := range texts {
@@ -381,23 +353,43 @@ func TestEntryTooLarge(t *testing.T) {
 		}
 		return d
 	}
-	cs := diff.Compare(mk(old), mk(new))
-	raw, err := json.Marshal(cs)
-	if err != nil {
-		t.Fatal(err)
+	var old, new []string
+	for i := range 600 {
+		s := "Clause " + strconv.Itoa(i) + ": " + strings.Repeat("we process your information lawfully ", 10)
+		old = append(old, s+"today.")
+		new = append(new, s+"tomorrow.")
 	}
-	c := &data.Change{ID: 7, DocumentID: "wa", DetectedAt: fixtureT0, Material: true, ChangeSet: raw}
+	huge := strings.Repeat("We share your phone number with advertisers. ", 8000)
+	tests := []struct {
+		name      string
+		cs        diff.ChangeSet
+		maxBytes  int
+		tooLarge  bool
+		mentioned string
+	}{
+		{"a rewrite of 600 clauses is counted", diff.Compare(mk(old), mk(new)), 4 << 10, false, "600 modified"},
+		{"a clause too large for a feed", diff.Compare(mk([]string{"We keep logs."}), mk([]string{"We keep logs.", huge})), maxEntryHTML, true, "1 added"},
+	}
 	ft, err := parseFeedTemplates(templateFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := ft.buildEntry(testBase, c, &data.Document{ID: "wa", Title: "Policy"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(e.HTML) > maxEntryHTML || strings.Contains(e.HTML, "<ins") || !strings.Contains(e.HTML, "too large") ||
-		!strings.Contains(e.HTML, testBase+"/changes/7") || !strings.Contains(e.HTML, "600 modified") {
-		t.Errorf("large entry: %d bytes: %.500s", len(e.HTML), e.HTML)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw, err := json.Marshal(tt.cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &data.Change{ID: 7, DocumentID: "wa", DetectedAt: fixtureT0, Material: true, Summary: tt.cs.Summary, ChangeSet: raw}
+			e, err := ft.buildEntry(testBase, c, &data.Document{ID: "wa", Title: "Policy"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(e.HTML) > tt.maxBytes || strings.Contains(e.HTML, "too large") != tt.tooLarge ||
+				!strings.Contains(e.HTML, testBase+"/changes/7") || !strings.Contains(e.HTML, tt.mentioned) {
+				t.Errorf("entry of %d bytes (at most %d, too large %v, mentions %q): %.500s", len(e.HTML), tt.maxBytes, tt.tooLarge, tt.mentioned, e.HTML)
+			}
+		})
 	}
 }
 

@@ -54,9 +54,10 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 		},
 		"add":       func(a, b int) int { return a + b },
 		"snippet":   snippetParts,
-		"entryArgs": func(v *view, e data.VersionEntry) entryArgs { return entryArgs{V: v, E: e} },
-		"badgeArgs": func(v *view, material bool, topics []string, severity diff.Severity) badgeView {
-			return badgeView{V: v, Material: material, Topics: topics, Severity: severity}
+		"entryArgs": func(v *view, d *data.Document, e data.VersionEntry) entryArgs { return entryArgs{V: v, Doc: d, E: e} },
+		"tagsArgs":  newTagsView,
+		"clauseArgs": func(v *view, c changeView, side bool) clauseArgs {
+			return clauseArgs{V: v, C: c, Side: side}
 		},
 		"sourceArgs": func(v *view, key string, ver *data.Version, snap *data.Snapshot) sourceArgs {
 			return sourceArgs{V: v, Key: key, Version: ver, Snapshot: snap}
@@ -100,8 +101,21 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 // entryArgs and compareArgs pass the view along with a value to a shared
 // template block.
 type entryArgs struct {
-	V *view
-	E data.VersionEntry
+	V   *view
+	Doc *data.Document
+	E   data.VersionEntry
+}
+
+// Headline says what matters in the entry's change, in the reader's
+// language.
+func (a entryArgs) Headline() string { return changeHeadline(a.Doc, a.E.Change, a.V.Lang) }
+
+// clauseArgs is one clause change for the "clause" block, wherever a page
+// shows it (what matters, or its section).
+type clauseArgs struct {
+	V    *view
+	C    changeView
+	Side bool
 }
 
 type headingArgs struct {
@@ -237,12 +251,19 @@ func (v *view) URL(p string) string { return v.base + p }
 
 // PathWith returns the current path with one query parameter changed, for
 // plain links that switch a view without script.
-func (v *view) PathWith(key, value string) string {
+func (v *view) PathWith(key, value string) string { return v.pathSet(key, value) }
+
+// pathSet returns the current path with query parameters changed: pairs of
+// key and value, an empty value dropping the parameter. The language is
+// dropped too: the cookie keeps it.
+func (v *view) pathSet(pairs ...string) string {
 	q := v.r.URL.Query()
-	if value == "" {
-		q.Del(key)
-	} else {
-		q.Set(key, value)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			q.Del(pairs[i])
+		} else {
+			q.Set(pairs[i], pairs[i+1])
+		}
 	}
 	q.Del("lang")
 	if enc := q.Encode(); enc != "" {

@@ -3,13 +3,13 @@ package web
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/topics"
 )
@@ -65,33 +65,24 @@ func (s *Server) changePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := s.newView(r, &d)
-	d.Diff = newDiffView(v, cs, r.URL.Query().Get("view") == "side")
-	v.OGType = "article"
-	day := v.Date(c.DetectedAt)
-	if len(cs.Topics) > 0 {
-		names := make([]string, len(cs.Topics))
-		for i, t := range cs.Topics {
-			names[i] = v.Topic(t)
-		}
-		v.Title = v.T("change.title.topics", d.Name, day, strings.Join(names, ", "))
-	} else {
-		v.Title = v.T("change.title", d.Name, day)
+	filter, err := parseClauseFilter(r.URL.Query())
+	if err != nil {
+		return err
 	}
-	v.Description = changeDescription(v, cs)
+	v := s.newView(r, &d)
+	headline := labels.Headline(headlineSubject(d.Document), *cs, v.Lang)
+	d.Diff = newDiffView(v, cs, headline, r.URL.Query().Get("view") == "side", filter)
+	v.OGType = "article"
+	v.Title = v.T("change.title", headline, d.Name, v.Date(c.DetectedAt))
+	v.Description = changeDescription(v, cs, headline)
 	return s.render(w, r, http.StatusOK, "change", v, stable)
 }
 
-// changeDescription says in one or two sentences what a shared link shows:
-// whether the change is material, how many clauses changed, and the first
-// words the material change added.
-func changeDescription(v *view, cs *diff.ChangeSet) string {
-	var parts []string
-	if cs.Material {
-		parts = append(parts, v.T("summary.material")+".")
-	} else {
-		parts = append(parts, v.T("summary.cosmetic")+".")
-	}
+// changeDescription says in two or three sentences what a shared link
+// shows: the headline, how many clauses changed, and the words of the
+// first clause of what matters.
+func changeDescription(v *view, cs *diff.ChangeSet, headline string) string {
+	parts := []string{headline + "."}
 	var counts []string
 	sm := cs.Summary
 	for _, k := range []struct {
@@ -105,30 +96,41 @@ func changeDescription(v *view, cs *diff.ChangeSet) string {
 	if len(counts) > 0 {
 		parts = append(parts, strings.Join(counts, ", ")+".")
 	}
-	// Quote the first classified material change (it is what the title's
-	// topic is about), else the first material one.
-	quoted := slices.Clone(cs.Changes)
-	slices.SortStableFunc(quoted, func(a, b diff.Change) int { return min(len(b.Topics), 1) - min(len(a.Topics), 1) })
-	for _, c := range quoted {
-		if !c.Material {
-			continue
-		}
-		var added strings.Builder
-		for _, w := range c.Words {
-			if w.Op == diff.OpInsert {
-				added.WriteString(w.Text)
-			}
-		}
-		quote := strings.TrimSpace(added.String())
-		if quote == "" && c.New != nil && c.Old == nil {
-			quote = c.New.Text
-		}
-		if quote != "" {
+	if ms := mattersOf(cs); len(ms) > 0 {
+		if quote := clauseQuote(cs.Changes[ms[0].Changes[0]]); quote != "" {
 			parts = append(parts, "“"+truncate(quote, 160)+"”")
-			break
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// clauseQuote is the words a short quote of a clause change shows: what an
+// edit inserted, or else what it deleted, when that is one phrase of a few
+// words; otherwise the clause as it now reads, or as it read when it was
+// removed. A quote of "/" would tell a reader nothing, and words inserted
+// in several places, run together, would misquote the policy.
+func clauseQuote(c diff.Change) string {
+	const phrase = 3 // words
+	var ins, del []string
+	for _, w := range c.Words {
+		switch w.Op {
+		case diff.OpInsert:
+			ins = append(ins, w.Text)
+		case diff.OpDelete:
+			del = append(del, w.Text)
+		}
+	}
+	switch {
+	case len(ins) == 1 && len(strings.Fields(ins[0])) >= phrase:
+		return strings.Join(strings.Fields(ins[0]), " ")
+	case len(ins) == 0 && len(del) == 1 && len(strings.Fields(del[0])) >= phrase:
+		return strings.Join(strings.Fields(del[0]), " ")
+	case c.New != nil:
+		return c.New.Text
+	case c.Old != nil:
+		return c.Old.Text
+	}
+	return ""
 }
 
 // truncate cuts s to at most n characters at a word boundary, with "…".
@@ -208,8 +210,12 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 		d.Same = true
 		return s.render(w, r, http.StatusOK, "compare", v, noCache)
 	}
+	filter, err := parseClauseFilter(q)
+	if err != nil {
+		return err
+	}
 	cs := topics.Compare(policy.Document{Blocks: d.From.Blocks}, policy.Document{Blocks: d.To.Blocks}, doc.Language)
-	d.Diff = newDiffView(v, &cs, q.Get("view") == "side")
+	d.Diff = newDiffView(v, &cs, labels.Headline(headlineSubject(doc), cs, v.Lang), q.Get("view") == "side", filter)
 	return s.render(w, r, http.StatusOK, "compare", v, stable)
 }
 

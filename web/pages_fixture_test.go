@@ -60,6 +60,10 @@ type corpusSite struct {
 	// is the change between them.
 	markupVersions []int64
 	markupChange   int64
+	// january is the January 2021 update of the policy, given a hand-built
+	// classification with sharing deltas and what matters (see
+	// classifyJanuary2021).
+	january january2021
 }
 
 var (
@@ -182,6 +186,9 @@ func buildCorpusSite(corpus string) (*corpusSite, error) {
 	if err := classifyCorpusSite(ctx, db, f); err != nil {
 		return f, err
 	}
+	if f.january, err = classifyJanuary2021(ctx, db); err != nil {
+		return f, err
+	}
 	return f, nil
 }
 
@@ -212,7 +219,9 @@ func classifyCorpusSite(ctx context.Context, db *data.DB, f *corpusSite) error {
 	if err := json.Unmarshal(best.ChangeSet, &cs); err != nil {
 		return err
 	}
-	cs.Topics = []string{"data-sharing"}
+	// A data-sharing tag without statement deltas: the page is then titled
+	// by its topic ("… changed what it says about data sharing").
+	cs.Topics, cs.Sharing = []string{"data-sharing"}, []diff.SharingDelta{}
 	cs.Severity = "high"
 	for i := range cs.Changes {
 		ch := &cs.Changes[i]
@@ -238,6 +247,131 @@ func classifyCorpusSite(ctx context.Context, db *data.DB, f *corpusSite) error {
 	}
 	f.sharing = best.ID
 	return db.UpdateClassification(ctx, best.ID, cs, "web-corpusSite")
+}
+
+// january2021 is what the tests know of the January 2021 change: its id,
+// the indices in its change set of the clause edits that lead what matters
+// (the removed promise about Facebook's use of account information, the
+// removed promise that nothing shared on WhatsApp goes onto Facebook, and
+// the first of three legal-basis rows that lost the same sentence), the
+// three rows, and a clause whose only sharing words are context.
+type january2021 struct {
+	change                 int64
+	facebook, nothing      int
+	rows                   []int
+	context                int
+	contextPhrase          string
+	headlineEN, headlineES string
+}
+
+// classifyJanuary2021 stores for the change that brought the January 2021
+// policy the classification the issue asks of the classifier, built by
+// hand from the corpus text so that the pages' tests do not depend on
+// another package's rules: two removed promises not to share (critical,
+// the headline), the same deletion in three legal-basis rows shown once,
+// and a clause whose sharing words lie in unchanged text, so context only.
+func classifyJanuary2021(ctx context.Context, db *data.DB) (january2021, error) {
+	var j january2021
+	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: docPolicy, ChangeSets: true})
+	if err != nil {
+		return j, err
+	}
+	const (
+		facebookText = "Facebook does not use your WhatsApp account information"
+		nothingText  = "will be shared onto Facebook"
+		rowsText     = " The legitimate interests we rely on for this processing are:"
+		contextText  = "share information with"
+	)
+	for ci := range changes {
+		var cs diff.ChangeSet
+		if err := json.Unmarshal(changes[ci].ChangeSet, &cs); err != nil {
+			return j, err
+		}
+		j = january2021{change: changes[ci].ID, facebook: -1, nothing: -1, context: -1}
+		for i, c := range cs.Changes {
+			switch {
+			case c.Kind == diff.Removed && strings.Contains(c.Old.Text, facebookText):
+				j.facebook = i
+			case c.Kind == diff.Removed && strings.Contains(c.Old.Text, nothingText):
+				j.nothing = i
+			case c.Kind == diff.Modified && len(c.Words) > 0 && onlyDeleted(c.Words) == rowsText:
+				j.rows = append(j.rows, i)
+			case c.Kind == diff.Modified && c.Material && j.context < 0 && equalContains(c.Words, contextText):
+				j.context = i
+			}
+		}
+		if j.facebook < 0 || j.nothing < 0 || len(j.rows) < 3 || j.context < 0 {
+			continue
+		}
+		j.rows = j.rows[:3]
+		quote := func(c diff.Change, part, text string) diff.Quote {
+			start := strings.Index(c.Old.Text, text)
+			return diff.Quote{Part: part, Start: start, End: start + len(text), Text: text}
+		}
+		fb, nothing := cs.Changes[j.facebook], cs.Changes[j.nothing]
+		cs.Sharing = []diff.SharingDelta{
+			{Op: diff.DeltaRemoved, Change: j.nothing, Severity: diff.SeverityCritical, Statement: diff.Statement{
+				Action: diff.ActionShares, Data: []string{"messages-content", "account"}, Recipients: []string{"meta"}, Negated: true,
+				Evidence: []diff.Quote{quote(nothing, "negation", "Nothing"), quote(nothing, "action", "will be shared onto"), quote(nothing, "recipient", "Facebook")}}},
+			{Op: diff.DeltaRemoved, Change: j.facebook, Severity: diff.SeverityCritical, Statement: diff.Statement{
+				Action: diff.ActionShares, Data: []string{"account"}, Recipients: []string{"meta"}, Purpose: "advertising", Negated: true,
+				Evidence: []diff.Quote{quote(fb, "negation", "does not"), quote(fb, "data", "WhatsApp account information"), quote(fb, "recipient", "Facebook")}}},
+		}
+		cs.Matters = []diff.Matter{
+			{Changes: []int{j.facebook}, Severity: diff.SeverityCritical, Topics: []string{"data-sharing", "advertising"}},
+			{Changes: []int{j.nothing}, Severity: diff.SeverityCritical, Topics: []string{"data-sharing"}},
+			{Changes: j.rows, Severity: diff.SeverityMedium, Topics: []string{"legal-basis"}},
+		}
+		cs.Topics = []string{"data-sharing", "advertising", "legal-basis"}
+		cs.Severity, cs.Alert = diff.SeverityCritical, true
+		set := func(i int, sev diff.Severity, ev []diff.Evidence, topics ...string) {
+			cs.Changes[i].Topics, cs.Changes[i].Severity, cs.Changes[i].Evidence = topics, sev, ev
+		}
+		evidence := func(i int, topic, side, text string, context bool) diff.Evidence {
+			cl := cs.Changes[i].Old
+			if side == "new" {
+				cl = cs.Changes[i].New
+			}
+			start := strings.Index(strings.ToLower(cl.Text), strings.ToLower(text))
+			return diff.Evidence{Topic: topic, Side: side, Context: context, Start: start, End: start + len(text), Text: cl.Text[start : start+len(text)]}
+		}
+		set(j.facebook, diff.SeverityCritical, []diff.Evidence{evidence(j.facebook, "data-sharing", "old", facebookText, false), evidence(j.facebook, "advertising", "old", "ad experiences", false)}, "data-sharing", "advertising")
+		set(j.nothing, diff.SeverityCritical, []diff.Evidence{evidence(j.nothing, "data-sharing", "old", nothingText, false)}, "data-sharing")
+		for _, i := range j.rows {
+			set(i, diff.SeverityMedium, []diff.Evidence{evidence(i, "legal-basis", "old", "legitimate interests", false)}, "legal-basis")
+		}
+		set(j.context, diff.SeverityLow, []diff.Evidence{evidence(j.context, "data-sharing", "new", contextText, true)})
+		j.contextPhrase = cs.Changes[j.context].Evidence[0].Text
+		j.headlineEN = "WhatsApp dropped its promise not to share your messages and content and your account information with Meta"
+		j.headlineES = "WhatsApp retiró su promesa de no compartir tus mensajes y contenidos y la información de tu cuenta con Meta"
+		return j, db.UpdateClassification(ctx, j.change, cs, "web-corpusSite")
+	}
+	return january2021{}, fmt.Errorf("no change of %s removes %q and %q", docPolicy, facebookText, nothingText)
+}
+
+// onlyDeleted returns the words a clause edit deleted when it inserted
+// none, "" otherwise.
+func onlyDeleted(words []diff.Span) string {
+	var del strings.Builder
+	for _, w := range words {
+		switch w.Op {
+		case diff.OpInsert:
+			return ""
+		case diff.OpDelete:
+			del.WriteString(w.Text)
+		}
+	}
+	return del.String()
+}
+
+// equalContains says whether the words an edit left alone contain phrase.
+func equalContains(words []diff.Span, phrase string) bool {
+	for _, w := range words {
+		if w.Op == diff.OpEqual && strings.Contains(strings.ToLower(w.Text), phrase) {
+			return true
+		}
+	}
+	return false
 }
 
 // newPageServer starts the site on the corpusSite database.
