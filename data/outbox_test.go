@@ -148,7 +148,7 @@ func TestClaimIsExclusive(t *testing.T) {
 	ctx := context.Background()
 	subscribeConfirmed(t, db, "a@example.org", Immediate, nil, nil)
 	mustRecord(t, db, step{body: "<p>a</p>", texts: []string{"We share information with Facebook."}})
-	mustRecord(t, db, step{at: time.Hour, body: "<p>b</p>", texts: []string{"We share information with Meta."}})
+	mustRecord(t, db, step{at: time.Hour, body: "<p>b</p>", texts: []string{"We share information with Meta and advertisers."}})
 	due, err := db.DueDeliveries(ctx, clock()(), DueDelivery{}, 10)
 	if err != nil || len(due) != 2 { // the confirmation and the alert
 		t.Fatalf("due = %+v, %v", due, err)

@@ -31,7 +31,7 @@ func dataLabel(key string) (label, bool) {
 	case "payments":
 		return label{"payment and transaction information", "información de pagos y transacciones"}, true
 	case "usage":
-		return label{"how you use the service", "cómo usas el servicio"}, true
+		return label{"your usage information", "tu información de uso"}, true
 	case "profile":
 		return label{"your profile information", "la información de tu perfil"}, true
 	case "account":

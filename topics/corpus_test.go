@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // clauseWant is what a corpus transition must say about one of its clause
@@ -45,6 +46,9 @@ func TestCorpusTransitions(t *testing.T) {
 		// renames: every edit that only swaps "Facebook" and "Meta" is no
 		// data-sharing and at most low.
 		renames bool
+		// headline: what labels.Headline says of the change for WhatsApp,
+		// in English and Spanish ("" not checked).
+		headline [2]string
 	}{
 		{
 			name: "WhatsApp EEA January 2021",
@@ -130,6 +134,11 @@ func TestCorpusTransitions(t *testing.T) {
 				t.Errorf("severity %q, want %q", cs.Severity, tt.severity)
 			}
 			checkChangeSet(t, cs)
+			for i, lang := range []string{"en", "es"} {
+				if got := labels.Headline("WhatsApp", cs, lang); tt.headline[i] != "" && got != tt.headline[i] {
+					t.Errorf("%s headline:\n got %q\nwant %q", lang, got, tt.headline[i])
+				}
+			}
 			for _, phrase := range tt.first {
 				k := slices.IndexFunc(cs.Matters, func(m diff.Matter) bool { return has(cs.Changes[m.Changes[0]], phrase) })
 				if k < 0 || k >= 3 {
