@@ -79,3 +79,28 @@ type Matter struct {
 	Severity Severity `json:"severity"`
 	Topics   []string `json:"topics"`
 }
+
+// WithLists returns s with its lists present even when empty, so that JSON
+// says [] rather than null, as the contracts (the API, the commands, the
+// webhooks) describe them, whatever rules stored it. The lists are copied.
+func (s Statement) WithLists() Statement {
+	s.Data = append([]string{}, s.Data...)
+	s.Recipients = append([]string{}, s.Recipients...)
+	s.Evidence = append([]Quote{}, s.Evidence...)
+	return s
+}
+
+// SharingWithLists returns a copy of ds in which every list is present
+// (Statement.WithLists), ds itself included.
+func SharingWithLists(ds []SharingDelta) []SharingDelta {
+	out := make([]SharingDelta, len(ds))
+	for i, d := range ds {
+		d.Statement = d.Statement.WithLists()
+		if d.Was != nil {
+			was := d.Was.WithLists()
+			d.Was = &was
+		}
+		out[i] = d
+	}
+	return out
+}

@@ -111,7 +111,7 @@ func (c *Composer) WebhookBody(format string, deliveryID int64, ac *data.AlertCh
 			Title: ac.Document.Title, Region: ac.Document.Region, URL: ac.Document.URL,
 		},
 		Severity: diff.Severity(ac.Change.Severity), Topics: nonNil(ac.Change.Topics),
-		Alert: ac.Change.Alert, Headline: oneLine(labels.Headline(ac.Document.Service, cs, "en")), Sharing: sharingJSON(ac.Change.Sharing),
+		Alert: ac.Change.Alert, Headline: oneLine(labels.Headline(ac.Document.Service, cs, "en")), Sharing: diff.SharingWithLists(ac.Change.Sharing),
 		Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
 		Snapshot: WebhookSnapshot{ID: ac.Snapshot.ID, SHA256: ac.Snapshot.SHA256, FetchedAt: ac.Snapshot.FetchedAt.UTC()},
 		Links:    WebhookLinks{Change: c.changeURL(ac.Change.ID), Snapshot: c.snapshotURL(ac.Snapshot.ID)},
@@ -152,28 +152,6 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// sharingJSON returns the sharing deltas with every list present, never
-// null, as the payload's contract has them, whatever rules stored them.
-func sharingJSON(ds []diff.SharingDelta) []diff.SharingDelta {
-	out := make([]diff.SharingDelta, len(ds))
-	fill := func(s *diff.Statement) {
-		s.Data, s.Recipients = nonNil(s.Data), nonNil(s.Recipients)
-		if s.Evidence == nil {
-			s.Evidence = []diff.Quote{}
-		}
-	}
-	for i, d := range ds {
-		fill(&d.Statement)
-		if d.Was != nil {
-			was := *d.Was
-			fill(&was)
-			d.Was = &was
-		}
-		out[i] = d
-	}
-	return out
 }
 
 // slackEscape escapes the three characters Slack's mrkdwn reserves.

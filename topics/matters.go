@@ -66,9 +66,9 @@ func compareStatements(old, new []said) (deltas []diff.SharingDelta, oldMoved, n
 		if !newMoved[j] {
 			continue
 		}
-		d := diff.SharingDelta{Op: diff.DeltaAdded, Statement: cloneStatement(s.Statement)}
+		d := diff.SharingDelta{Op: diff.DeltaAdded, Statement: s.Statement.WithLists()}
 		if i := pair[j]; i >= 0 {
-			was := cloneStatement(old[i].Statement)
+			was := old[i].Statement.WithLists()
 			d.Op, d.Was = diff.DeltaChanged, &was
 			changed[i] = true
 		}
@@ -76,7 +76,7 @@ func compareStatements(old, new []said) (deltas []diff.SharingDelta, oldMoved, n
 	}
 	for i, s := range old {
 		if oldMoved[i] && !changed[i] {
-			deltas = append(deltas, diff.SharingDelta{Op: diff.DeltaRemoved, Statement: cloneStatement(s.Statement)})
+			deltas = append(deltas, diff.SharingDelta{Op: diff.DeltaRemoved, Statement: s.Statement.WithLists()})
 		}
 	}
 	return deltas, oldMoved, newMoved
@@ -102,24 +102,6 @@ func unmatched(old, new []said) (oldLeft, newLeft []bool) {
 		oldLeft[i] = true
 	}
 	return oldLeft, newLeft
-}
-
-// cloneStatement copies a statement, so that a delta shares no slice with
-// the reading it came from.
-func cloneStatement(s diff.Statement) diff.Statement {
-	s.Data = slices.Clone(s.Data)
-	s.Recipients = slices.Clone(s.Recipients)
-	s.Evidence = slices.Clone(s.Evidence)
-	if s.Data == nil {
-		s.Data = []string{}
-	}
-	if s.Recipients == nil {
-		s.Recipients = []string{}
-	}
-	if s.Evidence == nil {
-		s.Evidence = []diff.Quote{}
-	}
-	return s
 }
 
 // flow is one recipient getting one data category ("" for a statement

@@ -220,7 +220,7 @@ func (s *Server) apiChangeOf(c *data.Change, doc *data.Document, lang string) ap
 		ID: c.ID, Document: c.DocumentID, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
 		DetectedAt: c.DetectedAt.UTC(), Material: c.Material, Topics: topics, Severity: c.Severity,
 		ClassifierVersion: c.ClassifierVersion, Summary: c.Summary, EffectiveDate: c.EffectiveDate,
-		Alert: c.Alert, Headline: changeHeadline(doc, c, lang), Sharing: nonNilSharing(c.Sharing),
+		Alert: c.Alert, Headline: changeHeadline(doc, c, lang), Sharing: diff.SharingWithLists(c.Sharing),
 		Links: apiChangeLinks{
 			Self:     s.link("/api/v1/changes/" + id),
 			HTML:     s.link(changePath(c.ID)),
@@ -229,15 +229,6 @@ func (s *Server) apiChangeOf(c *data.Change, doc *data.Document, lang string) ap
 			To:       s.link("/api/v1/versions/" + strconv.FormatInt(c.ToVersion, 10)),
 		},
 	}
-}
-
-// nonNilSharing writes no sharing deltas as [] rather than null, as the
-// description promises an array.
-func nonNilSharing(ds []diff.SharingDelta) []diff.SharingDelta {
-	if ds == nil {
-		return []diff.SharingDelta{}
-	}
-	return ds
 }
 
 // apiLang reads ?lang=, the language of headlines: "en" (the default) or
@@ -554,7 +545,7 @@ func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, r, cacheLong, apiComparison{
 		Document: doc.ID, From: s.apiVersionOf(from), To: s.apiVersionOf(to),
 		Material: cs.Material, Topics: cs.Topics, Severity: cs.Severity, ClassifierVersion: topics.Version,
-		Alert: cs.Alert, Headline: labels.Headline(headlineSubject(doc), cs, lang), Sharing: nonNilSharing(cs.Sharing), ChangeSet: cs,
+		Alert: cs.Alert, Headline: labels.Headline(headlineSubject(doc), cs, lang), Sharing: diff.SharingWithLists(cs.Sharing), ChangeSet: cs,
 		Links: apiSelfHTML{Self: s.link("/api/v1/documents/" + p + "/compare?" + q), HTML: s.link(documentPath(doc.ID) + "/compare?" + q)},
 	})
 }

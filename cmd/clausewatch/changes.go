@@ -97,7 +97,7 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 		out = append(out, changeJSON{
 			ID: c.ID, Document: c.DocumentID, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
 			DetectedAt: c.DetectedAt.UTC().Format(time.RFC3339), Material: c.Material, Topics: topics, Severity: c.Severity,
-			Alert: c.Alert, Headline: labels.Headline(service, cs, *lang), Sharing: sharingJSON(c.Sharing),
+			Alert: c.Alert, Headline: labels.Headline(service, cs, *lang), Sharing: diff.SharingWithLists(c.Sharing),
 		})
 	}
 	if *format == "json" {
@@ -109,33 +109,6 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%d\t%s\t%d -> %d\t%s\t%v\t%s\t%s\t%s\n", c.ID, c.Document, c.FromVersion, c.ToVersion, c.DetectedAt, c.Material, c.Severity, strings.Join(c.Topics, ","), oneLine(c.Headline))
 	}
 	return tw.Flush()
-}
-
-// sharingJSON returns the sharing deltas with every list present, never
-// null, as the output's contract has them, whatever rules stored them.
-func sharingJSON(ds []diff.SharingDelta) []diff.SharingDelta {
-	out := make([]diff.SharingDelta, len(ds))
-	fill := func(s *diff.Statement) {
-		if s.Data == nil {
-			s.Data = []string{}
-		}
-		if s.Recipients == nil {
-			s.Recipients = []string{}
-		}
-		if s.Evidence == nil {
-			s.Evidence = []diff.Quote{}
-		}
-	}
-	for i, d := range ds {
-		fill(&d.Statement)
-		if d.Was != nil {
-			was := *d.Was
-			fill(&was)
-			d.Was = &was
-		}
-		out[i] = d
-	}
-	return out
 }
 
 // oneLine keeps a line of terminal output on one line and free of escape

@@ -120,7 +120,7 @@ type diffJSON struct {
 }
 
 func writeDiffJSON(e *env, headline string, cs diff.ChangeSet) error {
-	cs.Sharing = sharingJSON(cs.Sharing)
+	cs.Sharing = diff.SharingWithLists(cs.Sharing)
 	if cs.Topics == nil {
 		cs.Topics = []string{}
 	}
