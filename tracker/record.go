@@ -69,16 +69,16 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 		if err != nil {
 			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
 		}
+		var last *textRef
+		if head != nil {
+			last = &textRef{length: head.TextLength, sha256: head.SHA256}
+		}
 		verdict := serr
 		if verdict == nil {
-			var last *textRef
-			if head != nil {
-				last = &textRef{length: head.TextLength, sha256: head.SHA256}
-			}
 			verdict = checkSize(c.text, last)
 		}
 		if sizeHeld(verdict) {
-			ok, status, err := t.confirmHeld(ctx, doc, &c, textSHA(), imp)
+			ok, status, err := t.confirmHeld(ctx, doc, &c, textSHA(), last, imp)
 			if err != nil {
 				return data.Result{}, err
 			}

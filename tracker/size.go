@@ -110,19 +110,19 @@ func repeatedBytes(text string) (extra int, block string, n int) {
 	return extra, block, n
 }
 
-// confirmHeld decides whether a text the size gates held back is confirmed
-// all the same, and otherwise says what it still waits for. During an
-// import the next file confirms it when that file, measured against this
-// text, passes the size gates (the archive's next fetch says the new size
-// is real). Otherwise, and for live fetches, the fetch log does: the text
+// confirmHeld decides whether a text the size gates held back against last
+// is confirmed all the same, and otherwise says what it still waits for.
+// During an import the next file confirms it when that file passes the
+// size gates measured against this text but not against last: the
+// archive's next fetch says the new size is real. Otherwise, and for live fetches, the fetch log does: the text
 // must have been read by doc's confirmation count of consecutive fetches,
 // this one included, the first at least the confirmation time before this
 // one. Reading the log, not memory, lets confirmation survive restarts and
 // span separate `check` processes; the times are the fetches' own, taken
 // from the injected clock.
-func (t *Tracker) confirmHeld(ctx context.Context, doc config.Document, c *candidate, sha string, imp *importer) (bool, string, error) {
-	if imp != nil && c.hasNext && checkSize(c.next, &textRef{length: len(c.text), sha256: sha}) == nil {
-		return true, "the next file has the same size", nil
+func (t *Tracker) confirmHeld(ctx context.Context, doc config.Document, c *candidate, sha string, last *textRef, imp *importer) (bool, string, error) {
+	if imp != nil && c.hasNext && checkSize(c.next, &textRef{length: len(c.text), sha256: sha}) == nil && checkSize(c.next, last) != nil {
+		return true, "the next file has about the same size", nil
 	}
 	rule := doc.ConfirmRule()
 	at := c.obs.Fetch.StartedAt
@@ -134,6 +134,6 @@ func (t *Tracker) confirmHeld(ctx context.Context, doc config.Document, c *candi
 	if run.N > 0 {
 		span = at.Sub(run.First)
 	}
-	status := fmt.Sprintf("read by %d consecutive fetches over %s (confirmed at %d over %s)", n, span, rule.Fetches, rule.After)
+	status := fmt.Sprintf("same text on %d consecutive fetches over %s, needs %d over at least %s", n, span, rule.Fetches, rule.After)
 	return n >= rule.Fetches && span >= rule.After, status, nil
 }
