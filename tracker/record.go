@@ -75,7 +75,7 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 		}
 		verdict := serr
 		if verdict == nil {
-			verdict = checkSize(c.text, last)
+			verdict = checkSize(c.text, textSHA, last)
 		}
 		if sizeHeld(verdict) {
 			ok, status, err := t.confirmHeld(ctx, doc, &c, textSHA(), last, imp)

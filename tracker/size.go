@@ -49,12 +49,17 @@ func sizeHeld(v *suspectError) bool {
 // checkSize applies the size gates to text measured against last, nil
 // when the document has no version yet: a first version has nothing to
 // change size from (the wall and garbage gates judge it). A text identical
-// to last is never held: it is what was accepted before.
-func checkSize(text string, last *textRef) *suspectError {
+// to last is never held: it is what was accepted before. sha returns the
+// text's hash, nil to compute it here; the pipeline passes the one it
+// computes once per fetch.
+func checkSize(text string, sha func() string, last *textRef) *suspectError {
 	if last == nil {
 		return nil
 	}
-	if len(text) == last.length && policy.HashText(text) == last.sha256 {
+	if sha == nil {
+		sha = func() string { return policy.HashText(text) }
+	}
+	if len(text) == last.length && sha() == last.sha256 {
 		return nil
 	}
 	if v := checkShrink(len(text), last.length); v != nil {
@@ -121,7 +126,7 @@ func repeatedBytes(text string) (extra int, block string, n int) {
 // span separate `check` processes; the times are the fetches' own, taken
 // from the injected clock.
 func (t *Tracker) confirmHeld(ctx context.Context, doc config.Document, c *candidate, sha string, last *textRef, imp *importer) (bool, string, error) {
-	if imp != nil && c.hasNext && checkSize(c.next, &textRef{length: len(c.text), sha256: sha}) == nil && checkSize(c.next, last) != nil {
+	if imp != nil && c.hasNext && checkSize(c.next, nil, &textRef{length: len(c.text), sha256: sha}) == nil && checkSize(c.next, nil, last) != nil {
 		return true, "the next file has about the same size", nil
 	}
 	rule := doc.ConfirmRule()
