@@ -33,6 +33,17 @@ const (
 	defaultWebhookFormat  = "json"
 )
 
+// Bounds of a document's confirm setting. Fewer than two fetches would
+// accept every shrunk or grown text at once, which is what the gates are
+// there to stop; more than maxConfirmFetches, or longer than
+// maxConfirmAfter, would leave a document whose page really changed size
+// without versions for longer than anyone would wait.
+const (
+	minConfirmFetches = 2
+	maxConfirmFetches = 100
+	maxConfirmAfter   = 30 * 24 * time.Hour
+)
+
 // maxFileSize bounds how much of a config file is read; real files are a
 // few kilobytes.
 const maxFileSize = 1 << 20
@@ -95,6 +106,37 @@ type Document struct {
 	Select   []string
 	Remove   []string
 	Browser  bool // render with headless Chromium because the text needs JavaScript
+	// Confirm says when a text the size gates hold back becomes a version
+	// after all. Parse fills in DefaultConfirm; the zero value, as in a
+	// Document built by hand, means the default too.
+	Confirm Confirm
+}
+
+// Confirm is when a text the gates hold back for its size (shrunk to less
+// than half, grown to more than 2.5 times, or bloated by a repeated block)
+// is accepted: once the same text has been read by Fetches consecutive
+// fetches, the first and the last at least After apart. A page that really
+// changed size keeps saying so; a broken capture rarely repeats itself
+// byte for byte over a day, and the document never stays stuck behind a
+// bad version.
+type Confirm struct {
+	Fetches int
+	After   time.Duration
+}
+
+// DefaultConfirm is the confirmation a document gets when its config says
+// nothing: 3 fetches over at least a day, so that with the default schedule
+// (every 6 hours) a real change of size becomes a version within about a
+// day and a half.
+func DefaultConfirm() Confirm { return Confirm{Fetches: 3, After: 24 * time.Hour} }
+
+// ConfirmRule returns the document's confirmation, DefaultConfirm when it
+// has none (a Document not read from a file).
+func (d Document) ConfirmRule() Confirm {
+	if d.Confirm.Fetches == 0 {
+		return DefaultConfirm()
+	}
+	return d.Confirm
 }
 
 // Parse reads and validates a config file's contents and fills in defaults.
@@ -527,8 +569,8 @@ func (w *walker) documents(n *yaml.Node) []Document {
 // document reads one entry of documents. It also returns the node of its id
 // so that duplicates can be reported where they are.
 func (w *walker) document(item *yaml.Node, field string) (Document, *yaml.Node, bool) {
-	documentKeys := []string{"id", "url", "service", "title", "region", "language", "schedule", "select", "remove", "browser"}
-	var d Document
+	documentKeys := []string{"id", "url", "service", "title", "region", "language", "schedule", "select", "remove", "browser", "confirm"}
+	d := Document{Confirm: DefaultConfirm()}
 	item = resolve(item)
 	m, ok := w.mapping(item, field, documentKeys)
 	if !ok {
@@ -597,7 +639,38 @@ func (w *walker) document(item *yaml.Node, field string) (Document, *yaml.Node, 
 	if e, ok := m["browser"]; ok {
 		d.Browser, _ = w.boolean(e.val, field+".browser")
 	}
+	if e, ok := m["confirm"]; ok {
+		w.confirm(e.val, field+".confirm", &d.Confirm)
+	}
 	return d, idNode, true
+}
+
+// confirm reads a document's confirm mapping into c, which holds the
+// defaults for what it leaves out.
+func (w *walker) confirm(n *yaml.Node, field string, c *Confirm) {
+	m, ok := w.mapping(n, field, []string{"fetches", "after"})
+	if !ok {
+		return
+	}
+	if e, ok := m["fetches"]; ok {
+		if v, ok := w.integer(e.val, field+".fetches"); ok {
+			if v < minConfirmFetches || v > maxConfirmFetches {
+				w.at(e.val, field+".fetches", "%d is out of range (use %d to %d consecutive fetches of the same text; fewer than %d would accept every shrunk or grown page at once)",
+					v, minConfirmFetches, maxConfirmFetches, minConfirmFetches)
+			} else {
+				c.Fetches = v
+			}
+		}
+	}
+	if e, ok := m["after"]; ok {
+		if v, ok := w.duration(e.val, field+".after", false); ok {
+			if v > maxConfirmAfter {
+				w.at(e.val, field+".after", "%s is longer than %s (a page that really changed size would wait that long for its version; use e.g. 24h)", v, maxConfirmAfter)
+			} else {
+				c.After = v
+			}
+		}
+	}
 }
 
 // selectors reads a string or list of CSS selectors and checks that each

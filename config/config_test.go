@@ -76,7 +76,7 @@ func TestProblems(t *testing.T) {
 		{"unknown key, two edits away", minimal + "    remve_: nav\n",
 			`c.yaml:5: documents[0].remve_: unknown key "remve_" (did you mean "remove"?)`},
 		{"unknown key, nothing close", minimal + "    colour: red\n",
-			`c.yaml:5: documents[0].colour: unknown key "colour" (allowed keys here: id, url, service, title, region, language, schedule, select, remove, browser)`},
+			`c.yaml:5: documents[0].colour: unknown key "colour" (allowed keys here: id, url, service, title, region, language, schedule, select, remove, browser, confirm)`},
 		{"unknown smtp key", "smtp:\n  hots: mail.example.org\n" + minimal,
 			`c.yaml:2: smtp.hots: unknown key "hots" (did you mean "host"?)`},
 		{"duplicate key", minimal + "    url: https://example.org/other\n",
@@ -190,6 +190,21 @@ func TestProblems(t *testing.T) {
 			`c.yaml:3: documents[0].colour: unknown key "colour" (allowed keys here: `},
 		{"long value is cut", "documents:\n  - id: a\n    url: " + strings.Repeat("x", 200) + "\n    select: main\n",
 			`c.yaml:3: documents[0].url: "` + strings.Repeat("x", 80) + `"... is not an absolute http(s) URL: no scheme (`},
+		// Confirmation of held-back texts.
+		{"confirm: one fetch", minimal + "    confirm: {fetches: 1}\n",
+			`c.yaml:5: documents[0].confirm.fetches: 1 is out of range (use 2 to 100 consecutive fetches`},
+		{"confirm: fetches not a number", minimal + "    confirm: {fetches: three}\n",
+			`c.yaml:5: documents[0].confirm.fetches: expected a whole number, got a string "three" (`},
+		{"confirm: after without unit", minimal + "    confirm:\n      after: 24\n",
+			`c.yaml:6: documents[0].confirm.after: expected a duration, got a number`},
+		{"confirm: after negative", minimal + "    confirm: {after: -1h}\n",
+			`c.yaml:5: documents[0].confirm.after: "-1h" is negative (`},
+		{"confirm: after too long", minimal + "    confirm: {after: 2000h}\n",
+			`c.yaml:5: documents[0].confirm.after: 2000h0m0s is longer than 720h0m0s (`},
+		{"confirm: unknown key", minimal + "    confirm: {fetch: 3}\n",
+			`c.yaml:5: documents[0].confirm.fetch: unknown key "fetch" (did you mean "fetches"?)`},
+		{"confirm: not a mapping", minimal + "    confirm: 3\n",
+			`c.yaml:5: documents[0].confirm: expected a mapping with keys such as fetches, after, got a number (`},
 		{"unknown key merged from an anchor", "x-common: &common\n  servise: WhatsApp\ndocuments:\n  - <<: *common\n    id: a\n    url: https://example.org/p\n    select: main\n",
 			`c.yaml:2: documents[0].servise: unknown key "servise" (did you mean "service"?)`},
 	}
@@ -297,7 +312,7 @@ func TestDefaultsFilled(t *testing.T) {
 			MinGap:         2 * time.Second,
 			Jitter:         30 * time.Second,
 		},
-		Documents: []Document{{ID: "a", URL: "https://example.org/privacy", Select: []string{"main"}}},
+		Documents: []Document{{ID: "a", URL: "https://example.org/privacy", Select: []string{"main"}, Confirm: Confirm{Fetches: 3, After: 24 * time.Hour}}},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Parse(minimal) =\n%+v\nwant\n%+v", c, want)
@@ -416,17 +431,20 @@ func TestParseValidFile(t *testing.T) {
 				ID: "whatsapp-privacy-policy-eea", URL: "https://www.whatsapp.com/legal/privacy-policy-eea?lang=en",
 				Service: "WhatsApp", Title: "WhatsApp Privacy Policy", Region: "European Region", Language: "en",
 				Select: []string{"#content-wrapper"}, Remove: []string{`p:haschild(a[href="#top-of-page"])`},
+				Confirm: Confirm{Fetches: 3, After: 24 * time.Hour},
 			},
 			{
 				ID: "whatsapp-privacy-policy-es", URL: "https://www.whatsapp.com/legal/privacy-policy?lang=es",
 				Service: "WhatsApp", Title: "Política de privacidad de WhatsApp", Language: "es",
 				Schedule: "CRON_TZ=Europe/Madrid 30 8 * * 1-5",
 				Select:   []string{"#content-wrapper"}, Remove: nil,
+				Confirm: Confirm{Fetches: 4, After: 36 * time.Hour},
 			},
 			{
 				ID: "meta-privacy-policy", URL: "https://mbasic.facebook.com/privacy/policy/printable/",
 				Service: "Meta", Browser: true,
 				Select: []string{"#root", "main"}, Remove: []string{`a[href="#"]`},
+				Confirm: Confirm{Fetches: 3, After: 0},
 			},
 		},
 	}

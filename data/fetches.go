@@ -58,6 +58,13 @@ type Fetch struct {
 	// ETag and LastModified are this response's validators, filled by Record
 	// from the snapshot headers.
 	ETag, LastModified string
+	// TextSHA256 is the sha256 of the canonical text the fetch read (see
+	// policy.HashText), "" when it read none. The pipeline sets it on a
+	// suspect or superseded fetch that read a text; Record fills it for a
+	// fetch that made or confirmed a version (and for a 304, which
+	// confirms the latest version). Confirmation of a held-back text
+	// counts consecutive fetches by it (TextRun).
+	TextSHA256 string
 }
 
 func (db *DB) insertFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, error) {
@@ -70,11 +77,11 @@ func (db *DB) insertFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, erro
 		return 0, fmt.Errorf("encode redirects: %w", err)
 	}
 	const ins = `INSERT INTO fetches (document_id, started_at, duration_ns, url, final_url, redirects, status, bytes,
-    conditional, outcome, error_class, reason, snapshot_id, version_id, etag, last_modified, recorded_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    conditional, outcome, error_class, reason, snapshot_id, version_id, etag, last_modified, text_sha256, recorded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, formatTime(f.StartedAt), int64(f.Duration), f.URL, f.FinalURL, string(rj),
 		f.Status, f.Bytes, f.Conditional, string(f.Outcome), f.ErrorClass, f.Reason,
-		nullID(f.SnapshotID), nullID(f.VersionID), f.ETag, f.LastModified, formatTime(db.now()))
+		nullID(f.SnapshotID), nullID(f.VersionID), f.ETag, f.LastModified, f.TextSHA256, formatTime(db.now()))
 	if err != nil {
 		return 0, fmt.Errorf("insert fetch: %w", err)
 	}
@@ -104,7 +111,7 @@ ORDER BY started_at DESC, id DESC LIMIT 1`
 // means all of them.
 func (db *DB) Fetches(ctx context.Context, docID string, limit int) ([]Fetch, error) {
 	q := `SELECT id, document_id, started_at, duration_ns, url, final_url, redirects, status, bytes, conditional,
-    outcome, error_class, reason, coalesce(snapshot_id, 0), coalesce(version_id, 0), etag, last_modified
+    outcome, error_class, reason, coalesce(snapshot_id, 0), coalesce(version_id, 0), etag, last_modified, text_sha256
 FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
 	args := []any{docID}
 	if limit > 0 {
@@ -122,7 +129,7 @@ FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
 		var at, redirects, outcome string
 		var dur int64
 		if err := rows.Scan(&f.ID, &f.DocumentID, &at, &dur, &f.URL, &f.FinalURL, &redirects, &f.Status, &f.Bytes, &f.Conditional,
-			&outcome, &f.ErrorClass, &f.Reason, &f.SnapshotID, &f.VersionID, &f.ETag, &f.LastModified); err != nil {
+			&outcome, &f.ErrorClass, &f.Reason, &f.SnapshotID, &f.VersionID, &f.ETag, &f.LastModified, &f.TextSHA256); err != nil {
 			return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
 		}
 		f.Duration = time.Duration(dur)
@@ -139,6 +146,56 @@ FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
 		return nil, fmt.Errorf("data: fetches of %s: %w", docID, err)
 	}
 	return out, nil
+}
+
+// TextRun is the latest run of fetches of a document that read the same
+// text: how many fetches read it with no fetch reading another text in
+// between, and when the earliest of them started.
+type TextRun struct {
+	N     int
+	First time.Time // zero when N is 0
+}
+
+// TextRun reads the fetch log backwards from the fetches started at or
+// before until one that read a text other than the one hashed sha256, and
+// counts those that read it. Fetches that read no text (a network error, an
+// HTTP error, an empty body) neither count nor break the run: they say
+// nothing about what the page says. The scan stops early once the run holds
+// at least n fetches started no later than first+span before, which is all
+// a caller deciding on confirmation needs. Deriving the run from the stored
+// log rather than from memory makes confirmation survive restarts and work
+// across separate `check` processes.
+func (db *DB) TextRun(ctx context.Context, docID, sha256 string, before time.Time, n int, span time.Duration) (TextRun, error) {
+	const q = `SELECT text_sha256, started_at FROM fetches
+WHERE document_id = ? AND text_sha256 <> '' AND started_at <= ?
+ORDER BY started_at DESC, id DESC`
+	rows, err := db.sql.QueryContext(ctx, q, docID, formatTime(before))
+	if err != nil {
+		return TextRun{}, fmt.Errorf("data: text run of %s: %w", docID, err)
+	}
+	defer rows.Close()
+	var run TextRun
+	for rows.Next() {
+		var sum, at string
+		if err := rows.Scan(&sum, &at); err != nil {
+			return TextRun{}, fmt.Errorf("data: text run of %s: %w", docID, err)
+		}
+		if sum != sha256 {
+			break
+		}
+		t, err := parseTime(at)
+		if err != nil {
+			return TextRun{}, fmt.Errorf("data: text run of %s: %w", docID, err)
+		}
+		run.N, run.First = run.N+1, t
+		if run.N >= n && !t.Add(span).After(before) {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return TextRun{}, fmt.Errorf("data: text run of %s: %w", docID, err)
+	}
+	return run, nil
 }
 
 // FetchCount is how many fetch attempts of a document ended with an outcome.

@@ -134,6 +134,12 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 				return err
 			}
 			fr.VersionID = headID(latest)
+			if latest != nil {
+				fr.TextSHA256 = latest.sha256
+			}
+		}
+		if ver != nil {
+			fr.TextSHA256 = ver.sha256
 		}
 		switch {
 		case ver == nil:

@@ -89,12 +89,9 @@ func checkErrorPage(title, text string) *suspectError {
 
 // checkShrink refuses a text less than half as long as the last version: a
 // policy rarely halves overnight, a broken template or a partial render does.
-// A later observation of about the same length (within a factor of two)
-// shows that the new size is real rather than one broken capture.
-func checkShrink(newLen, lastLen, confirmLen int) *suspectError {
-	if confirmLen > 0 && confirmLen*2 >= newLen && confirmLen <= newLen*2 {
-		return nil
-	}
+// Later fetches of the same text show that the new size is real rather than
+// one broken capture (see confirmHeld).
+func checkShrink(newLen, lastLen int) *suspectError {
 	if lastLen > 0 && newLen*2 < lastLen {
 		return suspect(reasonShrunk, "text shrank from %d to %d bytes (more than half)", lastLen, newLen)
 	}

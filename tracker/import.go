@@ -73,10 +73,12 @@ func fileNameTime(name string) (time.Time, error) {
 // each. An unreadable file is recorded as a failed fetch and stops the import,
 // so that later files are not recorded around the gap.
 //
-// One gate works differently: a live fetch that shrank by more than half is
-// suspect because the next fetch will tell; in an archive the next file is
-// the next fetch, so a shrunk file is accepted when the file after it
-// confirms the new size (is not shrunk itself compared with it).
+// The size gates are confirmed differently: a live fetch that shrank by
+// more than half or grew more than 2.5 times is held back until the same
+// text has been read on consecutive fetches, because the next fetch will
+// tell; in an archive the next file is the next fetch, so a held file is
+// also accepted when the file after it confirms the new size (passes the
+// size gates measured against it).
 func (t *Tracker) Import(ctx context.Context, doc config.Document, files []ImportFile, rules scraper.Rules, report func(ImportFile, data.Result)) error {
 	// Files are read and extracted on another goroutine, one ahead of the
 	// one being compared and recorded here.
@@ -95,8 +97,8 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 			return cur.err
 		}
 		next, ok = <-read
-		if cur.c.serr == nil && ok && next.err == nil && next.c.serr == nil {
-			cur.c.confirmLen = len(next.c.text)
+		if cur.c.serr == nil && ok && next.err == nil && next.c.serr == nil && next.c.lang == nil {
+			cur.c.next, cur.c.hasNext = next.c.text, true
 		}
 		res, err := t.gateAndRecord(ctx, doc, *cur.c, imp)
 		if err != nil {

@@ -24,9 +24,11 @@ type candidate struct {
 	// lang is the language gate's verdict, applied after serr (import
 	// computes it on the reading goroutine).
 	lang *suspectError
-	// confirmLen, when not zero, is the length of a later observation of
-	// the same document that vouches for a shrunk text (see Import).
-	confirmLen int
+	// next is the text of the file after this one during an import, which
+	// may confirm a text the size gates hold back (see confirmHeld);
+	// hasNext says there is such a file and it passed the other gates.
+	next    string
+	hasNext bool
 }
 
 // ErrOutOfOrder is returned by Import for a file dated before the latest
@@ -34,7 +36,7 @@ type candidate struct {
 var ErrOutOfOrder = errors.New("file older than the latest stored version")
 
 // gateAndRecord applies the gates that need the latest stored version
-// (shrink; superseded) to c and records it: a new version with its
+// (size; superseded) to c and records it: a new version with its
 // classified change, an unchanged or superseded fetch, or a suspect one.
 // The change is computed against the latest version before storage is
 // asked to record it; when another writer stores a version in between,
@@ -48,6 +50,16 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 	if serr == nil {
 		serr = c.lang
 	}
+	// sha is the canonical text's hash, computed once and only when needed:
+	// every fetch that read a text logs it (Record fills it for versions),
+	// so that a held-back text can be confirmed from the fetch log.
+	var sha string
+	textSHA := func() string {
+		if sha == "" {
+			sha = policy.HashText(c.text)
+		}
+		return sha
+	}
 	for {
 		obs := c.obs
 		head, err := t.db.LatestVersionInfo(ctx, doc.ID)
@@ -57,9 +69,28 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 		if err != nil {
 			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
 		}
+		var last *textRef
+		if head != nil {
+			last = &textRef{length: head.TextLength, sha256: head.SHA256}
+		}
 		verdict := serr
-		if verdict == nil && head != nil {
-			verdict = checkShrink(len(c.text), head.TextLength, c.confirmLen)
+		if verdict == nil {
+			verdict = checkSize(c.text, textSHA, last)
+		}
+		if sizeHeld(verdict) {
+			ok, status, err := t.confirmHeld(ctx, doc, &c, textSHA(), last, imp)
+			if err != nil {
+				return data.Result{}, err
+			}
+			if ok {
+				t.log.Info("held text confirmed", "document", doc.ID, "class", verdict.class, "reason", verdict.reason, "confirmed", status)
+				verdict = nil
+			} else {
+				verdict = suspect(verdict.class, "%s; held until confirmed: %s", verdict.reason, status)
+			}
+		}
+		if c.text != "" && (verdict != nil || head != nil && obs.Fetch.StartedAt.Before(head.FetchedAt)) {
+			obs.Fetch.TextSHA256 = textSHA()
 		}
 		switch {
 		case verdict != nil:
@@ -80,7 +111,7 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 		if head != nil {
 			obs.Head = head.ID
 			// Texts of different lengths differ without hashing them.
-			if head.TextLength != len(c.text) || head.SHA256 != policy.HashText(c.text) {
+			if head.TextLength != len(c.text) || head.SHA256 != textSHA() {
 				prev, err := t.db.LatestVersion(ctx, doc.ID)
 				if err != nil {
 					return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
