@@ -183,7 +183,8 @@ func utf8Counts(b []byte) (valid, invalid int) {
 
 // cp1252Words reports whether reading body as windows-1252 gives text: no
 // control bytes, and nine in ten non-ASCII bytes read as a letter next to
-// an ASCII letter (the "é" of "política") or as punctuation or a symbol
+// an ASCII letter (the "é" of "política") or between spaces or punctuation
+// (the French "à"), or as punctuation or a symbol
 // next to a word or a space (curly quotes, dashes, "©"). Compressed or
 // binary bytes fail at once on their control bytes, and their high bytes
 // sit among other high bytes.
@@ -210,7 +211,8 @@ func cp1252Words(body []byte) bool {
 		}
 		switch {
 		case unicode.IsLetter(r):
-			if isASCIILetter(prev) || isASCIILetter(next) {
+			// Inside a word, or a word on its own ("à", "é").
+			if isASCIILetter(prev) || isASCIILetter(next) || (isWordEdge(prev) && isWordEdge(next)) {
 				good++
 			}
 		case unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsNumber(r) || unicode.IsSpace(r):

@@ -131,13 +131,15 @@ const minFieldsForWords = 30
 
 // isWord reports whether a space-separated field reads as a word: after
 // the punctuation around it, letters (any script) with marks, digits and
-// the joiners of words (apostrophes, hyphens, dots of abbreviations and
-// numbers); Latin words are at most 40 letters, while scripts written
+// punctuation (apostrophes, hyphens, dots of abbreviations and numbers, the
+// commas of scripts written without spaces), but no symbols; Latin words are at most 40 letters, while scripts written
 // without spaces make longer fields.
-func isWord(f string) bool {
-	f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+func isWord(orig string) bool {
+	f := strings.TrimFunc(orig, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if f == "" {
-		return true // punctuation or a bullet on its own
+		// A bullet or a dash on its own is part of the text; a run of
+		// symbols is not.
+		return utf8.RuneCountInString(orig) <= 3
 	}
 	n, latin, letters := 0, 0, 0
 	for _, r := range f {
@@ -149,7 +151,7 @@ func isWord(f string) bool {
 				latin++
 			}
 		case unicode.IsDigit(r), unicode.IsMark(r):
-		case strings.ContainsRune("'’-‐‑–./:,&_@", r):
+		case unicode.IsPunct(r):
 		default:
 			return false
 		}
@@ -308,10 +310,10 @@ const wallMaxText = 12000
 // nothing; the text must be short and the phrases must dominate it. It is
 // a wall when it is under wallMaxText and holds a wall phrase, and
 //   - it has at most three clauses ("Just a moment…"), or
-//   - its title or first clause holds one, with a second phrase elsewhere
-//     or at most twenty clauses in all, or
-//   - it holds two distinct phrases, in at least two clauses and in a
-//     quarter of all its clauses.
+//   - its title or its first clause (when short) holds one, with a second
+//     phrase elsewhere or at most twenty clauses in all, or
+//   - it holds two distinct phrases, and at least two clauses and a
+//     quarter of all its clauses are short ones holding a phrase.
 //
 // The gate needs no stored version, so it holds on a document's first
 // fetch too.
@@ -323,7 +325,10 @@ func checkWall(title, text string) *suspectError {
 	if len(clauses) == 0 {
 		return nil
 	}
-	leadForm := wallForm(title) + wallForm(clauses[0])
+	leadForm := wallForm(title)
+	if words(clauses[0]) <= wallLeadWords {
+		leadForm += wallForm(clauses[0])
+	}
 	forms := make([]string, len(clauses))
 	for i, c := range clauses {
 		forms[i] = wallForm(c)
@@ -339,7 +344,8 @@ func checkWall(title, text string) *suspectError {
 		hit := strings.Contains(leadForm, p.phrase)
 		for i, f := range forms {
 			if strings.Contains(f, p.phrase) {
-				hit, inClause[i] = true, true
+				hit = true
+				inClause[i] = inClause[i] || words(clauses[i]) <= wallClauseWords
 			}
 		}
 		if hit {
@@ -371,6 +377,18 @@ func checkWall(title, text string) *suspectError {
 	}
 	return suspect(reasonWall, "text reads as a %s, not the policy: %d of %d clauses say %q", kind, wallClause, n, found)
 }
+
+// wallClauseWords and wallLeadWords are the most words a clause holding a
+// wall phrase may have to count as a wall's: walls say their phrases in
+// buttons, headings and questions of a few words, while a policy says
+// "if you forgot your password, we send a link to your address" in a
+// sentence. The first clause, a wall's heading, may be a little longer.
+const (
+	wallClauseWords = 10
+	wallLeadWords   = 15
+)
+
+func words(s string) int { return len(strings.Fields(s)) }
 
 // splitClauses cuts a text into its lines and the sentences of each line,
 // the units checkWall weighs.
