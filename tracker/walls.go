@@ -107,13 +107,21 @@ func checkGarbage(text string) *suspectError {
 		return suspect(reasonGarbage, "text holds %d control characters, not text", controls)
 	}
 	words, other, fields := 0, 0, 0
-	for _, f := range strings.Fields(text) {
-		fields++
-		if isWord(f) {
-			words += utf8.RuneCountInString(f)
-		} else {
-			other += utf8.RuneCountInString(f)
+	for rest := text; rest != ""; {
+		rest = strings.TrimLeft(rest, " \n\t")
+		end := strings.IndexAny(rest, " \n\t")
+		if end < 0 {
+			end = len(rest)
 		}
+		if f := rest[:end]; f != "" {
+			fields++
+			if isWord(f) {
+				words += utf8.RuneCountInString(f)
+			} else {
+				other += utf8.RuneCountInString(f)
+			}
+		}
+		rest = rest[end:]
 	}
 	if fields >= minFieldsForWords && other > words {
 		return suspect(reasonGarbage, "text is mostly not words (%d of %d characters outside words)", other, words+other)
