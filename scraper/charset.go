@@ -25,8 +25,9 @@ type Decoding struct {
 	// Label is the charset a byte order mark, the Content-Type or a meta
 	// tag named, "" when nothing named one.
 	Label string
-	// Valid and Invalid count, for a UTF-8 reading, the multi-byte UTF-8
-	// sequences and the bytes that are not UTF-8 (read as U+FFFD).
+	// Valid and Invalid count, for a UTF-8 reading of a body that is not
+	// wholly UTF-8, the multi-byte UTF-8 sequences and the bytes that are
+	// not UTF-8 (read as U+FFFD); both are 0 for a valid UTF-8 body.
 	Valid, Invalid int
 	// Doubt says why the reading cannot be trusted; it is "" when it can.
 	Doubt string
@@ -38,7 +39,8 @@ type Decoding struct {
 const fewInvalid = 3
 
 // DecodeHTML reads an HTML body as text, and says how, with the rules
-// ExtractHTML uses: see decodeHTML.
+// ExtractHTML uses (see decodeHTMLAs), so that the pipeline can refuse a
+// body whose reading is in doubt.
 func DecodeHTML(body []byte, contentType string) (string, Decoding, error) {
 	return decodeHTMLAs(body, contentType)
 }
@@ -102,9 +104,12 @@ func decodeHTMLAs(body []byte, contentType string) (string, Decoding, error) {
 		if d.Invalid == 0 || label == "" {
 			return text, d, nil
 		}
-		// Labelled UTF-8 and not UTF-8: a meta tag naming another charset
-		// is evidence, a windows-1252 reading with real words too.
-		if metaEnc != nil && metaName != "utf-8" {
+		// Labelled UTF-8 and not UTF-8: a windows-1252 reading with real
+		// words was evidence enough for readUnlabelled; a meta tag naming
+		// another charset is evidence too, when most of the non-ASCII
+		// bytes are not UTF-8 (a stale meta tag must not turn a UTF-8
+		// page with one stray byte into mojibake).
+		if metaEnc != nil && metaName != "utf-8" && d.Invalid > d.Valid {
 			enc, name = metaEnc, metaName
 		} else {
 			return text, d, nil

@@ -33,6 +33,7 @@ func TestDecodeCharset(t *testing.T) {
 		{"windows-1252 unlabelled", page("", cp1252), "text/html", "windows-1252", false, "sociétés"},
 		{"windows-1252 labelled utf-8: its words are the evidence", page("", cp1252), "text/html; charset=utf-8", "windows-1252", false, "sociétés"},
 		{"windows-1252 labelled utf-8 with a meta charset", page(`<meta charset="windows-1252">`, cp1252), "text/html; charset=utf-8", "windows-1252", false, "sociétés"},
+		{"stray byte, labelled utf-8, stale meta charset", page(`<meta charset="windows-1252">`, "Nous \xff"+fr), "text/html; charset=utf-8", "utf-8", false, "sociétés"},
 		{"labelled iso-8859-1", page("", cp1252), "text/html; charset=iso-8859-1", "windows-1252", false, "sociétés"},
 		{"meta charset only", page(`<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">`, cp1252), "", "windows-1252", false, "sociétés"},
 		{"binary labelled utf-8, no words", page("", strings.Repeat("\x8f\xc3\x28\xa0\xa1\xe2\x28\xa1\xf0\x28\x8c\xbc", 40)), "text/html; charset=utf-8", "utf-8", true, ""},

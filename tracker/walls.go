@@ -56,7 +56,7 @@ func binarySignatures() []binarySignature {
 func checkBody(body []byte, dec scraper.Decoding) *suspectError {
 	lead := bytes.TrimLeft(body, " \t\r\n")
 	for _, s := range binarySignatures() {
-		if bytes.HasPrefix(body, []byte(s.magic)) || bytes.HasPrefix(lead, []byte(s.magic)) {
+		if bytes.HasPrefix(lead, []byte(s.magic)) {
 			return suspect(reasonGarbage, "body is %s data (it starts with % x), not text", s.name, []byte(s.magic))
 		}
 	}
