@@ -201,28 +201,28 @@ var wallLexicon = sync.OnceValue(func() []wallPhrase {
 			"reject all cookies", "decline optional cookies", "only allow essential cookies",
 			"allow essential and optional cookies", "manage cookie preferences", "cookie preferences",
 			"cookie settings", "we value your privacy", "privacy checks", "accept all", "reject all",
-			"manage preferences", "customize settings", "by clicking accept", "before you continue",
+			"manage preferences", "customize settings", "by clicking accept", "before you continue to google",
 			"optional cookies", "essential cookies", "cookies from other companies", "your cookie choices",
 			// Spanish
 			"permitir el uso de cookies", "aceptar todas las cookies", "permitir todas las cookies",
 			"rechazar cookies opcionales", "rechazar todas las cookies", "aceptar cookies", "rechazar todo",
-			"aceptar todo", "configuración de cookies", "gestionar preferencias", "antes de continuar",
+			"aceptar todo", "configuración de cookies", "gestionar preferencias", "antes de ir a google",
 			"cookies opcionales", "cookies esenciales", "valoramos tu privacidad",
 			// Portuguese
 			"permitir o uso de cookies", "aceitar todos os cookies", "permitir todos os cookies",
 			"recusar cookies opcionais", "rejeitar todos os cookies", "aceitar cookies", "rejeitar tudo",
-			"aceitar tudo", "configurações de cookies", "gerenciar preferências", "cookies opcionais",
+			"aceitar tudo", "configurações de cookies", "gerenciar preferências", "antes de continuar para o google", "cookies opcionais",
 			"cookies essenciais", "valorizamos sua privacidade",
 			// French
 			"autoriser l'utilisation des cookies", "accepter tous les cookies", "autoriser tous les cookies",
 			"refuser les cookies optionnels", "refuser tous les cookies", "accepter les cookies", "tout accepter",
 			"tout refuser", "paramètres des cookies", "gérer les préférences", "continuer sans accepter",
-			"avant de continuer", "cookies optionnels", "cookies essentiels", "nous respectons votre vie privée",
+			"avant d'accéder à google", "cookies optionnels", "cookies essentiels", "nous respectons votre vie privée",
 			// German
 			"verwendung von cookies", "alle cookies erlauben", "alle cookies akzeptieren",
 			"optionale cookies ablehnen", "alle cookies ablehnen", "cookies akzeptieren", "alle akzeptieren",
 			"alle ablehnen", "cookie einstellungen", "einstellungen verwalten", "nur erforderliche cookies",
-			"optionale cookies", "bevor sie fortfahren", "bevor du fortfährst",
+			"optionale cookies", "bevor sie zu google weitergehen",
 		},
 		wallLogin: {
 			"log in to continue", "log into", "sign in to continue", "forgot password", "forgotten password",

@@ -67,6 +67,7 @@ func TestCheckWall(t *testing.T) {
 
 		{"short cookie policy", "Privacy Policy", "Privacy Statement\nWe allow third-party companies to serve ads and/or collect certain anonymous information when you visit our web site. These companies typically use a cookie or third party web beacon to collect this information. Most browsers accept cookies automatically; you can change your cookie settings in your browser.", false},
 		{"short account policy", "", "Privacy Policy\nWhen you create an account we ask for your name and e-mail address. If you forgot your password, we send a link to that address. You must be 18 or older to register.\nWe do not sell your information.", false},
+		{"short spanish policy that opens with a generic phrase", "", "Antes de continuar, lee esta política.\nCompartimos tu información con las demás empresas de Meta. Puedes aceptar o rechazar las cookies opcionales en la configuración de cookies de tu navegador.\nNo vendemos tus datos.", false},
 		{"policy with a cookie section", "", "Privacy Policy\n" + strings.Repeat("We collect the information you provide when you use our Services, and we share it with the service providers that help us run them.\n", 20) + "Cookies\nYou can accept all cookies, reject all cookies or choose optional cookies in the cookie settings of our site; essential cookies are always on.\n" + strings.Repeat("We keep your information for as long as we need it to provide the Services.\n", 20), false},
 	}
 	for _, tt := range tests {
