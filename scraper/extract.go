@@ -1,23 +1,19 @@
 package scraper
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-	"golang.org/x/net/html/charset"
 
 	"github.com/clausewatch/clausewatch/policy"
 )
@@ -170,20 +166,11 @@ func ExtractText(body []byte) policy.Document {
 	return policy.Document{Blocks: out.blocks}
 }
 
-// decodeText returns body as a string, reading it as UTF-8 when it is valid
-// UTF-8 (after dropping a byte order mark) and as windows-1252 otherwise,
-// which is what old text captures most often are.
+// decodeText returns a Markdown or text body as a string, with the rules
+// of decodeTextAs.
 func decodeText(body []byte) string {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	if utf8.Valid(body) {
-		return strings.ReplaceAll(string(body), "\r\n", "\n")
-	}
-	e, _ := charset.Lookup("windows-1252")
-	b, err := e.NewDecoder().Bytes(body)
-	if err != nil {
-		return strings.ToValidUTF8(string(body), "\uFFFD")
-	}
-	return strings.ReplaceAll(string(b), "\r\n", "\n")
+	text, _ := decodeTextAs(body)
+	return text
 }
 
 // metaCharset finds a charset declared in a meta tag anywhere in the head.
@@ -206,34 +193,10 @@ func parseHTML(body []byte, contentType string) (*html.Node, error) {
 	return root, nil
 }
 
+// decodeHTML decodes an HTML body to UTF-8 with the rules of decodeHTMLAs.
 func decodeHTML(body []byte, contentType string) (string, error) {
-	head := body
-	if len(head) > 1024 {
-		head = head[:1024]
-	}
-	enc, name, certain := charset.DetermineEncoding(head, contentType)
-	if !certain {
-		scan := body
-		if len(scan) > 64<<10 {
-			scan = scan[:64<<10]
-		}
-		if m := metaCharset().FindSubmatch(scan); m != nil {
-			if e, n := charset.Lookup(string(m[1])); e != nil {
-				enc, name, certain = e, n, true
-			}
-		}
-	}
-	if !certain && utf8.Valid(body) {
-		return string(body), nil
-	}
-	if name == "utf-8" {
-		return strings.ToValidUTF8(string(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))), "\uFFFD"), nil
-	}
-	b, err := io.ReadAll(enc.NewDecoder().Reader(bytes.NewReader(body)))
-	if err != nil {
-		return "", fmt.Errorf("decode as %s: %w", name, err)
-	}
-	return string(b), nil
+	text, _, err := decodeHTMLAs(body, contentType)
+	return text, err
 }
 
 func compileSelector(what, s string) (cascadia.SelectorGroup, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/scraper"
 )
 
@@ -172,10 +173,20 @@ func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile)
 		return &candidate{obs: obs, serr: suspect(reasonEmpty, "empty file")}, nil
 	}
 	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
-	d, err := r.seq.ExtractFile(f.Path, body, r.rules)
-	d, text, serr := checkExtracted(d, err)
+	serr := checkBody(body, scraper.DecodeFile(f.Path, body))
+	var (
+		d    policy.Document
+		text string
+	)
+	if serr == nil {
+		d, err = r.seq.ExtractFile(f.Path, body, r.rules)
+		d, text, serr = checkExtracted(d, err)
+	}
 	if serr == nil {
 		serr = checkErrorPage("", text)
+	}
+	if serr == nil {
+		serr = checkText("", text)
 	}
 	var lang *suspectError
 	if serr == nil {

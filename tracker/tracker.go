@@ -107,11 +107,20 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 		serr = suspect(reasonEmpty, "empty body")
 	}
 	if serr == nil {
+		_, dec, _ := scraper.DecodeHTML(resp.Body, ct)
+		serr = checkBody(resp.Body, dec)
+	}
+	if serr == nil {
 		d, err = scraper.ExtractHTML(resp.Body, ct, scraper.Rules{Select: doc.Select, Remove: doc.Remove})
 		d, text, serr = checkExtracted(d, err)
 	}
+	title := ""
 	if serr == nil {
-		serr = checkErrorPage(scraper.Title(resp.Body, ct), text)
+		title = scraper.Title(resp.Body, ct)
+		serr = checkErrorPage(title, text)
+	}
+	if serr == nil {
+		serr = checkText(title, text)
 	}
 	if serr == nil {
 		serr = checkLanguage(doc.Language, text)

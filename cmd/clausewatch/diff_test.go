@@ -52,6 +52,22 @@ func TestDiffCommand(t *testing.T) {
 			t.Errorf("exit %d, output:\n%s", code, stdout)
 		}
 	})
+	t.Run("one stray byte in a UTF-8 Markdown file", func(t *testing.T) {
+		es := strings.Repeat("Compartimos tu información con las demás empresas de Meta y con nuestros socios.\n\n", 37)
+		clean := writeFile(t, dir, "es.md", "# Política de privacidad\n\n"+es)
+		stray := writeFile(t, dir, "es-stray.md", "# Política de privacidad\n\n"+es+"\xe9\n")
+		code, stdout, stderr := cli(t, ctx, nil, "diff", "--format", "json", clean, stray)
+		if code != exitOK {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+		var cs diff.ChangeSet
+		if err := json.Unmarshal([]byte(stdout), &cs); err != nil {
+			t.Fatalf("output is not a change set: %v\n%s", err, stdout)
+		}
+		if cs.Summary.Total() > 1 || strings.Contains(stdout, "Ã") {
+			t.Errorf("a stray byte made a mojibake change: %+v", cs.Summary)
+		}
+	})
 	t.Run("html files, default selection", func(t *testing.T) {
 		code, stdout, _ := cli(t, ctx, nil, "diff", oldHTML, newHTML)
 		if code != exitOK || !strings.Contains(stdout, "[-30-]{+90+}") || strings.Contains(stdout, "menu") || strings.Contains(stdout, "Outside") {
