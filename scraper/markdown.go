@@ -694,9 +694,13 @@ func brEnd(s string, i int) int {
 
 // links replaces [text](target) by text, drops ![alt](src) images, and keeps
 // the text of reference links [text][id]. Brackets that form no link stay.
+// Two links that touch ("[Off-Facebook activity](…)[Cookie settings](…)")
+// are kept apart by linkBoundary, as the HTML extraction keeps touching
+// <a> elements apart.
 func links(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
+	linkEnd := -1 // where the last link ended in s
 	for i := 0; i < len(s); {
 		if s[i] != '[' {
 			k := strings.IndexByte(s[i:], '[')
@@ -742,7 +746,12 @@ func links(s string) string {
 			b.Reset()
 			b.WriteString(strings.TrimSuffix(str, "!"))
 		} else {
-			b.WriteString(links(text))
+			t := links(text)
+			if i == linkEnd && needsBoundary(b.String(), strings.TrimLeft(t, "*_")) {
+				b.WriteString(linkBoundary)
+			}
+			b.WriteString(t)
+			linkEnd = next
 		}
 		i = next
 	}
