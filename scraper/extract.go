@@ -520,11 +520,40 @@ func (w *htmlWalker) row(tr *html.Node) {
 	}
 	var texts []string
 	for _, c := range cells {
-		if t := policy.Normalize(textOf(c, false)); t != "" {
+		if t := cellText(c); t != "" {
 			texts = append(texts, t)
 		}
 	}
-	w.out.add(policy.TableRow, 0, strings.Join(texts, " | "))
+	w.out.add(policy.TableRow, 0, strings.Join(texts, cellBoundary))
+}
+
+// cellBoundary is written between the cells of a table row, and
+// itemBoundary between the paragraphs, list items and lines of one cell.
+// Both end a sentence for the topics tokenizer: a row stays one clause, but
+// no phrase, evidence or statement runs from one cell or item into the
+// next ("other users’ • Device signals • Information you’ve shared", not
+// "other users’ Device signals Information you’ve shared").
+const (
+	cellBoundary = " | "
+	itemBoundary = " • "
+)
+
+// cellText returns the normalized text of a table cell, its blocks and
+// lines joined by itemBoundary.
+func cellText(n *html.Node) string {
+	return joinPieces(strings.Split(textWith(n, false, "\x00"), "\x00"))
+}
+
+// joinPieces normalizes pieces and joins the non-empty ones with
+// itemBoundary.
+func joinPieces(pieces []string) string {
+	var out []string
+	for _, p := range pieces {
+		if p = policy.Normalize(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, itemBoundary)
 }
 
 func hasDescendant(n *html.Node, match func(*html.Node) bool) bool {
@@ -540,6 +569,13 @@ func hasDescendant(n *html.Node, match func(*html.Node) bool) bool {
 // <br>. With skipLists, nested lists and tables are left out: they are
 // emitted as blocks of their own.
 func textOf(n *html.Node, skipLists bool) string {
+	return textWith(n, skipLists, " ")
+}
+
+// textWith is textOf writing brk at every block boundary and <br>. Cells
+// use NUL, which the HTML parser never leaves in text, to find their
+// pieces.
+func textWith(n *html.Node, skipLists bool, brk string) string {
 	var b strings.Builder
 	var glue linkGlue
 	var walk func(*html.Node)
@@ -550,7 +586,8 @@ func textOf(n *html.Node, skipLists bool) string {
 				glue.write(&b, c.Data)
 			case html.ElementNode:
 				if c.DataAtom == atom.Br {
-					b.WriteByte(' ')
+					b.WriteString(brk)
+					glue = linkGlue{}
 					continue
 				}
 				if skipLists && (c.DataAtom == atom.Ul || c.DataAtom == atom.Ol || c.DataAtom == atom.Dl || c.DataAtom == atom.Table) {
@@ -558,7 +595,8 @@ func textOf(n *html.Node, skipLists bool) string {
 				}
 				blk := isBlock(c)
 				if blk {
-					b.WriteByte(' ')
+					b.WriteString(brk)
+					glue = linkGlue{}
 				}
 				if c.DataAtom == atom.A {
 					glue.open()
@@ -568,7 +606,8 @@ func textOf(n *html.Node, skipLists bool) string {
 					glue.close()
 				}
 				if blk {
-					b.WriteByte(' ')
+					b.WriteString(brk)
+					glue = linkGlue{}
 				}
 			}
 		}

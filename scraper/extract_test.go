@@ -313,7 +313,8 @@ func TestExtractHTMLStructure(t *testing.T) {
 				{Kind: policy.Heading, Level: 1, Text: "Policy"},
 				{Kind: policy.Paragraph, Path: []string{"Policy"}, Text: "Intro"},
 				{Kind: policy.TableRow, Path: []string{"Policy"}, Text: "For all people"},
-				{Kind: policy.TableRow, Path: []string{"Policy"}, Text: "Purpose | Data: Contacts"},
+				// The paragraph and items of a cell are kept apart.
+				{Kind: policy.TableRow, Path: []string{"Policy"}, Text: "Purpose | Data: • Contacts"},
 			},
 		},
 		{

@@ -210,3 +210,108 @@ func TestFurnitureRealPages(t *testing.T) {
 		})
 	}
 }
+
+// TestTableCellsAreUnits checks that a table row stays one block while its
+// cells, and the paragraphs and items inside a cell, are kept apart by
+// separators the topics tokenizer ends sentences at: no phrase read across
+// two cells is contiguous text.
+func TestTableCellsAreUnits(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		body string
+		want []string
+	}{
+		{
+			name: "html cells holding a lead-in and a list",
+			file: "t.html",
+			body: `<main><table><tr><td>Personalising: we use data to:<ul><li>Personalise ads</li><li>Suggest groups</li></ul></td>` +
+				`<td><div><a href="#a">App, browser and device information</a>:</div><ul><li>Identifiers that tell your device apart from other users’</li>` +
+				`<li>Device signals</li><li>Information you’ve shared</li></ul></td></tr></table></main>`,
+			want: []string{"Personalising: we use data to: • Personalise ads • Suggest groups | App, browser and device information: • " +
+				"Identifiers that tell your device apart from other users’ • Device signals • Information you’ve shared"},
+		},
+		{
+			name: "markdown cells with line breaks and list markers",
+			file: "t.md",
+			body: "| Purpose | Data |\n|---|---|\n| Personalising: we use data to:<br><br>*   Personalise ads<br>*   Suggest groups | " +
+				"[App, browser and device information](#a):<br><br>*   Identifiers that tell your device apart from other users’<br>*   Device signals<br>*   Information you’ve shared |\n",
+			want: []string{
+				"Purpose | Data",
+				"Personalising: we use data to: • Personalise ads • Suggest groups | App, browser and device information: • " +
+					"Identifiers that tell your device apart from other users’ • Device signals • Information you’ve shared",
+			},
+		},
+		{
+			name: "html line breaks in a cell",
+			file: "t.html",
+			body: `<main><table><tr><td>Logs</td><td>90 days<br>then deleted</td></tr></table></main>`,
+			want: []string{"Logs | 90 days • then deleted"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := ExtractFile(tt.file, []byte(tt.body), Rules{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Split(strings.TrimSuffix(doc.Canonical(), "\n"), "\n")
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("canonical lines:\n got %q\nwant %q", got, tt.want)
+			}
+			for _, b := range doc.Blocks {
+				if b.Kind != policy.TableRow {
+					t.Errorf("%s block %q, want only rows", b.Kind, b.Text)
+				}
+			}
+		})
+	}
+}
+
+// TestLegalBasisTableKeepsCellsApart reads the legal-basis tables of Meta's
+// 2022 policy, from the printable page and from its Markdown archive: the
+// items of a cell used to run together into phrases no cell states.
+func TestLegalBasisTableKeepsCellsApart(t *testing.T) {
+	corpus := corpustest.Dir(t)
+	tests := []struct {
+		name  string
+		file  string
+		rules Rules
+	}{
+		{"printable page 2022", filepath.Join("snapshots", "meta-privacy-policy-printable-2022.html"), Rules{Select: []string{"#root"}}},
+		{"markdown archive 2022-09-07", filepath.Join("facebook-privacy-policy", "2022-09-07.md"), Rules{}},
+		{"markdown archive 2023-04-04", filepath.Join("facebook-privacy-policy", "2023-04-04.md"), Rules{}},
+	}
+	spanning := []string{
+		"Device signals Information you",
+		"other users’ Device signals",
+		"other users' Device signals",
+		"Hashtags you use The time",
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := ExtractFile(tt.file, readFile(t, filepath.Join(corpus, tt.file)), tt.rules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := 0
+			for _, b := range doc.Blocks {
+				if b.Kind != policy.TableRow {
+					continue
+				}
+				rows++
+				for _, s := range spanning {
+					if strings.Contains(b.Text, s) {
+						t.Errorf("row holds %q, a phrase across two items of a cell: %.120q", s, b.Text)
+					}
+				}
+			}
+			if rows < 20 {
+				t.Fatalf("only %d table rows; the legal-basis tables are missing", rows)
+			}
+			if !strings.Contains(doc.Canonical(), "Device signals • Information you’ve shared") {
+				t.Error("the items Device signals and Information you’ve shared are not found, kept apart, in a row")
+			}
+		})
+	}
+}
