@@ -462,7 +462,7 @@ func (w *htmlWalker) block(n *html.Node) {
 	if blk {
 		w.flush()
 	}
-	link := n.DataAtom == atom.A
+	link := isUnit(n)
 	if link {
 		w.glue.open()
 	}
@@ -598,11 +598,12 @@ func textWith(n *html.Node, skipLists bool, brk string) string {
 					b.WriteString(brk)
 					glue = linkGlue{}
 				}
-				if c.DataAtom == atom.A {
+				unit := isUnit(c)
+				if unit {
 					glue.open()
 				}
 				walk(c)
-				if c.DataAtom == atom.A {
+				if unit {
 					glue.close()
 				}
 				if blk {

@@ -5,6 +5,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -127,4 +130,34 @@ func needsBoundary(prev, next string) bool {
 		return false
 	}
 	return unicode.IsLetter(n) || unicode.IsDigit(n)
+}
+
+// isUnit reports the inline elements whose text is a label of its own, kept
+// apart from a touching neighbour by linkBoundary: links, form labels,
+// elements with the role of a link, tab or item, and elements that their
+// style attribute lays out as boxes (inline-block, flex), which a browser
+// shows apart although no block element separates them.
+func isUnit(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.A, atom.Label:
+		return true
+	}
+	switch strings.ToLower(strings.TrimSpace(attr(n, "role"))) {
+	case "link", "tab", "menuitem", "listitem", "option", "cell", "gridcell":
+		return true
+	}
+	style := attr(n, "style")
+	if style == "" {
+		return false
+	}
+	style = strings.ToLower(strings.Join(strings.Fields(style), ""))
+	for _, d := range []string{"display:inline-block", "display:inline-flex", "display:block", "display:flex", "display:grid", "display:table-cell"} {
+		if strings.Contains(style, d) {
+			return true
+		}
+	}
+	return false
 }

@@ -95,6 +95,14 @@ func TestFurnitureOut(t *testing.T) {
 			},
 		},
 		{
+			name: "touching inline blocks in html",
+			file: "p.html",
+			body: `<main><p><span style="display: inline-block">Help Center</span><span style="display:inline-block">How to</span>` +
+				`<span role="tab">Facebook</span><span role="tab">Instagram</span></p>` +
+				`<p><span>Pri</span><span>vacy</span> and <b>data</b><i>sets</i> stay words.</p></main>`,
+			want: []string{"Help Center • How to • Facebook • Instagram", "Privacy and datasets stay words."},
+		},
+		{
 			name: "markdown furniture and touching links",
 			file: "p.md",
 			body: "We collect data.\n\n[Play Video](https://example.com/v.mp4)\n\n[Return to top](#)\n\n" +
