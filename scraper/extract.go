@@ -34,12 +34,17 @@ type Rules struct {
 var ErrNoMatch = errors.New("selector matched nothing")
 
 // alwaysDrop lists the elements that never hold policy text: scripts and
-// styles, navigation, media, form controls, and whatever the page hides.
+// styles, navigation, media, form controls and buttons (media controls,
+// toggles), and whatever the page hides from every reader (hidden,
+// aria-hidden).
 // Dropping them even without a Remove rule keeps banners and menus that
 // change on every deployment out of the canonical text.
 const alwaysDrop = "script, style, noscript, template, nav, svg, math, img, picture, video, audio, " +
 	"iframe, object, embed, canvas, button, input, select, textarea, option, optgroup, datalist, " +
-	"output, meter, progress, [hidden], [aria-hidden=true]"
+	"output, meter, progress, [hidden], [aria-hidden=true], " +
+	// An element with role=button is a control, like a <button>, unless it
+	// holds a heading: accordions make their section titles buttons.
+	"[role=button]:not(:has(h1, h2, h3, h4, h5, h6, [role=heading]))"
 
 var alwaysDropSel = sync.OnceValue(func() cascadia.Selector { return cascadia.MustCompile(alwaysDrop) })
 
@@ -337,13 +342,51 @@ func isBlock(n *html.Node) bool {
 // htmlWalker turns a DOM subtree into blocks. Text runs are gathered in buf
 // until a block boundary flushes them as a paragraph.
 type htmlWalker struct {
-	out blockSink
-	buf strings.Builder
+	out  blockSink
+	buf  strings.Builder
+	glue linkGlue
 }
 
 func (w *htmlWalker) flush() {
 	w.out.add(policy.Paragraph, 0, w.buf.String())
 	w.buf.Reset()
+	w.glue = linkGlue{}
+}
+
+// linkGlue keeps the texts of two links that touch in the markup
+// (<a>…</a><a>…</a>) apart: a row of links is a list of labels, and glued
+// together they made words that no page shows ("Off-Facebook
+// activityCookie settings").
+type linkGlue struct {
+	// closed is set when a link has just ended, with no text since.
+	closed bool
+	// pending is set when a link opened right after another one, until
+	// its first text.
+	pending bool
+}
+
+// open records the start of a link.
+func (g *linkGlue) open() {
+	g.pending = g.closed
+	g.closed = false
+}
+
+// close records the end of a link.
+func (g *linkGlue) close() { g.closed = true }
+
+// write appends text to b, after linkBoundary when the text opens a link
+// that touches the previous one and would glue to it.
+func (g *linkGlue) write(b *strings.Builder, text string) {
+	if g.pending && strings.TrimSpace(text) != "" {
+		if needsBoundary(b.String(), text) {
+			b.WriteString(linkBoundary)
+		}
+		g.pending = false
+	}
+	if text != "" {
+		g.closed = false
+	}
+	b.WriteString(text)
 }
 
 // block walks n, whatever it is, flushing pending text around block
@@ -351,7 +394,7 @@ func (w *htmlWalker) flush() {
 func (w *htmlWalker) block(n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
-		w.buf.WriteString(n.Data)
+		w.glue.write(&w.buf, n.Data)
 		return
 	case html.ElementNode, html.DocumentNode:
 	default:
@@ -382,8 +425,15 @@ func (w *htmlWalker) block(n *html.Node) {
 	if blk {
 		w.flush()
 	}
+	link := isUnit(n)
+	if link {
+		w.glue.open()
+	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.block(c)
+	}
+	if link {
+		w.glue.close()
 	}
 	if blk {
 		w.flush()
@@ -433,11 +483,40 @@ func (w *htmlWalker) row(tr *html.Node) {
 	}
 	var texts []string
 	for _, c := range cells {
-		if t := policy.Normalize(textOf(c, false)); t != "" {
+		if t := cellText(c); t != "" {
 			texts = append(texts, t)
 		}
 	}
-	w.out.add(policy.TableRow, 0, strings.Join(texts, " | "))
+	w.out.add(policy.TableRow, 0, strings.Join(texts, cellBoundary))
+}
+
+// cellBoundary is written between the cells of a table row, and
+// itemBoundary between the paragraphs, list items and lines of one cell.
+// Both end a sentence for the topics tokenizer: a row stays one clause, but
+// no phrase, evidence or statement runs from one cell or item into the
+// next ("other users’ • Device signals • Information you’ve shared", not
+// "other users’ Device signals Information you’ve shared").
+const (
+	cellBoundary = " | "
+	itemBoundary = " • "
+)
+
+// cellText returns the normalized text of a table cell, its blocks and
+// lines joined by itemBoundary.
+func cellText(n *html.Node) string {
+	return joinPieces(strings.Split(textWith(n, false, "\x00"), "\x00"))
+}
+
+// joinPieces normalizes pieces and joins the non-empty ones with
+// itemBoundary.
+func joinPieces(pieces []string) string {
+	var out []string
+	for _, p := range pieces {
+		if p = policy.Normalize(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, itemBoundary)
 }
 
 func hasDescendant(n *html.Node, match func(*html.Node) bool) bool {
@@ -453,16 +532,25 @@ func hasDescendant(n *html.Node, match func(*html.Node) bool) bool {
 // <br>. With skipLists, nested lists and tables are left out: they are
 // emitted as blocks of their own.
 func textOf(n *html.Node, skipLists bool) string {
+	return textWith(n, skipLists, " ")
+}
+
+// textWith is textOf writing brk at every block boundary and <br>. Cells
+// use NUL, which the HTML parser never leaves in text, to find their
+// pieces.
+func textWith(n *html.Node, skipLists bool, brk string) string {
 	var b strings.Builder
+	var glue linkGlue
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			switch c.Type {
 			case html.TextNode:
-				b.WriteString(c.Data)
+				glue.write(&b, c.Data)
 			case html.ElementNode:
 				if c.DataAtom == atom.Br {
-					b.WriteByte(' ')
+					b.WriteString(brk)
+					glue = linkGlue{}
 					continue
 				}
 				if skipLists && (c.DataAtom == atom.Ul || c.DataAtom == atom.Ol || c.DataAtom == atom.Dl || c.DataAtom == atom.Table) {
@@ -470,11 +558,20 @@ func textOf(n *html.Node, skipLists bool) string {
 				}
 				blk := isBlock(c)
 				if blk {
-					b.WriteByte(' ')
+					b.WriteString(brk)
+					glue = linkGlue{}
+				}
+				unit := isUnit(c)
+				if unit {
+					glue.open()
 				}
 				walk(c)
+				if unit {
+					glue.close()
+				}
 				if blk {
-					b.WriteByte(' ')
+					b.WriteString(brk)
+					glue = linkGlue{}
 				}
 			}
 		}
@@ -500,11 +597,13 @@ type heading struct {
 	text  string
 }
 
-// add appends a block with normalized text; empty text adds nothing. A
+// add appends a block with normalized text; empty text adds nothing, and
+// neither does a paragraph or list item that is only page furniture
+// ("Return to top", see isFurniture), whatever source it came from. A
 // heading closes every open heading of the same or a deeper level.
 func (s *blockSink) add(kind policy.Kind, level int, text string) {
 	text = policy.Normalize(text)
-	if text == "" {
+	if text == "" || furnitureKind(kind) && isFurniture(text) {
 		return
 	}
 	if s.own {

@@ -428,22 +428,48 @@ func parseMarkdown(lines []string, sink *blockSink, clean func(i int) bool) {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// mdRow turns a table row into cell texts joined with " | ", leaving out
-// empty cells and the heading and list markers Open Terms Archive puts at
-// the start of cells,
-// as the HTML extraction of the same table does.
+// mdRow turns a table row into cell texts joined with cellBoundary, leaving
+// out empty cells and the heading and list markers Open Terms Archive puts
+// at the start of cells, as the HTML extraction of the same table does. The
+// lines of a cell (its <br>, after which Open Terms Archive writes a cell's
+// paragraphs and list items) are joined with itemBoundary.
 func mdRow(line string) string {
 	line = protectEscapes(strings.TrimSpace(line))
 	line = strings.TrimPrefix(line, "|")
 	line = strings.TrimSuffix(line, "|")
 	var cells []string
 	for _, c := range strings.Split(line, "|") {
-		c = trimCellMarker(strings.TrimSpace(c))
-		if t := policy.Normalize(mdInline(c)); t != "" {
+		pieces := splitBR(trimCellMarker(strings.TrimSpace(c)))
+		for i, p := range pieces {
+			pieces[i] = mdInline(p)
+		}
+		if t := joinPieces(pieces); t != "" {
 			cells = append(cells, t)
 		}
 	}
-	return strings.Join(cells, " | ")
+	return strings.Join(cells, cellBoundary)
+}
+
+// splitBR cuts s at its line break tags, each with the list marker that may
+// follow it (see brEnd).
+func splitBR(s string) []string {
+	var pieces []string
+	done := 0
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		end := brEnd(s, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		pieces = append(pieces, s[done:i])
+		i, done = end, end
+	}
+	return append(pieces, s[done:])
 }
 
 // protectBase is where protected ASCII punctuation goes: a plane of private
@@ -694,9 +720,13 @@ func brEnd(s string, i int) int {
 
 // links replaces [text](target) by text, drops ![alt](src) images, and keeps
 // the text of reference links [text][id]. Brackets that form no link stay.
+// Two links that touch ("[Off-Facebook activity](…)[Cookie settings](…)")
+// are kept apart by linkBoundary, as the HTML extraction keeps touching
+// <a> elements apart.
 func links(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
+	linkEnd := -1 // where the last link ended in s
 	for i := 0; i < len(s); {
 		if s[i] != '[' {
 			k := strings.IndexByte(s[i:], '[')
@@ -742,7 +772,12 @@ func links(s string) string {
 			b.Reset()
 			b.WriteString(strings.TrimSuffix(str, "!"))
 		} else {
-			b.WriteString(links(text))
+			t := links(text)
+			if i == linkEnd && needsBoundary(b.String(), strings.TrimLeft(t, "*_")) {
+				b.WriteString(linkBoundary)
+			}
+			b.WriteString(t)
+			linkEnd = next
 		}
 		i = next
 	}

@@ -157,7 +157,7 @@ func tokenizePlain(text string) []token {
 				}
 			}
 			sentence++
-		case '.', '!', ';', '\n', '\r', '•':
+		case '.', '!', ';', '\n', '\r', '•', '|':
 			if r != '.' || endsSentence(text, i, toks) {
 				sentence++
 			}
@@ -176,7 +176,7 @@ func tokenizePlain(text string) []token {
 // of both kinds, abbreviations and questions.
 func TestTokenizePlainWords(t *testing.T) {
 	pieces := []string{"we", "share", "Data", "WITH", "n'échangeons", "l'app", "don't", "don’t", "it's", "qu'il", "e.g.", "Inc.",
-		"3rd", "42", "información", "Übermittlung", "straße", "ÇA", "x", "é", "'", "’", "?", "¿", ".", ";", "\n", "-", "third-party",
+		"3rd", "42", "información", "Übermittlung", "straße", "ÇA", "x", "é", "'", "’", "?", "¿", ".", ";", "\n", "•", "|", "-", "third-party",
 		"mañana", "a1b2", "Z", "l'", "d'", "o'clock", "rock'n'roll", "K\u0301", "\u212a", ":", "http://x", "L'App"}
 	rng := rand.New(rand.NewPCG(8, 1))
 	for k := range 2000 {
@@ -191,5 +191,34 @@ func TestTokenizePlainWords(t *testing.T) {
 		if got, want := tokenize(text), tokenizePlain(text); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("text %d %q:\n got %v\nwant %v", k, text, got, want)
 		}
+	}
+}
+
+// TestTokenizeSentenceBoundaries checks where sentences end, in particular
+// at the separators extraction writes between table cells (" | ") and
+// between the items of a cell or touching links (" • "), so that no phrase
+// is read across them.
+func TestTokenizeSentenceBoundaries(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []int // the sentence of each word
+	}{
+		{"period", "We share. You opt", []int{0, 0, 1, 1}},
+		{"abbreviation", "e.g. vendors", []int{0, 0, 0}},
+		{"cell boundary", "Device signals | Information shared", []int{0, 0, 1, 1}},
+		{"item boundary", "other users’ • Device signals • Information shared", []int{0, 0, 1, 1, 2, 2}},
+		{"hyphen is no boundary", "third-party apps", []int{0, 0, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []int
+			for _, tok := range tokenize(tt.text) {
+				got = append(got, tok.sentence)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("sentences of %q = %v, want %v", tt.text, got, tt.want)
+			}
+		})
 	}
 }

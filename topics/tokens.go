@@ -32,7 +32,11 @@ type token struct {
 // and "opt-out" as "opt out". A French or Italian elision ("l'", "d'", "n'",
 // "qu'") is a word of its own, so that "n'échangeons" carries the negation
 // "n". Sentences end at ".", "!", "?" or ";" followed by a space and not
-// closing a known abbreviation, and at line breaks.
+// closing a known abbreviation, and at line breaks. They also end at "•"
+// and "|", which extraction writes between the items of a table cell, the
+// cells of a row and touching links: each of those is a unit of its own, and
+// a phrase read across two ("Device signals | Information you've shared")
+// is one no page states.
 func tokenize(text string) []token {
 	toks := make([]token, 0, len(text)/5)
 	var b strings.Builder
@@ -56,7 +60,7 @@ func tokenize(text string) []token {
 				}
 			}
 			sentence++
-		case '.', '!', ';', '\n', '\r', '•':
+		case '.', '!', ';', '\n', '\r', '•', '|':
 			if r != '.' || endsSentence(text, i, toks) {
 				sentence++
 			}
