@@ -105,6 +105,9 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 		if err != nil {
 			return err
 		}
+		if res.Fetch.Outcome == data.NewVersion {
+			imp.last = res.Version.ID
+		}
 		report(files[i], res)
 	}
 	return nil
@@ -115,6 +118,9 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 // that one into clauses again.
 type importer struct {
 	cmp diff.Comparer
+	// last is the version this import recorded last: read with today's
+	// extraction, it need not be read again (gateAndRecord, reread).
+	last int64
 }
 
 // importStep is a file read and extracted, or the error that stops the
@@ -192,5 +198,5 @@ func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile)
 	if serr == nil {
 		lang = checkLanguageWith(doc.Language, text, r.lang.guess)
 	}
-	return &candidate{obs: obs, doc: d, text: text, serr: serr, lang: lang}, nil
+	return &candidate{obs: obs, doc: d, text: text, serr: serr, lang: lang, rules: r.rules}, nil
 }

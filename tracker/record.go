@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/scraper"
 	"github.com/clausewatch/clausewatch/topics"
 )
 
@@ -20,7 +22,10 @@ type candidate struct {
 	obs  data.Observation
 	doc  policy.Document // block texts normalized
 	text string          // doc's canonical text
-	serr *suspectError
+	// rules are the extraction rules doc was read with; the latest
+	// version's snapshot is read again with them (see reread).
+	rules scraper.Rules
+	serr  *suspectError
 	// lang is the language gate's verdict, applied after serr (import
 	// computes it on the reading goroutine).
 	lang *suspectError
@@ -119,7 +124,11 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 				if prev.ID != head.ID {
 					continue // a version was stored meanwhile
 				}
-				cs := t.compare(imp, prev.Document(), c.doc, doc.Language)
+				old := prev.Document()
+				if imp == nil || imp.last != prev.ID {
+					old = t.reread(ctx, prev, c.rules, old)
+				}
+				cs := t.compare(imp, old, c.doc, doc.Language)
 				obs.Change, obs.Classifier = &cs, topics.Version
 			}
 		}
@@ -130,6 +139,36 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 		}
 		return res, err
 	}
+}
+
+// reread extracts the snapshot of version prev again with today's
+// extraction and rules, so that a change is computed between two texts
+// read the same way: when extraction improves (page furniture dropped,
+// glued link texts parted), the first fetch after the upgrade would
+// otherwise differ from the stored text in every place the extraction
+// changed, and alert people about a policy nobody edited. The new version
+// is still stored as read; only the comparison uses the re-read text.
+// stored is returned when the snapshot cannot be read again the same way.
+func (t *Tracker) reread(ctx context.Context, prev *data.Version, rules scraper.Rules, stored policy.Document) policy.Document {
+	snap, err := t.db.Snapshot(ctx, prev.SnapshotID)
+	if err != nil {
+		t.log.Warn("cannot read the latest version's snapshot again; comparing with its stored text", "version", prev.ID, "err", err)
+		return stored
+	}
+	var d policy.Document
+	if path, ok := strings.CutPrefix(snap.URL, "file://"); ok {
+		d, err = scraper.ExtractFile(path, snap.Body, rules)
+	} else {
+		d, err = scraper.ExtractHTML(snap.Body, snap.ContentType, rules)
+	}
+	if err != nil {
+		return stored
+	}
+	d, text := d.Normalized()
+	if text == "" {
+		return stored
+	}
+	return d
 }
 
 // compare diffs two versions and classifies the change in lang, with the

@@ -102,6 +102,7 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 		d    policy.Document
 		text string
 	)
+	rules := scraper.Rules{Select: doc.Select, Remove: doc.Remove}
 	serr := checkContentType(ct)
 	if serr == nil && len(resp.Body) == 0 {
 		serr = suspect(reasonEmpty, "empty body")
@@ -111,7 +112,7 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 		serr = checkBody(resp.Body, dec)
 	}
 	if serr == nil {
-		d, err = scraper.ExtractHTML(resp.Body, ct, scraper.Rules{Select: doc.Select, Remove: doc.Remove})
+		d, err = scraper.ExtractHTML(resp.Body, ct, rules)
 		d, text, serr = checkExtracted(d, err)
 	}
 	title := ""
@@ -125,7 +126,7 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	if serr == nil {
 		serr = checkLanguage(doc.Language, text)
 	}
-	return t.gateAndRecord(ctx, doc, candidate{obs: obs, doc: d, text: text, serr: serr}, nil)
+	return t.gateAndRecord(ctx, doc, candidate{obs: obs, doc: d, text: text, serr: serr, rules: rules}, nil)
 }
 
 // checkExtracted turns an extraction error or an empty result into a
