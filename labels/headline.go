@@ -25,7 +25,7 @@ func Headline(service string, cs diff.ChangeSet, lang string) string {
 	if subject == "" {
 		subject = label{"The policy", "La política"}.in(lang)
 	}
-	if d, ok := leadingDelta(cs.Sharing); ok {
+	if d, ok := leadingDelta(cs.Sharing, subject); ok {
 		return capitalise(subject + " " + sharingPredicate(d, lang))
 	}
 	switch {
@@ -46,18 +46,37 @@ func Headline(service string, cs diff.ChangeSet, lang string) string {
 }
 
 // leadingDelta picks the delta a headline tells: the most severe, and among
-// equals the first (the classifier lists them in document order).
-func leadingDelta(ds []diff.SharingDelta) (diff.SharingDelta, bool) {
-	if len(ds) == 0 {
-		return diff.SharingDelta{}, false
-	}
-	best := 0
+// equals the first (the classifier lists them in document order). A delta
+// whose only recipient is the service itself ("Meta" in Meta's own policy)
+// is passed over: "Meta now lets Meta access your information" tells a
+// reader nothing, and the classifier does not know whose policy it reads.
+func leadingDelta(ds []diff.SharingDelta, service string) (diff.SharingDelta, bool) {
+	best := -1
 	for i, d := range ds {
-		if d.Severity.Rank() > ds[best].Severity.Rank() {
+		if toSelf(d, service) {
+			continue
+		}
+		if best < 0 || d.Severity.Rank() > ds[best].Severity.Rank() {
 			best = i
 		}
 	}
+	if best < 0 {
+		return diff.SharingDelta{}, false
+	}
 	return ds[best], true
+}
+
+// toSelf reports whether every recipient of d is named as the service is.
+func toSelf(d diff.SharingDelta, service string) bool {
+	if len(d.Recipients) == 0 {
+		return false
+	}
+	for _, r := range d.Recipients {
+		if !strings.EqualFold(Recipient(r, "en"), service) {
+			return false
+		}
+	}
+	return true
 }
 
 // verb is how a headline words a statement's action in one language: the

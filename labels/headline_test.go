@@ -77,6 +77,14 @@ func TestHeadline(t *testing.T) {
 	if got := Headline("ébano", diff.ChangeSet{Material: true, Sharing: []diff.SharingDelta{promise}}, "en"); got != "Ébano dropped its promise not to share your account information with Meta" {
 		t.Errorf("a service starting with a letter outside ASCII: %q", got)
 	}
+	self := diff.SharingDelta{Op: diff.DeltaAdded, Severity: diff.SeverityCritical, Statement: st(diff.ActionGivesAccess, nil, []string{"meta"}, false)}
+	own := diff.ChangeSet{Material: true, Topics: []string{"data-sharing"}, Sharing: []diff.SharingDelta{self}}
+	if got := Headline("Meta", own, "en"); got != "Meta changed what it says about data sharing" {
+		t.Errorf("the service as its own recipient: %q", got)
+	}
+	if got := Headline("WhatsApp", own, "en"); got != "WhatsApp now lets Meta access your information" {
+		t.Errorf("Meta as another service's recipient: %q", got)
+	}
 	if got := Headline("", diff.ChangeSet{}, "fr"); got != "The policy: wording changed, nothing material" {
 		t.Errorf("no service, French reader: %q", got)
 	}
