@@ -646,31 +646,10 @@ func isSpaceRE(c byte) bool {
 // that Open Terms Archive writes after it when a table cell holds a list:
 // what `(?i)<br\s*/?>(?:\s*(?:[-*+]|\d{1,9}[.)])\s+)?` matches.
 func replaceBR(s string) string {
-	var b strings.Builder
-	done := 0 // s[:done] is in b
-	for i := 0; ; {
-		k := strings.IndexByte(s[i:], '<')
-		if k < 0 {
-			break
-		}
-		i += k
-		end := brEnd(s, i)
-		if end < 0 {
-			i++
-			continue
-		}
-		if b.Cap() == 0 {
-			b.Grow(len(s))
-		}
-		b.WriteString(s[done:i])
-		b.WriteByte(' ')
-		i, done = end, end
+	if pieces := splitBR(s); len(pieces) > 1 {
+		return strings.Join(pieces, " ")
 	}
-	if done == 0 {
-		return s
-	}
-	b.WriteString(s[done:])
-	return b.String()
+	return s
 }
 
 // brEnd returns the end of the line break tag (and list marker) at s[i], or

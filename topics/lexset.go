@@ -112,23 +112,8 @@ func compileSet(entries []string) *lexset {
 func (l *lexset) find(toks []token) []hit {
 	var hits []hit
 	for i := range toks {
-		w := toks[i].word
-		if !l.mayStart(w) {
-			continue
-		}
-		best := hit{from: -1}
-		for _, k := range l.exact[w] {
-			best = l.better(best, k, toks, i)
-		}
-		for _, n := range l.lens {
-			if n <= len(w) {
-				for _, k := range l.stem[w[:n]] {
-					best = l.better(best, k, toks, i)
-				}
-			}
-		}
-		if best.from >= 0 {
-			hits = append(hits, best)
+		if h, ok := l.at(toks, i); ok {
+			hits = append(hits, h)
 		}
 	}
 	return hits

@@ -249,24 +249,12 @@ func TestImportConfirmsHeld(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			var paths []string
-			for i, body := range tt.files {
-				p := filepath.Join(dir, fmt.Sprintf("2021-01-%02d.md", i+1))
-				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				paths = append(paths, p)
-			}
-			files, err := ParseImportFiles(paths)
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := datedFiles(t, tt.files)
 			tr, db, _ := newTracker(t, nil)
 			doc := config.Document{ID: "policy", URL: "https://example.org/policy", Language: "en"}
 			syncDoc(t, db, doc)
 			i := 0
-			err = tr.Import(context.Background(), doc, files, scraper.Rules{}, func(_ ImportFile, r data.Result) {
+			err := tr.Import(context.Background(), doc, files, scraper.Rules{}, func(_ ImportFile, r data.Result) {
 				if f := r.Fetch; f.Outcome != tt.outcomes[i] {
 					t.Errorf("file %d: %s (%s: %s), want %s", i, f.Outcome, f.ErrorClass, f.Reason, tt.outcomes[i])
 				}
@@ -277,4 +265,24 @@ func TestImportConfirmsHeld(t *testing.T) {
 			}
 		})
 	}
+}
+
+// datedFiles writes bodies as Markdown files named for consecutive days of
+// January 2021, oldest first, and returns them as Import takes them.
+func datedFiles(t *testing.T, bodies []string) []ImportFile {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for i, body := range bodies {
+		p := filepath.Join(dir, fmt.Sprintf("2021-01-%02d.md", i+1))
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	files, err := ParseImportFiles(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }

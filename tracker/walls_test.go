@@ -326,24 +326,12 @@ func TestImportFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			var paths []string
-			for i, body := range tt.files {
-				p := filepath.Join(dir, fmt.Sprintf("2021-01-%02d.md", i+1))
-				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				paths = append(paths, p)
-			}
-			files, err := ParseImportFiles(paths)
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := datedFiles(t, tt.files)
 			tr, db, _ := newTracker(t, nil)
 			doc := config.Document{ID: "policy", URL: "https://example.org/policy"}
 			syncDoc(t, db, doc)
 			var got []data.Outcome
-			err = tr.Import(context.Background(), doc, files, scraper.Rules{}, func(f ImportFile, r data.Result) {
+			err := tr.Import(context.Background(), doc, files, scraper.Rules{}, func(f ImportFile, r data.Result) {
 				got = append(got, r.Fetch.Outcome)
 			})
 			if err != nil {
