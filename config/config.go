@@ -42,6 +42,11 @@ const (
 	minConfirmFetches = 2
 	maxConfirmFetches = 100
 	maxConfirmAfter   = 30 * 24 * time.Hour
+	// A change needs to be seen by at least one fetch (the one that found
+	// it) and is told within maxSettleFetches; a presentation change waits
+	// at most maxSettlePresentation, a season of a page's states.
+	maxSettleFetches      = 100
+	maxSettlePresentation = 90 * 24 * time.Hour
 )
 
 // maxFileSize bounds how much of a config file is read; real files are a
@@ -110,6 +115,33 @@ type Document struct {
 	// after all. Parse fills in DefaultConfirm; the zero value, as in a
 	// Document built by hand, means the default too.
 	Confirm Confirm
+	// Settle says when a change is told to subscribers and feeds. Parse
+	// fills in DefaultSettle; the zero value means the default too.
+	Settle Settle
+}
+
+// Settle is when a change has settled and alerts: once the new text has
+// been read by Fetches fetches (the one that found it included), and, for a
+// presentation change (a block of the page shown or hidden with the wording
+// around it unchanged, see docs/capture.md), once it has held for
+// Presentation. A page that flips back before then alerts nobody.
+type Settle struct {
+	Fetches      int
+	Presentation time.Duration
+}
+
+// DefaultSettle is the settling a document gets when its config says
+// nothing: the next fetch confirms an edit, and a presentation change must
+// hold for 30 days.
+func DefaultSettle() Settle { return Settle{Fetches: 2, Presentation: 30 * 24 * time.Hour} }
+
+// SettleRule returns the document's settling, DefaultSettle when it has
+// none (a Document not read from a file).
+func (d Document) SettleRule() Settle {
+	if d.Settle.Fetches == 0 {
+		return DefaultSettle()
+	}
+	return d.Settle
 }
 
 // Confirm is when a text the gates hold back for its size (shrunk to less
@@ -569,8 +601,8 @@ func (w *walker) documents(n *yaml.Node) []Document {
 // document reads one entry of documents. It also returns the node of its id
 // so that duplicates can be reported where they are.
 func (w *walker) document(item *yaml.Node, field string) (Document, *yaml.Node, bool) {
-	documentKeys := []string{"id", "url", "service", "title", "region", "language", "schedule", "select", "remove", "browser", "confirm"}
-	d := Document{Confirm: DefaultConfirm()}
+	documentKeys := []string{"id", "url", "service", "title", "region", "language", "schedule", "select", "remove", "browser", "confirm", "settle"}
+	d := Document{Confirm: DefaultConfirm(), Settle: DefaultSettle()}
 	item = resolve(item)
 	m, ok := w.mapping(item, field, documentKeys)
 	if !ok {
@@ -642,7 +674,37 @@ func (w *walker) document(item *yaml.Node, field string) (Document, *yaml.Node, 
 	if e, ok := m["confirm"]; ok {
 		w.confirm(e.val, field+".confirm", &d.Confirm)
 	}
+	if e, ok := m["settle"]; ok {
+		w.settle(e.val, field+".settle", &d.Settle)
+	}
 	return d, idNode, true
+}
+
+// settle reads a document's settle mapping into s, which holds the
+// defaults for what it leaves out.
+func (w *walker) settle(n *yaml.Node, field string, s *Settle) {
+	m, ok := w.mapping(n, field, []string{"fetches", "presentation"})
+	if !ok {
+		return
+	}
+	if e, ok := m["fetches"]; ok {
+		if v, ok := w.integer(e.val, field+".fetches"); ok {
+			if v < 1 || v > maxSettleFetches {
+				w.at(e.val, field+".fetches", "%d is out of range (use 1 to %d fetches of the new text; 1 alerts on the first fetch, 2 waits for the next one)", v, maxSettleFetches)
+			} else {
+				s.Fetches = v
+			}
+		}
+	}
+	if e, ok := m["presentation"]; ok {
+		if v, ok := w.duration(e.val, field+".presentation", false); ok {
+			if v > maxSettlePresentation {
+				w.at(e.val, field+".presentation", "%s is longer than %s (a block of the policy that really appeared would wait that long for its alert; use e.g. 720h for 30 days)", v, maxSettlePresentation)
+			} else {
+				s.Presentation = v
+			}
+		}
+	}
 }
 
 // confirm reads a document's confirm mapping into c, which holds the

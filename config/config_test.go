@@ -76,7 +76,7 @@ func TestProblems(t *testing.T) {
 		{"unknown key, two edits away", minimal + "    remve_: nav\n",
 			`c.yaml:5: documents[0].remve_: unknown key "remve_" (did you mean "remove"?)`},
 		{"unknown key, nothing close", minimal + "    colour: red\n",
-			`c.yaml:5: documents[0].colour: unknown key "colour" (allowed keys here: id, url, service, title, region, language, schedule, select, remove, browser, confirm)`},
+			`c.yaml:5: documents[0].colour: unknown key "colour" (allowed keys here: id, url, service, title, region, language, schedule, select, remove, browser, confirm, settle)`},
 		{"unknown smtp key", "smtp:\n  hots: mail.example.org\n" + minimal,
 			`c.yaml:2: smtp.hots: unknown key "hots" (did you mean "host"?)`},
 		{"duplicate key", minimal + "    url: https://example.org/other\n",
@@ -205,6 +205,13 @@ func TestProblems(t *testing.T) {
 			`c.yaml:5: documents[0].confirm.fetch: unknown key "fetch" (did you mean "fetches"?)`},
 		{"confirm: not a mapping", minimal + "    confirm: 3\n",
 			`c.yaml:5: documents[0].confirm: expected a mapping with keys such as fetches, after, got a number (`},
+		// Settling of changes.
+		{"settle: no fetch", minimal + "    settle: {fetches: 0}\n",
+			`c.yaml:5: documents[0].settle.fetches: 0 is out of range (use 1 to 100 fetches`},
+		{"settle: presentation too long", minimal + "    settle: {presentation: 3000h}\n",
+			`c.yaml:5: documents[0].settle.presentation: 3000h0m0s is longer than 2160h0m0s (`},
+		{"settle: unknown key", minimal + "    settle: {window: 24h}\n",
+			`c.yaml:5: documents[0].settle.window: unknown key "window" (`},
 		{"unknown key merged from an anchor", "x-common: &common\n  servise: WhatsApp\ndocuments:\n  - <<: *common\n    id: a\n    url: https://example.org/p\n    select: main\n",
 			`c.yaml:2: documents[0].servise: unknown key "servise" (did you mean "service"?)`},
 	}
@@ -312,7 +319,7 @@ func TestDefaultsFilled(t *testing.T) {
 			MinGap:         2 * time.Second,
 			Jitter:         30 * time.Second,
 		},
-		Documents: []Document{{ID: "a", URL: "https://example.org/privacy", Select: []string{"main"}, Confirm: Confirm{Fetches: 3, After: 24 * time.Hour}}},
+		Documents: []Document{{ID: "a", URL: "https://example.org/privacy", Select: []string{"main"}, Confirm: Confirm{Fetches: 3, After: 24 * time.Hour}, Settle: DefaultSettle()}},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Parse(minimal) =\n%+v\nwant\n%+v", c, want)
@@ -431,7 +438,7 @@ func TestParseValidFile(t *testing.T) {
 				ID: "whatsapp-privacy-policy-eea", URL: "https://www.whatsapp.com/legal/privacy-policy-eea?lang=en",
 				Service: "WhatsApp", Title: "WhatsApp Privacy Policy", Region: "European Region", Language: "en",
 				Select: []string{"#content-wrapper"}, Remove: []string{`p:haschild(a[href="#top-of-page"])`},
-				Confirm: Confirm{Fetches: 3, After: 24 * time.Hour},
+				Confirm: Confirm{Fetches: 3, After: 24 * time.Hour}, Settle: DefaultSettle(),
 			},
 			{
 				ID: "whatsapp-privacy-policy-es", URL: "https://www.whatsapp.com/legal/privacy-policy?lang=es",
@@ -439,12 +446,13 @@ func TestParseValidFile(t *testing.T) {
 				Schedule: "CRON_TZ=Europe/Madrid 30 8 * * 1-5",
 				Select:   []string{"#content-wrapper"}, Remove: nil,
 				Confirm: Confirm{Fetches: 4, After: 36 * time.Hour},
+				Settle:  Settle{Fetches: 3, Presentation: 30 * 24 * time.Hour},
 			},
 			{
 				ID: "meta-privacy-policy", URL: "https://mbasic.facebook.com/privacy/policy/printable/",
 				Service: "Meta", Browser: true,
 				Select: []string{"#root", "main"}, Remove: []string{`a[href="#"]`},
-				Confirm: Confirm{Fetches: 3, After: 0},
+				Confirm: Confirm{Fetches: 3, After: 0}, Settle: Settle{Fetches: 1, Presentation: 0},
 			},
 		},
 	}

@@ -27,8 +27,15 @@ type Change struct {
 	Topics      []string
 	Severity    diff.Severity
 	// Alert says whether subscribers of the change's topics are told (for
-	// imported history: would have been).
+	// imported history: would have been). It is false until the change has
+	// settled, and for capture variations.
 	Alert bool
+	// State says whether the change has settled: its text seen again, so
+	// that a page flipping back and forth alerts nobody.
+	State ChangeState
+	// Capture is diff.Presentation or diff.Variation for a change that only
+	// showed or hid part of the page, "" for an edit.
+	Capture string
 	// Sharing lists the differences in who gets which data.
 	Sharing []diff.SharingDelta
 	// Summary counts the clause changes; EffectiveDate is the date each
@@ -41,6 +48,22 @@ type Change struct {
 	// ClassifierVersion names the rules that produced the classification.
 	ClassifierVersion string
 }
+
+// ChangeState is where a change stands between being seen once and being
+// told to subscribers.
+type ChangeState string
+
+// States of a change.
+const (
+	// Settling: seen once; it alerts when the pipeline sees its text again
+	// (Observation.Settle).
+	Settling ChangeState = "settling"
+	// Settled: confirmed; its alerts, if any, are queued.
+	Settled ChangeState = "settled"
+	// Transient: replaced by another version before it settled; it never
+	// alerts.
+	Transient ChangeState = "transient"
+)
 
 // classification is a change set as stored: the columns a listing reads and
 // the change set's JSON.
@@ -74,20 +97,27 @@ func encodeClassification(cs diff.ChangeSet) (classification, error) {
 	return classification{topics: string(tj), sharing: string(sj), changeSet: string(csj)}, nil
 }
 
-// insertChange stores the change and, when alerts is set and the change
-// alerts (cs.Alert), queues its deliveries in the same transaction (the outbox), so
-// that a recorded change is never left without its alerts nor alerted twice.
-func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet, classifier string, alerts bool) (*Change, error) {
+// insertChange stores the change in state and, when alerts is set and the
+// change alerts (cs.Alert) and is settled, queues its deliveries in the same
+// transaction (the outbox), so that a recorded change is never left without
+// its alerts nor alerted twice. A settling change queues them when it
+// settles (settleChange).
+func (db *DB) insertChange(ctx context.Context, tx *sql.Tx, f Fetch, from, to int64, cs diff.ChangeSet, classifier string, state ChangeState, alerts bool) (*Change, error) {
 	enc, err := encodeClassification(cs)
 	if err != nil {
 		return nil, err
 	}
+	var settledAt any
+	if state == Settled {
+		settledAt = formatTime(db.now())
+	}
+	alert := cs.Alert && state == Settled
 	const ins = `INSERT INTO changes (document_id, from_version, to_version, detected_at, material, topics, severity, change_set, classifier_version, recorded_at,
-    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new, alert, sharing)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new, alert, sharing, state, capture, settled_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	s := cs.Summary
 	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, from, to, formatTime(f.StartedAt), cs.Material, enc.topics, cs.Severity, enc.changeSet, classifier, formatTime(db.now()),
-		s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New, cs.Alert, enc.sharing)
+		s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New, alert, enc.sharing, state, cs.Capture, settledAt)
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
 	}
@@ -95,7 +125,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	if err != nil {
 		return nil, fmt.Errorf("insert change %d -> %d: %w", from, to, err)
 	}
-	if alerts && cs.Alert {
+	if alerts && alert {
 		if err := enqueueAlerts(ctx, tx, id, f.DocumentID, enc.topics, db.now()); err != nil {
 			return nil, err
 		}
@@ -110,10 +140,50 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	}
 	return &Change{
 		ID: id, DocumentID: f.DocumentID, FromVersion: from, ToVersion: to, DetectedAt: f.StartedAt,
-		Material: cs.Material, Topics: topics, Severity: cs.Severity, Alert: cs.Alert, Sharing: sharing,
-		Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
+		Material: cs.Material, Topics: topics, Severity: cs.Severity, Alert: alert, Sharing: sharing,
+		State: state, Capture: cs.Capture, Summary: cs.Summary, EffectiveDate: cs.EffectiveDate,
 		ChangeSet: json.RawMessage(enc.changeSet), ClassifierVersion: classifier,
 	}, nil
+}
+
+// settleChange settles change id of document docID if it is still settling
+// and its version is still the latest (head): it then alerts as its change
+// set says (diff.ChangeSet.Alert), and, when alerts is set, its deliveries
+// are queued in this transaction. It reports whether it settled the change.
+func (db *DB) settleChange(ctx context.Context, tx *sql.Tx, docID string, id, head int64, alerts bool) (bool, error) {
+	const upd = `UPDATE changes SET state = 'settled', settled_at = ?, alert = coalesce(json_extract(change_set, '$.alert'), 0)
+WHERE id = ? AND document_id = ? AND to_version = ? AND state = 'settling'
+RETURNING alert, topics`
+	var alert bool
+	var topics string
+	err := tx.QueryRowContext(ctx, upd, formatTime(db.now()), id, docID, head).Scan(&alert, &topics)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("settle change %d: %w", id, err)
+	}
+	if alerts && alert {
+		if err := enqueueAlerts(ctx, tx, id, docID, topics, db.now()); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// SettlingChange returns the document's change that is still settling, or
+// ErrNotFound when none is. There is at most one: a new version makes the
+// one before it transient.
+func (db *DB) SettlingChange(ctx context.Context, docID string) (*Change, error) {
+	c, err := scanChange(db.sql.QueryRowContext(ctx, `SELECT `+changeColumns+`, '' FROM changes
+WHERE document_id = ? AND state = 'settling' ORDER BY detected_at DESC, id DESC LIMIT 1`, docID))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: settling change of %s: %w", docID, err)
+	}
+	return c, nil
 }
 
 // severityRankSQL ranks the severity column as diff.Severity.Rank does, so
@@ -142,6 +212,9 @@ type ChangeFilter struct {
 	// Material keeps only material changes (cosmetic ones are noise to a
 	// reader); false keeps both.
 	Material bool
+	// Published keeps only the changes readers are told about in feeds:
+	// settled, and not capture variations.
+	Published bool
 	// Since keeps the changes detected at or after it; zero for any.
 	Since time.Time
 	// Before keeps the changes listed after change Before in newest-first
@@ -184,6 +257,9 @@ func (f ChangeFilter) where() (string, []any) {
 	if f.Material {
 		conds = append(conds, `material = 1`)
 	}
+	if f.Published {
+		conds = append(conds, `state = 'settled' AND capture <> '`+diff.Variation+`'`)
+	}
 	if !f.Since.IsZero() {
 		conds = append(conds, `detected_at >= ?`)
 		args = append(args, formatTime(f.Since))
@@ -200,7 +276,7 @@ func (f ChangeFilter) where() (string, []any) {
 
 // changeColumns are the columns scanChange reads before a change set.
 const changeColumns = `id, document_id, from_version, to_version, detected_at, material, topics, severity, classifier_version,
-    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new, alert, sharing`
+    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new, alert, sharing, state, capture`
 
 // Changes returns the changes f selects, in f's order, and whether more
 // changes than f.Limit matched: the next page starts after the last one
@@ -283,7 +359,7 @@ func (r *changeRow) dest() []any {
 	c, m := &r.c, &r.c.Summary
 	return []any{&c.ID, &c.DocumentID, &c.FromVersion, &c.ToVersion, &r.at, &c.Material, &r.topics, &c.Severity, &c.ClassifierVersion,
 		&m.Added, &m.Removed, &m.Modified, &m.Moved, &m.Split, &m.Merged, &m.Unchanged, &c.EffectiveDate.Old, &c.EffectiveDate.New,
-		&c.Alert, &r.sharing, &r.changeSet}
+		&c.Alert, &r.sharing, &c.State, &c.Capture, &r.changeSet}
 }
 
 func (r *changeRow) change() (*Change, error) {
@@ -356,10 +432,11 @@ FROM changes WHERE classifier_version <> ? ORDER BY id`
 	return out, nil
 }
 
-// UpdateClassification replaces a stored change's diff, topics and severity
-// with cs, classified by classifier. Its id and versions stay, and no
-// delivery is queued: deliveries are enqueued only when a change is first
-// recorded, so nobody is alerted again (invariant 5).
+// UpdateClassification replaces a stored change's diff, topics, severity
+// and capture kind with cs, classified by classifier. Its id, versions and
+// state stay (it alerts only if settled), and no delivery is queued:
+// deliveries are enqueued only when a change is first recorded or settles,
+// so nobody is alerted again (invariant 5).
 func (db *DB) UpdateClassification(ctx context.Context, id int64, cs diff.ChangeSet, classifier string) error {
 	enc, err := encodeClassification(cs)
 	if err != nil {
@@ -367,13 +444,13 @@ func (db *DB) UpdateClassification(ctx context.Context, id int64, cs diff.Change
 	}
 	const upd = `UPDATE changes SET material = ?, topics = ?, severity = ?, change_set = ?, classifier_version = ?,
     added = ?, removed = ?, modified = ?, moved = ?, split = ?, merged = ?, unchanged = ?, effective_old = ?, effective_new = ?,
-    alert = ?, sharing = ?
+    alert = ? AND state = 'settled', sharing = ?, capture = ?
 WHERE id = ?`
 	s := cs.Summary
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		r, err := tx.ExecContext(ctx, upd, cs.Material, enc.topics, cs.Severity, enc.changeSet, classifier,
 			s.Added, s.Removed, s.Modified, s.Moved, s.Split, s.Merged, s.Unchanged, cs.EffectiveDate.Old, cs.EffectiveDate.New,
-			cs.Alert, enc.sharing, id)
+			cs.Alert, enc.sharing, cs.Capture, id)
 		if err != nil {
 			return err
 		}

@@ -81,7 +81,7 @@ SELECT ?, snapshot_id, ?, sha256 || ?, text_length, blocks, recorded_at FROM ver
 				if err != nil {
 					return err
 				}
-				change, err = db.insertChange(ctx, tx, Fetch{DocumentID: tc.doc, StartedAt: t0}, r1.Version.ID, v, tc.cs, "test", tc.alerts)
+				change, err = db.insertChange(ctx, tx, Fetch{DocumentID: tc.doc, StartedAt: t0}, r1.Version.ID, v, tc.cs, "test", Settled, tc.alerts)
 				return err
 			})
 			if err != nil {

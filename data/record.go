@@ -40,6 +40,16 @@ type Observation struct {
 	// Classifier names the rules that classified Change (topics.Version),
 	// stored so that reclassification knows which changes are up to date.
 	Classifier string
+	// ChangeState is the state Change starts in: Settling when the
+	// pipeline waits to see its text again before telling anyone, Settled
+	// when it need not, Transient when it already knows the page flipped
+	// back (an import that has read the next file). "" means Settled.
+	ChangeState ChangeState
+	// Settle is the id of the document's settling change that this fetch,
+	// which read the latest version's text again, settles; 0 for none.
+	// Record settles it only if it is still settling and its version is
+	// still the latest, and then queues its alerts.
+	Settle int64
 	// NoAlerts records a change without queueing alerts or webhooks for
 	// it: `clausewatch import` backfills history that nobody should be
 	// alerted about years later.
@@ -58,6 +68,9 @@ type Result struct {
 	Version *Version
 	// Change is set only for a new version that has a predecessor.
 	Change *Change
+	// Settled is the id of the change this fetch settled (Observation.Settle),
+	// 0 when it settled none.
+	Settled int64
 }
 
 // Record stores one fetch attempt in a single transaction: the snapshot
@@ -173,11 +186,30 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 			v.Blocks = nil
 			res.Version = &v
 			if head != nil {
-				c, err := db.insertChange(ctx, tx, f, head.id, cv.v.ID, *obs.Change, obs.Classifier, !obs.NoAlerts)
+				// A change still settling when its version is replaced
+				// never settles: the page did not hold it.
+				const drop = `UPDATE changes SET state = 'transient' WHERE document_id = ? AND to_version = ? AND state = 'settling'`
+				if _, err := tx.ExecContext(ctx, drop, f.DocumentID, head.id); err != nil {
+					return fmt.Errorf("mark the change to version %d transient: %w", head.id, err)
+				}
+				state := obs.ChangeState
+				if state == "" {
+					state = Settled
+				}
+				c, err := db.insertChange(ctx, tx, f, head.id, cv.v.ID, *obs.Change, obs.Classifier, state, !obs.NoAlerts)
 				if err != nil {
 					return err
 				}
 				res.Change = c
+			}
+		}
+		if obs.Settle != 0 && fr.VersionID != 0 && fr.Outcome != NewVersion {
+			ok, err := db.settleChange(ctx, tx, f.DocumentID, obs.Settle, fr.VersionID, !obs.NoAlerts)
+			if err != nil {
+				return err
+			}
+			if ok {
+				res.Settled = obs.Settle
 			}
 		}
 		id, err := db.insertFetch(ctx, tx, fr)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/data/internal/blocklist"
+	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/policy"
 )
 
@@ -658,4 +660,101 @@ func (b *spanBuilder) insert(ctx context.Context, tx *sql.Tx, docID string) erro
 		}
 	}
 	return nil
+}
+
+// TextHistory looks texts up in what the document held up to version head,
+// so that the pipeline can tell a page state from an edit: seen maps each of
+// arrived that head or an earlier version contained to the latest such
+// version (for a text that had gone, the last version before it went), and
+// toggled holds each of gone that had gone and come back before, or came in
+// with a change that only showed part of the page (a presentation change or
+// a capture variation). Texts are whole clause strings as versions store
+// them; a sentence cut from a long paragraph is not found.
+func (db *DB) TextHistory(ctx context.Context, docID string, head int64, arrived, gone []string) (seen map[string]diff.Seen, toggled map[string]bool, err error) {
+	seen, toggled = map[string]diff.Seen{}, map[string]bool{}
+	if len(arrived)+len(gone) == 0 {
+		return seen, toggled, nil
+	}
+	wrap := func(err error) error { return fmt.Errorf("data: history of texts of %s: %w", docID, err) }
+	indexed, err := searchIndexed(ctx, db.sql, docID)
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	if !indexed {
+		if _, err := db.indexDocument(ctx, docID); err != nil {
+			return nil, nil, wrap(err)
+		}
+	}
+	// A span contains head, or closed at or before it: its last version
+	// up to head is head itself, or the version just before it closed.
+	const seenQ = `WITH h AS (SELECT fetched_at, id FROM versions WHERE id = ?2),
+spans AS (
+    SELECT j.key AS k, CASE
+        WHEN u.id IS NULL OR (u.fetched_at, u.id) > (SELECT fetched_at, id FROM h) THEN ?2
+        ELSE (SELECT p.id FROM versions p WHERE p.document_id = ?1 AND (p.fetched_at, p.id) < (u.fetched_at, u.id)
+              ORDER BY p.fetched_at DESC, p.id DESC LIMIT 1) END AS last
+    FROM json_each(?3) j
+    JOIN texts t ON t.sha256 = unhex(j.value)
+    JOIN version_texts s ON s.document_id = ?1 AND s.text_id = t.id
+    JOIN versions f ON f.id = s.from_version
+    LEFT JOIN versions u ON u.id = s.until_version
+    WHERE (f.fetched_at, f.id) <= (SELECT fetched_at, id FROM h))
+SELECT spans.k, v.id, v.fetched_at FROM spans JOIN versions v ON v.id = spans.last`
+	const toggledQ = `WITH h AS (SELECT fetched_at, id FROM versions WHERE id = ?2)
+SELECT j.key FROM json_each(?3) j JOIN texts t ON t.sha256 = unhex(j.value)
+WHERE EXISTS (SELECT 1 FROM version_texts s JOIN versions u ON u.id = s.until_version
+              WHERE s.document_id = ?1 AND s.text_id = t.id AND (u.fetched_at, u.id) <= (SELECT fetched_at, id FROM h))
+   OR EXISTS (SELECT 1 FROM version_texts s JOIN changes c ON c.to_version = s.from_version
+              WHERE s.document_id = ?1 AND s.text_id = t.id AND c.capture <> '')`
+	rows, err := db.sql.QueryContext(ctx, seenQ, docID, head, hashArg(arrived))
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k int
+		var at string
+		var s diff.Seen
+		if err := rows.Scan(&k, &s.Version, &at); err != nil {
+			return nil, nil, wrap(err)
+		}
+		if s.At, err = parseTime(at); err != nil {
+			return nil, nil, wrap(err)
+		}
+		text := arrived[k]
+		if old, ok := seen[text]; !ok || s.At.After(old.At) {
+			seen[text] = s
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap(err)
+	}
+	rows.Close()
+	if rows, err = db.sql.QueryContext(ctx, toggledQ, docID, head, hashArg(gone)); err != nil {
+		return nil, nil, wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k int
+		if err := rows.Scan(&k); err != nil {
+			return nil, nil, wrap(err)
+		}
+		toggled[gone[k]] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap(err)
+	}
+	return seen, toggled, nil
+}
+
+// hashArg is the JSON array of the hex sha256 of each text, as queries
+// look texts up by (texts.sha256 = unhex(value)).
+func hashArg(texts []string) string {
+	hexes := make([]string, len(texts))
+	for i, s := range texts {
+		sum := sha256.Sum256([]byte(s))
+		hexes[i] = hex.EncodeToString(sum[:])
+	}
+	b, _ := json.Marshal(hexes) // a []string always encodes
+	return string(b)
 }

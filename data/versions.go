@@ -320,7 +320,7 @@ func (db *DB) Versions(ctx context.Context, docID string) ([]VersionEntry, error
     coalesce(c.detected_at, ''), coalesce(c.material, 0), coalesce(c.topics, '[]'), coalesce(c.severity, ''),
     coalesce(c.classifier_version, ''), coalesce(c.added, 0), coalesce(c.removed, 0), coalesce(c.modified, 0),
     coalesce(c.moved, 0), coalesce(c.split, 0), coalesce(c.merged, 0), coalesce(c.unchanged, 0),
-    coalesce(c.effective_old, ''), coalesce(c.effective_new, ''), coalesce(c.alert, 0), coalesce(c.sharing, '[]'), ''
+    coalesce(c.effective_old, ''), coalesce(c.effective_new, ''), coalesce(c.alert, 0), coalesce(c.sharing, '[]'), coalesce(c.state, ''), coalesce(c.capture, ''), ''
 FROM versions v
 JOIN snapshots s ON s.id = v.snapshot_id
 LEFT JOIN changes c ON c.to_version = v.id

@@ -39,7 +39,11 @@ type ChangeSet struct {
 	Alert         bool           `json:"alert"`
 	Sharing       []SharingDelta `json:"sharing"`
 	Matters       []Matter       `json:"matters"`
-	Changes       []Change       `json:"changes"`
+	// Capture is Presentation or Variation when the change shows or hides
+	// a block of the page rather than edits its wording (CaptureKind); ""
+	// for an edit.
+	Capture string   `json:"capture,omitempty"`
+	Changes []Change `json:"changes"`
 }
 
 // Summary counts the changes of each kind, and the clauses left unchanged so
@@ -101,6 +105,13 @@ type Change struct {
 	// Evidence quotes the phrases that made the classifier tag each topic,
 	// so that a page or an email can show why; empty until classified.
 	Evidence []Evidence `json:"evidence"`
+	// Capture is Restored or Toggled when the clause's text is one the
+	// document held before (see capture.go), "" for new wording; the
+	// pipeline sets it from the document's history, and such a clause
+	// carries its topics but does not make the change alert. LastSeen
+	// says where a restored text was last seen.
+	Capture  string `json:"capture,omitempty"`
+	LastSeen *Seen  `json:"last_seen,omitempty"`
 }
 
 // Evidence is one phrase behind a topic of a change: Start and End are

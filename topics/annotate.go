@@ -23,6 +23,8 @@ import (
 // lies in the words the edit changed (the whole clause when it was added
 // or removed). Evidence elsewhere in the clause is kept, marked Context, to
 // explain the clause; a cosmetic change carries no topic and only context.
+// A clause marked as held before (diff.Change.Capture) keeps its topics but
+// adds nothing to the change set's topics, severity, sharing or alert.
 // Severities are described in docs/topics.md and in weigh.
 func Annotate(cs *diff.ChangeSet, lang string) {
 	if lang == "" {
@@ -44,6 +46,12 @@ func Annotate(cs *diff.ChangeSet, lang string) {
 			continue
 		}
 		c.Severity = diff.SeverityLow
+		if c.Capture != "" {
+			// Text the document held before (diff.MarkCapture): its
+			// topics explain the clause, but it is no news.
+			cs.Severity = maxSeverity(cs.Severity, c.Severity)
+			continue
+		}
 		if len(c.Topics) > 0 {
 			c.Severity = diff.SeverityMedium
 		}

@@ -344,7 +344,7 @@ func whatMatters(changes []diff.Change) []diff.Matter {
 		slices.SortStableFunc(groups, func(a, b *group) int { return b.m.Severity.Rank() - a.m.Severity.Rank() })
 	} else {
 		for k, c := range changes {
-			if c.Material {
+			if c.Material && c.Capture == "" {
 				add(k)
 			}
 		}

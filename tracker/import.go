@@ -99,7 +99,7 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 		}
 		next, ok = <-read
 		if cur.c.serr == nil && ok && next.err == nil && next.c.serr == nil && next.c.lang == nil {
-			cur.c.next, cur.c.hasNext = next.c.text, true
+			cur.c.next, cur.c.nextAt, cur.c.hasNext = next.c.text, next.c.obs.Fetch.StartedAt, true
 		}
 		res, err := t.gateAndRecord(ctx, doc, *cur.c, imp)
 		if err != nil {

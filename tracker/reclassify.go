@@ -42,7 +42,10 @@ func (t *Tracker) Reclassify(ctx context.Context) (int, error) {
 		if cur, err = t.db.Version(ctx, c.ToVersion); err != nil {
 			return done, fmt.Errorf("tracker: reclassify change %d: %w", c.ID, err)
 		}
-		cs := t.compare(nil, old.Document(), cur.Document(), lang)
+		cs, err := t.classify(ctx, nil, c.DocumentID, c.FromVersion, old.Document(), cur.Document(), lang)
+		if err != nil {
+			return done, err
+		}
 		if err := t.db.UpdateClassification(ctx, c.ID, cs, topics.Version); err != nil {
 			return done, fmt.Errorf("tracker: reclassify: %w", err)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
-	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/policy"
 	"github.com/clausewatch/clausewatch/scraper"
 	"github.com/clausewatch/clausewatch/topics"
@@ -33,6 +32,7 @@ type candidate struct {
 	// may confirm a text the size gates hold back (see confirmHeld);
 	// hasNext says there is such a file and it passed the other gates.
 	next    string
+	nextAt  time.Time
 	hasNext bool
 }
 
@@ -128,8 +128,14 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 				if imp == nil || imp.last != prev.ID {
 					old = t.reread(ctx, prev, c.rules, old)
 				}
-				cs := t.compare(imp, old, c.doc, doc.Language)
+				cs, err := t.classify(ctx, imp, doc.ID, head.ID, old, c.doc, doc.Language)
+				if err != nil {
+					return data.Result{}, err
+				}
 				obs.Change, obs.Classifier = &cs, topics.Version
+				obs.ChangeState = settleState(doc, c, cs, head.SHA256, imp)
+			} else if obs.Settle, err = t.settles(ctx, doc, head, obs.Fetch.StartedAt); err != nil {
+				return data.Result{}, err
 			}
 		}
 		res, err := t.store(ctx, obs)
@@ -171,17 +177,6 @@ func (t *Tracker) reread(ctx context.Context, prev *data.Version, rules scraper.
 	return d
 }
 
-// compare diffs two versions and classifies the change in lang, with the
-// import's Comparer when there is one.
-func (t *Tracker) compare(imp *importer, old, new policy.Document, lang string) diff.ChangeSet {
-	if imp == nil {
-		return topics.Compare(old, new, lang)
-	}
-	cs := imp.cmp.Compare(old, new)
-	topics.Annotate(&cs, lang)
-	return cs
-}
-
 // store hands obs to storage and logs what was stored.
 func (t *Tracker) store(ctx context.Context, obs data.Observation) (data.Result, error) {
 	res, err := t.db.Record(ctx, obs)
@@ -194,7 +189,13 @@ func (t *Tracker) store(ctx context.Context, obs data.Observation) (data.Result,
 		attrs = append(attrs, "class", f.ErrorClass, "reason", f.Reason)
 	}
 	if res.Change != nil {
-		attrs = append(attrs, "change", res.Change.ID, "material", res.Change.Material)
+		attrs = append(attrs, "change", res.Change.ID, "material", res.Change.Material, "state", res.Change.State)
+		if res.Change.Capture != "" {
+			attrs = append(attrs, "capture", res.Change.Capture)
+		}
+	}
+	if res.Settled != 0 {
+		attrs = append(attrs, "settled", res.Settled)
 	}
 	t.log.Info("fetch recorded", attrs...)
 	return res, nil

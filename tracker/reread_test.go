@@ -70,9 +70,24 @@ func TestExtractionUpgradeDoesNotAlert(t *testing.T) {
 			if res.Fetch.Outcome != data.NewVersion || res.Change == nil {
 				t.Fatalf("outcome %s (%s), change %v; want a new version with its change", res.Fetch.Outcome, res.Fetch.Reason, res.Change)
 			}
-			if res.Change.Material != tt.material || res.Change.Alert != tt.wantAlert {
-				t.Errorf("change material %v alert %v (topics %v, %s), want material %v alert %v",
-					res.Change.Material, res.Change.Alert, res.Change.Topics, res.Change.Severity, tt.material, tt.wantAlert)
+			if res.Change.State != data.Settling || res.Change.Alert {
+				t.Errorf("new change is %s with alert %v, want settling without alert until the next fetch", res.Change.State, res.Change.Alert)
+			}
+			// The next fetch reads the same text: the change settles.
+			again, err := tr.Check(ctx, doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.Settled != res.Change.ID {
+				t.Fatalf("second fetch (%s) settled change %d, want %d", again.Fetch.Outcome, again.Settled, res.Change.ID)
+			}
+			c, err := db.Change(ctx, res.Change.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Material != tt.material || c.Alert != tt.wantAlert || c.State != data.Settled {
+				t.Errorf("change material %v alert %v %s (topics %v, %s), want material %v alert %v settled",
+					c.Material, c.Alert, c.State, c.Topics, c.Severity, tt.material, tt.wantAlert)
 			}
 		})
 	}

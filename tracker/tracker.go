@@ -88,7 +88,17 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	}
 	switch {
 	case resp.Status == http.StatusNotModified && resp.Conditional:
+		// A 304 reads the latest version's text again.
 		f.Outcome = data.NotModified
+		head, err := t.db.LatestVersionInfo(ctx, doc.ID)
+		if err != nil && !errors.Is(err, data.ErrNotFound) {
+			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
+		}
+		if head != nil {
+			if obs.Settle, err = t.settles(ctx, doc, head, f.StartedAt); err != nil {
+				return data.Result{}, err
+			}
+		}
 		return t.store(ctx, obs)
 	case resp.Status < 200 || resp.Status > 299:
 		f.Outcome, f.ErrorClass = data.Failed, reasonHTTPStatus

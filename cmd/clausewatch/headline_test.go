@@ -27,8 +27,10 @@ func TestChangesHeadlineAndSharing(t *testing.T) {
 	const work = "As part of the Facebook Companies, WhatsApp receives information from, and shares information with, the Facebook Companies to help operate, provide, improve, understand, customize, support, and market our Services."
 	v1 := writeFile(t, dir, "2020-07-20.md", "# Privacy Policy\n\n## How We Work With Other Facebook Companies\n\n"+work+"\n\n"+promise+"\n")
 	v2 := writeFile(t, dir, "2021-01-04.md", "# Privacy Policy\n\n## How We Work With Other Facebook Companies\n\n"+work+"\n")
+	// The archive read the new text again a month later: the change settled.
+	v3 := writeFile(t, dir, "2021-02-04.md", "# Privacy Policy\n\n## How We Work With Other Facebook Companies\n\n"+work+"\n")
 	ctx := context.Background()
-	if code, _, stderr := cli(t, ctx, nil, "import", "wa", v1, v2, "--config", cfg, "--db", dbPath); code != exitOK {
+	if code, _, stderr := cli(t, ctx, nil, "import", "wa", v1, v2, v3, "--config", cfg, "--db", dbPath); code != exitOK {
 		t.Fatalf("import: exit %d: %s", code, stderr)
 	}
 	db := openDB(t, dbPath)
