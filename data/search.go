@@ -666,9 +666,13 @@ func (b *spanBuilder) insert(ctx context.Context, tx *sql.Tx, docID string) erro
 // so that the pipeline can tell a page state from an edit: seen maps each of
 // arrived that head or an earlier version contained to the latest such
 // version (for a text that had gone, the last version before it went), and
-// toggled holds each of gone that had gone and come back before, or came in
-// with a change that only showed part of the page (a presentation change or
-// a capture variation). Texts are whole clause strings as versions store
+// only counts versions readers were shown: the first, or one whose change
+// settled (a text seen only in a state the page flipped out of at once is
+// still news when it comes back to stay). toggled holds the texts that came
+// or went before as part of the page's states: each of arrived or gone that
+// came in with a change that only showed part of the page (a presentation
+// change or a capture variation), and each of gone that had gone and come
+// back before. Texts are whole clause strings as versions store
 // them; a sentence cut from a long paragraph is not found.
 func (db *DB) TextHistory(ctx context.Context, docID string, head int64, arrived, gone []string) (seen map[string]diff.Seen, toggled map[string]bool, err error) {
 	seen, toggled = map[string]diff.Seen{}, map[string]bool{}
@@ -698,11 +702,16 @@ spans AS (
     JOIN version_texts s ON s.document_id = ?1 AND s.text_id = t.id
     JOIN versions f ON f.id = s.from_version
     LEFT JOIN versions u ON u.id = s.until_version
-    WHERE (f.fetched_at, f.id) <= (SELECT fetched_at, id FROM h))
+    WHERE (f.fetched_at, f.id) <= (SELECT fetched_at, id FROM h)
+      AND EXISTS (SELECT 1 FROM versions v LEFT JOIN changes c ON c.to_version = v.id
+                  WHERE v.document_id = ?1 AND (v.fetched_at, v.id) >= (f.fetched_at, f.id)
+                    AND (u.id IS NULL OR (v.fetched_at, v.id) < (u.fetched_at, u.id))
+                    AND (v.fetched_at, v.id) <= (SELECT fetched_at, id FROM h)
+                    AND (c.id IS NULL OR c.state = 'settled')))
 SELECT spans.k, v.id, v.fetched_at FROM spans JOIN versions v ON v.id = spans.last`
 	const toggledQ = `WITH h AS (SELECT fetched_at, id FROM versions WHERE id = ?2)
 SELECT j.key FROM json_each(?3) j JOIN texts t ON t.sha256 = unhex(j.value)
-WHERE EXISTS (SELECT 1 FROM version_texts s JOIN versions u ON u.id = s.until_version
+WHERE ?4 AND EXISTS (SELECT 1 FROM version_texts s JOIN versions u ON u.id = s.until_version
               WHERE s.document_id = ?1 AND s.text_id = t.id AND (u.fetched_at, u.id) <= (SELECT fetched_at, id FROM h))
    OR EXISTS (SELECT 1 FROM version_texts s JOIN changes c ON c.to_version = s.from_version
               WHERE s.document_id = ?1 AND s.text_id = t.id AND c.capture <> '')`
@@ -730,19 +739,31 @@ WHERE EXISTS (SELECT 1 FROM version_texts s JOIN versions u ON u.id = s.until_ve
 		return nil, nil, wrap(err)
 	}
 	rows.Close()
-	if rows, err = db.sql.QueryContext(ctx, toggledQ, docID, head, hashArg(gone)); err != nil {
-		return nil, nil, wrap(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k int
-		if err := rows.Scan(&k); err != nil {
+	// A text that arrives again after going is restored, not toggled: only
+	// the way it first came counts.
+	for _, look := range []struct {
+		texts  []string
+		closed bool
+	}{{arrived, false}, {gone, true}} {
+		if len(look.texts) == 0 {
+			continue
+		}
+		rows, err := db.sql.QueryContext(ctx, toggledQ, docID, head, hashArg(look.texts), look.closed)
+		if err != nil {
 			return nil, nil, wrap(err)
 		}
-		toggled[gone[k]] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, wrap(err)
+		for rows.Next() {
+			var k int
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, nil, wrap(err)
+			}
+			toggled[look.texts[k]] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, wrap(err)
+		}
 	}
 	return seen, toggled, nil
 }

@@ -11,8 +11,9 @@ const (
 	// Restored marks an added or reworded clause whose exact text was in an
 	// earlier version of the document.
 	Restored = "restored"
-	// Toggled marks a removed clause whose text had gone and come back
-	// before, or came in with a change that was itself a page state.
+	// Toggled marks a clause whose text came or went before as one of the
+	// page's states: it came in with a presentation change or a capture
+	// variation, or (removed) it had gone and come back before.
 	Toggled = "toggled"
 
 	// Presentation is a change set that shows or hides a block of clauses
@@ -40,7 +41,8 @@ type Seen struct {
 
 // CaptureTexts returns the texts the pipeline looks up in the document's
 // history to mark cs: the new text of each added or modified clause (it may
-// be restored) and the old text of each removed clause (it may be toggled).
+// be restored or toggled) and the old text of each removed clause (it may
+// be toggled).
 func CaptureTexts(cs ChangeSet) (arrived, gone []string) {
 	for _, c := range cs.Changes {
 		switch c.Kind {
@@ -56,7 +58,7 @@ func CaptureTexts(cs ChangeSet) (arrived, gone []string) {
 // MarkCapture sets the Capture marks of cs's clause changes from the
 // document's history: seen holds the arrived texts (CaptureTexts) that an
 // earlier version held, with where they were last seen, and toggled the
-// gone texts that had come or gone before as a page state. It clears the
+// texts that came or went before as a page state. It clears the
 // marks of every other change, so that marking again is idempotent.
 func MarkCapture(cs *ChangeSet, seen map[string]Seen, toggled map[string]bool) {
 	for k := range cs.Changes {
@@ -66,6 +68,8 @@ func MarkCapture(cs *ChangeSet, seen map[string]Seen, toggled map[string]bool) {
 		case Added, Modified:
 			if s, ok := seen[c.New.Text]; ok {
 				c.Capture, c.LastSeen = Restored, &s
+			} else if toggled[c.New.Text] {
+				c.Capture = Toggled
 			}
 		case Removed:
 			if toggled[c.Old.Text] {
