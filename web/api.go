@@ -137,7 +137,11 @@ type apiChange struct {
 	// imported history: would have been); Headline says what matters in
 	// the language of ?lang=; Sharing lists the differences in who gets
 	// which data, as stored.
-	Alert    bool                `json:"alert"`
+	Alert bool `json:"alert"`
+	// State and Capture say whether the change has settled and whether it
+	// only showed or hid part of the page (data.Change).
+	State    data.ChangeState    `json:"state"`
+	Capture  string              `json:"capture"`
 	Headline string              `json:"headline"`
 	Sharing  []diff.SharingDelta `json:"sharing"`
 	Links    apiChangeLinks      `json:"links"`
@@ -220,7 +224,7 @@ func (s *Server) apiChangeOf(c *data.Change, doc *data.Document, lang string) ap
 		ID: c.ID, Document: c.DocumentID, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
 		DetectedAt: c.DetectedAt.UTC(), Material: c.Material, Topics: topics, Severity: c.Severity,
 		ClassifierVersion: c.ClassifierVersion, Summary: c.Summary, EffectiveDate: c.EffectiveDate,
-		Alert: c.Alert, Headline: changeHeadline(doc, c, lang), Sharing: diff.SharingWithLists(c.Sharing),
+		Alert: c.Alert, State: c.State, Capture: c.Capture, Headline: changeHeadline(doc, c, lang), Sharing: diff.SharingWithLists(c.Sharing),
 		Links: apiChangeLinks{
 			Self:     s.link("/api/v1/changes/" + id),
 			HTML:     s.link(changePath(c.ID)),

@@ -458,7 +458,7 @@ func TestAPIChanges(t *testing.T) {
 		Topics: []string{"data-sharing"}, Severity: "high", ClassifierVersion: "test/1",
 		Summary:       diff.Summary{Modified: 1, Unchanged: c.Summary.Unchanged},
 		EffectiveDate: diff.Dates{Old: "2021-01-04", New: "2021-01-04"},
-		Alert:         true, Headline: "WhatsApp changed what it says about data sharing", Sharing: []diff.SharingDelta{},
+		Alert:         true, State: data.Settled, Headline: "WhatsApp changed what it says about data sharing", Sharing: []diff.SharingDelta{},
 		Links: apiChangeLinks{Self: testBase + "/api/v1/changes/1", HTML: testBase + "/changes/1", Document: testBase + "/api/v1/documents/" + waID,
 			From: testBase + "/api/v1/versions/1", To: testBase + "/api/v1/versions/3"},
 	}

@@ -685,7 +685,9 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 		ctx := r.Context()
 		base := s.absoluteBase(r)
 		f := feed{HomeURL: base + "/"}
-		filter := data.ChangeFilter{Material: true}
+		// Feeds tell what happened to the policy: changes that settled,
+		// never a state the page flipped out of or a capture variation.
+		filter := data.ChangeFilter{Material: true, Published: true}
 		scopeKey := "all"
 		switch scope {
 		case scopeAll:

@@ -56,6 +56,7 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 		"snippet":   snippetParts,
 		"entryArgs": func(v *view, d *data.Document, e data.VersionEntry) entryArgs { return entryArgs{V: v, Doc: d, E: e} },
 		"tagsArgs":  newTagsView,
+		"stateArgs": func(v *view, c *data.Change) stateArgs { return stateArgs{V: v, C: c} },
 		"clauseArgs": func(v *view, c changeView, side bool) clauseArgs {
 			return clauseArgs{V: v, C: c, Side: side}
 		},
@@ -109,6 +110,13 @@ type entryArgs struct {
 // Headline says what matters in the entry's change, in the reader's
 // language.
 func (a entryArgs) Headline() string { return changeHeadline(a.Doc, a.E.Change, a.V.Lang) }
+
+// stateArgs is a change for the "changestate" block, which says whether
+// it has been told and why not.
+type stateArgs struct {
+	V *view
+	C *data.Change
+}
 
 // clauseArgs is one clause change for the "clause" block, wherever a page
 // shows it (what matters, or its section).

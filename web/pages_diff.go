@@ -149,6 +149,10 @@ type changeView struct {
 	Kind      string
 	Symbol    string
 	Material  bool
+	// Capture is diff.Restored or diff.Toggled for a clause the document
+	// held before; LastSeen is when a restored one was last seen.
+	Capture   string
+	LastSeen  *diff.Seen
 	Anchor    string
 	MovedFrom []string
 	Tags      tagsView
@@ -320,6 +324,7 @@ func newChangeView(v *view, c diff.Change) changeView {
 	cv := changeView{
 		Kind: c.Kind, Symbol: kindSymbol(c.Kind), Material: c.Material, Anchor: clauseAnchor(c),
 		Tags: newTagsView(v, c.Severity, c.Topics), Evidence: evidence, Context: context,
+		Capture: c.Capture, LastSeen: c.LastSeen,
 	}
 	if c.Kind == diff.Moved && c.Old != nil {
 		cv.MovedFrom = c.Old.Section

@@ -145,14 +145,14 @@ func buildCorpusSite(corpus string) (*corpusSite, error) {
 	}
 	v1 := "Privacy <b>notice</b>\n\n" + markupLines[0] + "\n\nWe keep logs for 30 days.\n"
 	v2 := "Privacy <b>notice</b>\n\n" + markupLines[0] + "\n\n" + markupLines[1] + "\n\nWe keep logs for 90 days.\n"
-	p1, p2 := filepath.Join(mdir, "2024-01-01.txt"), filepath.Join(mdir, "2024-06-01.txt")
-	if err := os.WriteFile(p1, []byte(v1), 0o644); err != nil {
-		return f, err
+	// The third file reads v2 again: the change settles and is published.
+	p1, p2, p3 := filepath.Join(mdir, "2024-01-01.txt"), filepath.Join(mdir, "2024-06-01.txt"), filepath.Join(mdir, "2024-07-01.txt")
+	for p, body := range map[string]string{p1: v1, p2: v2, p3: v2} {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			return f, err
+		}
 	}
-	if err := os.WriteFile(p2, []byte(v2), 0o644); err != nil {
-		return f, err
-	}
-	if err := importDir(docs[2], []string{p1, p2}); err != nil {
+	if err := importDir(docs[2], []string{p1, p2, p3}); err != nil {
 		return f, err
 	}
 	// The failing document: one good version, then a failed check.

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
 )
 
 // documentsPage lists the tracked documents, failing ones first marked.
@@ -44,11 +45,13 @@ type timelineData struct {
 	From, To  int64 // preselected in the compare form
 }
 
-// timelineItem is either one version or a fold of consecutive cosmetic-only
-// versions.
+// timelineItem is either one version or a fold of consecutive versions of
+// one kind: cosmetic-only, or capture variations (the page showing or
+// hiding text it had shown before).
 type timelineItem struct {
 	Entry    data.VersionEntry
-	Cosmetic []data.VersionEntry // non-empty for a fold
+	Fold     []data.VersionEntry // non-empty for a fold
+	FoldKind string              // "cosmetic" or "variation"
 }
 
 // timelinePage shows every version of a document with its change.
@@ -75,11 +78,19 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := &entries[i]
-		if e.Change != nil && !e.Change.Material {
-			if n := len(d.Items); n > 0 && len(d.Items[n-1].Cosmetic) > 0 {
-				d.Items[n-1].Cosmetic = append(d.Items[n-1].Cosmetic, *e)
+		kind := ""
+		switch {
+		case e.Change == nil:
+		case e.Change.Capture == diff.Variation:
+			kind = "variation"
+		case !e.Change.Material:
+			kind = "cosmetic"
+		}
+		if kind != "" {
+			if n := len(d.Items); n > 0 && d.Items[n-1].FoldKind == kind {
+				d.Items[n-1].Fold = append(d.Items[n-1].Fold, *e)
 			} else {
-				d.Items = append(d.Items, timelineItem{Cosmetic: []data.VersionEntry{*e}})
+				d.Items = append(d.Items, timelineItem{Fold: []data.VersionEntry{*e}, FoldKind: kind})
 			}
 			continue
 		}

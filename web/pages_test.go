@@ -206,7 +206,8 @@ func TestTimelinePage(t *testing.T) {
 	if n := doc.Find("article.version").Length(); n != len(versions) {
 		t.Errorf("%d versions shown, want %d", n, len(versions))
 	}
-	// Newest first; cosmetic-only versions folded into <details>.
+	// Newest first; cosmetic-only versions and capture variations folded
+	// into <details>.
 	first := doc.Find("article.version").First().AttrOr("id", "")
 	if want := fmt.Sprintf("v%d", versions[len(versions)-1].ID); first != want {
 		t.Errorf("first entry %s, want the newest %s", first, want)
@@ -214,8 +215,8 @@ func TestTimelinePage(t *testing.T) {
 	for _, c := range changes {
 		art := doc.Find(fmt.Sprintf("article#v%d", c.ToVersion))
 		inFold := art.ParentsFiltered("details").Length() > 0
-		if inFold == c.Material {
-			t.Errorf("change %d (material %v): folded = %v", c.ID, c.Material, inFold)
+		if shown := c.Material && c.Capture != diff.Variation; inFold == shown {
+			t.Errorf("change %d (material %v, capture %q): folded = %v", c.ID, c.Material, c.Capture, inFold)
 		}
 		if href := art.Find("a.diff-link").AttrOr("href", ""); href != fmt.Sprintf("/changes/%d", c.ID) {
 			t.Errorf("version %d: diff link %q", c.ToVersion, href)

@@ -27,6 +27,8 @@ type changeJSON struct {
 	Topics      []string            `json:"topics"`
 	Severity    diff.Severity       `json:"severity"`
 	Alert       bool                `json:"alert"`
+	State       data.ChangeState    `json:"state"`
+	Capture     string              `json:"capture"`
 	Headline    string              `json:"headline"`
 	Sharing     []diff.SharingDelta `json:"sharing"`
 }
@@ -97,7 +99,7 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 		out = append(out, changeJSON{
 			ID: c.ID, Document: c.DocumentID, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
 			DetectedAt: c.DetectedAt.UTC().Format(time.RFC3339), Material: c.Material, Topics: topics, Severity: c.Severity,
-			Alert: c.Alert, Headline: labels.Headline(service, cs, *lang), Sharing: diff.SharingWithLists(c.Sharing),
+			Alert: c.Alert, State: c.State, Capture: c.Capture, Headline: labels.Headline(service, cs, *lang), Sharing: diff.SharingWithLists(c.Sharing),
 		})
 	}
 	if *format == "json" {
