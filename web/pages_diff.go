@@ -146,9 +146,9 @@ type filterLink struct {
 func (f filterView) Hidden() int { return f.Total - f.Shown }
 
 type changeView struct {
-	Kind      string
-	Symbol    string
-	Material  bool
+	Kind     string
+	Symbol   string
+	Material bool
 	// Capture is diff.Restored or diff.Toggled for a clause the document
 	// held before; LastSeen is when a restored one was last seen.
 	Capture   string
