@@ -259,3 +259,73 @@ func queryPlan(t *testing.T, db *DB, q string, args ...any) []string {
 	}
 	return plan
 }
+
+// TestSettlingQueuesAlertsWhenSettled records changes that start settling
+// and checks that their deliveries are queued only in the transaction that
+// settles them, once, and never for a change replaced before it settled.
+func TestSettlingQueuesAlertsWhenSettled(t *testing.T) {
+	const (
+		fb   = "We share information with Facebook."
+		meta = "We share your messages with Meta and advertisers."
+	)
+	tests := []struct {
+		name string
+		// flipBack records the old text again before the settling fetch.
+		flipBack   bool
+		wantState  ChangeState
+		wantAlerts int
+	}{
+		{"settled by the next fetch", false, Settled, 1},
+		{"replaced before it settled", true, Transient, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openTest(t)
+			ctx := context.Background()
+			subscribeConfirmed(t, db, "a@example.org", Immediate, nil, nil)
+			mustRecord(t, db, step{body: "<p>a</p>", texts: []string{fb}})
+			obs := step{at: time.Hour, body: "<p>b</p>", texts: []string{meta}}.observation()
+			obs.ChangeState = Settling
+			res, err := record(ctx, db, obs)
+			if err != nil || res.Change == nil {
+				t.Fatalf("record: %+v, %v", res, err)
+			}
+			if res.Change.State != Settling || res.Change.Alert {
+				t.Errorf("new change %s alert %v, want settling without alert", res.Change.State, res.Change.Alert)
+			}
+			alerts := func() int {
+				var n int
+				if err := db.sql.QueryRow(`SELECT count(*) FROM deliveries WHERE kind = 'alert'`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			if n := alerts(); n != 0 {
+				t.Fatalf("%d alerts queued for a settling change", n)
+			}
+			texts := []string{meta}
+			if tt.flipBack {
+				texts = []string{fb}
+			}
+			// Settle is asked of every later fetch; storage settles the
+			// change only if its version is still the latest, and only once.
+			for i := range 2 {
+				again := step{at: time.Duration(2+i) * time.Hour, body: "<p>c</p>", texts: texts}.observation()
+				again.Settle, again.ChangeState = res.Change.ID, Settling
+				if _, err := record(ctx, db, again); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c, err := db.Change(ctx, res.Change.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.State != tt.wantState || c.Alert != (tt.wantAlerts > 0) {
+				t.Errorf("change is %s with alert %v, want %s", c.State, c.Alert, tt.wantState)
+			}
+			if n := alerts(); n != tt.wantAlerts {
+				t.Errorf("%d alerts queued, want %d", n, tt.wantAlerts)
+			}
+		})
+	}
+}
