@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
@@ -56,8 +57,8 @@ func (t *Tracker) classify(ctx context.Context, imp *importer, docID string, hea
 // the change is no presentation change). During an import the next file
 // (c.next) is the archive's next fetch: the change settled if that file
 // does not bring back the text before it (prevSHA) and, for a presentation
-// change, is dated at least the presentation window later; otherwise it
-// was transient. The last file of an import is treated as a live fetch,
+// change, is dated at least the presentation window later or keeps the
+// block (blockKept); otherwise it was transient. The last file of an import is treated as a live fetch,
 // for a later fetch to settle.
 func settleState(doc config.Document, c candidate, cs diff.ChangeSet, prevSHA string, imp *importer) data.ChangeState {
 	rule := doc.SettleRule()
@@ -70,10 +71,31 @@ func settleState(doc config.Document, c candidate, cs diff.ChangeSet, prevSHA st
 	if policy.HashText(c.next) == prevSHA {
 		return data.Transient
 	}
-	if cs.Capture == diff.Presentation && c.nextAt.Sub(c.obs.Fetch.StartedAt) < rule.Presentation {
+	if cs.Capture == diff.Presentation && c.nextAt.Sub(c.obs.Fetch.StartedAt) < rule.Presentation && !blockKept(cs, c.next) {
 		return data.Transient
 	}
 	return data.Settled
+}
+
+// blockKept reports whether the canonical text next still shows what the
+// presentation change cs showed and still hides what it hid: an archive
+// records a new file only when the text changes, so a block that the next
+// file, a new version, keeps has held beyond it, however soon it came.
+func blockKept(cs diff.ChangeSet, next string) bool {
+	lines := map[string]bool{}
+	for _, l := range strings.Split(next, "\n") {
+		lines[l] = true
+	}
+	for _, c := range cs.Changes {
+		switch {
+		case !c.Material:
+		case c.Kind == diff.Added && !lines[c.New.Text]:
+			return false
+		case c.Kind == diff.Removed && lines[c.Old.Text]:
+			return false
+		}
+	}
+	return true
 }
 
 // settles returns the id of doc's settling change that a fetch started at

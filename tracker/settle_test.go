@@ -175,6 +175,7 @@ func TestImportSettlesByTheNextFile(t *testing.T) {
 		{"edit followed by another version", []string{closed, edited, open}, []data.ChangeState{data.Settled, data.Settling}, []bool{true, false}},
 		{"edit caught once between two copies of the old text", []string{closed, edited, closed, closed}, []data.ChangeState{data.Transient, data.Settled}, []bool{false, false}},
 		{"the last file's change waits for a later fetch", []string{closed, edited}, []data.ChangeState{data.Settling}, []bool{false}},
+		{"notes shown, and kept by the next file, a real edit", []string{closed, open, notesPage(true, true)}, []data.ChangeState{data.Settled, data.Settling}, []bool{true, false}},
 		{"notes shown for a day (files a day apart) are transient", []string{closed, open, closed}, []data.ChangeState{data.Transient, data.Settling}, []bool{false, false}},
 	}
 	for _, tt := range tests {
