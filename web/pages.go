@@ -373,6 +373,17 @@ type errorPage struct {
 // to plain text, since the error is already being answered.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	v := s.newView(r, errorPage{Status: status, Message: msg})
+	// The page links to itself (canonical URL, language switch) only when
+	// that repeats at most maxEcho characters of the request; otherwise it
+	// links to the front page.
+	if u := r.URL; len(u.Path) > maxEcho {
+		v.switchURL = &url.URL{Path: "/"}
+	} else if len(u.Path)+len(u.RawQuery) > maxEcho {
+		v.switchURL = &url.URL{Path: u.Path}
+	}
+	if v.switchURL != nil {
+		v.Canonical = v.base + v.switchURL.Path
+	}
 	v.Title = v.T("error.title", status)
 	v.Description = msg
 	if err := s.render(w, r, status, "error", v, noCache); err != nil {

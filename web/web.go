@@ -163,9 +163,25 @@ type statusError struct {
 func (e *statusError) Error() string { return e.err.Error() }
 func (e *statusError) Unwrap() error { return e.err }
 
+// maxEcho bounds, in characters, what an error answer repeats of the
+// request: a message names the parameter or path that was wrong, and a
+// 900 KB query echoed in full made a 400 page of megabytes.
+const maxEcho = 200
+
 // httpError returns an error answered with status and the formatted message,
-// which is shown to the user: it must not contain internal details.
+// which is shown to the user: it must not contain internal details. String
+// and error arguments, which carry what the request asked for, are cut to
+// maxEcho characters each (the messages' own lists, such as the topics, are
+// shorter).
 func httpError(status int, format string, args ...any) error {
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = truncateRunes(a, maxEcho)
+		case error:
+			args[i] = truncateRunes(a.Error(), maxEcho)
+		}
+	}
 	return &statusError{status: status, err: fmt.Errorf(format, args...)}
 }
 
