@@ -73,7 +73,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	al.dispatcher.Start(ctx)
 	defer al.stop(e)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(web.Listener(ln)) }()
 	e.log.Info("serving", "addr", ln.Addr().String(), "db", e.dbPath, "documents", len(e.cfg.Documents))
 
 	select {
