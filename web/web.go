@@ -29,6 +29,10 @@ type Options struct {
 	// /confirm, /unsubscribe, /preferences); nil answers them 503 with a
 	// page that says alerts are not configured and links the feeds.
 	Subscriptions *Subscriptions
+	// Integrity is what PRAGMA quick_check found when serve started (see
+	// data.DB.QuickCheck); non-nil makes /healthz answer 503 with it, since
+	// a damaged file loses versions however well the service answers.
+	Integrity error
 }
 
 // Server holds the dependencies of the handlers. It is safe for concurrent
@@ -272,13 +276,28 @@ func writeJSONError(w http.ResponseWriter, status int, msg string) {
 	json.NewEncoder(w).Encode(body)
 }
 
-// healthz answers 200 when the database answers, 503 otherwise, so a load
-// balancer or Docker health check sees a broken disk.
+// healthz answers 200 when the service does its job, 503 with the reason
+// otherwise, so that a load balancer, Docker health check or monitor sees a
+// broken disk, a damaged database file, or a service that answers but
+// fetches nothing (the newest fetch of every document failed).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
 		return httpError(http.StatusServiceUnavailable, "database unavailable")
+	}
+	if s.opts.Integrity != nil {
+		return httpError(http.StatusServiceUnavailable, "database damaged: PRAGMA quick_check at start-up found problems; see the log")
+	}
+	h, err := s.db.FetchHealth(ctx)
+	switch {
+	case errors.Is(err, data.ErrDamaged):
+		s.log.Error("health check: database damaged", "err", err)
+		return httpError(http.StatusServiceUnavailable, "database damaged: SQLite reports a malformed file; see the log")
+	case err != nil:
+		return httpError(http.StatusServiceUnavailable, "database unavailable")
+	case h.AllFailed():
+		return httpError(http.StatusServiceUnavailable, "fetches failing: the newest fetch of each of the %d documents failed", h.Documents)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

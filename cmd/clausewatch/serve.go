@@ -46,7 +46,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	site, err := web.New(db, e.now, e.log, web.Options{BaseURL: e.cfg.BaseURL, Subscriptions: al.subs})
+	// A damaged file keeps serving what it can, but says so in the log and
+	// in /healthz instead of failing one request at a time.
+	integrity := db.QuickCheck(ctx)
+	if integrity != nil {
+		e.log.Error("database quick_check found problems", "db", e.dbPath, "err", integrity)
+	} else {
+		e.log.Info("database quick_check ok", "db", e.dbPath)
+	}
+	site, err := web.New(db, e.now, e.log, web.Options{BaseURL: e.cfg.BaseURL, Subscriptions: al.subs, Integrity: integrity})
 	if err != nil {
 		return err
 	}
