@@ -74,11 +74,18 @@ const (
 	ClassNetwork   = "network"
 	ClassBrowser   = "browser"
 	ClassCanceled  = "canceled"
+	// ClassRedirectRefused: a redirect led to a scheme other than http and
+	// https, or to an address the redirect policy forbids (guard.go); no
+	// body is kept.
+	ClassRedirectRefused = "redirect-refused"
+	// ClassAddressRefused: the document's own URL is on a link-local or
+	// cloud metadata address, which is never fetched.
+	ClassAddressRefused = "address-refused"
 )
 
 // Error classifies a fetch failure so the pipeline can record it; Class is
 // one of "dns", "connect", "timeout", "tls", "redirects", "too-large",
-// "network", "browser", "canceled".
+// "network", "browser", "canceled", "redirect-refused", "address-refused".
 type Error struct {
 	Class string
 	URL   string
@@ -112,6 +119,10 @@ func classify(err error) string {
 		invalid  x509.CertificateInvalidError
 	)
 	switch {
+	case errors.Is(err, errRedirectRefused):
+		return ClassRedirectRefused
+	case errors.Is(err, errAddressRefused):
+		return ClassAddressRefused
 	case errors.Is(err, errTooManyRedirects):
 		return ClassRedirects
 	case errors.Is(err, errTooLarge):

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -37,27 +38,56 @@ type HTTPOptions struct {
 // NewHTTPClient returns the client main builds and injects: connectTimeout
 // bounds the TCP connect and the TLS handshake, totalTimeout the wait for
 // the response headers and the whole exchange including the body. Zero
-// values take 10 s and 60 s.
+// values take 10 s and 60 s. Its dialer enforces the redirect policy
+// (guard.go).
 func NewHTTPClient(connectTimeout, totalTimeout time.Duration) *http.Client {
-	if connectTimeout <= 0 {
-		connectTimeout = 10 * time.Second
+	return NewHTTPClientWith(ClientOptions{ConnectTimeout: connectTimeout, Timeout: totalTimeout})
+}
+
+// ClientOptions configure NewHTTPClientWith. Zero values take the defaults.
+type ClientOptions struct {
+	ConnectTimeout time.Duration // default 10 s
+	Timeout        time.Duration // default 60 s
+	// Resolve looks up a host's addresses; default the system resolver.
+	// The redirect policy checks what it returns.
+	Resolve func(ctx context.Context, host string) ([]netip.Addr, error)
+	// Dial connects to an address the policy allowed; default a
+	// net.Dialer. Tests inject one that sends a fake public address to
+	// a loopback server, so that a public page redirecting to an internal
+	// address can be played on loopback.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// NewHTTPClientWith is NewHTTPClient with every option. Connections are
+// not kept alive: a document is fetched every few hours, so reuse saves
+// nothing, and a pooled connection would skip the dialer, and with it the
+// redirect policy, on the next fetch.
+func NewHTTPClientWith(o ClientOptions) *http.Client {
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = 10 * time.Second
 	}
-	if totalTimeout <= 0 {
-		totalTimeout = 60 * time.Second
+	if o.Timeout <= 0 {
+		o.Timeout = 60 * time.Second
 	}
-	dialer := &net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}
+	if o.Resolve == nil {
+		o.Resolve = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		}
+	}
+	if o.Dial == nil {
+		o.Dial = (&net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
+	}
 	return &http.Client{
 		Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           dialer.DialContext,
+			DialContext:           guardedDialer{resolve: o.Resolve, dial: o.Dial}.DialContext,
 			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          20,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   connectTimeout,
-			ResponseHeaderTimeout: totalTimeout,
+			DisableKeepAlives:     true,
+			TLSHandshakeTimeout:   o.ConnectTimeout,
+			ResponseHeaderTimeout: o.Timeout,
 			ExpectContinueTimeout: time.Second,
 		},
-		Timeout: totalTimeout,
+		Timeout: o.Timeout,
 	}
 }
 
@@ -114,7 +144,8 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 	}
 	defer f.hosts.release(host)
 
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	// The redirect chain's policy travels in the context to the dialer.
+	hreq, err := http.NewRequestWithContext(withHopPolicy(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, &Error{Class: ClassNetwork, URL: req.URL, Err: err}
 	}
@@ -133,6 +164,9 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
 		if len(via) > f.opts.MaxRedirects {
 			return fmt.Errorf("more than %d redirects, last to %s: %w", f.opts.MaxRedirects, r.URL, errTooManyRedirects)
+		}
+		if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
+			return fmt.Errorf("redirect to %s, which is not http or https: %w", r.URL, errRedirectRefused)
 		}
 		redirects = append(redirects, r.URL.String())
 		return nil
