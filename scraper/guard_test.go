@@ -145,3 +145,75 @@ func TestRedirectPolicy(t *testing.T) {
 		t.Errorf("the internal page was asked for %d times", n)
 	}
 }
+
+// TestBrowserRedirectPolicy plays redirect chains in Chromium: its
+// --host-resolver-rules send the fake public host to the loopback server,
+// and the guard's injected resolver gives that host a public address, so a
+// public page redirecting to 127.0.0.1 is played on loopback.
+func TestBrowserRedirectPolicy(t *testing.T) {
+	path := browserPath(t)
+	var secretHits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/to":
+			http.Redirect(w, r, r.URL.Query().Get("u"), http.StatusFound)
+		case "/secret":
+			secretHits.Add(1)
+			w.Write([]byte("<p>internal</p>"))
+		case "/favicon.ico":
+			http.NotFound(w, r)
+		default:
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<html><body><p id=policy>Privacy policy.</p></body></html>"))
+		}
+	}))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	loop := "http://127.0.0.1:" + port
+	pub := "http://policy.example:" + port
+	f := NewBrowserFetcher(BrowserOptions{
+		ExecPath: path, Timeout: 30 * time.Second,
+		HostResolverRules: "MAP policy.example 127.0.0.1, MAP rebind.example 127.0.0.1",
+		Resolve: func(ctx context.Context, host string) ([]netip.Addr, error) {
+			switch host {
+			case "policy.example":
+				return []netip.Addr{netip.MustParseAddr("203.0.113.10")}, nil
+			case "rebind.example":
+				return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+			}
+			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+		},
+	})
+	defer f.Close()
+	to := func(from, target string) string { return from + "/to?u=" + target }
+	tests := []struct {
+		name  string
+		url   string
+		class string // "" means fetched
+	}{
+		{"public page", pub + "/policy", ""},
+		{"public to 127.0.0.1", to(pub, loop+"/secret"), ClassRedirectRefused},
+		{"public to a name resolving to loopback", to(pub, "http://rebind.example:"+port+"/secret"), ClassRedirectRefused},
+		{"public to cloud metadata", to(pub, "http://169.254.169.254/latest/meta-data/"), ClassRedirectRefused},
+		{"loopback within loopback", to(loop, loop+"/policy"), ""},
+		{"a document on the metadata address", "http://169.254.169.254/latest/", ClassAddressRefused},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := f.Fetch(context.Background(), Request{DocumentID: "doc", URL: tt.url})
+			if tt.class == "" {
+				if err != nil || resp.Status != 200 || !strings.Contains(string(resp.Body), "Privacy policy") {
+					t.Fatalf("fetch = %v, %v; want the policy", resp, err)
+				}
+				return
+			}
+			if resp != nil {
+				t.Errorf("a refused fetch returned a response with %d bytes", len(resp.Body))
+			}
+			fetchError(t, err, tt.class)
+		})
+	}
+	if n := secretHits.Load(); n != 0 {
+		t.Errorf("the internal page was asked for %d times", n)
+	}
+}
