@@ -81,11 +81,15 @@ const (
 	// ClassAddressRefused: the document's own URL is on a link-local or
 	// cloud metadata address, which is never fetched.
 	ClassAddressRefused = "address-refused"
+	// ClassRetryAfter: the host answered 429 or 503 with Retry-After, and
+	// the time it named has not come; no request was sent.
+	ClassRetryAfter = "retry-after"
 )
 
 // Error classifies a fetch failure so the pipeline can record it; Class is
 // one of "dns", "connect", "timeout", "tls", "redirects", "too-large",
-// "network", "browser", "canceled", "redirect-refused", "address-refused".
+// "network", "browser", "canceled", "redirect-refused", "address-refused",
+// "retry-after".
 type Error struct {
 	Class string
 	URL   string
@@ -101,6 +105,7 @@ func (e *Error) Unwrap() error { return e.Err }
 var (
 	errTooManyRedirects = errors.New("too many redirects")
 	errTooLarge         = errors.New("body too large")
+	errRetryAfter       = errors.New("host asked to retry later")
 )
 
 // classify maps a transport error to its class. The order matters: a
@@ -123,6 +128,8 @@ func classify(err error) string {
 		return ClassRedirectRefused
 	case errors.Is(err, errAddressRefused):
 		return ClassAddressRefused
+	case errors.Is(err, errRetryAfter):
+		return ClassRetryAfter
 	case errors.Is(err, errTooManyRedirects):
 		return ClassRedirects
 	case errors.Is(err, errTooLarge):

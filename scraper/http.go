@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -178,6 +179,11 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 		return nil, &Error{Class: classify(err), URL: req.URL, Err: err}
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), f.opts.Now()); ok {
+			f.hosts.holdOff(host, f.opts.Now().Add(d))
+		}
+	}
 	final := resp.Request.URL.String()
 	if resp.ContentLength > f.opts.MaxBody {
 		return nil, &Error{Class: ClassTooLarge, URL: final,
@@ -230,6 +236,46 @@ type hostLimiter struct {
 type hostSlot struct {
 	busy chan struct{} // holds one token while a request to the host runs
 	last time.Time     // when the last request to the host finished
+	// notBefore is when the host, answering 429 or 503 with Retry-After,
+	// asked to be left alone until; zero when it did not.
+	notBefore time.Time
+}
+
+// maxRetryAfter bounds how long a Retry-After keeps clausewatch away from
+// a host: a server asking for a week must not stop tracking for a week.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter reads a Retry-After header (RFC 9110: seconds, or an HTTP
+// date) as a wait from now, at most maxRetryAfter; ok is false when the
+// header is absent, malformed or asks for no wait.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if n, err := strconv.ParseUint(v, 10, 63); err == nil {
+		d = time.Duration(min(n, uint64(maxRetryAfter/time.Second))) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	} else {
+		return 0, false
+	}
+	if d <= 0 {
+		return 0, false
+	}
+	return min(d, maxRetryAfter), true
+}
+
+// holdOff keeps requests away from host until t, unless an earlier answer
+// already asked for longer.
+func (l *hostLimiter) holdOff(host string, t time.Time) {
+	s := l.slot(host)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t.After(s.notBefore) {
+		s.notBefore = t
+	}
 }
 
 func (l *hostLimiter) slot(host string) *hostSlot {
@@ -245,12 +291,24 @@ func (l *hostLimiter) slot(host string) *hostSlot {
 
 // acquire waits until no other request to host runs and the gap since the
 // last one has passed, or until ctx is done.
+//
+// A host that asked to be left alone (Retry-After, see holdOff) is not
+// waited for: the fetch fails at once with errRetryAfter, and the next
+// scheduled fetch after the time it named goes ahead. Waiting up to a day
+// would hold a scheduler run, and shutdown, for as long.
 func (l *hostLimiter) acquire(ctx context.Context, host string) error {
 	s := l.slot(host)
 	select {
 	case s.busy <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+	l.mu.Lock()
+	notBefore := s.notBefore
+	l.mu.Unlock()
+	if now := l.now(); now.Before(notBefore) {
+		<-s.busy
+		return fmt.Errorf("the server asked (Retry-After) not to be asked again before %s: %w", notBefore.UTC().Format(time.RFC3339), errRetryAfter)
 	}
 	if !s.last.IsZero() {
 		if wait := s.last.Add(l.gap).Sub(l.now()); wait > 0 {
