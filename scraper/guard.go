@@ -54,8 +54,9 @@ func (c addrClass) String() string {
 	return [...]string{"public", "private", "loopback", "link-local or cloud metadata"}[c]
 }
 
-// metadataAddrs are cloud metadata services outside the link-local ranges:
-// AWS's IPv6 endpoint and Alibaba Cloud's.
+// isMetadataAddr says whether a is a cloud metadata service outside the
+// link-local ranges (AWS's IPv6 endpoint, Alibaba Cloud's), which hand out
+// credentials to whoever asks from inside the cloud.
 func isMetadataAddr(a netip.Addr) bool {
 	switch a {
 	case netip.MustParseAddr("fd00:ec2::254"), netip.MustParseAddr("100.100.100.200"):
@@ -64,8 +65,8 @@ func isMetadataAddr(a netip.Addr) bool {
 	return false
 }
 
-// cgnat is the carrier-grade NAT range (RFC 6598), private in practice
-// although netip does not call it so.
+// isCGNAT says whether a is in the carrier-grade NAT range (RFC 6598),
+// private in practice although netip does not call it so.
 func isCGNAT(a netip.Addr) bool {
 	return netip.MustParsePrefix("100.64.0.0/10").Contains(a)
 }
