@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -216,6 +217,12 @@ func (v *view) Section(s []string) string {
 	return strings.Join(s, " › ")
 }
 
+// maxSwitchQuery bounds, in bytes, the query the language switch repeats:
+// the longest query a page takes (a search of 200 characters, escaped) is
+// shorter, and a page asked with megabytes of unknown parameters must not
+// repeat them in its links.
+const maxSwitchQuery = 4096
+
 // langLink is one entry of the language switch.
 type langLink struct {
 	Lang, Name, URL string
@@ -229,8 +236,15 @@ func (v *view) Languages() []langLink {
 		u = v.switchURL
 	}
 	var out []langLink
+	query := u.Query()
+	if len(u.RawQuery) > maxSwitchQuery {
+		query = url.Values{} // not worth repeating twice on every page
+	}
 	for _, l := range []struct{ lang, name string }{{"en", "English"}, {"es", "Español"}} {
-		q := u.Query()
+		q := maps.Clone(query)
+		if q == nil {
+			q = url.Values{}
+		}
 		q.Set("lang", l.lang)
 		out = append(out, langLink{Lang: l.lang, Name: l.name, URL: u.Path + "?" + q.Encode(), Current: l.lang == v.Lang})
 	}

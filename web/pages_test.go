@@ -729,7 +729,8 @@ func TestErrorPages(t *testing.T) {
 
 // TestErrorsEchoLittle asks with a path or parameter of 900 KB and checks
 // that the error answer, page or JSON, repeats at most maxEcho characters
-// of it: an error page used to echo such a query six times (5.4 MB).
+// of it: an error page used to echo such a query six times (5.4 MB). A
+// page that ignores the parameter does not repeat it in its links either.
 func TestErrorsEchoLittle(t *testing.T) {
 	f := newFixture(t)
 	big := strings.Repeat("a", 900<<10)
@@ -747,6 +748,7 @@ func TestErrorsEchoLittle(t *testing.T) {
 		{"API limit", "/api/v1/changes?limit=" + big, 400},
 		{"API document feed", "/documents/" + big + "/feed.rss", 404},
 		{"API unknown resource", "/api/v1/" + big, 404},
+		{"a page with a huge parameter it ignores", "/changes/1?view=" + big, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
