@@ -8,7 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -16,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -38,6 +42,12 @@ type BrowserOptions struct {
 	StartTimeout time.Duration
 	UserAgent    string // empty keeps Chromium's own, which sites that need JavaScript expect
 	Now          func() time.Time
+	// Resolve looks up a host's addresses for the redirect policy
+	// (guard.go); default the system resolver.
+	Resolve func(ctx context.Context, host string) ([]netip.Addr, error)
+	// HostResolverRules is passed to Chromium as --host-resolver-rules;
+	// tests map fake public hosts to a loopback server with it.
+	HostResolverRules string
 }
 
 // FindBrowser returns the Chromium to run: $CLAUSEWATCH_CHROMIUM if set,
@@ -84,6 +94,11 @@ func NewBrowserFetcher(opts BrowserOptions) *BrowserFetcher {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Resolve == nil {
+		opts.Resolve = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		}
+	}
 	return &BrowserFetcher{opts: opts, turn: make(chan struct{}, 1)}
 }
 
@@ -108,6 +123,9 @@ func (b *BrowserFetcher) start(ctx context.Context) (context.Context, error) {
 	opts := HeadlessOptions(path)
 	if b.opts.UserAgent != "" {
 		opts = append(opts, chromedp.UserAgent(b.opts.UserAgent))
+	}
+	if b.opts.HostResolverRules != "" {
+		opts = append(opts, chromedp.Flag("host-resolver-rules", b.opts.HostResolverRules))
 	}
 	// The browser outlives every single fetch, so it hangs off Background;
 	// Close stops it.
@@ -211,17 +229,49 @@ func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, err
 	var (
 		mu        sync.Mutex
 		redirects []string
+		refusal   error // why the main document was refused, if it was
 	)
+	guard := &browserGuard{resolve: b.opts.Resolve, policy: &hopPolicy{}, hosts: map[string][]netip.Addr{}}
+	target := chromedp.FromContext(tabCtx).Target
 	err = chromedp.Listen(tabCtx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok && e.Type == network.ResourceTypeDocument &&
-			e.FrameID == mainFrame && e.RedirectResponse != nil && e.Request != nil {
-			mu.Lock()
-			redirects = append(redirects, e.Request.URL)
-			mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if e.Type == network.ResourceTypeDocument && e.FrameID == mainFrame && e.RedirectResponse != nil && e.Request != nil {
+				mu.Lock()
+				redirects = append(redirects, e.Request.URL)
+				mu.Unlock()
+			}
+		case *fetch.EventRequestPaused:
+			// The listener must not block the event loop: answer the
+			// paused request from a goroutine.
+			go func() {
+				err := guard.check(tabCtx, e.Request.URL)
+				if err == nil {
+					cdp.Call(tabCtx, target, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+					return
+				}
+				if e.ResourceType == network.ResourceTypeDocument && e.FrameID == mainFrame {
+					mu.Lock()
+					if refusal == nil {
+						refusal = err
+					}
+					mu.Unlock()
+				}
+				cdp.Call(tabCtx, target, fetch.FailRequest, fetch.FailRequestParams{RequestID: e.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+			}()
 		}
 	})
 	if err != nil {
 		return fail(ClassBrowser, fmt.Errorf("listen: %w", err))
+	}
+	// Every request of the tab, the document's redirects and the page's
+	// own requests alike, pauses until guard has checked where it goes.
+	intercept := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*", RequestStage: fetch.RequestStageRequest}}})
+		return err
+	})
+	if err := chromedp.Do(tabCtx, intercept); err != nil {
+		return fail(ClassBrowser, fmt.Errorf("intercept requests: %w", err))
 	}
 	setLang := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
@@ -236,6 +286,12 @@ func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, err
 	start := b.opts.Now()
 	nav, err := chromedp.Run(tabCtx, chromedp.NavigateResponse(req.URL))
 	if err != nil {
+		mu.Lock()
+		why := refusal
+		mu.Unlock()
+		if why != nil {
+			return fail(classify(why), fmt.Errorf("navigate: %w", why))
+		}
 		return fail(loadErrorClass(err), fmt.Errorf("navigate: %w", err))
 	}
 	if nav == nil {
@@ -266,6 +322,53 @@ func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, err
 		Duration:  b.opts.Now().Sub(start),
 		Rendered:  true,
 	}, nil
+}
+
+// browserGuard applies the redirect policy (guard.go) to the requests of
+// one tab. Chromium resolves names itself, so the guard checks the
+// addresses its own resolver gives for the host; a name that answers
+// differently to Chromium a moment later (DNS rebinding) is not caught
+// here, which the HTTP fetcher, dialling what it checked, does catch.
+type browserGuard struct {
+	resolve func(ctx context.Context, host string) ([]netip.Addr, error)
+	policy  *hopPolicy
+
+	mu    sync.Mutex
+	hosts map[string][]netip.Addr // resolved once per fetch
+}
+
+// check says whether the tab may request rawURL: only http and https
+// (data:, blob: and the like never reach the network and are not
+// intercepted), and every address of its host allowed by the policy. A
+// host that does not resolve is let through, for Chromium to fail on.
+func (g *browserGuard) check(ctx context.Context, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return fmt.Errorf("request for %.200s: %w: %w", rawURL, err, errRedirectRefused)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("request for %s, which is not http or https: %w", u.Redacted(), errRedirectRefused)
+	}
+	host := u.Hostname()
+	g.mu.Lock()
+	addrs, ok := g.hosts[host]
+	g.mu.Unlock()
+	if !ok {
+		if a, err := netip.ParseAddr(host); err == nil {
+			addrs = []netip.Addr{a}
+		} else if addrs, err = g.resolve(ctx, host); err != nil {
+			return nil
+		}
+		g.mu.Lock()
+		g.hosts[host] = addrs
+		g.mu.Unlock()
+	}
+	for _, a := range addrs {
+		if err := g.policy.check(a); err != nil {
+			return fmt.Errorf("request for %s: %w", u.Redacted(), err)
+		}
+	}
+	return nil
 }
 
 // httpHeader converts the protocol's header map; Chromium joins repeated

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	unicode16 "golang.org/x/text/encoding/unicode"
 )
 
 // Decoding says how a body was read into text: extraction and the pipeline's
@@ -56,7 +57,8 @@ func DecodeFile(name string, body []byte) Decoding {
 	return d
 }
 
-// isHTMLFile is ExtractFile's choice between HTML and text.
+// isHTMLFile is ExtractFile's choice between HTML and text. A UTF-16 file
+// is sniffed once decoded, since its bytes interleave NULs with the markup.
 func isHTMLFile(name string, body []byte) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".html", ".htm", ".xhtml":
@@ -64,18 +66,46 @@ func isHTMLFile(name string, body []byte) bool {
 	case ".md", ".markdown":
 		return false
 	}
+	if b, _, ok := fromUTF16(body); ok {
+		body = b
+	}
 	return strings.HasPrefix(http.DetectContentType(body), "text/html")
 }
 
 // decodeTextAs reads a Markdown or text file, which names no charset: as
-// UTF-8 when it is UTF-8 but for a few bytes, as windows-1252 (what old
-// text captures most often are) only when that reading gives real words.
-// One stray byte must never turn every accented letter of a UTF-8 file
-// into mojibake.
+// UTF-16 when it starts with a UTF-16 byte order mark (Windows tools save
+// "Unicode" text so), as UTF-8 when it is UTF-8 but for a few bytes, as
+// windows-1252 (what old text captures most often are) only when that
+// reading gives real words. One stray byte must never turn every accented
+// letter of a UTF-8 file into mojibake.
 func decodeTextAs(body []byte) (string, Decoding) {
+	if b, name, ok := fromUTF16(body); ok {
+		return strings.ReplaceAll(string(b), "\r\n", "\n"), Decoding{Charset: name, Label: name}
+	}
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	text, d := readUnlabelled(body, "")
 	return strings.ReplaceAll(text, "\r\n", "\n"), d
+}
+
+// fromUTF16 decodes body to UTF-8 when it starts with a UTF-16 byte order
+// mark, and names the encoding ("utf-16le" or "utf-16be"); ok is false for
+// any other body. Without a mark UTF-16 is not guessed: its NULs make the
+// pipeline refuse the body as binary or UTF-16 (tracker's checkBody).
+func fromUTF16(body []byte) (b []byte, name string, ok bool) {
+	var enc encoding.Encoding
+	switch {
+	case bytes.HasPrefix(body, []byte("\xff\xfe")):
+		enc, name = unicode16.UTF16(unicode16.LittleEndian, unicode16.ExpectBOM), "utf-16le"
+	case bytes.HasPrefix(body, []byte("\xfe\xff")):
+		enc, name = unicode16.UTF16(unicode16.BigEndian, unicode16.ExpectBOM), "utf-16be"
+	default:
+		return nil, "", false
+	}
+	b, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return nil, "", false
+	}
+	return b, name, true
 }
 
 // decodeHTMLAs reads an HTML body: in the charset its byte order mark or

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // TestDecodeCharset reads bodies whose charset label, meta tag and bytes
@@ -89,6 +90,62 @@ func TestDecodeTextFile(t *testing.T) {
 			}
 			if DecodeFile("2021-01-01.md", []byte(tt.body)) != d {
 				t.Error("DecodeFile disagrees with decodeTextAs")
+			}
+		})
+	}
+}
+
+// TestDecodeUTF16 reads files and pages saved as UTF-16 with a byte order
+// mark, little- and big-endian: each is decoded, and extraction reads its
+// words. A UTF-16 import file used to be read as UTF-8 and refused.
+func TestDecodeUTF16(t *testing.T) {
+	es := "Política de privacidad\n\nCompartimos tu información con las demás empresas de Meta.\n"
+	page := "<!DOCTYPE html><html><head><title>Política</title></head><body><main><p>Compartimos tu información con las demás empresas de Meta.</p></main></body></html>"
+	le := func(s string) []byte {
+		b, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	be := func(s string) []byte {
+		b, err := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tests := []struct {
+		name, file string
+		body       []byte
+		charset    string
+	}{
+		{"text, little-endian", "2021-01-04.txt", le(strings.ReplaceAll(es, "\n", "\r\n")), "utf-16le"},
+		{"Markdown, big-endian", "2021-01-04.md", be(es), "utf-16be"},
+		{"HTML file, little-endian", "2021-01-04.html", le(page), "utf-16le"},
+		{"HTML without an extension, big-endian", "2021-01-04", be(page), "utf-16be"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := DecodeFile(tt.file, tt.body)
+			if d.Charset != tt.charset || d.Doubt != "" {
+				t.Errorf("DecodeFile = %+v, want %s without doubt", d, tt.charset)
+			}
+			doc, err := ExtractFile(tt.file, tt.body, Rules{Select: []string{"main"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := doc.Canonical()
+			if !strings.Contains(text, "Compartimos tu información con las demás empresas de Meta.") || strings.ContainsAny(text, "\x00\r<") {
+				t.Errorf("extracted %q", text)
+			}
+		})
+	}
+	for _, ct := range []string{"text/html", "text/html; charset=utf-8"} {
+		t.Run("page served as "+ct, func(t *testing.T) {
+			text, d, err := DecodeHTML(le(page), ct)
+			if err != nil || d.Charset != "utf-16le" || !strings.Contains(text, "información") {
+				t.Errorf("DecodeHTML = %.60q, %+v, %v", text, d, err)
 			}
 		})
 	}

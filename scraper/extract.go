@@ -3,7 +3,6 @@ package scraper
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -132,14 +131,11 @@ func Title(body []byte, contentType string) string {
 // HTML) as HTML with the rules, .md and .markdown as Markdown, anything else
 // as plain text.
 func ExtractFile(name string, body []byte, r Rules) (policy.Document, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".html", ".htm", ".xhtml":
+	if isHTMLFile(name, body) {
 		return extractFileHTML(name, body, r)
-	case ".md", ".markdown":
-		return ExtractMarkdown(body), nil
 	}
-	if strings.HasPrefix(http.DetectContentType(body), "text/html") {
-		return extractFileHTML(name, body, r)
+	if ext := strings.ToLower(filepath.Ext(name)); ext == ".md" || ext == ".markdown" {
+		return ExtractMarkdown(body), nil
 	}
 	return ExtractText(body), nil
 }

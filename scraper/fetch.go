@@ -74,11 +74,22 @@ const (
 	ClassNetwork   = "network"
 	ClassBrowser   = "browser"
 	ClassCanceled  = "canceled"
+	// ClassRedirectRefused: a redirect led to a scheme other than http and
+	// https, or to an address the redirect policy forbids (guard.go); no
+	// body is kept.
+	ClassRedirectRefused = "redirect-refused"
+	// ClassAddressRefused: the document's own URL is on a link-local or
+	// cloud metadata address, which is never fetched.
+	ClassAddressRefused = "address-refused"
+	// ClassRetryAfter: the host answered 429 or 503 with Retry-After, and
+	// the time it named has not come; no request was sent.
+	ClassRetryAfter = "retry-after"
 )
 
 // Error classifies a fetch failure so the pipeline can record it; Class is
 // one of "dns", "connect", "timeout", "tls", "redirects", "too-large",
-// "network", "browser", "canceled".
+// "network", "browser", "canceled", "redirect-refused", "address-refused",
+// "retry-after".
 type Error struct {
 	Class string
 	URL   string
@@ -94,6 +105,7 @@ func (e *Error) Unwrap() error { return e.Err }
 var (
 	errTooManyRedirects = errors.New("too many redirects")
 	errTooLarge         = errors.New("body too large")
+	errRetryAfter       = errors.New("host asked to retry later")
 )
 
 // classify maps a transport error to its class. The order matters: a
@@ -112,6 +124,12 @@ func classify(err error) string {
 		invalid  x509.CertificateInvalidError
 	)
 	switch {
+	case errors.Is(err, errRedirectRefused):
+		return ClassRedirectRefused
+	case errors.Is(err, errAddressRefused):
+		return ClassAddressRefused
+	case errors.Is(err, errRetryAfter):
+		return ClassRetryAfter
 	case errors.Is(err, errTooManyRedirects):
 		return ClassRedirects
 	case errors.Is(err, errTooLarge):

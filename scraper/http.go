@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -37,27 +39,56 @@ type HTTPOptions struct {
 // NewHTTPClient returns the client main builds and injects: connectTimeout
 // bounds the TCP connect and the TLS handshake, totalTimeout the wait for
 // the response headers and the whole exchange including the body. Zero
-// values take 10 s and 60 s.
+// values take 10 s and 60 s. Its dialer enforces the redirect policy
+// (guard.go).
 func NewHTTPClient(connectTimeout, totalTimeout time.Duration) *http.Client {
-	if connectTimeout <= 0 {
-		connectTimeout = 10 * time.Second
+	return NewHTTPClientWith(ClientOptions{ConnectTimeout: connectTimeout, Timeout: totalTimeout})
+}
+
+// ClientOptions configure NewHTTPClientWith. Zero values take the defaults.
+type ClientOptions struct {
+	ConnectTimeout time.Duration // default 10 s
+	Timeout        time.Duration // default 60 s
+	// Resolve looks up a host's addresses; default the system resolver.
+	// The redirect policy checks what it returns.
+	Resolve func(ctx context.Context, host string) ([]netip.Addr, error)
+	// Dial connects to an address the policy allowed; default a
+	// net.Dialer. Tests inject one that sends a fake public address to
+	// a loopback server, so that a public page redirecting to an internal
+	// address can be played on loopback.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// NewHTTPClientWith is NewHTTPClient with every option. Connections are
+// not kept alive: a document is fetched every few hours, so reuse saves
+// nothing, and a pooled connection would skip the dialer, and with it the
+// redirect policy, on the next fetch.
+func NewHTTPClientWith(o ClientOptions) *http.Client {
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = 10 * time.Second
 	}
-	if totalTimeout <= 0 {
-		totalTimeout = 60 * time.Second
+	if o.Timeout <= 0 {
+		o.Timeout = 60 * time.Second
 	}
-	dialer := &net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}
+	if o.Resolve == nil {
+		o.Resolve = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		}
+	}
+	if o.Dial == nil {
+		o.Dial = (&net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
+	}
 	return &http.Client{
 		Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           dialer.DialContext,
+			DialContext:           guardedDialer{resolve: o.Resolve, dial: o.Dial}.DialContext,
 			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          20,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   connectTimeout,
-			ResponseHeaderTimeout: totalTimeout,
+			DisableKeepAlives:     true,
+			TLSHandshakeTimeout:   o.ConnectTimeout,
+			ResponseHeaderTimeout: o.Timeout,
 			ExpectContinueTimeout: time.Second,
 		},
-		Timeout: totalTimeout,
+		Timeout: o.Timeout,
 	}
 }
 
@@ -114,7 +145,8 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 	}
 	defer f.hosts.release(host)
 
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	// The redirect chain's policy travels in the context to the dialer.
+	hreq, err := http.NewRequestWithContext(withHopPolicy(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, &Error{Class: ClassNetwork, URL: req.URL, Err: err}
 	}
@@ -134,6 +166,9 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 		if len(via) > f.opts.MaxRedirects {
 			return fmt.Errorf("more than %d redirects, last to %s: %w", f.opts.MaxRedirects, r.URL, errTooManyRedirects)
 		}
+		if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
+			return fmt.Errorf("redirect to %s, which is not http or https: %w", r.URL, errRedirectRefused)
+		}
 		redirects = append(redirects, r.URL.String())
 		return nil
 	}
@@ -144,6 +179,11 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 		return nil, &Error{Class: classify(err), URL: req.URL, Err: err}
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), f.opts.Now()); ok {
+			f.hosts.holdOff(host, f.opts.Now().Add(d))
+		}
+	}
 	final := resp.Request.URL.String()
 	if resp.ContentLength > f.opts.MaxBody {
 		return nil, &Error{Class: ClassTooLarge, URL: final,
@@ -196,6 +236,46 @@ type hostLimiter struct {
 type hostSlot struct {
 	busy chan struct{} // holds one token while a request to the host runs
 	last time.Time     // when the last request to the host finished
+	// notBefore is when the host, answering 429 or 503 with Retry-After,
+	// asked to be left alone until; zero when it did not.
+	notBefore time.Time
+}
+
+// maxRetryAfter bounds how long a Retry-After keeps clausewatch away from
+// a host: a server asking for a week must not stop tracking for a week.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter reads a Retry-After header (RFC 9110: seconds, or an HTTP
+// date) as a wait from now, at most maxRetryAfter; ok is false when the
+// header is absent, malformed or asks for no wait.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if n, err := strconv.ParseUint(v, 10, 63); err == nil {
+		d = time.Duration(min(n, uint64(maxRetryAfter/time.Second))) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	} else {
+		return 0, false
+	}
+	if d <= 0 {
+		return 0, false
+	}
+	return min(d, maxRetryAfter), true
+}
+
+// holdOff keeps requests away from host until t, unless an earlier answer
+// already asked for longer.
+func (l *hostLimiter) holdOff(host string, t time.Time) {
+	s := l.slot(host)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t.After(s.notBefore) {
+		s.notBefore = t
+	}
 }
 
 func (l *hostLimiter) slot(host string) *hostSlot {
@@ -211,12 +291,24 @@ func (l *hostLimiter) slot(host string) *hostSlot {
 
 // acquire waits until no other request to host runs and the gap since the
 // last one has passed, or until ctx is done.
+//
+// A host that asked to be left alone (Retry-After, see holdOff) is not
+// waited for: the fetch fails at once with errRetryAfter, and the next
+// scheduled fetch after the time it named goes ahead. Waiting up to a day
+// would hold a scheduler run, and shutdown, for as long.
 func (l *hostLimiter) acquire(ctx context.Context, host string) error {
 	s := l.slot(host)
 	select {
 	case s.busy <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+	l.mu.Lock()
+	notBefore := s.notBefore
+	l.mu.Unlock()
+	if now := l.now(); now.Before(notBefore) {
+		<-s.busy
+		return fmt.Errorf("the server asked (Retry-After) not to be asked again before %s: %w", notBefore.UTC().Format(time.RFC3339), errRetryAfter)
 	}
 	if !s.last.IsZero() {
 		if wait := s.last.Add(l.gap).Sub(l.now()); wait > 0 {

@@ -52,7 +52,9 @@ func binarySignatures() []binarySignature {
 // known binary format, control bytes or NULs (at least one in every
 // kilobyte: text has none, compressed bytes have dozens), or bytes whose
 // charset the decoding could only guess (dec.Doubt). A body whose encoding
-// legitimately holds NULs (UTF-16) is judged after decoding instead.
+// legitimately holds NULs (UTF-16, named by its byte order mark) is judged
+// after decoding instead; UTF-16 without the mark is not guessed, and its
+// NULs refuse it here.
 func checkBody(body []byte, dec scraper.Decoding) *suspectError {
 	lead := bytes.TrimLeft(body, " \t\r\n")
 	for _, s := range binarySignatures() {
@@ -62,7 +64,7 @@ func checkBody(body []byte, dec scraper.Decoding) *suspectError {
 	}
 	if !strings.HasPrefix(dec.Charset, "utf-16") && !strings.HasPrefix(dec.Charset, "iso-2022") {
 		if n := controlBytes(body); n > 0 && n*1000 >= len(body) {
-			return suspect(reasonGarbage, "body holds %d control bytes or NULs in %d bytes, not text", n, len(body))
+			return suspect(reasonGarbage, "body holds %d control bytes or NULs in %d bytes: binary, or UTF-16 without a byte order mark, not text", n, len(body))
 		}
 	}
 	if dec.Doubt != "" {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -519,23 +520,28 @@ type rssCategory struct {
 }
 
 // writeRSS writes f as an RSS 2.0 feed: the summary as the description and
-// the HTML diff as content:encoded.
+// the HTML diff as content:encoded. RSS never says whether <title> and
+// <description> hold text or HTML, and most readers render them as HTML, so
+// the plain texts that go there (titles, headlines and summaries that quote
+// headings and names from tracked pages and the configuration) are escaped
+// for HTML by rssText before encoding/xml escapes them for XML; escaping
+// them once would hand readers the page's markup as live elements.
 func writeRSS(b *bytes.Buffer, f *feed) error {
 	ch := rssChannel{
-		Title:         f.Title,
+		Title:         rssText(f.Title),
 		Link:          f.HomeURL,
-		Description:   f.Subtitle,
+		Description:   rssText(f.Subtitle),
 		AtomLink:      rssAtomLink{Rel: "self", Type: "application/rss+xml", Href: f.SelfURL},
 		LastBuildDate: f.Updated.UTC().Format(time.RFC1123Z),
 		Generator:     "clausewatch",
 	}
 	for _, e := range f.Entries {
 		it := rssItem{
-			Title:       e.Title,
+			Title:       rssText(e.Title),
 			Link:        e.URL,
 			GUID:        rssGUID{IsPermaLink: "false", Body: e.ID},
 			PubDate:     e.Published.Format(time.RFC1123Z),
-			Description: e.Summary,
+			Description: rssText(e.Summary),
 			Content:     e.HTML,
 		}
 		for _, c := range e.Categories {
@@ -554,6 +560,13 @@ func writeRSS(b *bytes.Buffer, f *feed) error {
 	}
 	b.WriteString("\n")
 	return nil
+}
+
+// rssText turns plain text into the HTML that RSS readers take <title> and
+// <description> for: every character that means something in HTML is
+// escaped, so the text is shown, never run.
+func rssText(s string) string {
+	return html.EscapeString(s)
 }
 
 // JSON Feed 1.1 (https://jsonfeed.org/version/1.1). The _clausewatch

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -224,6 +225,12 @@ func (v *view) Section(s []string) string {
 	return strings.Join(s, " › ")
 }
 
+// maxSwitchQuery bounds, in bytes, the query the language switch repeats:
+// the longest query a page takes (a search of 200 characters, escaped) is
+// shorter, and a page asked with megabytes of unknown parameters must not
+// repeat them in its links.
+const maxSwitchQuery = 4096
+
 // langLink is one entry of the language switch.
 type langLink struct {
 	Lang, Name, URL string
@@ -237,8 +244,15 @@ func (v *view) Languages() []langLink {
 		u = v.switchURL
 	}
 	var out []langLink
+	query := u.Query()
+	if len(u.RawQuery) > maxSwitchQuery {
+		query = url.Values{} // not worth repeating twice on every page
+	}
 	for _, l := range []struct{ lang, name string }{{"en", "English"}, {"es", "Español"}} {
-		q := u.Query()
+		q := maps.Clone(query)
+		if q == nil {
+			q = url.Values{}
+		}
 		q.Set("lang", l.lang)
 		out = append(out, langLink{Lang: l.lang, Name: l.name, URL: u.Path + "?" + q.Encode(), Current: l.lang == v.Lang})
 	}
@@ -381,6 +395,17 @@ type errorPage struct {
 // to plain text, since the error is already being answered.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	v := s.newView(r, errorPage{Status: status, Message: msg})
+	// The page links to itself (canonical URL, language switch) only when
+	// that repeats at most maxEcho characters of the request; otherwise it
+	// links to the front page.
+	if u := r.URL; len(u.Path) > maxEcho {
+		v.switchURL = &url.URL{Path: "/"}
+	} else if len(u.Path)+len(u.RawQuery) > maxEcho {
+		v.switchURL = &url.URL{Path: u.Path}
+	}
+	if v.switchURL != nil {
+		v.Canonical = v.base + v.switchURL.Path
+	}
 	v.Title = v.T("error.title", status)
 	v.Description = msg
 	if err := s.render(w, r, status, "error", v, noCache); err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -118,14 +119,20 @@ type searchData struct {
 // it first and last appeared.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	d := searchData{Query: q}
+	// A query too long to search is answered 400 repeating only maxEcho
+	// characters of it, with the language switch on the empty search page.
+	shown := truncateRunes(q, maxEcho)
+	d := searchData{Query: shown}
 	v := s.newView(r, &d)
-	v.Query = q
+	if shown != q {
+		v.switchURL = &url.URL{Path: r.URL.Path}
+	}
+	v.Query = shown
 	v.Title = v.T("search.title")
 	v.Description = v.T("search.description")
 	status := http.StatusOK
 	if q != "" {
-		v.Title = v.T("search.title.q", q)
+		v.Title = v.T("search.title.q", shown)
 		switch {
 		case utf8.RuneCountInString(q) > data.MaxQueryLen:
 			d.Error = v.T("search.toolong", data.MaxQueryLen)

@@ -727,3 +727,39 @@ func TestErrorPages(t *testing.T) {
 		t.Errorf("stylesheet: %d %s", css.StatusCode, css.Header.Get("Content-Type"))
 	}
 }
+
+// TestErrorsEchoLittle asks with a path or parameter of 900 KB and checks
+// that the error answer, page or JSON, repeats at most maxEcho characters
+// of it: an error page used to echo such a query six times (5.4 MB). A
+// page that ignores the parameter does not repeat it in its links either.
+func TestErrorsEchoLittle(t *testing.T) {
+	f := newFixture(t)
+	big := strings.Repeat("a", 900<<10)
+	tests := []struct {
+		name, path string
+		status     int
+	}{
+		{"unknown page", "/nope" + big, 404},
+		{"unknown page with a query", "/nope?x=" + big, 404},
+		{"unknown document", "/documents/" + big, 404},
+		{"search query too long", "/search?q=" + big, 400},
+		{"clause filter severity", "/changes/1?severity=" + big, 400},
+		{"clause filter topic", "/changes/1?topic=" + big, 400},
+		{"compare", "/documents/" + waID + "/compare?from=" + big, 400},
+		{"API limit", "/api/v1/changes?limit=" + big, 400},
+		{"API document feed", "/documents/" + big + "/feed.rss", 404},
+		{"API unknown resource", "/api/v1/" + big, 404},
+		{"a page with a huge parameter it ignores", "/changes/1?view=" + big, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := f.get(t, "GET", tt.path)
+			if resp.StatusCode != tt.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if strings.Contains(string(body), strings.Repeat("a", maxEcho+1)) || len(body) > 16<<10 {
+				t.Errorf("answer of %d bytes echoes more than %d characters of the request", len(body), maxEcho)
+			}
+		})
+	}
+}

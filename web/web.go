@@ -29,6 +29,10 @@ type Options struct {
 	// /confirm, /unsubscribe, /preferences); nil answers them 503 with a
 	// page that says alerts are not configured and links the feeds.
 	Subscriptions *Subscriptions
+	// Integrity is what PRAGMA quick_check found when serve started (see
+	// data.DB.QuickCheck); non-nil makes /healthz answer 503 with it, since
+	// a damaged file loses versions however well the service answers.
+	Integrity error
 }
 
 // Server holds the dependencies of the handlers. It is safe for concurrent
@@ -144,13 +148,25 @@ func (s *Server) routes(mux *http.ServeMux) {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		for _, kv := range securityHeaderList() {
+			h.Set(kv[0], kv[1])
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// securityHeaderList returns every security header with its value, in the
+// order they are written: securityHeaders sets them on the handlers'
+// answers and Listener on the answers net/http writes itself. It is a
+// function, not a variable, so that nothing can change them.
+func securityHeaderList() [5][2]string {
+	return [...][2]string{
+		{"Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
+		{"X-Content-Type-Options", "nosniff"},
+		{"X-Frame-Options", "DENY"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+	}
 }
 
 // statusError is an error that carries the HTTP status to answer with and a
@@ -163,9 +179,25 @@ type statusError struct {
 func (e *statusError) Error() string { return e.err.Error() }
 func (e *statusError) Unwrap() error { return e.err }
 
+// maxEcho bounds, in characters, what an error answer repeats of the
+// request: a message names the parameter or path that was wrong, and a
+// 900 KB query echoed in full made a 400 page of megabytes.
+const maxEcho = 200
+
 // httpError returns an error answered with status and the formatted message,
-// which is shown to the user: it must not contain internal details.
+// which is shown to the user: it must not contain internal details. String
+// and error arguments, which carry what the request asked for, are cut to
+// maxEcho characters each (the messages' own lists, such as the topics, are
+// shorter).
 func httpError(status int, format string, args ...any) error {
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = truncateRunes(a, maxEcho)
+		case error:
+			args[i] = truncateRunes(a.Error(), maxEcho)
+		}
+	}
 	return &statusError{status: status, err: fmt.Errorf(format, args...)}
 }
 
@@ -244,13 +276,28 @@ func writeJSONError(w http.ResponseWriter, status int, msg string) {
 	json.NewEncoder(w).Encode(body)
 }
 
-// healthz answers 200 when the database answers, 503 otherwise, so a load
-// balancer or Docker health check sees a broken disk.
+// healthz answers 200 when the service does its job, 503 with the reason
+// otherwise, so that a load balancer, Docker health check or monitor sees a
+// broken disk, a damaged database file, or a service that answers but
+// fetches nothing (the newest fetch of every document failed).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
 		return httpError(http.StatusServiceUnavailable, "database unavailable")
+	}
+	if s.opts.Integrity != nil {
+		return httpError(http.StatusServiceUnavailable, "database damaged: PRAGMA quick_check at start-up found problems; see the log")
+	}
+	h, err := s.db.FetchHealth(ctx)
+	switch {
+	case errors.Is(err, data.ErrDamaged):
+		s.log.Error("health check: database damaged", "err", err)
+		return httpError(http.StatusServiceUnavailable, "database damaged: SQLite reports a malformed file; see the log")
+	case err != nil:
+		return httpError(http.StatusServiceUnavailable, "database unavailable")
+	case h.AllFailed():
+		return httpError(http.StatusServiceUnavailable, "fetches failing: the newest fetch of each of the %d documents failed", h.Documents)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -17,26 +18,53 @@ import (
 	"time"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/recordtest"
+	"github.com/clausewatch/clausewatch/policy"
 )
 
 func TestHealthz(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC) }
 	tests := []struct {
-		name     string
-		closeDB  bool
+		name      string
+		closeDB   bool
+		integrity error
+		// outcomes are the fetches recorded, document id then outcome,
+		// oldest first.
+		outcomes [][2]string
 		status   int
 		contains string
 	}{
-		{"database up", false, http.StatusOK, `"status":"ok"`},
-		{"database closed", true, http.StatusServiceUnavailable, "database unavailable"},
+		{"database up", false, nil, nil, http.StatusOK, `"status":"ok"`},
+		{"database closed", true, nil, nil, http.StatusServiceUnavailable, "database unavailable"},
+		{"damaged at start-up", false, errors.New("data: quick check: database damaged: page 7"), nil, http.StatusServiceUnavailable, "database damaged"},
+		{"every document's newest fetch failed", false, nil, [][2]string{{"a", "new-version"}, {"a", "failed"}, {"b", "failed"}}, http.StatusServiceUnavailable, "newest fetch of each of the 2 documents failed"},
+		{"one document still fetches", false, nil, [][2]string{{"a", "failed"}, {"b", "failed"}, {"b", "not-modified"}}, http.StatusOK, `"status":"ok"`},
+		{"a suspect fetch is no failure", false, nil, [][2]string{{"a", "failed"}, {"b", "suspect"}}, http.StatusOK, `"status":"ok"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "cw.db"), now)
+			ctx := context.Background()
+			db, err := data.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), now)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := New(db, now, slog.New(slog.DiscardHandler), Options{})
+			if err := db.SyncDocuments(ctx, []data.Document{{ID: "a", URL: "https://example.com/a"}, {ID: "b", URL: "https://example.com/b"}}); err != nil {
+				t.Fatal(err)
+			}
+			for i, o := range tt.outcomes {
+				f := data.Fetch{DocumentID: o[0], StartedAt: now().Add(time.Duration(i-len(tt.outcomes)) * time.Hour), URL: "https://example.com/" + o[0], Outcome: data.Outcome(o[1])}
+				obs := data.Observation{Fetch: f}
+				if o[1] == "new-version" {
+					body := []byte("<p>Policy.</p>")
+					f.Status, f.Bytes, f.Outcome = 200, int64(len(body)), ""
+					obs = data.Observation{Fetch: f, Snapshot: &data.Snapshot{Header: http.Header{"Content-Type": {"text/html"}}, Body: body},
+						Document: &policy.Document{Blocks: []policy.Block{{Kind: policy.Paragraph, Text: "Policy."}}}}
+				}
+				if _, err := recordtest.Record(ctx, db, obs); err != nil {
+					t.Fatalf("fetch %d: %v", i, err)
+				}
+			}
+			s, err := New(db, now, slog.New(slog.DiscardHandler), Options{Integrity: tt.integrity})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -46,7 +46,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	site, err := web.New(db, e.now, e.log, web.Options{BaseURL: e.cfg.BaseURL, Subscriptions: al.subs})
+	// A damaged file keeps serving what it can, but says so in the log and
+	// in /healthz instead of failing one request at a time.
+	integrity := db.QuickCheck(ctx)
+	if integrity != nil {
+		e.log.Error("database quick_check found problems", "db", e.dbPath, "err", integrity)
+	} else {
+		e.log.Info("database quick_check ok", "db", e.dbPath)
+	}
+	site, err := web.New(db, e.now, e.log, web.Options{BaseURL: e.cfg.BaseURL, Subscriptions: al.subs, Integrity: integrity})
 	if err != nil {
 		return err
 	}
@@ -73,7 +81,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	al.dispatcher.Start(ctx)
 	defer al.stop(e)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(web.Listener(ln)) }()
 	e.log.Info("serving", "addr", ln.Addr().String(), "db", e.dbPath, "documents", len(e.cfg.Documents))
 
 	select {
