@@ -49,6 +49,13 @@ type Change struct {
 	ClassifierVersion string
 }
 
+// Outline is the change set as the change's columns give it, without
+// reading it: what a headline or a listing needs (labels.Headline).
+func (c *Change) Outline() diff.ChangeSet {
+	return diff.ChangeSet{Material: c.Material, Topics: c.Topics, Severity: c.Severity, Alert: c.Alert,
+		Summary: c.Summary, EffectiveDate: c.EffectiveDate, Sharing: c.Sharing, Capture: c.Capture}
+}
+
 // ChangeState is where a change stands between being seen once and being
 // told to subscribers.
 type ChangeState string

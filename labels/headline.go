@@ -25,6 +25,9 @@ func Headline(service string, cs diff.ChangeSet, lang string) string {
 	if subject == "" {
 		subject = label{"The policy", "La política"}.in(lang)
 	}
+	if cs.Capture == diff.Variation {
+		return capitalise(fmt.Sprintf(label{"%s's page showed or hid text it had shown before", "La página de %s mostró u ocultó texto que ya había mostrado"}.in(lang), subject))
+	}
 	if d, ok := leadingDelta(cs.Sharing, subject); ok {
 		return capitalise(subject + " " + sharingPredicate(d, lang))
 	}

@@ -63,6 +63,8 @@ func TestHeadline(t *testing.T) {
 			"WhatsApp changed 3 clauses", "WhatsApp cambió 3 cláusulas"},
 		{"cosmetic", diff.ChangeSet{},
 			"WhatsApp: wording changed, nothing material", "WhatsApp: cambios de redacción, nada sustancial"},
+		{"a capture variation, though its clauses touch sharing", diff.ChangeSet{Material: true, Capture: diff.Variation, Topics: []string{"data-sharing"}, Sharing: []diff.SharingDelta{promise}},
+			"WhatsApp's page showed or hid text it had shown before", "La página de WhatsApp mostró u ocultó texto que ya había mostrado"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -50,7 +50,7 @@ func headlineSubject(d *data.Document) string {
 // no clause), so that timelines, feeds and the API build it without the
 // change set.
 func changeHeadline(d *data.Document, c *data.Change, lang string) string {
-	return labels.Headline(headlineSubject(d), diff.ChangeSet{Material: c.Material, Topics: c.Topics, Summary: c.Summary, Sharing: c.Sharing}, lang)
+	return labels.Headline(headlineSubject(d), c.Outline(), lang)
 }
 
 // mattersOf returns the entries of a change set's "what matters" list, most
@@ -84,8 +84,8 @@ func mattersOf(cs *diff.ChangeSet) []diff.Matter {
 	}
 	var material, tagged []int
 	for i, c := range cs.Changes {
-		if !c.Material {
-			continue
+		if !c.Material || c.Capture != "" {
+			continue // restored or toggled clauses are no news
 		}
 		material = append(material, i)
 		if len(c.Topics) > 0 {

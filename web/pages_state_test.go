@@ -62,6 +62,9 @@ func TestChangeStatesShown(t *testing.T) {
 			if got := page.Find("p.state.variation").Text(); !strings.HasPrefix(got, tt.variation) {
 				t.Errorf("variation page says %q, want %q…", got, tt.variation)
 			}
+			if n := page.Find("section.matters").Length(); n != 0 {
+				t.Errorf("variation page lists %d \"what matters\" sections, want none: nothing in it is news", n)
+			}
 			restored := page.Find("article.change.added .note.capture")
 			if restored.Length() == 0 || !strings.Contains(restored.First().Text(), tt.restored) {
 				t.Errorf("%d restored clauses labelled, first %q; want %q", restored.Length(), restored.First().Text(), tt.restored)

@@ -95,11 +95,10 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 		if topics == nil {
 			topics = []string{}
 		}
-		cs := diff.ChangeSet{Material: c.Material, Topics: topics, Summary: c.Summary, Sharing: c.Sharing}
 		out = append(out, changeJSON{
 			ID: c.ID, Document: c.DocumentID, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
 			DetectedAt: c.DetectedAt.UTC().Format(time.RFC3339), Material: c.Material, Topics: topics, Severity: c.Severity,
-			Alert: c.Alert, State: c.State, Capture: c.Capture, Headline: labels.Headline(service, cs, *lang), Sharing: diff.SharingWithLists(c.Sharing),
+			Alert: c.Alert, State: c.State, Capture: c.Capture, Headline: labels.Headline(service, c.Outline(), *lang), Sharing: diff.SharingWithLists(c.Sharing),
 		})
 	}
 	if *format == "json" {
