@@ -49,6 +49,9 @@ func TestChangeStatesShown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			doc, _ := pageDoc(t, srv, "/documents/"+docPolicy+"?lang="+tt.lang, http.StatusOK)
+			if html, _ := doc.Html(); strings.Contains(html, "%!") {
+				t.Errorf("a translation is formatted with the wrong arguments: %q", html[strings.Index(html, "%!"):][:60])
+			}
 			fold := doc.Find("li.folded.variation")
 			if !strings.HasPrefix(strings.TrimSpace(fold.Find("summary").Text()), tt.fold) ||
 				fold.Find(fmt.Sprintf("article#v%d", variation.ToVersion)).Length() != 1 {
