@@ -80,11 +80,18 @@ func printResult(w io.Writer, label string, r data.Result) bool {
 			if r.Change.Material {
 				kind = "material"
 			}
-			line += fmt.Sprintf(", change %d (%s, severity %s)", r.Change.ID, kind, r.Change.Severity)
+			if r.Change.Capture != "" {
+				kind += ", " + r.Change.Capture
+			}
+			line += fmt.Sprintf(", change %d (%s, severity %s, %s)", r.Change.ID, kind, r.Change.Severity, changeState(r.Change.State))
 		}
 		fmt.Fprintln(w, line)
 	case data.Unchanged, data.NotModified:
-		fmt.Fprintf(w, "%s\t%s\tversion %d\n", label, f.Outcome, r.Fetch.VersionID)
+		line := fmt.Sprintf("%s\t%s\tversion %d", label, f.Outcome, r.Fetch.VersionID)
+		if r.Settled != 0 {
+			line += fmt.Sprintf(", change %d settled", r.Settled)
+		}
+		fmt.Fprintln(w, line)
 	case data.Superseded:
 		fmt.Fprintf(w, "%s\t%s\t%s\n", label, f.Outcome, f.Reason)
 	default:
@@ -92,4 +99,15 @@ func printResult(w io.Writer, label string, r data.Result) bool {
 		return false
 	}
 	return true
+}
+
+// changeState says in a few words what a change's state means for alerts.
+func changeState(s data.ChangeState) string {
+	switch s {
+	case data.Settling:
+		return "awaiting confirmation by the next fetch"
+	case data.Transient:
+		return "did not last, not alerted"
+	}
+	return string(s)
 }

@@ -143,8 +143,12 @@ func TestCheckAndHistory(t *testing.T) {
 	body = strings.Replace(policyHTML, "the Meta Companies", "the Meta Companies and our partners", 1)
 	mu.Unlock()
 	code, stdout, _ = cli(t, ctx, env, "check", "alpha", "--config", cfg)
-	if code != exitOK || !strings.HasPrefix(stdout, "alpha\tnew-version\tversion 3, change 1 (material") {
+	if code != exitOK || !strings.HasPrefix(stdout, "alpha\tnew-version\tversion 3, change 1 (material") || !strings.Contains(stdout, "awaiting confirmation") {
 		t.Fatalf("second check: exit %d, stdout %q", code, stdout)
+	}
+	code, stdout, _ = cli(t, ctx, env, "check", "alpha", "--config", cfg)
+	if code != exitOK || !strings.HasPrefix(stdout, "alpha\tunchanged\tversion 3, change 1 settled") {
+		t.Fatalf("third check: exit %d, stdout %q", code, stdout)
 	}
 	code, _, stderr = cli(t, ctx, env, "check", "nope", "--config", cfg)
 	if code != exitUsage || !strings.Contains(stderr, `unknown document "nope"`) {
