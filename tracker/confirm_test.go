@@ -249,7 +249,7 @@ func TestImportConfirmsHeld(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			files := datedFiles(t, tt.files)
+			files := datedFiles(t, ".md", tt.files)
 			tr, db, _ := newTracker(t, nil)
 			doc := config.Document{ID: "policy", URL: "https://example.org/policy", Language: "en"}
 			syncDoc(t, db, doc)
@@ -267,14 +267,15 @@ func TestImportConfirmsHeld(t *testing.T) {
 	}
 }
 
-// datedFiles writes bodies as Markdown files named for consecutive days of
-// January 2021, oldest first, and returns them as Import takes them.
-func datedFiles(t *testing.T, bodies []string) []ImportFile {
+// datedFiles writes bodies as files with extension ext (".md", ".html")
+// named for consecutive days of January 2021, oldest first, and returns
+// them as Import takes them.
+func datedFiles(t *testing.T, ext string, bodies []string) []ImportFile {
 	t.Helper()
 	dir := t.TempDir()
 	var paths []string
 	for i, body := range bodies {
-		p := filepath.Join(dir, fmt.Sprintf("2021-01-%02d.md", i+1))
+		p := filepath.Join(dir, fmt.Sprintf("2021-01-%02d%s", i+1, ext))
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}

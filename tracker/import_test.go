@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,25 +55,17 @@ func TestImport(t *testing.T) {
 		{"empty file", "", data.Suspect, reasonEmpty},
 		{"edit after an empty file", policyMD("#", 18, " Edit six."), data.NewVersion, ""},
 	}
-	dir := t.TempDir()
-	var paths []string
+	bodies := make([]string, len(steps))
 	for i, st := range steps {
-		p := filepath.Join(dir, fmt.Sprintf("2021-01-%02d.md", i+1))
-		if err := os.WriteFile(p, []byte(st.body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
+		bodies[i] = st.body
 	}
-	files, err := ParseImportFiles(paths)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := datedFiles(t, ".md", bodies)
 	tr, db, _ := newTracker(t, nil)
 	doc := config.Document{ID: "policy", URL: "https://example.org/policy", Language: "en"}
 	syncDoc(t, db, doc)
 	ctx := context.Background()
 	var got []data.Result
-	err = tr.Import(ctx, doc, files, scraper.Rules{}, func(f ImportFile, r data.Result) {
+	err := tr.Import(ctx, doc, files, scraper.Rules{}, func(f ImportFile, r data.Result) {
 		if f.Path != files[len(got)].Path {
 			t.Errorf("reported %s, want %s", f.Path, files[len(got)].Path)
 		}

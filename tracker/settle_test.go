@@ -3,8 +3,6 @@ package tracker
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -180,19 +178,7 @@ func TestImportSettlesByTheNextFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			var paths []string
-			for i, body := range tt.files {
-				p := filepath.Join(dir, fmt.Sprintf("2021-01-%02dT00-00-00Z.html", i+1))
-				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				paths = append(paths, p)
-			}
-			files, err := ParseImportFiles(paths)
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := datedFiles(t, ".html", tt.files)
 			tr, db, _ := newTracker(t, nil)
 			doc := config.Document{ID: "policy", URL: "https://example.org/policy", Select: []string{"main"}, Language: "en"}
 			syncDoc(t, db, doc)

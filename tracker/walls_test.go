@@ -326,7 +326,7 @@ func TestImportFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			files := datedFiles(t, tt.files)
+			files := datedFiles(t, ".md", tt.files)
 			tr, db, _ := newTracker(t, nil)
 			doc := config.Document{ID: "policy", URL: "https://example.org/policy"}
 			syncDoc(t, db, doc)
