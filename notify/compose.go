@@ -526,22 +526,10 @@ func sectionTitle(s []string) string {
 	return strings.Join(s, " \u203a ")
 }
 
-// DocumentName is how emails name a document: its title, with the service
-// in front when the title does not say it, and the region in brackets.
+// DocumentName is how emails and webhooks name a document
+// (labels.DocumentName).
 func DocumentName(d data.Document) string {
-	name := d.Title
-	switch {
-	case name == "" && d.Service == "":
-		name = d.ID
-	case name == "":
-		name = d.Service + " " + d.ID
-	case d.Service != "" && !strings.Contains(strings.ToLower(name), strings.ToLower(d.Service)):
-		name = d.Service + " " + name
-	}
-	if d.Region != "" {
-		name += " (" + d.Region + ")"
-	}
-	return name
+	return labels.DocumentName(d.ID, d.Service, d.Title, d.Region)
 }
 
 // truncate shortens s to n characters, ending with an ellipsis.

@@ -173,22 +173,6 @@ func tagURI(base, date, specific string) string {
 	return "tag:" + host + "," + date + ":" + specific
 }
 
-// documentLabel names a document as readers know it: its title with the
-// region it applies to, e.g. "WhatsApp Privacy Policy (European Region)".
-func documentLabel(d *data.Document) string {
-	name := d.Title
-	if name == "" {
-		name = d.Service
-	}
-	if name == "" {
-		name = d.ID
-	}
-	if d.Region != "" {
-		name += " (" + d.Region + ")"
-	}
-	return name
-}
-
 // sectionName writes the headings a clause sits under, as feeds name a
 // section.
 func sectionName(section []string) string {
@@ -227,7 +211,7 @@ const feedQuote = 160
 // severity), then how much changed, where, and how serious it is.
 func changeSummary(c *data.Change, doc *data.Document, cs *diff.ChangeSet) string {
 	var b strings.Builder
-	b.WriteString(documentLabel(doc))
+	b.WriteString(documentTitle(doc))
 	b.WriteString(".")
 	if ms := mattersOf(cs); len(ms) > 0 {
 		b.WriteString(" What matters: ")
@@ -359,7 +343,7 @@ func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Docum
 	if c.Severity != "" {
 		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + string(c.Severity), Scheme: base + "/severity/", Label: "severity " + labels.Severity(c.Severity, feedLang)})
 	}
-	content := feedContent{Document: documentLabel(doc), URL: e.URL, Summary: e.Summary, More: len(cs.Changes), Overview: diff.SummaryLine(cs)}
+	content := feedContent{Document: documentTitle(doc), URL: e.URL, Summary: e.Summary, More: len(cs.Changes), Overview: diff.SummaryLine(cs)}
 	ms := mattersOf(&cs)
 	for _, m := range ms[:min(len(ms), feedMatters)] {
 		first := cs.Changes[m.Changes[0]]
@@ -717,8 +701,8 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 			filter.DocumentID = doc.ID
 			scopeKey = "document/" + doc.ID
 			f.ID = tagURI(base, tagYear, "feed/document/"+doc.ID)
-			f.Title = documentLabel(doc) + ": changes"
-			f.Subtitle = "Material changes to " + documentLabel(doc) + ", clause by clause."
+			f.Title = documentTitle(doc) + ": changes"
+			f.Subtitle = "Material changes to " + documentTitle(doc) + ", clause by clause."
 			f.HomeURL = base + documentPath(doc.ID)
 			f.SelfURL = f.HomeURL + "/feed." + format.ext()
 		case scopeTopic:

@@ -322,26 +322,6 @@ func TestFeedBounded(t *testing.T) {
 	}
 }
 
-func TestDocumentLabel(t *testing.T) {
-	tests := []struct {
-		name string
-		doc  data.Document
-		want string
-	}{
-		{"title and region", data.Document{ID: "x", Title: "WhatsApp Privacy Policy", Region: "EEA"}, "WhatsApp Privacy Policy (EEA)"},
-		{"title only", data.Document{ID: "x", Title: "Meta Privacy Policy"}, "Meta Privacy Policy"},
-		{"service when untitled", data.Document{ID: "x", Service: "WhatsApp"}, "WhatsApp"},
-		{"id as a last resort", data.Document{ID: "wa-terms", Region: "Global"}, "wa-terms (Global)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := documentLabel(&tt.doc); got != tt.want {
-				t.Errorf("documentLabel = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 // TestEntrySize checks that an entry stays small whatever the change: a
 // rewrite of every clause is counted, not quoted, and a clause of what
 // matters too large for a feed gives way to the summary and a link.

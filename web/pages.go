@@ -459,15 +459,7 @@ func parseID(s string) (int64, bool) {
 
 // documentTitle names a document for headings and titles.
 func documentTitle(d *data.Document) string {
-	switch {
-	case d.Title != "" && d.Service != "" && !strings.Contains(strings.ToLower(d.Title), strings.ToLower(d.Service)):
-		return d.Service + " " + d.Title
-	case d.Title != "":
-		return d.Title
-	case d.Service != "":
-		return d.Service + " (" + d.ID + ")"
-	}
-	return d.ID
+	return labels.DocumentName(d.ID, d.Service, d.Title, d.Region)
 }
 
 // documentPath and friends are the one place the paths of the site's pages

@@ -159,7 +159,7 @@ func (s *Server) fillChoices(r *http.Request, sub *Subscriptions, v *view, p *su
 		return err
 	}
 	for _, d := range all {
-		p.Documents = append(p.Documents, subChoice{Value: d.ID, Label: notify.DocumentName(d), Checked: slices.Contains(docs, d.ID)})
+		p.Documents = append(p.Documents, subChoice{Value: d.ID, Label: documentTitle(&d), Checked: slices.Contains(docs, d.ID)})
 	}
 	for _, t := range sub.topics {
 		p.Topics = append(p.Topics, subChoice{Value: t, Label: v.Topic(t), Checked: slices.Contains(topics, t)})
