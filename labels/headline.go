@@ -175,6 +175,33 @@ func sharingPredicate(d diff.SharingDelta, lang string) string {
 	return s
 }
 
+// Statement words what one statement says, after the service's name, in
+// the present: "shares your account information with Meta to show you
+// ads", "does not sell your information to data brokers". Pages that set
+// two documents side by side use it, where nothing "changed".
+func Statement(service string, st diff.Statement, lang string) string {
+	if lang != "es" {
+		lang = "en"
+	}
+	v := verbFor(st.Action, lang)
+	var s string
+	if st.Negated {
+		s = label{"does not ", "no "}.in(lang) + v.phrase(pick(lang, v.base, v.third), st.Data, st.Recipients, lang)
+	} else {
+		s = v.phrase(v.third, st.Data, st.Recipients, lang)
+		if st.Purpose != "" {
+			s += label{" to ", " para "}.in(lang) + Purpose(st.Purpose, lang)
+		}
+		if st.Condition != "" {
+			s += ", " + Condition(st.Condition, lang)
+		}
+	}
+	if service = strings.TrimSpace(service); service != "" {
+		s = service + " " + s
+	}
+	return capitalise(s)
+}
+
 func pick(lang, en, es string) string {
 	if lang == "es" {
 		return es

@@ -94,3 +94,29 @@ func TestHeadline(t *testing.T) {
 		t.Errorf("a service named with a letter outside ASCII: %q", got)
 	}
 }
+
+func TestStatement(t *testing.T) {
+	tests := []struct {
+		name   string
+		st     diff.Statement
+		en, es string
+	}{
+		{"sharing for a purpose, under a condition",
+			diff.Statement{Action: diff.ActionShares, Data: []string{"account"}, Recipients: []string{"meta-companies"}, Purpose: "advertising", Condition: "choice"},
+			"WhatsApp shares your account information with the Meta Companies to show you ads, if you opt in",
+			"WhatsApp comparte la información de tu cuenta con las empresas de Meta para mostrarte anuncios, si tú lo eliges"},
+		{"a denial", diff.Statement{Action: diff.ActionSells, Data: []string{"personal-information"}, Recipients: []string{"data-brokers"}, Negated: true},
+			"WhatsApp does not sell your information to data brokers",
+			"WhatsApp no vende tu información a intermediarios de datos"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Statement("WhatsApp", tt.st, "en"); got != tt.en {
+				t.Errorf("en: %q, want %q", got, tt.en)
+			}
+			if got := Statement("WhatsApp", tt.st, "es"); got != tt.es {
+				t.Errorf("es: %q, want %q", got, tt.es)
+			}
+		})
+	}
+}

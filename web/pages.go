@@ -53,11 +53,13 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 			}
 			return s
 		},
-		"add":       func(a, b int) int { return a + b },
-		"snippet":   snippetParts,
-		"entryArgs": func(v *view, d *data.Document, e data.VersionEntry) entryArgs { return entryArgs{V: v, Doc: d, E: e} },
-		"tagsArgs":  newTagsView,
-		"stateArgs": func(v *view, c *data.Change) stateArgs { return stateArgs{V: v, C: c} },
+		"add":          func(a, b int) int { return a + b },
+		"snippet":      snippetParts,
+		"entryArgs":    func(v *view, d *data.Document, e data.VersionEntry) entryArgs { return entryArgs{V: v, Doc: d, E: e} },
+		"tagsArgs":     newTagsView,
+		"stateArgs":    func(v *view, c *data.Change) stateArgs { return stateArgs{V: v, C: c} },
+		"variantArgs":  func(v *view, s variantSide) variantArgs { return variantArgs{V: v, S: s} },
+		"documentName": func(d data.Document) string { return documentTitle(&d) },
 		"clauseArgs": func(v *view, c changeView, side bool) clauseArgs {
 			return clauseArgs{V: v, C: c, Side: side}
 		},
@@ -81,7 +83,7 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 	ps := &pageSet{pages: map[string]*template.Template{}, i18n: newI18n()}
 	// Each page template under templates/ defines "main" (and optionally
 	// "head") for the layout.
-	for _, name := range []string{"error", "documents", "timeline", "change", "compare", "version", "snapshot", "search", "subscribe"} {
+	for _, name := range []string{"error", "documents", "timeline", "change", "compare", "version", "snapshot", "search", "subscribe", "variants"} {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, err
@@ -111,6 +113,13 @@ type entryArgs struct {
 // Headline says what matters in the entry's change, in the reader's
 // language.
 func (a entryArgs) Headline() string { return changeHeadline(a.Doc, a.E.Change, a.V.Lang) }
+
+// variantArgs is one side of a comparison of variants for the
+// "variantside" block.
+type variantArgs struct {
+	V *view
+	S variantSide
+}
 
 // stateArgs is a change for the "changestate" block, which says whether
 // it has been told and why not.
@@ -213,6 +222,16 @@ func (v *view) Topic(topic string) string { return labels.Topic(topic, v.Lang) }
 // Severity names a severity in the reader's language, in the words the
 // alert emails use (package labels).
 func (v *view) Severity(sev diff.Severity) string { return labels.Severity(sev, v.Lang) }
+
+// Statement words what a document says about who gets which data, after
+// its service's name ("WhatsApp shares your account information with
+// Meta"); "" for no statement.
+func (v *view) Statement(service string, st *diff.Statement) string {
+	if st == nil {
+		return ""
+	}
+	return labels.Statement(service, *st, v.Lang)
+}
 
 // Outcome names a fetch outcome.
 func (v *view) Outcome(o data.Outcome) string { return v.T("outcome." + string(o)) }

@@ -44,6 +44,9 @@ type timelineData struct {
 	Versions  []data.VersionEntry // oldest first, for the compare form
 	LastFetch *data.Fetch
 	From, To  int64 // preselected in the compare form
+	// Siblings are the document's variants (another region or language),
+	// each linked to the comparison with it.
+	Siblings []data.Document
 }
 
 // timelineItem is either one version or a fold of consecutive versions of
@@ -70,7 +73,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := timelineData{Document: doc, Name: documentTitle(doc), Versions: entries}
+	all, err := s.db.Documents(ctx)
+	if err != nil {
+		return err
+	}
+	d := timelineData{Document: doc, Name: documentTitle(doc), Versions: entries, Siblings: siblings(doc, all)}
 	if len(fetches) > 0 {
 		d.LastFetch = &fetches[0]
 	}

@@ -1,0 +1,245 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/policy"
+	"github.com/clausewatch/clausewatch/topics"
+)
+
+// WhatsApp tells Europeans one thing and the rest of the world another, and
+// its translations trail the English text: the question journalists asked
+// in 2021 was what one variant says that the other does not. A comparison
+// of variants sets two documents side by side as they stood at a date,
+// with the sharing statements that differ first. The page (/compare) and
+// the API (/api/v1/compare) read it from compareVariants.
+
+// variantSide is one document of a comparison as it stood at the date.
+type variantSide struct {
+	Document *data.Document
+	Name     string
+	// Version is the version current at the date: the latest fetched on or
+	// before it; nil when the document had none yet.
+	Version *data.Version
+	// Effective is the date the version states (YYYY-MM-DD), "" for none;
+	// Since is when the document's versions first stated it.
+	Effective string
+	Since     time.Time
+}
+
+// sharingDifference is one statement of who gets which data that the two
+// documents do not both make: From or To is nil where that document does
+// not say it, and Quote is the clause each side says it in.
+type sharingDifference struct {
+	From, To           *diff.Statement
+	FromQuote, ToQuote string
+	Severity           diff.Severity
+}
+
+// variantLag says which of two documents in different languages (a
+// translation and its original) states an older effective date, and since
+// when the other has stated its newer one.
+type variantLag struct {
+	Behind, Ahead *variantSide
+	Since         time.Time
+}
+
+// variants is a comparison of two documents at a date.
+type variants struct {
+	From, To variantSide
+	At       time.Time // end of the day asked for; zero: the latest versions
+	// ChangeSet is the clause diff from From to To, nil when the documents
+	// are in different languages (their clauses would all differ) or one
+	// had no version at the date.
+	ChangeSet   *diff.ChangeSet
+	Differences []sharingDifference
+	// InStep is set for documents in different languages that state the
+	// same effective date; Lag when they do not.
+	InStep bool
+	Lag    *variantLag
+}
+
+// parseVariantDate reads ?at= (YYYY-MM-DD) as the end of that day in UTC,
+// so that a version fetched during the day counts; "" is the zero time.
+func parseVariantDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, badRequest("parameter at: %q is not a date; write it as YYYY-MM-DD, e.g. 2021-05-15", s)
+	}
+	return d.Add(24*time.Hour - time.Nanosecond), nil
+}
+
+// compareVariants compares documents fromID and toID as they stood at at
+// (zero: their latest versions).
+func (s *Server) compareVariants(ctx context.Context, fromID, toID string, at time.Time) (*variants, error) {
+	if fromID == toID {
+		return nil, badRequest("from and to are both %q: compare two different documents (its versions are compared at %s/compare)", fromID, documentPath(fromID))
+	}
+	vs := &variants{At: at}
+	for _, side := range []struct {
+		id    string
+		param string
+		into  *variantSide
+	}{{fromID, "from", &vs.From}, {toID, "to", &vs.To}} {
+		doc, err := s.db.Document(ctx, side.id)
+		if err != nil {
+			return nil, s.notFoundOr(err, "parameter %s: no document %q; the list is at /api/v1/documents", side.param, side.id)
+		}
+		if err := s.variantAt(ctx, doc, at, side.into); err != nil {
+			return nil, err
+		}
+	}
+	from, to := vs.From.Version, vs.To.Version
+	if from == nil || to == nil {
+		return vs, nil
+	}
+	if vs.From.Document.Language != vs.To.Document.Language && vs.From.Document.Language != "" && vs.To.Document.Language != "" {
+		switch {
+		case vs.From.Effective == vs.To.Effective:
+			vs.InStep = true
+		case vs.From.Effective < vs.To.Effective:
+			vs.Lag = &variantLag{Behind: &vs.From, Ahead: &vs.To, Since: vs.To.Since}
+		default:
+			vs.Lag = &variantLag{Behind: &vs.To, Ahead: &vs.From, Since: vs.From.Since}
+		}
+		return vs, nil
+	}
+	cs := topics.Compare(policy.Document{Blocks: from.Blocks}, policy.Document{Blocks: to.Blocks}, vs.From.Document.Language)
+	vs.ChangeSet = &cs
+	for _, d := range cs.Sharing {
+		c := cs.Changes[d.Change]
+		st := d.Statement
+		diffc := sharingDifference{Severity: d.Severity}
+		switch {
+		case d.Op == diff.DeltaRemoved:
+			diffc.From = &st
+		case d.Op == diff.DeltaAdded:
+			diffc.To = &st
+		default:
+			diffc.From, diffc.To = d.Was, &st
+		}
+		if diffc.From != nil && c.Old != nil {
+			diffc.FromQuote = c.Old.Text
+		}
+		if diffc.To != nil && c.New != nil {
+			diffc.ToQuote = c.New.Text
+		}
+		vs.Differences = append(vs.Differences, diffc)
+	}
+	slices.SortStableFunc(vs.Differences, func(a, b sharingDifference) int { return b.Severity.Rank() - a.Severity.Rank() })
+	return vs, nil
+}
+
+// variantAt fills side with doc as it stood at at.
+func (s *Server) variantAt(ctx context.Context, doc *data.Document, at time.Time, side *variantSide) error {
+	entries, err := s.db.Versions(ctx, doc.ID)
+	if err != nil {
+		return err
+	}
+	*side = variantSide{Document: doc, Name: documentTitle(doc)}
+	k := len(entries) - 1
+	if !at.IsZero() {
+		k = -1
+		for i, e := range entries {
+			if !e.Version.FetchedAt.After(at) {
+				k = i
+			}
+		}
+	}
+	if k < 0 {
+		return nil
+	}
+	if side.Version, err = s.db.Version(ctx, entries[k].Version.ID); err != nil {
+		return err
+	}
+	side.Effective, side.Since = entries[k].EffectiveDate, entries[k].Version.FetchedAt
+	for i := k - 1; i >= 0 && entries[i].EffectiveDate == side.Effective; i-- {
+		side.Since = entries[i].Version.FetchedAt
+	}
+	return nil
+}
+
+// siblings returns the documents that are variants of doc: the same
+// service, and the same title (another region) or the same page in
+// another language (the same host and path, another query).
+func siblings(doc *data.Document, all []data.Document) []data.Document {
+	var out []data.Document
+	for _, d := range all {
+		if d.ID == doc.ID || d.Service == "" || !strings.EqualFold(d.Service, doc.Service) {
+			continue
+		}
+		if d.Title == doc.Title || samePage(d.URL, doc.URL) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// samePage reports whether two URLs name the same page, whatever their
+// queries (?lang=es and ?lang=en are one page in two languages).
+func samePage(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && strings.EqualFold(ua.Host, ub.Host) && strings.TrimSuffix(ua.Path, "/") == strings.TrimSuffix(ub.Path, "/")
+}
+
+// variantsData is the comparison page: the form, and the comparison once
+// both documents are chosen.
+type variantsData struct {
+	Documents    []data.Document
+	FromID, ToID string
+	At           string // as asked, YYYY-MM-DD
+	Result       *variants
+	Diff         *diffView
+}
+
+// variantsPage compares two documents at a date (/compare?from=&to=&at=).
+func (s *Server) variantsPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	docs, err := s.db.Documents(r.Context())
+	if err != nil {
+		return err
+	}
+	d := variantsData{Documents: docs, FromID: q.Get("from"), ToID: q.Get("to"), At: q.Get("at")}
+	v := s.newView(r, &d)
+	v.Title = v.T("variants.title")
+	v.Description = v.T("variants.description")
+	if d.FromID == "" || d.ToID == "" {
+		return s.render(w, r, http.StatusOK, "variants", v, noCache)
+	}
+	at, err := parseVariantDate(d.At)
+	if err != nil {
+		return err
+	}
+	if d.Result, err = s.compareVariants(r.Context(), d.FromID, d.ToID, at); err != nil {
+		return err
+	}
+	v.Title = v.T("variants.heading", d.Result.From.Name, d.Result.To.Name)
+	if cs := d.Result.ChangeSet; cs != nil {
+		filter, err := parseClauseFilter(q)
+		if err != nil {
+			return err
+		}
+		d.Diff = newDiffView(v, cs, variantHeadline(d.Result, v), q.Get("view") == "side", filter)
+	}
+	return s.render(w, r, http.StatusOK, "variants", v, stable)
+}
+
+// variantHeadline says in one sentence how the two documents differ on
+// who gets the data.
+func variantHeadline(vs *variants, v *view) string {
+	if len(vs.Differences) == 0 {
+		return v.T("variants.agree")
+	}
+	return v.N("variants.differ", len(vs.Differences))
+}
