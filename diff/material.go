@@ -13,40 +13,40 @@ import (
 // dateLead matches the start of the "Last modified" / "Effective" line that
 // every policy update rewrites, in English and Spanish.
 var dateLead = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)^\W*(last\s+(modified|updated|revised|revision)|date\s+of\s+last\s+(revision|update|modification)|effective(\s+date|\s+as\s+of|\s+from|\s+on)?|(this\s+policy\s+was\s+)?(updated|revised)(\s+on)?|fecha\s+de\s+(entrada\s+en\s+vigor|(la\s+)?última\s+(modificación|actualización|revisión))|última\s+(modificación|actualización|revisión)|en\s+vigor\s+desde|vigente\s+desde|actualizad[oa]\s+el)\b`)
+	return regexp.MustCompile(`(?i)^\W*(last\s+(modified|updated|revised|revision)|date\s+of\s+last\s+(revision|update|modification)|effective(\s+date|\s+as\s+of|\s+from|\s+on)?|(this\s+policy\s+was\s+)?(updated|revised)(\s+on)?|fecha\s+de\s+(entrada\s+en\s+vigor|(la\s+)?última\s+(modificación|actualización|revisión))|última\s+(modificación|actualización|revisión)|en\s+vigor\s+desde|vigente\s+desde|actualizad[oa]\s+el|derni[eè]re\s+(modification|mise\s+[àa]\s+jour)|en\s+vigueur(\s+(depuis|le|à\s+compter\s+du))?|date\s+d['’]entr[ée]e\s+en\s+vigueur)\b`)
 })
 
 // maxDateLine bounds the length of a date line: a long clause that happens
 // to start with "Effective" is a clause, not a date line.
 const maxDateLine = 160
 
-// monthNumber reads an English or Spanish month name or abbreviation,
-// lower-cased.
+// monthNumber reads an English, Spanish or French month name or
+// abbreviation, lower-cased.
 func monthNumber(name string) (time.Month, bool) {
 	switch name {
-	case "january", "jan", "enero", "ene":
+	case "january", "jan", "enero", "ene", "janvier", "janv":
 		return time.January, true
-	case "february", "feb", "febrero":
+	case "february", "feb", "febrero", "février", "fevrier", "févr", "fevr":
 		return time.February, true
-	case "march", "mar", "marzo":
+	case "march", "mar", "marzo", "mars":
 		return time.March, true
-	case "april", "apr", "abril", "abr":
+	case "april", "apr", "abril", "abr", "avril", "avr":
 		return time.April, true
-	case "may", "mayo":
+	case "may", "mayo", "mai":
 		return time.May, true
-	case "june", "jun", "junio":
+	case "june", "jun", "junio", "juin":
 		return time.June, true
-	case "july", "jul", "julio":
+	case "july", "jul", "julio", "juillet", "juil":
 		return time.July, true
-	case "august", "aug", "agosto", "ago":
+	case "august", "aug", "agosto", "ago", "août", "aout":
 		return time.August, true
-	case "september", "sep", "sept", "septiembre", "setiembre":
+	case "september", "sep", "sept", "septiembre", "setiembre", "septembre":
 		return time.September, true
-	case "october", "oct", "octubre":
+	case "october", "oct", "octubre", "octobre":
 		return time.October, true
-	case "november", "nov", "noviembre":
+	case "november", "nov", "noviembre", "novembre":
 		return time.November, true
-	case "december", "dec", "diciembre", "dic":
+	case "december", "dec", "diciembre", "dic", "décembre", "decembre", "déc":
 		return time.December, true
 	}
 	return 0, false
@@ -57,7 +57,7 @@ var (
 		return regexp.MustCompile(`(?i)\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
 	})
 	dayMonthYear = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|º|°)?\s+(?:de\s+)?([a-záéíóú]+)\.?,?\s+(?:de(?:l)?\s+)?(\d{4})\b`)
+		return regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|er|º|°)?\s+(?:de\s+)?([a-záéíóúàâçèêëîïôûùü]+)\.?,?\s+(?:de(?:l)?\s+)?(\d{4})\b`)
 	})
 	isoDate = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`) })
 )
@@ -168,7 +168,7 @@ func dateLeadWord(text string) bool {
 		w = w[:k]
 	}
 	switch strings.ToLower(w) {
-	case "last", "date", "effective", "this", "updated", "revised", "fecha", "última", "en", "vigente", "actualizado", "actualizada":
+	case "last", "date", "effective", "this", "updated", "revised", "fecha", "última", "en", "vigente", "actualizado", "actualizada", "dernière":
 		return true
 	}
 	return false

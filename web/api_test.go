@@ -798,9 +798,14 @@ func TestOpenAPI(t *testing.T) {
 			u := sample.Replace(path)
 			var q []string
 			for _, p := range op.Parameters {
-				if p.In == "query" && p.Required {
-					q = append(q, p.Name+"=3")
+				if p.In != "query" || !p.Required {
+					continue
 				}
+				v := "3" // a version id
+				if path == "/api/v1/compare" {
+					v = map[string]string{"from": waID, "to": metaID}[p.Name] // document ids
+				}
+				q = append(q, p.Name+"="+v)
 			}
 			if len(q) > 0 {
 				u += "?" + strings.Join(q, "&")

@@ -162,7 +162,12 @@ func (s *Server) variantAt(ctx context.Context, doc *data.Document, at time.Time
 	if side.Version, err = s.db.Version(ctx, entries[k].Version.ID); err != nil {
 		return err
 	}
+	// The listing knows a version's stated date from its changes; a
+	// document with a single version has none, so it is read here.
 	side.Effective, side.Since = entries[k].EffectiveDate, entries[k].Version.FetchedAt
+	if side.Effective == "" {
+		side.Effective = diff.EffectiveDate(diff.Clauses(policy.Document{Blocks: side.Version.Blocks}))
+	}
 	for i := k - 1; i >= 0 && entries[i].EffectiveDate == side.Effective; i-- {
 		side.Since = entries[i].Version.FetchedAt
 	}
@@ -230,16 +235,115 @@ func (s *Server) variantsPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.Diff = newDiffView(v, cs, variantHeadline(d.Result, v), q.Get("view") == "side", filter)
+		d.Diff = newDiffView(v, cs, variantHeadline(d.Result, s.pages.i18n, v.Lang), q.Get("view") == "side", filter)
 	}
 	return s.render(w, r, http.StatusOK, "variants", v, stable)
 }
 
 // variantHeadline says in one sentence how the two documents differ on
 // who gets the data.
-func variantHeadline(vs *variants, v *view) string {
+func variantHeadline(vs *variants, l *i18n, lang string) string {
 	if len(vs.Differences) == 0 {
-		return v.T("variants.agree")
+		return l.tr(lang, "variants.agree")
 	}
-	return v.N("variants.differ", len(vs.Differences))
+	return l.plural(lang, "variants.differ", len(vs.Differences))
+}
+
+// apiVariantSide is one document of a comparison of variants in the API.
+type apiVariantSide struct {
+	Document string      `json:"document"`
+	Name     string      `json:"name"`
+	Version  *apiVersion `json:"version"`
+	// EffectiveDate is the date the version states, Since when the
+	// document's versions first stated it.
+	EffectiveDate string     `json:"effective_date"`
+	Since         *time.Time `json:"since"`
+}
+
+// apiSharingDifference is one statement only one document makes (or that
+// they make differently).
+type apiSharingDifference struct {
+	From      *diff.Statement `json:"from"`
+	To        *diff.Statement `json:"to"`
+	FromQuote string          `json:"from_quote"`
+	ToQuote   string          `json:"to_quote"`
+	Severity  diff.Severity   `json:"severity"`
+}
+
+type apiVariantLag struct {
+	Behind string    `json:"behind"`
+	Ahead  string    `json:"ahead"`
+	Since  time.Time `json:"since"`
+}
+
+type apiVariants struct {
+	From        apiVariantSide         `json:"from"`
+	To          apiVariantSide         `json:"to"`
+	At          string                 `json:"at"`
+	Headline    string                 `json:"headline"`
+	Differences []apiSharingDifference `json:"differences"`
+	InStep      bool                   `json:"in_step"`
+	Lag         *apiVariantLag         `json:"lag"`
+	ChangeSet   *diff.ChangeSet        `json:"change_set"`
+	Links       apiSelfHTML            `json:"links"`
+}
+
+// apiVariants compares two documents at a date, as the /compare page does.
+func (s *Server) apiVariants(w http.ResponseWriter, r *http.Request) error {
+	if err := checkParams(r, "from", "to", "at", "lang"); err != nil {
+		return err
+	}
+	lang, err := apiLang(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	for _, name := range []string{"from", "to"} {
+		if q.Get(name) == "" {
+			return badRequest("parameter %s: missing; give a document id (listed at /api/v1/documents)", name)
+		}
+	}
+	at, err := parseVariantDate(q.Get("at"))
+	if err != nil {
+		return err
+	}
+	vs, err := s.compareVariants(r.Context(), q.Get("from"), q.Get("to"), at)
+	if err != nil {
+		return err
+	}
+	side := func(vs variantSide) apiVariantSide {
+		a := apiVariantSide{Document: vs.Document.ID, Name: vs.Name, EffectiveDate: vs.Effective}
+		if vs.Version != nil {
+			v := s.apiVersionOf(vs.Version)
+			since := vs.Since.UTC()
+			a.Version, a.Since = &v, &since
+		}
+		return a
+	}
+	out := apiVariants{From: side(vs.From), To: side(vs.To), At: q.Get("at"), InStep: vs.InStep, ChangeSet: vs.ChangeSet, Differences: []apiSharingDifference{}}
+	for _, d := range vs.Differences {
+		out.Differences = append(out.Differences, apiSharingDifference{From: withLists(d.From), To: withLists(d.To), FromQuote: d.FromQuote, ToQuote: d.ToQuote, Severity: d.Severity})
+	}
+	if vs.Lag != nil {
+		out.Lag = &apiVariantLag{Behind: vs.Lag.Behind.Document.ID, Ahead: vs.Lag.Ahead.Document.ID, Since: vs.Lag.Since.UTC()}
+	}
+	if vs.ChangeSet != nil {
+		out.Headline = variantHeadline(vs, s.pages.i18n, lang)
+	}
+	query := url.Values{"from": {q.Get("from")}, "to": {q.Get("to")}}
+	if q.Get("at") != "" {
+		query.Set("at", q.Get("at"))
+	}
+	out.Links = apiSelfHTML{Self: s.link("/api/v1/compare?" + query.Encode()), HTML: s.link("/compare?" + query.Encode())}
+	return writeJSON(w, r, cacheListing, out)
+}
+
+// withLists returns st with its lists never null, as the API writes
+// statements (diff.Statement.WithLists); nil stays nil.
+func withLists(st *diff.Statement) *diff.Statement {
+	if st == nil {
+		return nil
+	}
+	w := st.WithLists()
+	return &w
 }

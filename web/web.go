@@ -108,6 +108,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/documents/{id}", s.handle(s.apiDocument))
 	mux.Handle("GET /api/v1/documents/{id}/versions", s.handle(s.apiVersions))
 	mux.Handle("GET /api/v1/documents/{id}/compare", s.handle(s.apiCompare))
+	mux.Handle("GET /api/v1/compare", s.handle(s.apiVariants))
 	mux.Handle("GET /api/v1/versions/{id}", s.handle(s.apiVersion))
 	mux.Handle("GET /api/v1/changes", s.handle(s.apiChanges))
 	mux.Handle("GET /api/v1/changes/{id}", s.handle(s.apiChange))
