@@ -34,13 +34,14 @@ type variantSide struct {
 	Since     time.Time
 }
 
-// sharingDifference is one statement of who gets which data that the two
+// sharingDifference is a statement of who gets which data that the two
 // documents do not both make: From or To is nil where that document does
-// not say it, and Quote is the clause each side says it in.
+// not say it, both are set where they say it differently (the same action
+// towards some of the same recipients), and Quote is the clause each side
+// says it in.
 type sharingDifference struct {
 	From, To           *diff.Statement
 	FromQuote, ToQuote string
-	Severity           diff.Severity
 }
 
 // variantLag says which of two documents in different languages (a
@@ -114,31 +115,94 @@ func (s *Server) compareVariants(ctx context.Context, fromID, toID string, at ti
 		}
 		return vs, nil
 	}
-	cs := topics.Compare(policy.Document{Blocks: from.Blocks}, policy.Document{Blocks: to.Blocks}, vs.From.Document.Language)
+	lang := vs.From.Document.Language
+	fromDoc, toDoc := policy.Document{Blocks: from.Blocks}, policy.Document{Blocks: to.Blocks}
+	cs := topics.Compare(fromDoc, toDoc, lang)
 	vs.ChangeSet = &cs
-	for _, d := range cs.Sharing {
-		c := cs.Changes[d.Change]
-		st := d.Statement
-		diffc := sharingDifference{Severity: d.Severity}
-		switch {
-		case d.Op == diff.DeltaRemoved:
-			diffc.From = &st
-		case d.Op == diff.DeltaAdded:
-			diffc.To = &st
-		default:
-			diffc.From, diffc.To = d.Was, &st
-		}
-		if diffc.From != nil && c.Old != nil {
-			diffc.FromQuote = c.Old.Text
-		}
-		if diffc.To != nil && c.New != nil {
-			diffc.ToQuote = c.New.Text
-		}
-		vs.Differences = append(vs.Differences, diffc)
-	}
-	slices.SortStableFunc(vs.Differences, func(a, b sharingDifference) int { return b.Severity.Rank() - a.Severity.Rank() })
+	vs.Differences = sharingDifferences(topics.Statements(fromDoc, lang), topics.Statements(toDoc, lang))
 	return vs, nil
 }
+
+// sharingDifferences lists what one document says about who gets which
+// data that the other does not say anywhere: a statement each makes
+// differently (the same action towards the same recipients, other data,
+// purpose or condition) on one row, the others alone. Rows about the
+// recipients readers ask about first (Meta and its companies, then
+// advertisers, buyers and brokers) come first; otherwise from's reading
+// order, then to's.
+func sharingDifferences(from, to []topics.Said) []sharingDifference {
+	in := func(said []topics.Said) map[string]bool {
+		m := map[string]bool{}
+		for _, s := range said {
+			m[topics.Signature(s.Statement)] = true
+		}
+		return m
+	}
+	inFrom, inTo := in(from), in(to)
+	var onlyTo []topics.Said
+	for _, s := range to {
+		if !inFrom[topics.Signature(s.Statement)] {
+			onlyTo = append(onlyTo, s)
+		}
+	}
+	paired := make([]bool, len(onlyTo))
+	var out []sharingDifference
+	for _, f := range from {
+		if inTo[topics.Signature(f.Statement)] {
+			continue
+		}
+		d := sharingDifference{From: &f.Statement, FromQuote: f.Clause}
+		for j, t := range onlyTo {
+			if !paired[j] && f.Statement.Action == t.Statement.Action && slices.Equal(sortedKeys(f.Statement.Recipients), sortedKeys(t.Statement.Recipients)) {
+				paired[j] = true
+				d.To, d.ToQuote = &onlyTo[j].Statement, t.Clause
+				break
+			}
+		}
+		out = append(out, d)
+	}
+	for j := range onlyTo {
+		if !paired[j] {
+			out = append(out, sharingDifference{To: &onlyTo[j].Statement, ToQuote: onlyTo[j].Clause})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b sharingDifference) int { return a.interest() - b.interest() })
+	return out
+}
+
+// recipientInterest ranks a recipient by how much readers ask about it
+// (lower first): the question of 2021 was what WhatsApp gives Facebook's
+// companies.
+func recipientInterest(key string) int {
+	switch key {
+	case "meta", "meta-companies":
+		return 0
+	case "affiliates", "advertisers":
+		return 1
+	case "data-brokers", "buyer":
+		return 2
+	case "partners", "third-parties", "businesses":
+		return 3
+	}
+	return 4
+}
+
+// interest is the rank of the row's most asked-about recipient (lower
+// first).
+func (d sharingDifference) interest() int {
+	best := 4
+	for _, st := range []*diff.Statement{d.From, d.To} {
+		if st == nil {
+			continue
+		}
+		for _, r := range st.Recipients {
+			best = min(best, recipientInterest(r))
+		}
+	}
+	return best
+}
+
+func sortedKeys(keys []string) []string { return slices.Sorted(slices.Values(keys)) }
 
 // variantAt fills side with doc as it stood at at.
 func (s *Server) variantAt(ctx context.Context, doc *data.Document, at time.Time, side *variantSide) error {
@@ -267,7 +331,6 @@ type apiSharingDifference struct {
 	To        *diff.Statement `json:"to"`
 	FromQuote string          `json:"from_quote"`
 	ToQuote   string          `json:"to_quote"`
-	Severity  diff.Severity   `json:"severity"`
 }
 
 type apiVariantLag struct {
@@ -322,7 +385,7 @@ func (s *Server) apiVariants(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := apiVariants{From: side(vs.From), To: side(vs.To), At: q.Get("at"), InStep: vs.InStep, ChangeSet: vs.ChangeSet, Differences: []apiSharingDifference{}}
 	for _, d := range vs.Differences {
-		out.Differences = append(out.Differences, apiSharingDifference{From: withLists(d.From), To: withLists(d.To), FromQuote: d.FromQuote, ToQuote: d.ToQuote, Severity: d.Severity})
+		out.Differences = append(out.Differences, apiSharingDifference{From: withLists(d.From), To: withLists(d.To), FromQuote: d.FromQuote, ToQuote: d.ToQuote})
 	}
 	if vs.Lag != nil {
 		out.Lag = &apiVariantLag{Behind: vs.Lag.Behind.Document.ID, Ahead: vs.Lag.Ahead.Document.ID, Since: vs.Lag.Since.UTC()}
