@@ -83,7 +83,7 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 	ps := &pageSet{pages: map[string]*template.Template{}, i18n: newI18n()}
 	// Each page template under templates/ defines "main" (and optionally
 	// "head") for the layout.
-	for _, name := range []string{"error", "documents", "timeline", "change", "compare", "version", "snapshot", "search", "subscribe", "variants"} {
+	for _, name := range []string{"error", "documents", "timeline", "change", "compare", "version", "snapshot", "search", "subscribe", "variants", "changes"} {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, err

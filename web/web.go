@@ -99,6 +99,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /snapshots/{id}/raw", s.cached(fixedTTL, s.handle(s.snapshotRaw)))
 	mux.Handle("GET /search", s.cached(listTTL, s.handle(s.searchPage)))
 	mux.Handle("GET /compare", s.cached(listTTL, s.handle(s.variantsPage)))
+	mux.Handle("GET /changes", s.cached(listTTL, s.handle(s.changesPage)))
+	mux.Handle("GET /topics/{topic}", s.cached(listTTL, s.handle(s.changesPage)))
 	mux.Handle("GET /static/", s.staticHandler())
 
 	// JSON API (api.go) and feeds (feed.go).

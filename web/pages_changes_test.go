@@ -1,0 +1,100 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/clausewatch/clausewatch/data"
+)
+
+// TestChangesPage reads the list of recent changes across documents, its
+// filters and the topic pages on the corpus site: every change readers are
+// told about is listed once, newest first, with its headline; a filter
+// keeps what it says; and the list leaves out what is not told.
+func TestChangesPage(t *testing.T) {
+	f := corpusSiteDB(t)
+	srv := newPageServer(t, f)
+	db := openFixtureDB(t, f)
+	ctx := context.Background()
+	published, _, err := db.Changes(ctx, data.ChangeFilter{Material: true, Published: true, NewestFirst: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _, err := db.Changes(ctx, data.ChangeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(published) == 0 || len(published) == len(all) {
+		t.Fatalf("%d published of %d changes: the fixture should have both kinds", len(published), len(all))
+	}
+	ids := func(doc *goquery.Document) []string {
+		var out []string
+		doc.Find("ol.changes article.change-entry h2.headline a").Each(func(_ int, a *goquery.Selection) {
+			out = append(out, a.AttrOr("href", ""))
+		})
+		return out
+	}
+	var want []string
+	for _, c := range published {
+		want = append(want, changePath(c.ID))
+	}
+	tests := []struct {
+		name, path, title string
+		keep              func(data.Change) bool
+	}{
+		{"everything told", "/changes", "Recent changes", func(data.Change) bool { return true }},
+		{"in Spanish", "/changes?lang=es", "Cambios recientes", func(data.Change) bool { return true }},
+		{"one topic", "/changes?topic=data-sharing", "Recent changes", func(c data.Change) bool { return slices.Contains(c.Topics, "data-sharing") }},
+		{"topic page", "/topics/data-sharing", "Changes about data sharing", func(c data.Change) bool { return slices.Contains(c.Topics, "data-sharing") }},
+		{"critical only", "/changes?severity=critical", "Recent changes", func(c data.Change) bool { return c.Severity == "critical" }},
+		{"one document since 2021", "/changes?document=" + docPolicy + "&since=2021-01-02", "Recent changes", func(c data.Change) bool {
+			return c.DocumentID == docPolicy && !c.DetectedAt.Before(time.Date(2021, 1, 2, 0, 0, 0, 0, time.UTC))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, _ := pageDoc(t, srv, tt.path, http.StatusOK)
+			if got := doc.Find("h1").Text(); got != tt.title {
+				t.Errorf("title %q, want %q", got, tt.title)
+			}
+			var keep []string
+			for _, c := range published {
+				if tt.keep(c) {
+					keep = append(keep, changePath(c.ID))
+				}
+			}
+			if got := ids(doc); !slices.Equal(got, keep) {
+				t.Errorf("listed %v, want %v", got, keep)
+			}
+			doc.Find("h2.headline a").Each(func(i int, a *goquery.Selection) {
+				if strings.TrimSpace(a.Text()) == "" {
+					t.Errorf("entry %d has no headline", i)
+				}
+			})
+		})
+	}
+	doc, _ := pageDoc(t, srv, fmt.Sprintf("/changes?before=%d", published[0].ID), http.StatusOK)
+	if got := ids(doc); !slices.Equal(got, want[1:]) {
+		t.Errorf("after the newest: %v, want %v", got, want[1:])
+	}
+	for _, bad := range []struct {
+		path   string
+		status int
+	}{
+		{"/topics/nope", http.StatusNotFound},
+		{"/changes?since=yesterday", http.StatusBadRequest},
+		{"/changes?severity=awful", http.StatusBadRequest},
+		{"/changes?document=nope", http.StatusNotFound},
+	} {
+		if resp, _ := pageGet(t, srv, bad.path); resp.StatusCode != bad.status {
+			t.Errorf("%s: %d, want %d", bad.path, resp.StatusCode, bad.status)
+		}
+	}
+}
