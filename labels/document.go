@@ -1,6 +1,9 @@
 package labels
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // DocumentName is how readers see a document named, everywhere: pages,
 // feeds, emails and webhooks. The service leads unless the title already
@@ -22,4 +25,11 @@ func DocumentName(id, service, title, region string) string {
 		name += " (" + region + ")"
 	}
 	return name
+}
+
+// Upcoming reports whether a date a policy states (YYYY-MM-DD) lies after
+// the day of now, in UTC: the text has been published but does not apply
+// yet, which readers must be told ("takes effect on …").
+func Upcoming(stated string, now time.Time) bool {
+	return stated != "" && stated > now.UTC().Format(time.DateOnly)
 }

@@ -1,6 +1,9 @@
 package labels
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestDocumentName(t *testing.T) {
 	tests := []struct {
@@ -21,5 +24,24 @@ func TestDocumentName(t *testing.T) {
 				t.Errorf("DocumentName = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestUpcoming(t *testing.T) {
+	now := time.Date(2026, 8, 1, 23, 30, 0, 0, time.FixedZone("UTC+2", 2*3600)) // 21:30 UTC
+	tests := []struct {
+		stated string
+		want   bool
+	}{
+		{"2026-08-17", true},
+		{"2026-08-02", true},
+		{"2026-08-01", false}, // today: in effect
+		{"2021-01-04", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := Upcoming(tt.stated, now); got != tt.want {
+			t.Errorf("Upcoming(%q) = %v, want %v", tt.stated, got, tt.want)
+		}
 	}
 }

@@ -616,6 +616,11 @@ func (c *Composer) Alert(sub *data.Subscriber, key string, ac *data.AlertChange,
 	d := c.frame(sub, m, subjectOf(r, m, ""))
 	d.Heading = r.headline
 	d.Intro = fmt.Sprintf(m.intro, m.date(ac.Change.DetectedAt), name)
+	if eff := ac.Change.EffectiveDate.New; labels.Upcoming(eff, now) {
+		if t, err := time.Parse(time.DateOnly, eff); err == nil {
+			d.Intro += " " + fmt.Sprintf(m.takesEffect, m.day(t))
+		}
+	}
 	return c.finish(sub, m, key, now, d, []*rendered{r}, false)
 }
 

@@ -252,3 +252,34 @@ func TestDigestSizeCap(t *testing.T) {
 		t.Errorf("the unsubscribe link was cut")
 	}
 }
+
+// TestAlertSaysWhenItTakesEffect checks that an alert about a text that
+// applies later than the day it is sent says when it takes effect, in the
+// subscriber's language, and says nothing of it once that day has come.
+func TestAlertSaysWhenItTakesEffect(t *testing.T) {
+	doc := data.Document{ID: "wa-eea", Service: "WhatsApp", Title: "WhatsApp Privacy Policy", Region: "EEA"}
+	tests := []struct {
+		name, lang, effective, want string
+	}{
+		{"later, in English", "en", "2026-02-08", "The new text takes effect on 8 February 2026."},
+		{"later, in Spanish", "es", "2026-02-08", "El nuevo texto entra en vigor el 8 de febrero de 2026."},
+		{"already in effect", "en", "2026-01-04", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ac := classified(t, doc, 1, "data-sharing")
+			ac.Change.EffectiveDate = diff.Dates{Old: "2021-01-04", New: tc.effective}
+			sub := &data.Subscriber{ID: 3, Email: "journalist@example.org", Lang: tc.lang, Subscription: data.Subscription{Frequency: data.Immediate}}
+			e, err := composer(t, 0).Alert(sub, "d9.alert", ac, time.Date(2026, 1, 4, 11, 0, 0, 0, time.UTC))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, part := range []string{e.Text, e.HTML} {
+				said := strings.Contains(part, "takes effect") || strings.Contains(part, "entra en vigor")
+				if tc.want == "" && said || tc.want != "" && !strings.Contains(part, tc.want) {
+					t.Errorf("want %q in:\n%.600s", tc.want, part)
+				}
+			}
+		})
+	}
+}

@@ -24,6 +24,7 @@ type messages struct {
 	subjectAlready string
 	// alert body
 	intro         string // date, doc
+	takesEffect   string // date the new text states
 	introDigest   string // date range start, n changes
 	severity      string
 	topics        string
@@ -71,6 +72,7 @@ var english = &messages{
 	subjectAlready: "You are already subscribed to clausewatch",
 	intro:          "clausewatch noticed on %s that %s changed. First the clauses that matter, most serious first, each as it was and as it is now; then the rest in brief.",
 	introDigest:    "%d %s since %s in the documents and topics you follow.",
+	takesEffect:    "The new text takes effect on %s.",
 	severity:       "Severity",
 	topics:         "Topics",
 	before:         "Before",
@@ -124,6 +126,7 @@ var spanish = &messages{
 	subjectConfirm: "Confirme su suscripción a clausewatch",
 	subjectAlready: "Ya está suscrito a clausewatch",
 	intro:          "El %s clausewatch detectó cambios en %s. Primero, las cláusulas que importan, de la más grave a la menos grave, cada una tal como era y tal como es ahora; después, el resto en resumen.",
+	takesEffect:    "El nuevo texto entra en vigor el %s.",
 	introDigest:    "%d %s desde el %s en los documentos y temas que usted sigue.",
 	severity:       "Gravedad",
 	topics:         "Temas",
@@ -180,6 +183,13 @@ func messagesFor(lang string) *messages {
 }
 
 func (m *messages) date(t time.Time) string { return m.dateLayout(t.UTC(), m.months) }
+
+// day writes the day of t without its time: both layouts put the time after
+// the first comma.
+func (m *messages) day(t time.Time) string {
+	d, _, _ := strings.Cut(m.date(t), ",")
+	return d
+}
 
 // changes says "1 change" / "3 changes" ("1 cambio" / "3 cambios").
 func (m *messages) changes(n int) string {

@@ -213,6 +213,10 @@ func changeSummary(c *data.Change, doc *data.Document, cs *diff.ChangeSet) strin
 	var b strings.Builder
 	b.WriteString(documentTitle(doc))
 	b.WriteString(".")
+	// Said as of the change's detection, so that a cached entry stays true.
+	if eff := cs.EffectiveDate.New; labels.Upcoming(eff, c.DetectedAt) {
+		b.WriteString(" Takes effect on " + eff + ".")
+	}
 	if ms := mattersOf(cs); len(ms) > 0 {
 		b.WriteString(" What matters: ")
 		for i, m := range ms[:min(len(ms), feedMatters)] {

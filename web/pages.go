@@ -176,6 +176,7 @@ type view struct {
 	// switchURL, when set, is where the language switch links instead of
 	// the request's URL (see subView).
 	switchURL *url.URL
+	now       time.Time
 }
 
 // newView starts the view of a request: its language and canonical URL.
@@ -183,7 +184,7 @@ func (s *Server) newView(r *http.Request, page any) *view {
 	lang, fromQuery := s.pages.i18n.pick(r)
 	v := &view{
 		Lang: lang, OGType: "website", StyleURL: s.pages.styleURL, Page: page,
-		i18n: s.pages.i18n, r: r, base: s.opts.BaseURL, setCookie: fromQuery,
+		i18n: s.pages.i18n, r: r, base: s.opts.BaseURL, setCookie: fromQuery, now: s.now(),
 	}
 	v.Canonical = v.base + r.URL.Path
 	return v
@@ -194,6 +195,10 @@ func (v *view) T(key string, args ...any) string { return v.i18n.tr(v.Lang, key,
 
 // N translates a message that depends on a count (key.one, key.other).
 func (v *view) N(key string, n int) string { return v.i18n.plural(v.Lang, key, n) }
+
+// Upcoming reports whether a stated effective date (YYYY-MM-DD) is still
+// to come.
+func (v *view) Upcoming(stated string) bool { return labels.Upcoming(stated, v.now) }
 
 // Date writes a day in the reader's language.
 func (v *view) Date(t time.Time) string { return v.i18n.date(v.Lang, t) }

@@ -98,3 +98,38 @@ func TestChangesPage(t *testing.T) {
 		}
 	}
 }
+
+// TestUpcomingEffectiveDate reads WhatsApp's EEA terms on the corpus site,
+// whose last version (July 2026) states that it takes effect on August 17,
+// 2026, after the site's clock: the timeline marks it as upcoming and says
+// which text applies today, and its change page says when it takes effect.
+func TestUpcomingEffectiveDate(t *testing.T) {
+	f := corpusSiteDB(t)
+	srv := newPageServer(t, f)
+	db := openFixtureDB(t, f)
+	versions, err := db.Versions(context.Background(), docTerms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := versions[len(versions)-1]
+	if last.EffectiveDate != "2026-08-17" || last.Change == nil {
+		t.Fatalf("last version of %s states %q; the corpus's July 2026 terms take effect on 2026-08-17", docTerms, last.EffectiveDate)
+	}
+	for _, tt := range []struct{ lang, upcoming, inEffect string }{
+		{"en", "Takes effect on Aug 17, 2026", "In effect today: the version of"},
+		{"es", "Entra en vigor el 17 ago 2026", "Vigente hoy: la versión del"},
+	} {
+		doc, _ := pageDoc(t, srv, documentPath(docTerms)+"?lang="+tt.lang, http.StatusOK)
+		art := doc.Find(fmt.Sprintf("article#v%d", last.Version.ID))
+		if !art.HasClass("upcoming") || art.Find("strong.upcoming").Text() != tt.upcoming {
+			t.Errorf("%s: newest entry %q, want it marked %q", tt.lang, art.Find("p.dates").Text(), tt.upcoming)
+		}
+		if meta := doc.Find("p.meta").Text(); !strings.Contains(meta, tt.inEffect) {
+			t.Errorf("%s: page head %q does not say which text is in effect", tt.lang, meta)
+		}
+		page, _ := pageDoc(t, srv, changePath(last.Change.ID)+"?lang="+tt.lang, http.StatusOK)
+		if got := page.Find("p.effective.upcoming").Text(); got != tt.upcoming {
+			t.Errorf("%s: change page says %q, want %q", tt.lang, got, tt.upcoming)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/diff"
+	"github.com/clausewatch/clausewatch/labels"
 )
 
 // documentsPage lists the tracked documents, failing ones first marked.
@@ -47,6 +48,10 @@ type timelineData struct {
 	// Siblings are the document's variants (another region or language),
 	// each linked to the comparison with it.
 	Siblings []data.Document
+	// InEffect is the latest version whose stated effective date has come,
+	// nil when no version states one: the text that applies today, which
+	// is not the latest when that one takes effect later.
+	InEffect *data.VersionEntry
 }
 
 // timelineItem is either one version or a fold of consecutive versions of
@@ -83,6 +88,12 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if n := len(entries); n >= 2 {
 		d.From, d.To = entries[n-2].Version.ID, entries[n-1].Version.ID
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		if e := &entries[i]; e.EffectiveDate != "" && !labels.Upcoming(e.EffectiveDate, s.now()) {
+			d.InEffect = e
+			break
+		}
 	}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := &entries[i]
