@@ -1,0 +1,118 @@
+package web
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/clausewatch/clausewatch/scraper"
+)
+
+// TestBrowserVariants drives Chromium as a journalist would in 2021: from
+// the documents list to WhatsApp's policy for Europe, then, by the link on
+// its page, to its comparison with the policy for the rest of the world,
+// where the statements of who gets the data that differ come before any
+// clause. It also checks that the new pages (the comparison, the list of
+// changes, a timeline with a folded capture variation) need no sideways
+// scrolling on a phone, in English and Spanish, and saves their
+// screenshots ($CLAUSEWATCH_SCREENSHOT_DIR keeps them; docs/screenshots
+// holds a set).
+func TestBrowserVariants(t *testing.T) {
+	exe, err := scraper.FindBrowser()
+	if err != nil {
+		if os.Getenv("CLAUSEWATCH_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("CLAUSEWATCH_REQUIRE_BROWSER=1 but no browser: %v", err)
+		}
+		t.Skipf("skipping the browser test: %v (set CLAUSEWATCH_REQUIRE_BROWSER=1 to make this a failure)", err)
+	}
+	srv := variantsSite(t)
+	opts := append(scraper.HeadlessOptions(exe), chromedp.WindowSize(1280, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	defer cancelCtx()
+	// Only a hung browser meets this deadline; a busy machine is far
+	// inside it.
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	if d := os.Getenv("CLAUSEWATCH_SCREENSHOT_DIR"); d != "" {
+		dir = d
+	}
+
+	docLink := chromedp.CSS(`tr#doc-` + varEEA + ` a.doc-link`)
+	sibling := chromedp.CSS(`ul.siblings a[href="/compare?from=` + varEEA + `&to=` + varGlobal + `"]`)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(docLink),
+		chromedp.Click(docLink),
+		chromedp.WaitVisible(sibling),
+		chromedp.Click(sibling),
+		chromedp.WaitVisible(chromedp.CSS(`table.variants`)),
+	)
+	if err != nil {
+		t.Fatalf("from / to the comparison of the EEA and rest-of-world policies: %v", err)
+	}
+	if loc := run(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/compare?from="+varEEA+"&to="+varGlobal) {
+		t.Errorf("reached %s", loc)
+	}
+	// The first table row is on the first screen, above any clause.
+	order := run(t, ctx, chromedp.Evaluate[string](`(() => {
+  const row = document.querySelector('table.variants tbody tr');
+  const clause = document.querySelector('div.summary, article.change');
+  const r = row.getBoundingClientRect();
+  if (r.height === 0) return 'the first difference is not visible';
+  if (clause && clause.getBoundingClientRect().top < r.top) return 'a clause comes before the sharing statements';
+  if (!row.querySelector('p.says')) return 'the first row says nothing';
+  return '';
+})()`))
+	if order != "" {
+		t.Error(order)
+	}
+	saveScreenshot(t, ctx, filepath.Join(dir, "compare-en-desktop.png"))
+
+	pages := []struct{ name, path, ready string }{
+		{"compare", "/compare?from=" + varEEA + "&to=" + varGlobal, `table.variants`},
+		{"changes", "/changes", `ol.changes`},
+		{"timeline", "/documents/" + varEEA, `li.folded.variation`},
+	}
+	for _, lang := range []string{"en", "es"} {
+		for _, p := range pages {
+			for _, screen := range []struct {
+				name  string
+				width int
+				phone bool
+			}{{"desktop", 1280, false}, {"phone", 375, true}} {
+				if p.name == "compare" && lang == "en" && !screen.phone {
+					continue // taken above
+				}
+				var actions []chromedp.Action[chromedp.Void]
+				if screen.phone {
+					actions = append(actions, chromedp.EmulateViewport(375, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+				} else {
+					actions = append(actions, chromedp.EmulateViewport(1280, 900))
+				}
+				sep := "?"
+				if strings.Contains(p.path, "?") {
+					sep = "&"
+				}
+				actions = append(actions, chromedp.Navigate(srv.URL+p.path+sep+"lang="+lang), chromedp.WaitReady(chromedp.CSS(p.ready)))
+				if err := chromedp.Do(ctx, actions...); err != nil {
+					t.Fatalf("%s %s %s: %v", p.name, lang, screen.name, err)
+				}
+				if screen.phone {
+					if overflow := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); overflow > 1 {
+						t.Errorf("%s (%s) scrolls sideways by %dpx on a 375px screen", p.name, lang, overflow)
+					}
+				}
+				saveScreenshot(t, ctx, filepath.Join(dir, p.name+"-"+lang+"-"+screen.name+".png"))
+			}
+		}
+	}
+	t.Logf("screenshots in %s", dir)
+}
