@@ -124,14 +124,14 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 // oldest first. closeAll releases the datasets once imported.
 func (e *env) datasetJobs(maps, paths []string, src tracker.ImportSource) (jobs []importJob, closeAll func(), err error) {
 	var sets []*tracker.Dataset
-	closeAll = func() {
+	release := func() {
 		for _, ds := range sets {
 			ds.Close()
 		}
 	}
 	defer func() {
 		if err != nil {
-			closeAll()
+			release()
 		}
 	}()
 	for _, p := range paths {
@@ -175,7 +175,7 @@ func (e *env) datasetJobs(maps, paths []string, src tracker.ImportSource) (jobs 
 		}
 		jobs = append(jobs, j)
 	}
-	return jobs, closeAll, nil
+	return jobs, release, nil
 }
 
 // isDataset reports whether p is a folder or a .zip file, which import
