@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"context"
+	"encoding/json"
 	"html"
 	"io"
 	"log/slog"
@@ -141,6 +142,14 @@ func TestImportArchive(t *testing.T) {
 			}
 			if !foundLink {
 				t.Error("no version fetched on 2021-04-29")
+			}
+			code, stdout, stderr = cli(t, ctx, nil, "history", eeaPolicy, "--format", "json", "--db", dbPath)
+			var hist []versionJSON
+			if err := json.Unmarshal([]byte(stdout), &hist); code != exitOK || err != nil || len(hist) != len(versions) {
+				t.Fatalf("history: exit %d, %v, stderr %q", code, err, stderr)
+			}
+			if h := hist[0]; h.SourceURL != wantURL || !h.Imported || h.Archive != tt.archive || h.ArchiveLicense != tt.license {
+				t.Errorf("history cites %+v, want %s archived by %s (%s)", h, wantURL, tt.archive, tt.license)
 			}
 			checkPages(t, crawl(t, db), tt, wantURL)
 		})
