@@ -248,6 +248,33 @@ func TestImportProvenance(t *testing.T) {
 	}
 }
 
+func TestImportRefusesLocalSources(t *testing.T) {
+	tests := []struct {
+		name   string
+		source ImportSource
+	}{
+		{"file URL as source", ImportSource{URL: "file:///home/op/2021-01-04.md"}},
+		{"path as source", ImportSource{URL: "/home/op/2021-01-04.md"}},
+		{"path as archive link", ImportSource{ArchiveURL: "/srv/archive/{path}"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := datedFiles(t, ".md", []string{"# Policy\n\nWe share.\n"})
+			files[0].Source = tt.source
+			tr, db, _ := newTracker(t, nil)
+			doc := config.Document{ID: "policy", URL: "https://example.org/policy", Language: "en"}
+			syncDoc(t, db, doc)
+			err := tr.Import(context.Background(), doc, files, scraper.Rules{}, func(ImportFile, data.Result) {})
+			if err == nil || !strings.Contains(err.Error(), "http or https") {
+				t.Errorf("Import = %v, want a refusal", err)
+			}
+			if fs, _ := db.Fetches(context.Background(), doc.ID, 0); len(fs) != 0 {
+				t.Errorf("%d fetches stored", len(fs))
+			}
+		})
+	}
+}
+
 func TestImportUnreadableKeepsPathOut(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "2021-01-04.md")

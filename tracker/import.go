@@ -63,6 +63,22 @@ type ImportSource struct {
 	License string
 }
 
+// check refuses a source or archive link that is not a web address: it
+// is shown as the page a reader can look up, and a local path or file://
+// URL would tell the reader nothing and expose the operator's disk.
+func (s ImportSource) check() error {
+	for _, u := range []struct{ what, v string }{{"source URL", s.URL}, {"archive link", ExpandArchiveURL(s.ArchiveURL, "f")}} {
+		if u.v == "" {
+			continue
+		}
+		p, err := url.Parse(u.v)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("%s %q is not an http or https address", u.what, u.v)
+		}
+	}
+	return nil
+}
+
 // Open Terms Archive's defaults: its datasets are published under the Open
 // Data Commons Attribution License, crediting "Open Terms Archive".
 const (
@@ -177,6 +193,11 @@ func fileNameTime(name string) (time.Time, error) {
 // also accepted when the file after it confirms the new size (passes the
 // size gates measured against it).
 func (t *Tracker) Import(ctx context.Context, doc config.Document, files []ImportFile, rules scraper.Rules, report func(ImportFile, data.Result)) error {
+	for _, f := range files {
+		if err := f.Source.check(); err != nil {
+			return fmt.Errorf("tracker: import %s into %s: %w", f.Path, doc.ID, err)
+		}
+	}
 	// Files are read and extracted on another goroutine, one ahead of the
 	// one being compared and recorded here.
 	done := make(chan struct{})
