@@ -81,7 +81,7 @@ func OpenDataset(p string) (*Dataset, error) {
 	return ds, nil
 }
 
-// add files f, found at rel (a slash-separated path), under its
+// add records f, found at rel (a slash-separated path), under its
 // service and terms type when its name starts with a time.
 func (ds *Dataset) add(rel string, f ImportFile) {
 	parts := strings.Split(path.Clean(rel), "/")
