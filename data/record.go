@@ -176,7 +176,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 					return err
 				}
 			}
-			cv, err := db.insertVersion(ctx, tx, f, fr.SnapshotID, res.Snapshot.SHA256, ver, prev)
+			cv, err := db.insertVersion(ctx, tx, f, res.Snapshot, ver, prev)
 			if err != nil {
 				return err
 			}

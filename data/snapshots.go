@@ -46,6 +46,28 @@ type Snapshot struct {
 	FetchedAt   time.Time // first time this body was seen
 	Size        int64     // len(Body)
 	Body        []byte
+	// Provenance says whether the body was fetched live or imported from
+	// an archive, and which; an imported copy has no HTTP status.
+	Provenance
+}
+
+// Provenance is where an imported copy of a page came from. A snapshot
+// keeps it so that pages and the API cite an archived copy by the page it
+// was fetched from and the archive that fetched it, never by the local
+// file it was imported from, which tells a reader nothing.
+type Provenance struct {
+	// Imported is true when the body was read from an archive's file
+	// rather than fetched live; then Snapshot.URL is the page the archive
+	// fetched, and Status is 0.
+	Imported bool
+	// Archive names who fetched the copy (e.g. "Open Terms Archive"); ""
+	// when unknown.
+	Archive string
+	// ArchiveURL links to the copy in the archive; "" when unknown.
+	ArchiveURL string
+	// ArchiveLicense is the licence the archive publishes the copy under
+	// (e.g. "ODC-By 1.0"); "" when unknown.
+	ArchiveLicense string
 }
 
 // preparedSnapshot holds the work on a body done before taking the lock.
@@ -183,15 +205,16 @@ func (db *DB) encodeBody(body, base []byte, haveBase bool, baseDepth int) (*enco
 // and returns the stored row (without body) and whether this call inserted it.
 func (db *DB) insertSnapshot(ctx context.Context, tx *sql.Tx, p *preparedSnapshot) (*Snapshot, bool, error) {
 	const ins = `INSERT INTO snapshots (document_id, sha256, url, status, headers, content_type, fetched_at, size,
-    encoding, base_id, depth, body)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    encoding, base_id, depth, body, imported, archive, archive_url, archive_license)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (document_id, sha256) DO NOTHING`
 	s := p.s
 	q := db.stmtsOn(tx)
 	inserted := false
 	if p.enc != nil {
 		r, err := q.ExecContext(ctx, ins, s.DocumentID, s.SHA256, s.URL, s.Status, p.headers, s.ContentType,
-			formatTime(s.FetchedAt), s.Size, p.enc.encoding, nullID(p.enc.baseID), p.enc.depth, p.enc.data)
+			formatTime(s.FetchedAt), s.Size, p.enc.encoding, nullID(p.enc.baseID), p.enc.depth, p.enc.data,
+			s.Imported, s.Archive, s.ArchiveURL, s.ArchiveLicense)
 		if err != nil {
 			return nil, false, fmt.Errorf("insert snapshot %s: %w", s.SHA256, err)
 		}
@@ -223,10 +246,12 @@ func (db *DB) Snapshot(ctx context.Context, id int64) (*Snapshot, error) {
 }
 
 func loadSnapshot(ctx context.Context, q queryer, id int64, withBody bool) (*Snapshot, error) {
-	const query = `SELECT id, document_id, sha256, url, status, headers, content_type, fetched_at, size FROM snapshots WHERE id = ?`
+	const query = `SELECT id, document_id, sha256, url, status, headers, content_type, fetched_at, size,
+    imported, archive, archive_url, archive_license FROM snapshots WHERE id = ?`
 	var s Snapshot
 	var headers, at string
-	err := q.QueryRowContext(ctx, query, id).Scan(&s.ID, &s.DocumentID, &s.SHA256, &s.URL, &s.Status, &headers, &s.ContentType, &at, &s.Size)
+	err := q.QueryRowContext(ctx, query, id).Scan(&s.ID, &s.DocumentID, &s.SHA256, &s.URL, &s.Status, &headers, &s.ContentType, &at, &s.Size,
+		&s.Imported, &s.Archive, &s.ArchiveURL, &s.ArchiveLicense)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

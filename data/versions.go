@@ -24,6 +24,25 @@ type Version struct {
 	// SnapshotSHA256 identifies the raw snapshot the version was extracted
 	// from, so that a page can cite it.
 	SnapshotSHA256 string
+	// Source is where that snapshot came from, so that a listing cites an
+	// imported copy by its original page and archive without loading each
+	// snapshot.
+	Source Source
+}
+
+// Source is the address a snapshot was fetched from and whether, and by
+// which archive, it was archived before being imported.
+type Source struct {
+	URL string
+	Provenance
+}
+
+// sourceColumns are the snapshot columns scanned into a Source (table
+// alias s), in the order of Source.dest.
+const sourceColumns = `s.url, s.imported, s.archive, s.archive_url, s.archive_license`
+
+func (src *Source) dest() []any {
+	return []any{&src.URL, &src.Imported, &src.Archive, &src.ArchiveURL, &src.ArchiveLicense}
 }
 
 // versionHead is what deciding new-version vs unchanged needs of the latest
@@ -106,7 +125,8 @@ func (db *DB) versionAt(ctx context.Context, q queryer, docID string, head *vers
 // document's latest version before this one (nil for its first): the search
 // index entries are relative to it, and its text ids are already learned,
 // so that only new clauses cost a query.
-func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snapshotID int64, snapshotSHA string, p *preparedVersion, prev *cachedVersion) (*cachedVersion, error) {
+func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, f Fetch, snap *Snapshot, p *preparedVersion, prev *cachedVersion) (*cachedVersion, error) {
+	snapshotID := snap.ID
 	q := db.stmtsOn(tx)
 	refs, err := internTexts(ctx, q, p.doc.Blocks, prev)
 	if err != nil {
@@ -143,7 +163,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	return &cachedVersion{
 		v: Version{
 			ID: id, DocumentID: f.DocumentID, SnapshotID: snapshotID, FetchedAt: f.StartedAt,
-			SHA256: p.sha256, Text: p.text, TextLength: len(p.text), Blocks: p.doc.Blocks, SnapshotSHA256: snapshotSHA,
+			SHA256: p.sha256, Text: p.text, TextLength: len(p.text), Blocks: p.doc.Blocks, SnapshotSHA256: snap.SHA256,
+			Source: Source{URL: snap.URL, Provenance: snap.Provenance},
 		},
 		refs:    refs,
 		textIDs: textIDs,
@@ -203,11 +224,11 @@ func loadVersion(ctx context.Context, q queryer, id int64, full bool) (*Version,
 		v, _, err := loadFullVersion(ctx, q, id)
 		return v, err
 	}
-	const head = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256
+	const head = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `
 FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
 	var at string
-	err := q.QueryRowContext(ctx, head, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256)
+	err := q.QueryRowContext(ctx, head, id).Scan(append([]any{&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256}, v.Source.dest()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -225,12 +246,12 @@ FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 // against the stored sha256 and length, so damage is reported rather than
 // diffed or shown.
 func loadFullVersion(ctx context.Context, q queryer, id int64) (*Version, textRefs, error) {
-	const query = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, v.text_length, v.blocks
+	const query = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, v.text_length, v.blocks, ` + sourceColumns + `
 FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
 	var at string
 	var stored []byte
-	err := q.QueryRowContext(ctx, query, id).Scan(&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &v.TextLength, &stored)
+	err := q.QueryRowContext(ctx, query, id).Scan(append([]any{&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &v.TextLength, &stored}, v.Source.dest()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, textRefs{}, ErrNotFound
 	}
@@ -315,7 +336,7 @@ type VersionEntry struct {
 // without versions; callers check that the document exists.
 func (db *DB) Versions(ctx context.Context, docID string) ([]VersionEntry, error) {
 	// Every change column is coalesced: a first version has no change.
-	const q = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256,
+	const q = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `,
     coalesce(c.id, 0), coalesce(c.document_id, ''), coalesce(c.from_version, 0), coalesce(c.to_version, 0),
     coalesce(c.detected_at, ''), coalesce(c.material, 0), coalesce(c.topics, '[]'), coalesce(c.severity, ''),
     coalesce(c.classifier_version, ''), coalesce(c.added, 0), coalesce(c.removed, 0), coalesce(c.modified, 0),
@@ -335,7 +356,7 @@ WHERE v.document_id = ? ORDER BY v.fetched_at, v.id`
 		var e VersionEntry
 		var at string
 		var r changeRow
-		dest := append([]any{&e.ID, &e.DocumentID, &e.SnapshotID, &at, &e.SHA256, &e.TextLength, &e.SnapshotSHA256}, r.dest()...)
+		dest := append(append([]any{&e.ID, &e.DocumentID, &e.SnapshotID, &at, &e.SHA256, &e.TextLength, &e.SnapshotSHA256}, e.Source.dest()...), r.dest()...)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
 		}

@@ -2,11 +2,15 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,15 +23,117 @@ import (
 
 // ImportFile is one archived copy of a document and the time it was fetched.
 type ImportFile struct {
+	// Path is where the file is read from (unless Read is set) and what
+	// messages to the operator name. Its extension says how to read the
+	// body (.html, .md, else sniffed). It is never stored as the source
+	// nor shown on a page: a local path tells a reader nothing.
 	Path string
 	At   time.Time
+	// Name is the file's path inside its archive, slash-separated (for an
+	// Open Terms Archive dataset "WhatsApp/Privacy Policy/2021-01-04T10-20-30Z.md"):
+	// what {path} stands for in Source.ArchiveURL. "" means the base name
+	// of Path.
+	Name string
+	// Read, when set, returns the file's bytes instead of reading Path
+	// from disk: an entry of a .zip file, or a file of an embedded file
+	// system.
+	Read func() ([]byte, error)
+	// Source is where the copy came from, stored with its snapshot.
+	Source ImportSource
+}
+
+// ImportSource is the provenance of an imported copy: the page it is a
+// copy of and the archive that fetched it. Pages and the API cite an
+// imported version by these, so a reader can find the original and credit
+// the archive. Callers that import programmatically (a bundled history)
+// set it on each ImportFile as the import command does.
+type ImportSource struct {
+	// URL is the page the archive fetched; "" means the document's
+	// configured URL.
+	URL string
+	// Archive names who fetched the copy, e.g. "Open Terms Archive"; ""
+	// when unknown.
+	Archive string
+	// ArchiveURL links to the copy in the archive. It may be a template:
+	// {file} is replaced by the file's name and {path} by its path inside
+	// the archive (ImportFile.Name), each segment URL-escaped.
+	ArchiveURL string
+	// License is the licence the archive publishes the copy under, e.g.
+	// "ODC-By 1.0"; "" when unknown.
+	License string
+}
+
+// check refuses a source or archive link that is not a web address: it
+// is shown as the page a reader can look up, and a local path or file://
+// URL would tell the reader nothing and expose the operator's disk.
+func (s ImportSource) check() error {
+	for _, u := range []struct{ what, v string }{{"source URL", s.URL}, {"archive link", ExpandArchiveURL(s.ArchiveURL, "f")}} {
+		if u.v == "" {
+			continue
+		}
+		p, err := url.Parse(u.v)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("%s %q is not an http or https address", u.what, u.v)
+		}
+	}
+	return nil
+}
+
+// Open Terms Archive's defaults: its datasets are published under the Open
+// Data Commons Attribution License, crediting "Open Terms Archive".
+const (
+	OTAArchive = "Open Terms Archive"
+	OTALicense = "ODC-By 1.0"
+)
+
+// provenance is the snapshot provenance of f, with its archive link
+// expanded.
+func (f ImportFile) provenance() data.Provenance {
+	return data.Provenance{
+		Imported:       true,
+		Archive:        f.Source.Archive,
+		ArchiveURL:     ExpandArchiveURL(f.Source.ArchiveURL, f.name()),
+		ArchiveLicense: f.Source.License,
+	}
+}
+
+// name is the file's path inside its archive.
+func (f ImportFile) name() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return filepath.Base(f.Path)
+}
+
+// ExpandArchiveURL replaces {file} in tmpl by the last segment of name and
+// {path} by all of name (a slash-separated path), each segment escaped as
+// a URL path segment ("Privacy Policy" becomes "Privacy%20Policy").
+func ExpandArchiveURL(tmpl, name string) string {
+	if !strings.Contains(tmpl, "{") {
+		return tmpl
+	}
+	segs := strings.Split(name, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.NewReplacer("{file}", segs[len(segs)-1], "{path}", strings.Join(segs, "/")).Replace(tmpl)
+}
+
+// read returns the file's bytes.
+func (f ImportFile) read() ([]byte, error) {
+	if f.Read != nil {
+		return f.Read()
+	}
+	return os.ReadFile(f.Path)
 }
 
 // fileTime matches the timestamps import accepts at the start of a file name:
-// 2021-01-04, 2021-01-04T10-20-30Z and 2021-01-04T10-20-30+00-00 (colons are
-// replaced by dashes because archives must also live on Windows).
+// 2021-01-04, 2021-01-04T10-20-30Z and 2021-01-04T10-20-30+00-00 (colons
+// replaced by dashes, as archives that must also live on Windows write
+// them), the same with colons (2021-01-04T10:20:30Z), and either with
+// fractions of a second (2021-01-04T10-20-30.123Z).
 var fileTime = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(?:T(\d{2})-(\d{2})-(\d{2})(Z|[+-]\d{2}-\d{2}))?`)
+	return regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(?:T(\d{2})([-:])(\d{2})[-:](\d{2})(\.\d{1,9})?(Z|[+-]\d{2}[-:]?\d{2}))?`)
 })
 
 // ParseImportFiles reads the fetch time from each file's name and returns the
@@ -41,8 +147,14 @@ func ParseImportFiles(paths []string) ([]ImportFile, error) {
 		}
 		files = append(files, ImportFile{Path: p, At: at})
 	}
-	sort.SliceStable(files, func(i, j int) bool { return files[i].At.Before(files[j].At) })
+	SortImportFiles(files)
 	return files, nil
+}
+
+// SortImportFiles orders files oldest first, as Import wants them; files
+// of the same time keep their order.
+func SortImportFiles(files []ImportFile) {
+	sort.SliceStable(files, func(i, j int) bool { return files[i].At.Before(files[j].At) })
 }
 
 func fileNameTime(name string) (time.Time, error) {
@@ -57,11 +169,11 @@ func fileNameTime(name string) (time.Time, error) {
 		}
 		return t, nil
 	}
-	zone := m[5]
+	zone := m[7]
 	if zone != "Z" {
-		zone = zone[:3] + ":" + zone[4:]
+		zone = zone[:3] + ":" + zone[len(zone)-2:]
 	}
-	s := fmt.Sprintf("%sT%s:%s:%s%s", m[1], m[2], m[3], m[4], zone)
+	s := fmt.Sprintf("%sT%s:%s:%s%s%s", m[1], m[2], m[4], m[5], m[6], zone)
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("bad time %q in file name: %w", s, err)
@@ -81,6 +193,11 @@ func fileNameTime(name string) (time.Time, error) {
 // also accepted when the file after it confirms the new size (passes the
 // size gates measured against it).
 func (t *Tracker) Import(ctx context.Context, doc config.Document, files []ImportFile, rules scraper.Rules, report func(ImportFile, data.Result)) error {
+	for _, f := range files {
+		if err := f.Source.check(); err != nil {
+			return fmt.Errorf("tracker: import %s into %s: %w", f.Path, doc.ID, err)
+		}
+	}
 	// Files are read and extracted on another goroutine, one ahead of the
 	// one being compared and recorded here.
 	done := make(chan struct{})
@@ -161,24 +278,26 @@ type importReader struct {
 // readImport reads and extracts one file.
 func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile) (*candidate, error) {
 	doc := r.doc
-	abs, err := filepath.Abs(f.Path)
-	if err != nil {
-		abs = f.Path
+	// The fetch and its snapshot are the page the archive fetched: the
+	// local path is the operator's business, named in messages only.
+	src := f.Source.URL
+	if src == "" {
+		src = doc.URL
 	}
-	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: "file://" + filepath.ToSlash(abs), StartedAt: f.At}, NoAlerts: true}
-	body, err := os.ReadFile(f.Path)
+	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: src, FinalURL: src, StartedAt: f.At}, NoAlerts: true}
+	body, err := f.read()
 	if err != nil {
-		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Failed, reasonUnreadable, err.Error()
+		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Failed, reasonUnreadable, unreadableReason(f, err)
 		if _, rerr := t.store(ctx, obs); rerr != nil {
 			return nil, rerr
 		}
 		return nil, fmt.Errorf("tracker: import %s into %s: %w", f.Path, doc.ID, err)
 	}
-	obs.Fetch.FinalURL, obs.Fetch.Bytes = obs.Fetch.URL, int64(len(body))
+	obs.Fetch.Bytes = int64(len(body))
 	if len(body) == 0 {
-		return &candidate{obs: obs, serr: suspect(reasonEmpty, "empty file")}, nil
+		return &candidate{obs: obs, serr: suspect(reasonEmpty, "empty file %s", f.name())}, nil
 	}
-	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, URL: obs.Fetch.URL, FetchedAt: f.At, Body: body}
+	obs.Snapshot = &data.Snapshot{DocumentID: doc.ID, URL: src, ContentType: importContentType(f.Path), FetchedAt: f.At, Body: body, Provenance: f.provenance()}
 	serr := checkBody(body, scraper.DecodeFile(f.Path, body))
 	var (
 		d    policy.Document
@@ -199,4 +318,44 @@ func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile)
 		lang = checkLanguageWith(doc.Language, text, r.lang.guess)
 	}
 	return &candidate{obs: obs, doc: d, text: text, serr: serr, lang: lang, rules: r.rules}, nil
+}
+
+// unreadableReason says why a file could not be read without its local
+// path: the reason is kept in the fetch log, which pages show.
+func unreadableReason(f ImportFile, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Sprintf("cannot read %s: %v", f.name(), err)
+}
+
+// importContentType is the content type an imported file's extension
+// says, "" when it says none. It is stored with the snapshot so that a
+// later re-extraction (reread) reads the body as the import did, without
+// the file's name.
+func importContentType(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".md", ".markdown":
+		return "text/markdown"
+	case ".html", ".htm", ".xhtml":
+		return "text/html"
+	case ".txt":
+		return "text/plain"
+	}
+	return ""
+}
+
+// importedName is a file name whose extension makes scraper.ExtractFile
+// read an imported body as importContentType said it was.
+func importedName(contentType string) string {
+	switch strings.TrimSpace(strings.Split(contentType, ";")[0]) {
+	case "text/markdown":
+		return "snapshot.md"
+	case "text/html":
+		return "snapshot.html"
+	case "text/plain":
+		return "snapshot.txt"
+	}
+	return "snapshot"
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
@@ -162,8 +161,8 @@ func (t *Tracker) reread(ctx context.Context, prev *data.Version, rules scraper.
 		return stored
 	}
 	var d policy.Document
-	if path, ok := strings.CutPrefix(snap.URL, "file://"); ok {
-		d, err = scraper.ExtractFile(path, snap.Body, rules)
+	if snap.Imported {
+		d, err = scraper.ExtractFile(importedName(snap.ContentType), snap.Body, rules)
 	} else {
 		d, err = scraper.ExtractHTML(snap.Body, snap.ContentType, rules)
 	}

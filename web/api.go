@@ -91,6 +91,21 @@ type apiSnapshotRef struct {
 	SHA256 string `json:"sha256"`
 	HTML   string `json:"html"`
 	Raw    string `json:"raw"`
+	// URL is the page the snapshot was fetched from; for an imported copy,
+	// the page the archive fetched (never a local file).
+	URL string `json:"url"`
+	// Imported says the bytes came from an archive's file rather than a
+	// live fetch; Archive then says which archive, else it is null.
+	Imported bool        `json:"imported"`
+	Archive  *apiArchive `json:"archive"`
+}
+
+// apiArchive is the archive an imported copy came from, so that a client
+// can cite and credit it; each field is "" when unknown.
+type apiArchive struct {
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	License string `json:"license"`
 }
 
 type apiSelfHTML struct {
@@ -208,9 +223,18 @@ func (s *Server) apiVersionOf(v *data.Version) apiVersion {
 	return apiVersion{
 		ID: v.ID, Document: v.DocumentID, FetchedAt: v.FetchedAt.UTC(), SHA256: v.SHA256,
 		Snapshot: apiSnapshotRef{ID: v.SnapshotID, SHA256: v.SnapshotSHA256,
-			HTML: s.link(snapshotPath(v.SnapshotID)), Raw: s.link(snapshotPath(v.SnapshotID) + "/raw")},
+			HTML: s.link(snapshotPath(v.SnapshotID)), Raw: s.link(snapshotPath(v.SnapshotID) + "/raw"),
+			URL: v.Source.URL, Imported: v.Source.Imported, Archive: apiArchiveOf(v.Source.Provenance)},
 		Links: apiSelfHTML{Self: s.link("/api/v1/versions/" + id), HTML: s.link(versionPath(v.ID))},
 	}
+}
+
+// apiArchiveOf is the archive of an imported copy, nil for a live fetch.
+func apiArchiveOf(p data.Provenance) *apiArchive {
+	if !p.Imported {
+		return nil
+	}
+	return &apiArchive{Name: p.Archive, URL: p.ArchiveURL, License: p.ArchiveLicense}
 }
 
 // apiChangeOf describes a change of doc for the API, its headline in lang.

@@ -59,8 +59,10 @@ func TestChangePageWhatMatters(t *testing.T) {
 			if title := doc.Find("title").Text(); !strings.HasPrefix(title, tt.headline) {
 				t.Errorf("title %q does not start with the headline", title)
 			}
-			// What matters, the citation, then the rest, in this order.
-			order := []string{"section.matters", "section.sources", "section.clauses"}
+			// The citation first (a reader quoting the change needs its
+			// sources before anything else), then what matters, then the
+			// rest.
+			order := []string{"section.sources", "section.matters", "section.clauses"}
 			var at []int
 			main.Find("section").Each(func(i int, s *goquery.Selection) {
 				for k, sel := range order {
@@ -70,7 +72,7 @@ func TestChangePageWhatMatters(t *testing.T) {
 				}
 			})
 			if !slices.Equal(at, []int{0, 1, 2}) {
-				t.Errorf("sections in order %v of %v, want what matters, sources, clauses", at, order)
+				t.Errorf("sections in order %v of %v, want sources, what matters, clauses", at, order)
 			}
 			if h := main.Find("section.matters h2").Text(); h != tt.matters {
 				t.Errorf("what matters heading %q, want %q", h, tt.matters)

@@ -17,6 +17,14 @@ type versionJSON struct {
 	SHA256         string `json:"sha256"`
 	SnapshotID     int64  `json:"snapshot_id"`
 	SnapshotSHA256 string `json:"snapshot_sha256"`
+	// SourceURL is the page the snapshot was fetched from; Imported says
+	// an archive fetched it (import), named by Archive, with a link to the
+	// copy (ArchiveURL) and its licence, each "" when unknown.
+	SourceURL      string `json:"source_url"`
+	Imported       bool   `json:"imported"`
+	Archive        string `json:"archive"`
+	ArchiveURL     string `json:"archive_url"`
+	ArchiveLicense string `json:"archive_license"`
 }
 
 func cmdHistory(ctx context.Context, e *env, args []string) error {
@@ -52,6 +60,8 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 		out = append(out, versionJSON{
 			ID: v.ID, Document: v.DocumentID, FetchedAt: v.FetchedAt.UTC().Format(time.RFC3339),
 			SHA256: v.SHA256, SnapshotID: v.SnapshotID, SnapshotSHA256: v.SnapshotSHA256,
+			SourceURL: v.Source.URL, Imported: v.Source.Imported, Archive: v.Source.Archive,
+			ArchiveURL: v.Source.ArchiveURL, ArchiveLicense: v.Source.ArchiveLicense,
 		})
 	}
 	if *format == "json" {
