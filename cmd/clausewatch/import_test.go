@@ -186,8 +186,8 @@ func checkPages(t *testing.T, pages map[string]string, tt importCase, source str
 				t.Errorf("%s shows %q", p, bad)
 			}
 		}
-		kind, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
-		if strings.Contains(p, "?") || strings.HasSuffix(p, "/raw") || (kind != "versions" && kind != "snapshots" && kind != "changes") {
+		kind, id, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+		if id == "" || strings.Contains(p, "?") || strings.HasSuffix(p, "/raw") || (kind != "versions" && kind != "snapshots" && kind != "changes") {
 			continue
 		}
 		kinds[kind]++
