@@ -3,7 +3,6 @@ package tracker
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -21,6 +20,10 @@ import (
 type ImportFile struct {
 	Path string
 	At   time.Time
+	// MaxSize is the size above which the file is refused before it is
+	// read (0: scraper.DefaultMaxFileSize), so that a huge file or a
+	// device cannot fill memory.
+	MaxSize int64
 }
 
 // fileTime matches the timestamps import accepts at the start of a file name:
@@ -166,13 +169,13 @@ func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile)
 		abs = f.Path
 	}
 	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: "file://" + filepath.ToSlash(abs), StartedAt: f.At}, NoAlerts: true}
-	body, err := os.ReadFile(f.Path)
+	body, err := scraper.ReadFile(f.Path, f.MaxSize)
 	if err != nil {
 		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Failed, reasonUnreadable, err.Error()
 		if _, rerr := t.store(ctx, obs); rerr != nil {
 			return nil, rerr
 		}
-		return nil, fmt.Errorf("tracker: import %s into %s: %w", f.Path, doc.ID, err)
+		return nil, fmt.Errorf("tracker: import into %s: %w", doc.ID, err)
 	}
 	obs.Fetch.FinalURL, obs.Fetch.Bytes = obs.Fetch.URL, int64(len(body))
 	if len(body) == 0 {

@@ -41,7 +41,8 @@ const usage = `usage: clausewatch COMMAND [flags]
 commands:
   serve [--listen ADDR]                  scheduler and web server until SIGINT/SIGTERM
   check [ID...]                          fetch documents now, once
-  import ID FILE...                      record archived copies, oldest first (no alerts)
+  import ID FILE... [--max-file-size SIZE]
+                                         record archived copies, oldest first (no alerts)
   history ID [--format json]             versions of a document
   changes [--doc ID] [--format json] [--lang en|es]
                                          recorded changes, each with its headline
