@@ -50,7 +50,7 @@ commands:
                                          classified clause diff of two local files (HTML, Markdown, text)
   classify [--format json] [--lang xx]   topics of each clause read from stdin, one per line
   reclassify                             re-tag stored changes with the current topic rules (no alerts)
-  deliveries [--status S] [--requeue ID...] the alert outbox: counts, failures, and sending again
+  deliveries [--status S] [--requeue ID...] the alert outbox: what needs a look (failed, unknown, sending), and sending again
 
 every command takes --config FILE (default: the embedded list of WhatsApp and
 Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
