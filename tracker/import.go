@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -72,10 +73,20 @@ func fileNameTime(name string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// AlreadyImported is the outcome Import reports, without storing anything,
+// for a file dated at or before the latest stored version whose text a
+// fetch at the same time already read (same sha256): a file an earlier
+// import of the same files recorded. Skipping it makes an import
+// idempotent, so that running the same command again after a crash or a
+// full disk finishes the job.
+const AlreadyImported data.Outcome = "already-imported"
+
 // Import records files, oldest first, as the document fetched at each
 // file's time, through the same gates as a live fetch, calling report after
 // each. An unreadable file is recorded as a failed fetch and stops the import,
-// so that later files are not recorded around the gap.
+// so that later files are not recorded around the gap. A file dated at or
+// before the latest stored version is skipped when already recorded
+// (AlreadyImported) and otherwise stops the import with ErrOutOfOrder.
 //
 // The size gates are confirmed differently: a live fetch that shrank by
 // more than half or grew more than 2.5 times is held back until the same
@@ -91,6 +102,10 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 	read := make(chan importStep, 2)
 	go t.readFiles(ctx, doc, files, rules, read, done)
 	imp := &importer{}
+	prior, err := t.importedBefore(ctx, doc.ID)
+	if err != nil {
+		return err
+	}
 	next, ok := <-read
 	for i := range files {
 		if !ok {
@@ -101,6 +116,12 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 			return cur.err
 		}
 		next, ok = <-read
+		if res, skip, err := prior.skip(files[i], cur.c); err != nil {
+			return err
+		} else if skip {
+			report(files[i], res)
+			continue
+		}
 		if cur.c.serr == nil && ok && next.err == nil && next.c.serr == nil && next.c.lang == nil {
 			cur.c.next, cur.c.hasNext = next.c.text, true
 		}
@@ -114,6 +135,74 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 		report(files[i], res)
 	}
 	return nil
+}
+
+// recorded is what the database held before an import began: the time of
+// its latest version, and the fetches at or before it that read a text,
+// by time and text hash.
+type recorded struct {
+	head    time.Time // zero when the document has no version
+	version int64
+	fetches map[recordedKey]data.Fetch
+}
+
+type recordedKey struct {
+	at  int64 // Unix nanoseconds
+	sha string
+}
+
+// importedBefore reads what an import of docID must not record again.
+func (t *Tracker) importedBefore(ctx context.Context, docID string) (*recorded, error) {
+	r := &recorded{fetches: map[recordedKey]data.Fetch{}}
+	head, err := t.db.LatestVersionInfo(ctx, docID)
+	if errors.Is(err, data.ErrNotFound) {
+		return r, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tracker: import into %s: %w", docID, err)
+	}
+	r.head, r.version = head.FetchedAt, head.ID
+	fetches, err := t.db.Fetches(ctx, docID, 0)
+	if err != nil {
+		return nil, fmt.Errorf("tracker: import into %s: %w", docID, err)
+	}
+	for _, f := range fetches {
+		if !f.StartedAt.After(r.head) {
+			k := recordedKey{f.StartedAt.UnixNano(), f.TextSHA256}
+			if _, ok := r.fetches[k]; !ok || f.Outcome != data.Failed {
+				r.fetches[k] = f
+			}
+		}
+	}
+	return r, nil
+}
+
+// skip says whether file f, read as c, was recorded before this import
+// began, with the result to report for it; a file dated before the latest
+// version and not recorded is an error naming it.
+func (r *recorded) skip(f ImportFile, c *candidate) (data.Result, bool, error) {
+	if r.head.IsZero() || f.At.After(r.head) {
+		return data.Result{}, false, nil
+	}
+	sha := ""
+	if c.text != "" {
+		sha = policy.HashText(c.text)
+	}
+	if prev, ok := r.fetches[recordedKey{f.At.UnixNano(), sha}]; ok {
+		reason := fmt.Sprintf("recorded before as fetch %d (%s", prev.ID, prev.Outcome)
+		if prev.VersionID != 0 {
+			reason += fmt.Sprintf(", version %d", prev.VersionID)
+		}
+		fetch := c.obs.Fetch
+		fetch.ID, fetch.Outcome, fetch.Reason, fetch.VersionID, fetch.TextSHA256 = prev.ID, AlreadyImported, reason+"); skipped", prev.VersionID, sha
+		return data.Result{Fetch: fetch}, true, nil
+	}
+	if f.At.Equal(r.head) {
+		return data.Result{}, false, nil // the gates decide, as for any fetch at the head's time
+	}
+	return data.Result{}, false, fmt.Errorf("tracker: import %s into %s: the file is dated %s, before the latest stored version %d (fetched %s), and no fetch at its time read its text; "+
+		"import files oldest first, after the stored history (backfilling before it is not supported yet): %w",
+		f.Path, c.obs.Fetch.DocumentID, f.At.Format(time.RFC3339), r.version, r.head.Format(time.RFC3339), ErrOutOfOrder)
 }
 
 // importer is what an import keeps from one file to the next: the

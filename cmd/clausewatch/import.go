@@ -61,10 +61,18 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	// Import never alerts: it builds the tracker without a browser because it
 	// fetches nothing.
 	tr := tracker.New(db, nil, nil, e.now, e.log)
-	ok := true
+	ok, skipped := true, 0
 	err = tr.Import(ctx, doc, files, rules, func(f tracker.ImportFile, res data.Result) {
+		if res.Fetch.Outcome == tracker.AlreadyImported {
+			skipped++
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", filepath.Base(f.Path), res.Fetch.Outcome, res.Fetch.Reason)
+			return
+		}
 		ok = printResult(e.stdout, filepath.Base(f.Path), res) && ok
 	})
+	if skipped > 0 {
+		fmt.Fprintf(e.stdout, "skipped %d of %d files already imported (same time, same text)\n", skipped, len(files))
+	}
 	if err != nil {
 		return fileHint(err)
 	}
