@@ -149,9 +149,9 @@ func TestImportAgain(t *testing.T) {
 	bodies := []string{body("First."), strings.ReplaceAll(body("First."), "Meta Companies", "Meta  Companies"), body("Second."), "", body("Third.")}
 	tests := []struct {
 		name    string
-		first   int    // how many files the first import records
-		rewrite int    // 1-based file rewritten with another text before the second import; 0 for none
-		older   bool   // add a file dated before the history to the second import
+		first   int  // how many files the first import records
+		rewrite int  // 1-based file rewritten with another text before the second import; 0 for none
+		older   bool // add a file dated before the history to the second import
 		want    []data.Outcome
 		wantErr string // a file the second import stops at, "" for none
 	}{
