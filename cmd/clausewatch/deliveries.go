@@ -73,7 +73,12 @@ func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 	if err := e.load(*cfgPath, *dbPath, slog.LevelWarn); err != nil {
 		return err
 	}
-	db, err := e.open(ctx)
+	// Listing only reads; requeueing writes.
+	open := e.openReadOnly
+	if *requeue {
+		open = e.open
+	}
+	db, err := open(ctx)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,7 @@ commands:
                                          classified clause diff of two local files (HTML, Markdown, text)
   classify [--format json] [--lang xx]   topics of each clause read from stdin, one per line
   reclassify                             re-tag stored changes with the current topic rules (no alerts)
+  migrate                                apply pending database migrations (every writing command does too)
   deliveries [--status S] [--requeue ID...] the alert outbox: what needs a look (failed, unknown, sending), and sending again
 
 every command takes --config FILE (default: the embedded list of WhatsApp and
@@ -102,6 +103,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"classify":   cmdClassify,
 		"reclassify": cmdReclassify,
 		"deliveries": cmdDeliveries,
+		"migrate":    cmdMigrate,
 	}
 	name, rest := args[0], args[1:]
 	cmd, ok := cmds[name]
@@ -200,6 +202,21 @@ func (e *env) open(ctx context.Context) (*data.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openReadOnly opens the database for a command that only reads: no
+// migration, no document sync, no file created, so that a user who may
+// read the file but not write it can run it. What to do is said when the
+// file is missing or its schema is behind.
+func (e *env) openReadOnly(ctx context.Context) (*data.DB, error) {
+	db, err := data.OpenReadOnly(ctx, e.dbPath, e.now)
+	switch {
+	case errors.Is(err, data.ErrNoDatabase):
+		return nil, fmt.Errorf("%w: nothing has been recorded there yet; run `clausewatch check` or `clausewatch import` to create it, or pass --db with the path of an existing database", err)
+	case errors.Is(err, data.ErrSchemaBehind):
+		return nil, fmt.Errorf("%w; run `clausewatch migrate --db %s` as a user who may write it, then run this command again", err, e.dbPath)
+	}
+	return db, err
 }
 
 // documents resolves ids to configured documents; no ids means all.
