@@ -140,9 +140,10 @@ func sizeUnit(u string) (int64, bool) {
 
 var sizePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\s*([A-Za-z]*)$`) })
 
-// parseSize reads a byte count written as digits with an optional unit,
-// such as "10MiB", "512 KiB" or "1048576".
-func parseSize(s string) (int64, error) {
+// ParseSize reads a byte count written as digits with an optional unit,
+// such as "10MiB", "512 KiB" or "1048576": sizes in the config file and in
+// command-line flags are written the same way.
+func ParseSize(s string) (int64, error) {
 	m := sizePattern().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return 0, fmt.Errorf("not a size")

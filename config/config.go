@@ -555,7 +555,7 @@ func (w *walker) size(n *yaml.Node, field string) (int64, bool) {
 		w.at(n, field, "expected a size, got %s%s (write bytes or a size with a unit, e.g. 10MiB)", describe(n), shortValue(n))
 		return 0, false
 	}
-	v, err := parseSize(n.Value)
+	v, err := ParseSize(n.Value)
 	if err != nil {
 		w.at(n, field, "%s is not a size: %v (write bytes or a size with a unit: B, KB, KiB, MB, MiB, GB, GiB, e.g. 10MiB)", quote(n.Value), err)
 		return 0, false

@@ -213,6 +213,130 @@ func open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	return db, nil
 }
 
+// ErrSchemaBehind is returned by OpenReadOnly for a database whose schema
+// lacks migrations this clausewatch knows: a read-only handle cannot apply
+// them, and the queries expect them.
+var ErrSchemaBehind = errors.New("database schema is older than this clausewatch")
+
+// ErrNoDatabase is returned by OpenReadOnly when the file does not exist: a
+// command that only reads creates nothing.
+var ErrNoDatabase = errors.New("no database file")
+
+// OpenReadOnly opens an existing database file for reading only (SQLite
+// mode=ro, query_only), applying no migration and creating nothing, so
+// that a user who may read the file but not write it can run the commands
+// that only read, and so that they never take the write lock from a
+// running `serve`. A schema that lacks known migrations is ErrSchemaBehind.
+func OpenReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	db, err := openReadOnly(ctx, path, now)
+	if err != nil {
+		return nil, fmt.Errorf("data: open %s read-only: %w", path, err)
+	}
+	return db, nil
+}
+
+func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("no database path given (pass --db FILE)")
+	}
+	if now == nil {
+		return nil, errors.New("no clock given")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoDatabase
+	} else if err != nil {
+		return nil, err
+	}
+	db, err := openDSN(ctx, abs, readOnlyDSN(abs, false), now)
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_READONLY {
+		// SQLite reads a WAL database through its shared-memory file,
+		// which a user who may not write the directory cannot create
+		// when no process has the database open. The last process to
+		// close it checkpointed its log into the file and removed it;
+		// with no log left, the file alone is the whole database and
+		// can be read as immutable.
+		if _, werr := os.Stat(abs + "-wal"); errors.Is(werr, fs.ErrNotExist) {
+			return openDSN(ctx, abs, readOnlyDSN(abs, true), now)
+		}
+		return nil, fmt.Errorf("%w (its write-ahead log %s-wal is there but its shared-memory file cannot be created: run the command while `clausewatch serve` runs, or as a user who may write %s)", err, abs, filepath.Dir(abs))
+	}
+	return db, err
+}
+
+// openDSN opens a read-only handle through dsn and checks its schema.
+func openDSN(ctx context.Context, abs, dsn string, now func() time.Time) (*DB, error) {
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{sql: sqldb, path: abs, now: now, writeSem: make(chan struct{}, 1)}
+	if err := connect(ctx, sqldb); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	if err := db.checkSchema(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkSchema compares the migrations the file has with the embedded ones,
+// without changing anything.
+func (db *DB) checkSchema(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.version] = true
+	}
+	var exists int
+	err = db.sql.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&exists)
+	if err != nil {
+		return err
+	}
+	applied := map[int]bool{}
+	if exists > 0 {
+		rows, err := db.sql.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				return err
+			}
+			applied[v] = true
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	if err := checkApplied(applied, known, ms); err != nil {
+		return err
+	}
+	have, missing := 0, 0
+	for _, m := range ms {
+		if applied[m.version] {
+			have = m.version
+		} else {
+			missing++
+		}
+	}
+	if missing > 0 {
+		return fmt.Errorf("it has %d of the %d migrations this clausewatch knows (latest applied: %d): %w", len(ms)-missing, len(ms), have, ErrSchemaBehind)
+	}
+	return nil
+}
+
 // connect makes the first connection. Processes that open a new database
 // file at the same moment race to switch it to WAL, and the loser is told
 // SQLITE_BUSY without waiting for busy_timeout; it asks again, as the busy
@@ -244,6 +368,22 @@ func dsn(abs string) string {
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_txlock=immediate"
+}
+
+// readOnlyDSN builds the SQLite URI of a read-only handle: no journal mode
+// is set (switching to WAL writes), and query_only refuses any write a
+// caller attempts by mistake. immutable tells SQLite that nobody writes
+// the file, so that it reads it without the shared-memory file.
+func readOnlyDSN(abs string, immutable bool) string {
+	p := (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
+	dsn := "file:" + p + "?mode=ro"
+	if immutable {
+		dsn += "&immutable=1"
+	}
+	return dsn +
+		"&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=query_only(1)"
 }
 
 // Ping checks that the database answers, for the health check.

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -280,4 +281,83 @@ func doc(texts ...string) *policy.Document {
 		d.Blocks = append(d.Blocks, policy.Block{Kind: policy.Paragraph, Path: []string{"Privacy Policy"}, Text: s})
 	}
 	return d
+}
+
+// TestOpenReadOnly opens databases for the commands that only read: no
+// file is created, no migration applied, no write accepted, and a schema
+// behind or ahead of this clausewatch is refused with a reason.
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, path string) // nil: no file at all
+		wantErr error
+		wantMsg string
+	}{
+		{name: "no file", wantErr: ErrNoDatabase},
+		{name: "current schema", prepare: func(t *testing.T, path string) { openAt(t, path).Close() }},
+		{name: "schema behind", prepare: func(t *testing.T, path string) {
+			db := openAt(t, path)
+			if _, err := db.sql.Exec(`DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}, wantErr: ErrSchemaBehind, wantMsg: "latest applied"},
+		{name: "schema of a newer clausewatch", prepare: func(t *testing.T, path string) {
+			db := openAt(t, path)
+			if _, err := db.sql.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', ?)`, formatTime(t0)); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}, wantMsg: "newer clausewatch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "cw.db")
+			var migrations int
+			if tt.prepare != nil {
+				tt.prepare(t, path)
+				migrations = countMigrations(t, path)
+			}
+			db, err := OpenReadOnly(ctx, path, clock())
+			if tt.wantErr != nil || tt.wantMsg != "" {
+				if err == nil || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) || !strings.Contains(err.Error(), tt.wantMsg) || !strings.Contains(err.Error(), "read-only") {
+					t.Fatalf("OpenReadOnly error %v, want %v mentioning %q", err, tt.wantErr, tt.wantMsg)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			} else {
+				defer db.Close()
+				if _, err := db.Versions(ctx, "wa"); err != nil {
+					t.Errorf("a read failed: %v", err)
+				}
+				if err := db.SyncDocuments(ctx, []Document{{ID: "wa", URL: "https://example.org/"}}); err == nil {
+					t.Error("a write through a read-only handle succeeded")
+				}
+			}
+			if tt.prepare == nil {
+				if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("the file was created: %v", err)
+				}
+			} else if n := countMigrations(t, path); n != migrations {
+				t.Errorf("%d migrations recorded after a read-only open, want %d as before", n, migrations)
+			}
+		})
+	}
+}
+
+// countMigrations counts the migrations recorded in the file at path,
+// through a read-only handle of its own.
+func countMigrations(t *testing.T, path string) int {
+	t.Helper()
+	sqldb, err := sql.Open("sqlite", readOnlyDSN(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqldb.Close()
+	var n int
+	if err := sqldb.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

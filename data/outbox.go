@@ -31,6 +31,14 @@ const (
 	DeliverySkipped = "skipped"
 )
 
+// DeliveryStatuses returns every status of an outbox row, in the order a
+// row passes through them, so that reports show each one, those no row is
+// in too: an operator alerting on unknown deliveries needs a zero, not a
+// missing series.
+func DeliveryStatuses() []string {
+	return []string{DeliveryPending, DeliverySending, DeliverySent, DeliveryFailed, DeliveryUnknown, DeliverySkipped}
+}
+
 // DigestHourUTC is when daily digests go out: a digest carries the changes
 // recorded since the previous one, and is due at the first DigestHourUTC:00
 // UTC after the change was recorded.

@@ -1,8 +1,10 @@
 package diff
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -27,6 +29,16 @@ func FuzzWords(f *testing.F) {
 		{"e\u0301t\u00e9", "ete\u0301"},
 	} {
 		f.Add(s[0], s[1])
+	}
+	// The lines of the small test documents, paired in order.
+	oldDoc, err1 := os.ReadFile("testdata/small/old.md")
+	newDoc, err2 := os.ReadFile("testdata/small/new.md")
+	if err := errors.Join(err1, err2); err != nil {
+		f.Fatal(err)
+	}
+	oldLines, newLines := strings.Split(string(oldDoc), "\n"), strings.Split(string(newDoc), "\n")
+	for k := range min(len(oldLines), len(newLines)) {
+		f.Add(oldLines[k], newLines[k])
 	}
 	f.Fuzz(func(t *testing.T, old, new string) {
 		spans := Words(old, new)

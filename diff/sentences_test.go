@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/clausewatch/clausewatch/internal/corpustest"
+	"github.com/clausewatch/clausewatch/policy"
 )
 
 func TestSplitSentences(t *testing.T) {
@@ -105,4 +108,39 @@ func TestMaterialText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSplitSentences holds SplitSentences to giving back any normalized
+// text when its sentences are joined with one space, each sentence
+// non-empty unless the text is.
+//
+//	go test -run '^$' -fuzz '^FuzzSplitSentences$' -fuzztime 1m ./diff
+func FuzzSplitSentences(f *testing.F) {
+	for _, s := range []string{
+		"We collect data. We share it! Do we sell it? No.",
+		"Services are provided by Meta Platforms, Inc. Our address is below.",
+		"Recopilamos datos. ¿Qué datos recopilamos? Los que nos das. ¡Así es!",
+		`He said "we share it." Then he left.`, "We may share it… Or not.", "a.b.c", ". . .", "", "e.g. E.G. U.S. A. 1. Hi.",
+	} {
+		f.Add(s)
+	}
+	for _, doc := range corpustest.Seeds(f, "whatsapp-privacy-policy-eea/*.md", 2, 256<<10) {
+		for line := range strings.SplitSeq(string(doc), "\n") {
+			if len(line) > 200 {
+				f.Add(line)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		text := policy.Normalize(s)
+		got := SplitSentences(text)
+		if joined := strings.Join(got, " "); joined != text {
+			t.Fatalf("sentences %q join to %q, want %q", got, joined, text)
+		}
+		for _, sent := range got {
+			if sent == "" && text != "" {
+				t.Fatalf("an empty sentence in %q", got)
+			}
+		}
+	})
 }

@@ -62,6 +62,9 @@ func words(dmp *diffmatchpatch.DiffMatchPatch, old, new string) []Span {
 		return rs
 	}
 	ra, rb := encode(old), encode(new)
+	if long := max(len(ra), len(rb)); long > maxDiffTokens || long > repetitiveTokens && long > repetition*len(vocab) {
+		return ends(ra, rb, vocab)
+	}
 	var diffs []diffmatchpatch.Diff
 	if len(vocab) < maxTokens {
 		diffs = dmp.DiffCleanupSemantic(dmp.DiffMainRunes(ra, rb, false))
@@ -90,6 +93,45 @@ func words(dmp *diffmatchpatch.DiffMatchPatch, old, new string) []Span {
 		out = append(out, Span{op, d.Text})
 	}
 	return deleteFirst(out)
+}
+
+// Bounds on the texts that Words diffs with go-diff. go-diff first looks
+// for a long run both texts share (its half match), which takes time
+// quadratic in the length of a repetitive text, such as one word repeated
+// over a megabyte. A text longer than maxDiffTokens tokens, or longer than
+// repetitiveTokens with fewer than one distinct token in repetition, is
+// diffed by ends instead. The longest clause of the shared corpus is
+// about a fifth of maxDiffTokens, with one distinct token in 14.
+const (
+	maxDiffTokens    = 65536
+	repetitiveTokens = 16384
+	repetition       = 32
+)
+
+// ends diffs two texts, as token ids, as the tokens they start and end
+// with and one replaced middle: in time linear in their length, whatever
+// they say, and exact, though coarser than go-diff.
+func ends(ra, rb []rune, vocab []string) []Span {
+	p := 0
+	for p < len(ra) && p < len(rb) && ra[p] == rb[p] {
+		p++
+	}
+	s := 0
+	for s < len(ra)-p && s < len(rb)-p && ra[len(ra)-1-s] == rb[len(rb)-1-s] {
+		s++
+	}
+	var out []Span
+	for _, sp := range []struct {
+		op string
+		rs []rune
+	}{
+		{OpEqual, ra[:p]}, {OpDelete, ra[p : len(ra)-s]}, {OpInsert, rb[p : len(rb)-s]}, {OpEqual, ra[len(ra)-s:]},
+	} {
+		if len(sp.rs) > 0 {
+			out = append(out, Span{sp.op, decode(string(sp.rs), vocab)})
+		}
+	}
+	return out
 }
 
 // deleteFirst puts each deletion before the insertion next to it: readers

@@ -263,11 +263,10 @@ func nearChanges(toks []token, changed [][2]int) func(start, end int) bool {
 		if from >= to {
 			return false
 		}
-		for _, m := range marks {
-			if toks[m].sentence != toks[from].sentence && toks[m].sentence != toks[to-1].sentence {
-				continue
-			}
-			if m >= from-nearWords && m < to+nearWords {
+		// Only the marks within nearWords of the phrase can count.
+		k, _ := slices.BinarySearch(marks, from-nearWords)
+		for ; k < len(marks) && marks[k] < to+nearWords; k++ {
+			if m := marks[k]; toks[m].sentence == toks[from].sentence || toks[m].sentence == toks[to-1].sentence {
 				return true
 			}
 		}

@@ -2,6 +2,7 @@ package topics
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -269,6 +270,23 @@ type clauseParts struct {
 	neg, exc  []hit
 	paren     []bool // paren[k]: token k stands inside parentheses
 	verbs     []int  // the verbs of the clause's statements, in order
+	// named[k] is the index of the last recipient at or before recip[k]
+	// that is not an anaphor, -1 when there is none.
+	named []int
+	// conditions holds the best condition of each sentence, and
+	// purposes the best purpose a verb before each cue may name (see
+	// bestConditions and bestPurposes); both are found once per clause,
+	// when a statement first asks, so that each statement reads its
+	// parts in time independent of the clause's length.
+	conditions map[int]ranked
+	purposes   []ranked
+}
+
+// ranked is a hit and its rank in purposeRank or conditionRank; a rank
+// equal to the length of the ranking means no hit.
+type ranked struct {
+	h    hit
+	rank int
 }
 
 // statements reads the sharing rules' statements (stmts), the statements
@@ -292,14 +310,26 @@ func (r reader) statements(text string, toks []token, stmts, vetoed []statement,
 		p.verbs = append(p.verbs, verbOf(s).from)
 	}
 	slices.Sort(p.verbs)
+	p.named = make([]int, len(p.recip))
+	for k, x := range p.recip {
+		switch {
+		case x.key != "anaphor":
+			p.named[k] = k
+		case k > 0:
+			p.named[k] = p.named[k-1]
+		default:
+			p.named[k] = -1
+		}
+	}
 
+	sh, so := saidList{at: map[int]int{}}, saidList{at: map[int]int{}}
 	for _, s := range stmts {
 		v := verbOf(s)
 		if src, ok := r.source(p, v); ok {
-			sources = mergeSaid(sources, r.sourceFrom(p, v, src, s.negated, s.cue))
+			so.merge(r.sourceFrom(p, v, src, s.negated, s.cue))
 			continue
 		}
-		shares = mergeSaid(shares, r.share(p, s, v))
+		sh.merge(r.share(p, s, v))
 	}
 	for _, s := range vetoed {
 		if !toSelf(s) {
@@ -309,7 +339,7 @@ func (r reader) statements(text string, toks []token, stmts, vetoed []statement,
 			if k := p.recipientAt(part); k >= 0 {
 				v := verbOf(s)
 				cue, neg := r.lx.negated(toks, v, p.neg, p.exc)
-				sources = mergeSaid(sources, r.sourceFrom(p, v, p.recip[k], neg, cue))
+				so.merge(r.sourceFrom(p, v, p.recip[k], neg, cue))
 				break
 			}
 		}
@@ -322,11 +352,11 @@ func (r reader) statements(text string, toks []token, stmts, vetoed []statement,
 			}
 			if src, ok := r.source(p, v); ok {
 				cue, neg := r.lx.negated(toks, v, p.neg, p.exc)
-				sources = mergeSaid(sources, r.sourceFrom(p, v, src, neg, cue))
+				so.merge(r.sourceFrom(p, v, src, neg, cue))
 			}
 		}
 	}
-	return shares, sources
+	return sh.list, so.list
 }
 
 // verbOf returns the hit a statement of the sharing rules turns on: its
@@ -386,12 +416,12 @@ func (r reader) source(p *clauseParts, v hit) (hit, bool) {
 	if !r.st.receive.has(p.toks, v) {
 		return hit{}, false
 	}
-	for _, f := range p.from {
-		if f.from < v.to || f.from-v.to > 8 || !same(p.toks, f, v) {
+	for _, f := range span(p.from, v.to, v.to+9) {
+		if !same(p.toks, f, v) {
 			continue
 		}
-		for _, h := range p.recip {
-			if h.from >= f.to && h.from-f.to <= 2 && same(p.toks, h, f) {
+		for _, h := range span(p.recip, f.to, f.to+3) {
+			if same(p.toks, h, f) {
 				return h, true
 			}
 		}
@@ -560,10 +590,11 @@ func (r reader) joined(p *clauseParts, a, b hit) bool {
 // name is "org:" and its name as the clause writes it.
 func (r reader) recipientKey(p *clauseParts, h hit) string {
 	if h.key == "anaphor" {
-		for k := len(p.recip) - 1; k >= 0; k-- {
-			if x := p.recip[k]; x.to <= h.from && x.key != "anaphor" {
-				return r.recipientKey(p, x)
-			}
+		// The recipients do not overlap, so those that end by h.from
+		// are the ones before the first that ends after it.
+		k := sort.Search(len(p.recip), func(k int) bool { return p.recip[k].to > h.from }) - 1
+		if k >= 0 && p.named[k] >= 0 {
+			return r.recipientKey(p, p.recip[p.named[k]])
 		}
 		return "third-parties"
 	}
@@ -610,7 +641,7 @@ func (r reader) dataOf(p *clauseParts, v hit) []hit {
 		end = min(end, p.verbs[k])
 	}
 	var after, before []hit
-	for _, d := range p.data {
+	for _, d := range span(p.data, v.from-objectWindow-maxPhrase, end) {
 		if !same(p.toks, d, v) || p.paren[d.from] || p.inRecipient(d) {
 			continue
 		}
@@ -629,12 +660,27 @@ func (r reader) dataOf(p *clauseParts, v hit) []hit {
 
 // recipientAt returns the index in p.recip of the recipient h is, or lies
 // inside ("Meta" in "las empresas de Meta"), or -1.
+// The recipients are in order and none overlaps another, so only those
+// from the first that ends at or after h.from on can hold h.
 func (p *clauseParts) recipientAt(h hit) int {
-	return slices.IndexFunc(p.recip, func(x hit) bool { return x.from <= h.from && h.to <= x.to })
+	k := sort.Search(len(p.recip), func(k int) bool { return p.recip[k].to >= h.from })
+	for ; k < len(p.recip) && p.recip[k].from <= h.from; k++ {
+		if h.to <= p.recip[k].to {
+			return k
+		}
+	}
+	return -1
 }
 
-func (p *clauseParts) inRecipient(h hit) bool {
-	return slices.ContainsFunc(p.recip, func(x hit) bool { return overlaps(x, h) })
+// inRecipient reports whether h overlaps a recipient.
+func (p *clauseParts) inRecipient(h hit) bool { return overlapsAny(p.recip, h) }
+
+// overlapsAny reports whether h overlaps one of hs, which are in order and
+// do not overlap one another (as outermost returns them): only the first
+// that ends after h starts can.
+func overlapsAny(hs []hit, h hit) bool {
+	k := sort.Search(len(hs), func(k int) bool { return hs[k].to > h.from })
+	return k < len(hs) && hs[k].from < h.to
 }
 
 // purposeRank orders the purposes a statement may name, the most telling
@@ -663,25 +709,44 @@ func purposeKey(key string) string {
 // in its sentence, outside parentheses, recipients and data; the most
 // telling one when there are several.
 func (r reader) purposeOf(p *clauseParts, v hit, named []hit) (hit, bool) {
+	if p.purposes == nil {
+		p.purposes = bestPurposes(p)
+	}
+	k := start(p.cue, v.to)
+	if k == len(p.cue) || !same(p.toks, p.cue[k], v) {
+		return hit{}, false
+	}
+	b := p.purposes[k]
+	return b.h, b.rank < len(purposeRank())
+}
+
+// bestPurposes returns, for each cue of a clause, the most telling purpose
+// named after that cue or a later one of its sentence (the first such
+// cue's when several name equally telling ones), so that purposeOf finds
+// a verb's purpose with one look-up: the purposes a cue introduces do not
+// depend on the verb before it.
+func bestPurposes(p *clauseParts) []ranked {
 	rank := purposeRank()
-	best, bestRank := hit{}, len(rank)
-	for _, c := range p.cue {
-		if c.from < v.to || !same(p.toks, c, v) || p.paren[c.from] {
-			continue
+	out := make([]ranked, len(p.cue))
+	for i := len(p.cue) - 1; i >= 0; i-- {
+		c := p.cue[i]
+		own := ranked{rank: len(rank)}
+		if !p.paren[c.from] {
+			for _, h := range span(p.purpose, c.to, c.to+9) {
+				if !same(p.toks, h, c) || p.paren[h.from] || p.inRecipient(h) || overlapsAny(p.data, h) {
+					continue
+				}
+				if k := slices.Index(rank, purposeKey(h.key)); k >= 0 && k < own.rank {
+					own = ranked{h, k}
+				}
+			}
 		}
-		for _, h := range p.purpose {
-			if h.from < c.to || h.from-c.to > 8 || !same(p.toks, h, c) || p.paren[h.from] || p.inRecipient(h) {
-				continue
-			}
-			if slices.ContainsFunc(p.data, func(d hit) bool { return overlaps(d, h) }) {
-				continue
-			}
-			if k := slices.Index(rank, purposeKey(h.key)); k >= 0 && k < bestRank {
-				best, bestRank = h, k
-			}
+		out[i] = own
+		if i+1 < len(p.cue) && same(p.toks, p.cue[i+1], c) && out[i+1].rank < own.rank {
+			out[i] = out[i+1]
 		}
 	}
-	return best, bestRank < len(rank)
+	return out
 }
 
 // conditionRank orders conditions, the one a statement is read with first.
@@ -690,17 +755,34 @@ func conditionRank() []string { return []string{"consent", "choice", "request", 
 // conditionOf finds the condition of a statement in the sentence of its
 // verb ("If you choose to sign up ..., Meta receives ...").
 func conditionOf(p *clauseParts, v hit) (hit, bool) {
+	if p.conditions == nil {
+		p.conditions = bestConditions(p)
+	}
+	b, ok := p.conditions[p.toks[v.from].sentence]
+	return b.h, ok
+}
+
+// bestConditions returns the first of the most telling conditions of
+// each sentence of a clause, outside parentheses, keyed by sentence: the
+// condition of a statement does not depend on where its verb stands in
+// the sentence.
+func bestConditions(p *clauseParts) map[int]ranked {
 	rank := conditionRank()
-	best, bestRank := hit{}, len(rank)
+	out := map[int]ranked{}
 	for _, h := range p.condition {
-		if !same(p.toks, h, v) || p.paren[h.from] {
+		if p.paren[h.from] {
 			continue
 		}
-		if k := slices.Index(rank, h.key); k >= 0 && k < bestRank {
-			best, bestRank = h, k
+		k := slices.Index(rank, h.key)
+		if k < 0 {
+			continue
+		}
+		s := p.toks[h.from].sentence
+		if b, ok := out[s]; !ok || k < b.rank {
+			out[s] = ranked{h, k}
 		}
 	}
-	return best, bestRank < len(rank)
+	return out
 }
 
 // denied reports whether the subject of a passive statement denies it
@@ -720,7 +802,7 @@ func (r reader) denied(p *clauseParts, v hit) (hit, bool) {
 	if !passive {
 		return hit{}, false
 	}
-	for _, d := range p.denial {
+	for _, d := range span(p.denial, v.from-25-maxPhrase, v.from) {
 		if d.to > v.from || v.from-d.to > 25 || !same(p.toks, d, v) {
 			continue
 		}
@@ -735,14 +817,23 @@ func (r reader) denied(p *clauseParts, v hit) (hit, bool) {
 	return hit{}, false
 }
 
-// mergeSaid adds s to ss, or merges it into the statement of ss with the
+// saidList is the statements of a clause in the order they were read,
+// with the index of each verb's statement.
+type saidList struct {
+	list []said
+	at   map[int]int // verb -> index in list
+}
+
+// merge adds s to the list, or merges it into the statement with the
 // same verb ("Meta One, Meta receives": two recipients of one verb).
-func mergeSaid(ss []said, s said) []said {
-	k := slices.IndexFunc(ss, func(x said) bool { return x.verb == s.verb })
-	if k < 0 {
-		return append(ss, s)
+func (l *saidList) merge(s said) {
+	k, ok := l.at[s.verb]
+	if !ok {
+		l.at[s.verb] = len(l.list)
+		l.list = append(l.list, s)
+		return
 	}
-	x := &ss[k]
+	x := &l.list[k]
 	for _, r := range s.Recipients {
 		if !slices.Contains(x.Recipients, r) {
 			x.Recipients = append(x.Recipients, r)
@@ -761,5 +852,4 @@ func mergeSaid(ss []said, s said) []said {
 	slices.SortStableFunc(x.Evidence, func(a, b diff.Quote) int { return a.Start - b.Start })
 	x.Negated = x.Negated && s.Negated
 	x.quotes = tidy(append(x.quotes, s.quotes...))
-	return ss
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -34,6 +33,10 @@ type ImportFile struct {
 	// what {path} stands for in Source.ArchiveURL. "" means the base name
 	// of Path.
 	Name string
+	// MaxSize is the size above which the file is refused before it is
+	// read (0: scraper.DefaultMaxFileSize), so that a huge file or a
+	// device cannot fill memory.
+	MaxSize int64
 	// Read, when set, returns the file's bytes instead of reading Path
 	// from disk: an entry of a .zip file, or a file of an embedded file
 	// system.
@@ -124,7 +127,7 @@ func (f ImportFile) read() ([]byte, error) {
 	if f.Read != nil {
 		return f.Read()
 	}
-	return os.ReadFile(f.Path)
+	return scraper.ReadFile(f.Path, f.MaxSize)
 }
 
 // fileTime matches the timestamps import accepts at the start of a file name:
@@ -181,10 +184,20 @@ func fileNameTime(name string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// AlreadyImported is the outcome Import reports, without storing anything,
+// for a file dated at or before the latest stored version whose text a
+// fetch at the same time already read (same sha256): a file an earlier
+// import of the same files recorded. Skipping it makes an import
+// idempotent, so that running the same command again after a crash or a
+// full disk finishes the job.
+const AlreadyImported data.Outcome = "already-imported"
+
 // Import records files, oldest first, as the document fetched at each
 // file's time, through the same gates as a live fetch, calling report after
 // each. An unreadable file is recorded as a failed fetch and stops the import,
-// so that later files are not recorded around the gap.
+// so that later files are not recorded around the gap. A file dated at or
+// before the latest stored version is skipped when already recorded
+// (AlreadyImported) and otherwise stops the import with ErrOutOfOrder.
 //
 // The size gates are confirmed differently: a live fetch that shrank by
 // more than half or grew more than 2.5 times is held back until the same
@@ -205,6 +218,10 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 	read := make(chan importStep, 2)
 	go t.readFiles(ctx, doc, files, rules, read, done)
 	imp := &importer{}
+	prior, err := t.importedBefore(ctx, doc.ID)
+	if err != nil {
+		return err
+	}
 	next, ok := <-read
 	for i := range files {
 		if !ok {
@@ -215,6 +232,12 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 			return cur.err
 		}
 		next, ok = <-read
+		if res, skip, err := prior.skip(files[i], cur.c); err != nil {
+			return err
+		} else if skip {
+			report(files[i], res)
+			continue
+		}
 		if cur.c.serr == nil && ok && next.err == nil && next.c.serr == nil && next.c.lang == nil {
 			cur.c.next, cur.c.nextAt, cur.c.hasNext = next.c.text, next.c.obs.Fetch.StartedAt, true
 		}
@@ -228,6 +251,74 @@ func (t *Tracker) Import(ctx context.Context, doc config.Document, files []Impor
 		report(files[i], res)
 	}
 	return nil
+}
+
+// recorded is what the database held before an import began: the time of
+// its latest version, and the fetches at or before it that read a text,
+// by time and text hash.
+type recorded struct {
+	head    time.Time // zero when the document has no version
+	version int64
+	fetches map[recordedKey]data.Fetch
+}
+
+type recordedKey struct {
+	at  int64 // Unix nanoseconds
+	sha string
+}
+
+// importedBefore reads what an import of docID must not record again.
+func (t *Tracker) importedBefore(ctx context.Context, docID string) (*recorded, error) {
+	r := &recorded{fetches: map[recordedKey]data.Fetch{}}
+	head, err := t.db.LatestVersionInfo(ctx, docID)
+	if errors.Is(err, data.ErrNotFound) {
+		return r, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tracker: import into %s: %w", docID, err)
+	}
+	r.head, r.version = head.FetchedAt, head.ID
+	fetches, err := t.db.Fetches(ctx, docID, 0)
+	if err != nil {
+		return nil, fmt.Errorf("tracker: import into %s: %w", docID, err)
+	}
+	for _, f := range fetches {
+		if !f.StartedAt.After(r.head) {
+			k := recordedKey{f.StartedAt.UnixNano(), f.TextSHA256}
+			if _, ok := r.fetches[k]; !ok || f.Outcome != data.Failed {
+				r.fetches[k] = f
+			}
+		}
+	}
+	return r, nil
+}
+
+// skip says whether file f, read as c, was recorded before this import
+// began, with the result to report for it; a file dated before the latest
+// version and not recorded is an error naming it.
+func (r *recorded) skip(f ImportFile, c *candidate) (data.Result, bool, error) {
+	if r.head.IsZero() || f.At.After(r.head) {
+		return data.Result{}, false, nil
+	}
+	sha := ""
+	if c.text != "" {
+		sha = policy.HashText(c.text)
+	}
+	if prev, ok := r.fetches[recordedKey{f.At.UnixNano(), sha}]; ok {
+		reason := fmt.Sprintf("recorded before as fetch %d (%s", prev.ID, prev.Outcome)
+		if prev.VersionID != 0 {
+			reason += fmt.Sprintf(", version %d", prev.VersionID)
+		}
+		fetch := c.obs.Fetch
+		fetch.ID, fetch.Outcome, fetch.Reason, fetch.VersionID, fetch.TextSHA256 = prev.ID, AlreadyImported, reason+"); skipped", prev.VersionID, sha
+		return data.Result{Fetch: fetch}, true, nil
+	}
+	if f.At.Equal(r.head) {
+		return data.Result{}, false, nil // the gates decide, as for any fetch at the head's time
+	}
+	return data.Result{}, false, fmt.Errorf("tracker: import %s into %s: the file is dated %s, before the latest stored version %d (fetched %s), and no fetch at its time read its text; "+
+		"import files oldest first, after the stored history (backfilling before it is not supported yet): %w",
+		f.Path, c.obs.Fetch.DocumentID, f.At.Format(time.RFC3339), r.version, r.head.Format(time.RFC3339), ErrOutOfOrder)
 }
 
 // importer is what an import keeps from one file to the next: the
@@ -291,7 +382,7 @@ func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile)
 		if _, rerr := t.store(ctx, obs); rerr != nil {
 			return nil, rerr
 		}
-		return nil, fmt.Errorf("tracker: import %s into %s: %w", f.Path, doc.ID, err)
+		return nil, fmt.Errorf("tracker: import into %s: %w", doc.ID, err)
 	}
 	obs.Fetch.Bytes = int64(len(body))
 	if len(body) == 0 {

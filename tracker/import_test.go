@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -139,4 +142,96 @@ func TestImport(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestImportAgain runs imports over a history already (partly) imported:
+// files recorded before, at the same time with the same text, are skipped
+// and reported as AlreadyImported, so that the same command run again
+// after a crash finishes the job and stores nothing twice; a file dated
+// inside the stored history that no fetch read stops the import with
+// ErrOutOfOrder, naming the file.
+func TestImportAgain(t *testing.T) {
+	body := func(edit string) string {
+		return "# Privacy Policy\n\n" + strings.Repeat("We share information with the Meta Companies to operate and improve our Services.\n\n", 30) + edit + "\n"
+	}
+	bodies := []string{body("First."), strings.ReplaceAll(body("First."), "Meta Companies", "Meta  Companies"), body("Second."), "", body("Third.")}
+	tests := []struct {
+		name    string
+		first   int  // how many files the first import records
+		rewrite int  // 1-based file rewritten with another text before the second import; 0 for none
+		older   bool // add a file dated before the history to the second import
+		want    []data.Outcome
+		wantErr string // a file the second import stops at, "" for none
+	}{
+		{name: "again after a full import", first: 5,
+			want: []data.Outcome{AlreadyImported, AlreadyImported, AlreadyImported, AlreadyImported, AlreadyImported}},
+		{name: "again after an import that stopped halfway", first: 3,
+			want: []data.Outcome{AlreadyImported, AlreadyImported, AlreadyImported, data.Suspect, data.NewVersion}},
+		{name: "a file dated before the history", first: 5, older: true, wantErr: "2020-12-31.md"},
+		{name: "a stored date with another text", first: 5, rewrite: 2, want: []data.Outcome{AlreadyImported}, wantErr: "2021-01-02.md"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := datedFiles(t, ".md", bodies)
+			tr, db, _ := newTracker(t, nil)
+			doc := config.Document{ID: "policy", URL: "https://example.org/policy", Language: "en"}
+			syncDoc(t, db, doc)
+			ctx := context.Background()
+			if err := tr.Import(ctx, doc, files[:tt.first], scraper.Rules{}, func(ImportFile, data.Result) {}); err != nil {
+				t.Fatal(err)
+			}
+			before, err := db.Fetches(ctx, doc.ID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.rewrite > 0 {
+				if err := os.WriteFile(files[tt.rewrite-1].Path, []byte(body("Rewritten.")), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			again := files
+			if tt.older {
+				p := filepath.Join(filepath.Dir(files[0].Path), "2020-12-31.md")
+				if err := os.WriteFile(p, []byte(body("Older.")), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if again, err = ParseImportFiles(append([]string{p}, paths(files)...)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var got []data.Outcome
+			err = tr.Import(ctx, doc, again, scraper.Rules{}, func(_ ImportFile, r data.Result) { got = append(got, r.Fetch.Outcome) })
+			if tt.wantErr != "" {
+				if !errors.Is(err, ErrOutOfOrder) || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "\n") {
+					t.Fatalf("error %v, want ErrOutOfOrder on one line naming %s", err, tt.wantErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("outcomes %v, want %v", got, tt.want)
+			}
+			after, err := db.Fetches(ctx, doc.ID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recorded := 0
+			for _, o := range tt.want {
+				if o != AlreadyImported {
+					recorded++
+				}
+			}
+			if len(after) != len(before)+recorded {
+				t.Errorf("%d fetches after the second import, want %d: skipped files store nothing", len(after), len(before)+recorded)
+			}
+		})
+	}
+}
+
+func paths(files []ImportFile) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.Path
+	}
+	return out
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/clausewatch/clausewatch/data"
 )
 
 // metrics answers GET /metrics in the Prometheus text format (version
@@ -65,10 +67,15 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range fetches {
 		m.sample("clausewatch_fetches_total", []string{"document", f.DocumentID, "outcome", string(f.Outcome)}, float64(f.N))
 	}
-	m.family("clausewatch_deliveries", "gauge", "Alert outbox rows by status (failed and unknown need the operator: clausewatch deliveries).")
-	statuses := make([]string, 0, len(deliveries))
+	m.family("clausewatch_deliveries", "gauge", "Alert outbox rows by status (failed and unknown need the operator: clausewatch deliveries); every status is present, 0 when no row is in it.")
+	// Every status is written, with no row too, so that an alert on
+	// unknown deliveries (sent or not: the operator must look) has a
+	// series to watch from the start.
+	statuses := data.DeliveryStatuses()
 	for st := range deliveries {
-		statuses = append(statuses, st)
+		if !slices.Contains(statuses, st) {
+			statuses = append(statuses, st)
+		}
 	}
 	slices.Sort(statuses)
 	for _, st := range statuses {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/internal/recordtest"
@@ -18,6 +19,23 @@ func TestMetrics(t *testing.T) {
 	if _, err := recordtest.Record(context.Background(), f.db, data.Observation{Fetch: data.Fetch{
 		DocumentID: metaID, StartedAt: fixtureT0.Add(96 * 3600e9), URL: "https://example.com/meta",
 		Outcome: data.Failed, ErrorClass: "timeout", Reason: "no answer within 30s"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A confirmation email whose sending was interrupted: it may or may
+	// not have been delivered.
+	ctx := context.Background()
+	if _, err := f.db.Subscribe(ctx, data.SubscribeRequest{Email: "reporter@example.org", Lang: "en", Subscription: data.Subscription{Frequency: "immediate"}}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := f.db.DueDeliveries(ctx, time.Now().Add(100000*time.Hour), data.DueDelivery{}, 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due deliveries = %v, %v; want the confirmation", due, err)
+	}
+	claim, err := f.db.ClaimDelivery(ctx, due[0].ID)
+	if err != nil || claim == nil {
+		t.Fatalf("claim: %v, %v", claim, err)
+	}
+	if err := f.db.MarkUnknown(ctx, claim, "connection reset after DATA"); err != nil {
 		t.Fatal(err)
 	}
 	resp, body := f.get(t, "GET", "/metrics")
@@ -55,6 +73,9 @@ func TestMetrics(t *testing.T) {
 		{`clausewatch_fetches_total{document="` + metaID + `",outcome="failed"}`, "1"},
 		{`clausewatch_fetches_total{document="` + waID + `",outcome="new-version"}`, "4"},
 		{`clausewatch_document_last_success_timestamp_seconds{document="` + metaID + `"}`, "1.609884e+09"}, // fixtureT0 + 36h,
+		{`clausewatch_deliveries{status="unknown"}`, "1"},
+		{`clausewatch_deliveries{status="failed"}`, "0"},
+		{`clausewatch_deliveries{status="sending"}`, "0"},
 	}
 	for _, tt := range tests {
 		if got, ok := samples[tt.sample]; !ok || got != tt.want {

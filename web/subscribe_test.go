@@ -37,7 +37,7 @@ type subEnv struct {
 	reader  int64 // reader@example.org, English, confirmed
 }
 
-func newSubEnv(t *testing.T, alerts bool) *subEnv {
+func newSubEnv(t testing.TB, alerts bool) *subEnv {
 	t.Helper()
 	ctx := context.Background()
 	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), testClock)

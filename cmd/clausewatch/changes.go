@@ -68,7 +68,7 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := e.open(ctx)
+	db, err := e.openReadOnly(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -26,19 +27,26 @@ type deliveryJSON struct {
 	SentAt     string `json:"sent_at"`
 }
 
-// deliveryStatuses returns the states of an outbox row, in the order a row
-// passes through them.
-func deliveryStatuses() []string {
-	return []string{data.DeliveryPending, data.DeliverySending, data.DeliverySent, data.DeliveryFailed, data.DeliveryUnknown, data.DeliverySkipped}
+// attention is the default of --status: the deliveries an operator must
+// look at, because they failed, or may or may not have reached their
+// recipient (unknown), or are being sent or were left so by a process that
+// stopped (sending; serve marks these unknown when it starts again).
+const attention = "attention"
+
+// attentionStatuses are the states --status attention lists.
+func attentionStatuses() []string {
+	return []string{data.DeliveryFailed, data.DeliveryUnknown, data.DeliverySending}
 }
 
 // cmdDeliveries shows the operator the alert outbox: how many deliveries are
-// in each state and which failed (with the server's last answer), and puts
-// failed or unknown ones back in the queue once the cause is fixed.
+// in each state, which need a look (failed with the server's last answer,
+// unknown, sending) and what to do about each, and puts failed or unknown
+// ones back in the queue when the operator asks: nothing is sent twice
+// unless the operator says so.
 func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath, dbPath := e.flags("deliveries")
 	format := fs.String("format", "text", "output `format`: text or json")
-	status := fs.String("status", data.DeliveryFailed, "list deliveries in this `state` (pending, sending, sent, failed, unknown, skipped, or all)")
+	status := fs.String("status", attention, "list deliveries in this `state` (pending, sending, sent, failed, unknown, skipped, all, or attention: failed, unknown and sending)")
 	limit := fs.Int("limit", 50, "list at most `N` deliveries, newest first")
 	requeue := fs.Bool("requeue", false, "put the failed or unknown deliveries given as arguments (ids) back in the queue")
 	pos, err := parse(fs, args)
@@ -48,8 +56,8 @@ func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
-	if *status != "all" && !slices.Contains(deliveryStatuses(), *status) {
-		return usagef("--status %q: want all or one of %v", *status, deliveryStatuses())
+	if *status != "all" && *status != attention && !slices.Contains(data.DeliveryStatuses(), *status) {
+		return usagef("--status %q: want all, attention or one of %v", *status, data.DeliveryStatuses())
 	}
 	var ids []int64
 	for _, p := range pos {
@@ -65,7 +73,12 @@ func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 	if err := e.load(*cfgPath, *dbPath, slog.LevelWarn); err != nil {
 		return err
 	}
-	db, err := e.open(ctx)
+	// Listing only reads; requeueing writes.
+	open := e.openReadOnly
+	if *requeue {
+		open = e.open
+	}
+	db, err := open(ctx)
 	if err != nil {
 		return err
 	}
@@ -81,11 +94,7 @@ func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	filter := *status
-	if filter == "all" {
-		filter = ""
-	}
-	list, err := db.Deliveries(ctx, filter, *limit)
+	list, err := listDeliveries(ctx, db, *status, *limit)
 	if err != nil {
 		return err
 	}
@@ -105,13 +114,22 @@ func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range deliveryStatuses() {
+	for _, s := range data.DeliveryStatuses() {
 		fmt.Fprintf(e.stdout, "%s %d  ", s, counts[s])
 	}
 	fmt.Fprintln(e.stdout)
 	if len(out) == 0 {
-		fmt.Fprintf(e.stdout, "no %s deliveries\n", *status)
+		if *status == attention {
+			fmt.Fprintln(e.stdout, "no deliveries need attention (none failed, unknown or sending)")
+		} else {
+			fmt.Fprintf(e.stdout, "no %s deliveries\n", *status)
+		}
 		return nil
+	}
+	for _, s := range attentionStatuses() {
+		if n := counts[s]; n > 0 && (*status == s || *status == attention || *status == "all") {
+			fmt.Fprintf(e.stdout, "%s: %s\n", s, deliveryAdvice(s, n))
+		}
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tCHANGE\tTO\tSTATUS\tATTEMPTS\tLAST ERROR")
@@ -123,4 +141,44 @@ func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%d\t%s\n", d.ID, d.Kind, d.Change, to, d.Status, d.Attempts, d.LastError)
 	}
 	return tw.Flush()
+}
+
+// listDeliveries returns the deliveries in status (all, attention, or
+// one state), newest first, at most limit of them.
+func listDeliveries(ctx context.Context, db *data.DB, status string, limit int) ([]data.Delivery, error) {
+	switch status {
+	case "all":
+		return db.Deliveries(ctx, "", limit)
+	case attention:
+	default:
+		return db.Deliveries(ctx, status, limit)
+	}
+	var list []data.Delivery
+	for _, s := range attentionStatuses() {
+		l, err := db.Deliveries(ctx, s, limit)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, l...)
+	}
+	slices.SortFunc(list, func(a, b data.Delivery) int { return cmp.Compare(b.ID, a.ID) })
+	if limit > 0 && len(list) > limit {
+		list = list[:limit]
+	}
+	return list, nil
+}
+
+// deliveryAdvice tells the operator what n deliveries in status s mean
+// and what to do about them.
+func deliveryAdvice(s string, n int) string {
+	switch s {
+	case data.DeliveryFailed:
+		return fmt.Sprintf("%d refused for good by the server (LAST ERROR says why); fix the cause, then send them again with `clausewatch deliveries --requeue ID...`", n)
+	case data.DeliveryUnknown:
+		return fmt.Sprintf("%d may or may not have been delivered (the process stopped or the connection broke while sending), so they are not resent by themselves; "+
+			"check the mail server's or the webhook receiver's log, and to send them again, knowing a recipient may get the alert twice, run `clausewatch deliveries --requeue ID...`", n)
+	case data.DeliverySending:
+		return fmt.Sprintf("%d being sent by a running `clausewatch serve`, or left so by one that stopped; `serve` marks those unknown when it starts again, then they can be requeued", n)
+	}
+	return ""
 }

@@ -72,3 +72,62 @@ func TestDeliveriesCommand(t *testing.T) {
 		t.Errorf("after requeue: %+v, %v; want 1 pending with a fresh count of attempts", pending, err)
 	}
 }
+
+// TestDeliveriesAfterCrash shows the operator, by default, the deliveries
+// a crash leaves behind: unknown ones (maybe delivered) and sending ones,
+// with what to do; they are sent again only when the operator asks.
+func TestDeliveriesAfterCrash(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := testConfig(t, dir, "http://127.0.0.1:1", "doc")
+	dbPath := filepath.Join(dir, "cw.db")
+	db := openDB(t, dbPath)
+	claimOne := func(email string) *data.Claim {
+		t.Helper()
+		if _, err := db.Subscribe(ctx, data.SubscribeRequest{Email: email, Lang: "en", Subscription: data.Subscription{Frequency: "immediate"}}); err != nil {
+			t.Fatal(err)
+		}
+		due, err := db.DueDeliveries(ctx, time.Now().Add(time.Hour), data.DueDelivery{}, 10)
+		if err != nil || len(due) != 1 {
+			t.Fatalf("due deliveries = %v, %v; want one confirmation", due, err)
+		}
+		c, err := db.ClaimDelivery(ctx, due[0].ID)
+		if err != nil || c == nil {
+			t.Fatalf("claim: %v, %v", c, err)
+		}
+		return c
+	}
+	unknown := claimOne("a@example.org")
+	if err := db.MarkUnknown(ctx, unknown, "connection reset after DATA"); err != nil {
+		t.Fatal(err)
+	}
+	claimOne("b@example.org") // left sending, as by a process killed while sending
+	unknownID := strconv.FormatInt(unknown.IDs[0], 10)
+
+	code, stdout, stderr := cli(t, ctx, nil, "deliveries", "--config", cfg, "--db", dbPath)
+	if code != exitOK {
+		t.Fatalf("deliveries: exit %d, %q", code, stderr)
+	}
+	for _, want := range []string{"unknown 1", "sending 1", "may or may not have been delivered", "--requeue ID", "connection reset after DATA",
+		"marks those unknown when it starts again"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("deliveries output lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, _ = cli(t, ctx, nil, "deliveries", "--format", "json", "--config", cfg, "--db", dbPath)
+	var list []deliveryJSON
+	if err := json.Unmarshal([]byte(stdout), &list); code != exitOK || err != nil || len(list) != 2 || list[0].Status != "sending" || list[1].Status != "unknown" {
+		t.Fatalf("deliveries --format json: exit %d, %v, %q; want the sending and the unknown delivery, newest first", code, err, stdout)
+	}
+	// Nothing was put back in the queue by looking.
+	if pending, err := db.Deliveries(ctx, data.DeliveryPending, 0); err != nil || len(pending) != 0 {
+		t.Fatalf("pending = %v, %v; want none before --requeue", pending, err)
+	}
+	code, stdout, _ = cli(t, ctx, nil, "deliveries", "--requeue", unknownID, "--config", cfg, "--db", dbPath)
+	if code != exitOK || !strings.Contains(stdout, "requeued 1 of 1") {
+		t.Fatalf("requeue: exit %d, %q", code, stdout)
+	}
+	if pending, err := db.Deliveries(ctx, data.DeliveryPending, 0); err != nil || len(pending) != 1 || pending[0].ID != unknown.IDs[0] {
+		t.Errorf("pending = %v, %v; want the requeued delivery", pending, err)
+	}
+}

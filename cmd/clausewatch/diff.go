@@ -14,6 +14,7 @@ import (
 
 	"github.com/andybalholm/cascadia"
 
+	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/labels"
 	"github.com/clausewatch/clausewatch/policy"
@@ -33,6 +34,7 @@ func cmdDiff(_ context.Context, e *env, args []string) error {
 	var sel, rem stringList
 	fs.Var(&sel, "select", "CSS `selector` of the policy text in HTML files (repeatable; default: main, article or body)")
 	fs.Var(&rem, "remove", "CSS `selector` to drop from HTML files (repeatable)")
+	maxSize := fs.String("max-file-size", "", "refuse files larger than `SIZE` (e.g. 50MiB; default: 10MiB, as fetch.max_body)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +50,10 @@ func cmdDiff(_ context.Context, e *env, args []string) error {
 	if *lang != "" && !slices.Contains(topics.Languages(), *lang) {
 		return usagef("--lang %q: want one of %s, or leave it out to guess the language from the text", *lang, strings.Join(topics.Languages(), ", "))
 	}
+	limit, err := fileLimit(*maxSize, config.Default().Fetch.MaxBody)
+	if err != nil {
+		return err
+	}
 	for _, s := range append(append([]string{}, sel...), rem...) {
 		if _, err := cascadia.ParseGroup(s); err != nil {
 			return usagef("invalid CSS selector %q: %v", s, err)
@@ -62,13 +68,21 @@ func cmdDiff(_ context.Context, e *env, args []string) error {
 		}
 	}
 	rules := scraper.Rules{Select: sel, Remove: rem}
-	// Extraction is most of the work on large files; the two files are
-	// independent, so they are read at the same time.
+	// Both files are read before either is extracted, so that a file
+	// refused (too large, a device) ends the command at once. Extraction
+	// is most of the work on large files; the two files are independent,
+	// so they are extracted at the same time.
+	var bodies [2][]byte
+	for k := range bodies {
+		if bodies[k], err = readFile(pos[k], limit); err != nil {
+			return err
+		}
+	}
 	var docs [2]policy.Document
 	var errs [2]error
 	var wg sync.WaitGroup
 	for k := range docs {
-		wg.Go(func() { docs[k], errs[k] = readPolicy(pos[k], rules) })
+		wg.Go(func() { docs[k], errs[k] = extractFile(pos[k], bodies[k], rules) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs[:]...); err != nil {
@@ -214,12 +228,30 @@ func orDash(s string) string {
 }
 
 // readPolicy reads and extracts one file as `import` does: HTML with the
-// rules, Markdown or plain text by extension.
-func readPolicy(name string, rules scraper.Rules) (policy.Document, error) {
-	body, err := os.ReadFile(name)
+// rules, Markdown or plain text by extension; a file larger than limit
+// bytes is refused before it is read.
+func readPolicy(name string, rules scraper.Rules, limit int64) (policy.Document, error) {
+	body, err := readFile(name, limit)
 	if err != nil {
-		return policy.Document{}, fmt.Errorf("read %s: %w (check the path and that the file is readable)", name, err)
+		return policy.Document{}, err
 	}
+	return extractFile(name, body, rules)
+}
+
+// readFile reads a file for diff, saying what to do when it cannot.
+func readFile(name string, limit int64) ([]byte, error) {
+	body, err := scraper.ReadFile(name, limit)
+	switch {
+	case errors.Is(err, scraper.ErrFileTooLarge), errors.Is(err, scraper.ErrNotRegular):
+		return nil, fileHint(err)
+	case err != nil:
+		return nil, fmt.Errorf("%w (check the path and that the file is readable)", err)
+	}
+	return body, nil
+}
+
+// extractFile extracts a file diff has read.
+func extractFile(name string, body []byte, rules scraper.Rules) (policy.Document, error) {
 	doc, err := scraper.ExtractFile(name, body, rules)
 	if err != nil {
 		return policy.Document{}, fmt.Errorf("%w (check --select and --remove)", err)

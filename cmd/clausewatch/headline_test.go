@@ -165,11 +165,11 @@ func TestDiffClassifiesAsStored(t *testing.T) {
 			if !strings.HasPrefix(got.Headline, tc.headline) {
 				t.Errorf("headline %q, want it to start with %q", got.Headline, tc.headline)
 			}
-			o, err := readPolicy(tc.old, scraper.Rules{})
+			o, err := readPolicy(tc.old, scraper.Rules{}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			n, err := readPolicy(tc.new, scraper.Rules{})
+			n, err := readPolicy(tc.new, scraper.Rules{}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

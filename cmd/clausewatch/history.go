@@ -46,7 +46,7 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 	if _, err := e.documents(pos); err != nil {
 		return err
 	}
-	db, err := e.open(ctx)
+	db, err := e.openReadOnly(ctx)
 	if err != nil {
 		return err
 	}

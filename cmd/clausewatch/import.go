@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"os"
@@ -30,6 +32,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	archive := fs.String("archive", "", "`NAME` of the archive that fetched the copies, e.g. \"Open Terms Archive\" (default with --map: Open Terms Archive)")
 	archiveURL := fs.String("archive-url", "", "`URL` of each copy in the archive; {file} stands for the file's name, {path} for its path in the dataset (SERVICE/TERMS TYPE/FILE)")
 	license := fs.String("archive-license", "", "`LICENCE` the archive publishes the copies under, e.g. \"ODC-By 1.0\" (default with --map: ODC-By 1.0)")
+	maxSize := fs.String("max-file-size", "", "refuse files larger than `SIZE` (e.g. 50MiB; default: the config's fetch.max_body, 10MiB)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -85,6 +88,15 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		}
 		jobs = []importJob{{doc: docs[0], files: files}}
 	}
+	limit, err := fileLimit(*maxSize, e.cfg.Fetch.MaxBody)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		for k := range j.files {
+			j.files[k].MaxSize = limit
+		}
+	}
 	db, err := e.open(ctx)
 	if err != nil {
 		return err
@@ -93,7 +105,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	// Import never alerts: it builds the tracker without a browser because it
 	// fetches nothing.
 	tr := tracker.New(db, nil, nil, e.now, e.log)
-	ok := true
+	ok, skipped, total := true, 0, 0
 	for _, j := range jobs {
 		rules := scraper.Rules{Select: j.doc.Select, Remove: j.doc.Remove}
 		if len(sel) > 0 {
@@ -106,12 +118,21 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		if len(jobs) > 1 {
 			label = func(f tracker.ImportFile) string { return j.doc.ID + "\t" + filepath.Base(f.Path) }
 		}
+		total += len(j.files)
 		err = tr.Import(ctx, j.doc, j.files, rules, func(f tracker.ImportFile, res data.Result) {
+			if res.Fetch.Outcome == tracker.AlreadyImported {
+				skipped++
+				fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", label(f), res.Fetch.Outcome, res.Fetch.Reason)
+				return
+			}
 			ok = printResult(e.stdout, label(f), res) && ok
 		})
 		if err != nil {
-			return err
+			return fileHint(err)
 		}
+	}
+	if skipped > 0 {
+		fmt.Fprintf(e.stdout, "skipped %d of %d files already imported (same time, same text)\n", skipped, total)
 	}
 	if !ok {
 		return exitError{exitFailed}
@@ -200,6 +221,26 @@ func checkWebURL(flag, v string) error {
 		return usagef("--%s %q: want an http or https address, e.g. https://www.whatsapp.com/legal/privacy-policy-eea", flag, v)
 	}
 	return nil
+}
+
+// fileLimit reads --max-file-size, def when it is empty.
+func fileLimit(flag string, def int64) (int64, error) {
+	if flag == "" {
+		return def, nil
+	}
+	n, err := config.ParseSize(flag)
+	if err != nil || n <= 0 {
+		return 0, usagef("--max-file-size %q: want a size such as 50MiB or 52428800", flag)
+	}
+	return n, nil
+}
+
+// fileHint adds to a file refused by scraper.ReadFile what to do about it.
+func fileHint(err error) error {
+	if errors.Is(err, scraper.ErrFileTooLarge) {
+		return fmt.Errorf("%w (if the file really is a policy, raise the limit with --max-file-size, e.g. --max-file-size 50MiB)", err)
+	}
+	return err
 }
 
 // stringList is a repeatable string flag.

@@ -41,7 +41,8 @@ const usage = `usage: clausewatch COMMAND [flags]
 commands:
   serve [--listen ADDR]                  scheduler and web server until SIGINT/SIGTERM
   check [ID...]                          fetch documents now, once
-  import ID FILE...                      record archived copies, oldest first (no alerts)
+  import ID FILE... [--max-file-size SIZE]
+                                         record archived copies, oldest first (no alerts)
   history ID [--format json]             versions of a document
   changes [--doc ID] [--format json] [--lang en|es]
                                          recorded changes, each with its headline
@@ -49,7 +50,8 @@ commands:
                                          classified clause diff of two local files (HTML, Markdown, text)
   classify [--format json] [--lang xx]   topics of each clause read from stdin, one per line
   reclassify                             re-tag stored changes with the current topic rules (no alerts)
-  deliveries [--status S] [--requeue ID...] the alert outbox: counts, failures, and sending again
+  migrate                                apply pending database migrations (every writing command does too)
+  deliveries [--status S] [--requeue ID...] the alert outbox: what needs a look (failed, unknown, sending), and sending again
 
 every command takes --config FILE (default: the embedded list of WhatsApp and
 Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
@@ -101,6 +103,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"classify":   cmdClassify,
 		"reclassify": cmdReclassify,
 		"deliveries": cmdDeliveries,
+		"migrate":    cmdMigrate,
 	}
 	name, rest := args[0], args[1:]
 	cmd, ok := cmds[name]
@@ -199,6 +202,21 @@ func (e *env) open(ctx context.Context) (*data.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openReadOnly opens the database for a command that only reads: no
+// migration, no document sync, no file created, so that a user who may
+// read the file but not write it can run it. What to do is said when the
+// file is missing or its schema is behind.
+func (e *env) openReadOnly(ctx context.Context) (*data.DB, error) {
+	db, err := data.OpenReadOnly(ctx, e.dbPath, e.now)
+	switch {
+	case errors.Is(err, data.ErrNoDatabase):
+		return nil, fmt.Errorf("%w: nothing has been recorded there yet; run `clausewatch check` or `clausewatch import` to create it, or pass --db with the path of an existing database", err)
+	case errors.Is(err, data.ErrSchemaBehind):
+		return nil, fmt.Errorf("%w; run `clausewatch migrate --db %s` as a user who may write it, then run this command again", err, e.dbPath)
+	}
+	return db, err
 }
 
 // documents resolves ids to configured documents; no ids means all.

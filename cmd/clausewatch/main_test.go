@@ -253,10 +253,21 @@ func TestImportCorpus(t *testing.T) {
 	if !found {
 		t.Error("no material change recorded for the 2021-04-29 version")
 	}
-	// Re-importing the same files is refused as out of order, storing nothing.
-	code, _, stderr = cli(t, ctx, nil, args...)
-	if code != exitFailed || !strings.Contains(stderr, "oldest first") {
-		t.Errorf("re-import: exit %d, stderr %q", code, stderr)
+	// Re-importing the same files skips every one, storing nothing, so that
+	// an import stopped by a crash finishes when run again.
+	code, stdout, stderr = cli(t, ctx, nil, args...)
+	if want := fmt.Sprintf("skipped %d of %d files already imported", len(files), len(files)); code != exitOK || !strings.Contains(stdout, want) {
+		t.Errorf("re-import: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
+	}
+	if again, _ := db.Versions(ctx, "whatsapp-privacy-policy-eea"); len(again) != len(versions) {
+		t.Errorf("re-import stored %d versions, want none", len(again)-len(versions))
+	}
+	// A file dated inside the stored history that no import read is
+	// refused in one line naming it.
+	older := writeFile(t, dir, "2019-01-01.md", "# Privacy Policy\n\nWe share nothing with anyone.\n")
+	code, _, stderr = cli(t, ctx, nil, "import", "whatsapp-privacy-policy-eea", "--db", dbPath, older)
+	if code != exitFailed || !strings.Contains(stderr, older) || !strings.Contains(stderr, "oldest first") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("older file: exit %d, stderr %q; want one line naming %s", code, stderr, older)
 	}
 }
 

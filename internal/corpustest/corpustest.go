@@ -28,6 +28,38 @@ func Dir(t testing.TB) string {
 	return ""
 }
 
+// Seeds returns up to n files of the shared corpus that match pattern
+// (relative to the corpus, as "*/*.md") and hold at most max bytes each,
+// read whole, for fuzz targets to add to their seed corpus. Seeds are a
+// help, not a requirement: with no corpus there are none, whatever CI
+// says, and the fuzz target runs on its own seeds.
+func Seeds(tb testing.TB, pattern string, n, max int) [][]byte {
+	tb.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		return nil
+	}
+	paths, err := filepath.Glob(filepath.Join(root, "..", "shared", "corpus", pattern))
+	if err != nil {
+		tb.Fatalf("corpus seeds %q: %v", pattern, err)
+	}
+	var out [][]byte
+	for _, p := range paths {
+		if len(out) == n {
+			break
+		}
+		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() > int64(max) {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatalf("corpus seed %s: %v", p, err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
 // moduleRoot walks up from the working directory (a package directory under
 // go test) to the directory holding go.mod.
 func moduleRoot() (string, error) {
