@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/clausewatch/clausewatch/diff"
 	"github.com/clausewatch/clausewatch/scraper"
 )
 
@@ -108,8 +109,26 @@ func TestBrowser(t *testing.T) {
 	if problem := run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(markedVisibleJS, quoted))); problem != "" {
 		t.Errorf("evidence %q: %s", f.evidence, problem)
 	}
-	if ins := strings.TrimSpace(run(t, ctx, chromedp.Text(chromedp.CSS(`article.change.modified ins`)))); ins == "" || !strings.HasPrefix(ins, "+") {
-		t.Errorf("inserted words %q: want visible text led by its + symbol", ins)
+	// The signs are drawn by the stylesheet: shown, but not part of the
+	// text a reader selects and copies.
+	if sign := run(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('article.change.modified ins.sym'), '::before').content`)); sign != `"+"` {
+		t.Errorf("inserted words are led by %s, want a + drawn before them", sign)
+	}
+	if removed, ok := firstRemoved(t, f); ok {
+		sel := fmt.Sprintf(`(() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const p = document.querySelector('#%s p.text');
+  if (!p) return 'no such clause on the page';
+  const r = document.createRange();
+  r.selectNodeContents(p);
+  const s = window.getSelection();
+  s.removeAllRanges();
+  s.addRange(r);
+  return s.toString();
+})()`, clauseAnchor(removed))
+		if got := run(t, ctx, chromedp.Evaluate[string](sel)); got != removed.Old.Text {
+			t.Errorf("copying the removed clause gives\n%q\nwant the clause exactly\n%q", got, removed.Old.Text)
+		}
 	}
 	saveScreenshot(t, ctx, filepath.Join(dir, "change-desktop.png"))
 
@@ -208,3 +227,25 @@ const markedVisibleJS = `(() => {
   if (!s.textDecorationLine.includes('underline') || s.backgroundColor === 'rgba(0, 0, 0, 0)') return 'inserted words are not styled: stylesheet blocked?';
   return '';
 })()`
+
+// firstRemoved returns the first clause removed by the fixture's
+// classified change, whose page the browser test reads.
+func firstRemoved(t *testing.T, f *corpusSite) (diff.Change, bool) {
+	t.Helper()
+	db := openFixtureDB(t, f)
+	c, err := db.Change(context.Background(), f.sharing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs diff.ChangeSet
+	if err := json.Unmarshal(c.ChangeSet, &cs); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range cs.Changes {
+		if ch.Kind == diff.Removed && ch.Material {
+			return ch, true
+		}
+	}
+	t.Errorf("change %d removes no clause to copy", f.sharing)
+	return diff.Change{}, false
+}

@@ -271,7 +271,7 @@ func TestChangePage(t *testing.T) {
 	if n := doc.Find("section.clauses details.group > summary h3").Length(); n != len(diff.Groups(rest)) {
 		t.Errorf("%d section headings, want %d", n, len(diff.Groups(rest)))
 	}
-	for _, sel := range []string{"ins .sym", "del .sym", ".summary .badge.topic-data-sharing", ".summary .badge.severity-high"} {
+	for _, sel := range []string{"ins.sym", "del.sym", ".summary .badge.topic-data-sharing", ".summary .badge.severity-high"} {
 		if doc.Find(sel).Length() == 0 {
 			t.Errorf("no %s", sel)
 		}
