@@ -67,6 +67,11 @@ type Config struct {
 	Webhooks  []Webhook
 	Fetch     Fetch
 	Documents []Document
+	// History says whether documents that have no version yet start with
+	// the public history bundled with clausewatch (package history), so a
+	// new installation shows years of changes before its first fetch.
+	// Default true; `history: false` turns it off.
+	History bool
 }
 
 // SMTP is the mail server alerts are sent through. Host is empty when email
@@ -294,8 +299,9 @@ func (w *walker) parseYAML(b []byte) *yaml.Node {
 func (w *walker) config(root *yaml.Node) *Config {
 	// topKeys are the keys allowed at the top level; keys starting with "x-" are
 	// also allowed and ignored, as a place for YAML anchors shared by documents.
-	topKeys := []string{"schedule", "base_url", "smtp", "webhooks", "fetch", "documents"}
+	topKeys := []string{"schedule", "base_url", "smtp", "webhooks", "fetch", "documents", "history"}
 	c := &Config{
+		History:  true,
 		Schedule: defaultSchedule,
 		BaseURL:  defaultBaseURL,
 		Fetch: Fetch{
@@ -329,6 +335,11 @@ func (w *walker) config(root *yaml.Node) *Config {
 			} else {
 				c.BaseURL = strings.TrimRight(s, "/")
 			}
+		}
+	}
+	if e, ok := m["history"]; ok {
+		if b, ok := w.boolean(e.val, "history"); ok {
+			c.History = b
 		}
 	}
 	if e, ok := m["smtp"]; ok {

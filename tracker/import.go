@@ -19,8 +19,16 @@ import (
 
 // ImportFile is one archived copy of a document and the time it was fetched.
 type ImportFile struct {
+	// Path names the file; its extension says how to read it (HTML,
+	// Markdown or text). Without Body the file is read from Path.
 	Path string
 	At   time.Time
+	// Body, when not nil, is the file's content, so that copies held in
+	// memory (the bundled history) need no temporary files.
+	Body []byte
+	// URL, when set, is where the copy can be cited (an archive's address),
+	// recorded as the fetch's and snapshot's URL instead of file://Path.
+	URL string
 }
 
 // fileTime matches the timestamps import accepts at the start of a file name:
@@ -161,12 +169,19 @@ type importReader struct {
 // readImport reads and extracts one file.
 func (t *Tracker) readImport(ctx context.Context, r *importReader, f ImportFile) (*candidate, error) {
 	doc := r.doc
-	abs, err := filepath.Abs(f.Path)
-	if err != nil {
-		abs = f.Path
+	src := f.URL
+	if src == "" {
+		abs, err := filepath.Abs(f.Path)
+		if err != nil {
+			abs = f.Path
+		}
+		src = "file://" + filepath.ToSlash(abs)
 	}
-	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: "file://" + filepath.ToSlash(abs), StartedAt: f.At}, NoAlerts: true}
-	body, err := os.ReadFile(f.Path)
+	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: src, StartedAt: f.At}, NoAlerts: true}
+	body, err := f.Body, error(nil)
+	if body == nil {
+		body, err = os.ReadFile(f.Path)
+	}
 	if err != nil {
 		obs.Fetch.Outcome, obs.Fetch.ErrorClass, obs.Fetch.Reason = data.Failed, reasonUnreadable, err.Error()
 		if _, rerr := t.store(ctx, obs); rerr != nil {
