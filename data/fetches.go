@@ -107,6 +107,19 @@ ORDER BY started_at DESC, id DESC LIMIT 1`
 	return etag, lastModified, nil
 }
 
+// FetchedFrom says whether a document was ever fetched, successfully or
+// not, from url: its live address, as opposed to the imported copies
+// (files, archives) its versions may all come from. The scheduler checks
+// right away a document whose history is all imported.
+func (db *DB) FetchedFrom(ctx context.Context, docID, url string) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM fetches WHERE document_id = ? AND url = ? LIMIT 1)`, docID, url).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("data: fetches of %s from %s: %w", docID, url, err)
+	}
+	return n > 0, nil
+}
+
 // Fetches returns a document's fetch attempts, newest first; limit 0 or less
 // means all of them.
 func (db *DB) Fetches(ctx context.Context, docID string, limit int) ([]Fetch, error) {

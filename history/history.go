@@ -28,6 +28,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
@@ -54,14 +55,25 @@ type File struct {
 }
 
 // Bundle is the archived history of some documents, oldest first per
-// document.
+// document. Its manifest, the first entry of the archive, is read at once;
+// the texts only when a document's files are asked for, so that a start
+// whose documents all have versions decompresses a few kilobytes, not the
+// whole bundle.
 type Bundle struct {
-	docs map[string][]File
+	docs  map[string][]entry
+	texts func() (map[string][]byte, error)
 }
 
-// Open reads the embedded bundle.
+// entry is a manifest line: a version of a document and the name of its
+// text under texts/.
+type entry struct {
+	at        time.Time
+	url, text string
+}
+
+// Open reads the embedded bundle's manifest.
 func Open() (*Bundle, error) {
-	b, err := Read(bytes.NewReader(bundleGz))
+	b, err := Read(func() io.Reader { return bytes.NewReader(bundleGz) })
 	if err != nil {
 		return nil, fmt.Errorf("history: open embedded bundle: %w", err)
 	}
@@ -69,40 +81,21 @@ func Open() (*Bundle, error) {
 }
 
 // Read reads a bundle: a gzipped tar of manifest.tsv (document, date,
-// source URL, text file per line, oldest first per document) and the
-// distinct texts under texts/. Tests pass their own small bundles.
-func Read(r io.Reader) (*Bundle, error) {
-	zr, err := gzip.NewReader(r)
+// source URL, text file per line, oldest first per document), first, then
+// the distinct texts under texts/. open is called once for the manifest and
+// once more if texts are needed. Tests pass their own small bundles.
+func Read(open func() io.Reader) (*Bundle, error) {
+	zr, err := gzip.NewReader(open())
 	if err != nil {
 		return nil, err
 	}
 	defer zr.Close()
-	tr := tar.NewReader(zr)
-	var manifest []byte
-	texts := map[string][]byte{}
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, err
-		}
-		if h.Name == "manifest.tsv" {
-			manifest = b
-		} else if name, ok := strings.CutPrefix(h.Name, "texts/"); ok {
-			texts[name] = b
-		}
+	h, err := tar.NewReader(zr).Next()
+	if err != nil || h.Name != "manifest.tsv" {
+		return nil, fmt.Errorf("manifest.tsv is not the first entry (%v)", err)
 	}
-	if manifest == nil {
-		return nil, errors.New("no manifest.tsv")
-	}
-	out := &Bundle{docs: map[string][]File{}}
-	sc := bufio.NewScanner(bytes.NewReader(manifest))
+	out := &Bundle{docs: map[string][]entry{}, texts: sync.OnceValues(func() (map[string][]byte, error) { return readTexts(open()) })}
+	sc := bufio.NewScanner(io.LimitReader(zr, h.Size))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -116,15 +109,11 @@ func Read(r io.Reader) (*Bundle, error) {
 		if err != nil {
 			return nil, fmt.Errorf("manifest.tsv:%d: %w", n, err)
 		}
-		body, ok := texts[f[3]]
-		if !ok {
-			return nil, fmt.Errorf("manifest.tsv:%d: text %s missing", n, f[3])
-		}
 		list := out.docs[f[0]]
-		if k := len(list); k > 0 && !list[k-1].At.Before(at) {
-			return nil, fmt.Errorf("manifest.tsv:%d: %s %s is not after %s", n, f[0], f[1], list[k-1].At.Format(time.DateOnly))
+		if k := len(list); k > 0 && !list[k-1].at.Before(at) {
+			return nil, fmt.Errorf("manifest.tsv:%d: %s %s is not after %s", n, f[0], f[1], list[k-1].at.Format(time.DateOnly))
 		}
-		out.docs[f[0]] = append(list, File{Document: f[0], At: at, URL: f[2], Name: f[1] + path.Ext(f[3]), Body: body})
+		out.docs[f[0]] = append(list, entry{at: at, url: f[2], text: f[3]})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -132,9 +121,57 @@ func Read(r io.Reader) (*Bundle, error) {
 	return out, nil
 }
 
+// readTexts reads every text of a bundle, by name.
+func readTexts(r io.Reader) (map[string][]byte, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	tr := tar.NewReader(zr)
+	texts := map[string][]byte{}
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return texts, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		name, ok := strings.CutPrefix(h.Name, "texts/")
+		if !ok {
+			continue
+		}
+		if texts[name], err = io.ReadAll(tr); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Has says whether the bundle holds history for a document.
+func (b *Bundle) Has(docID string) bool { return len(b.docs[docID]) > 0 }
+
 // Files returns a document's archived versions, oldest first; none when the
 // bundle has no history for it.
-func (b *Bundle) Files(docID string) []File { return b.docs[docID] }
+func (b *Bundle) Files(docID string) ([]File, error) {
+	list := b.docs[docID]
+	if len(list) == 0 {
+		return nil, nil
+	}
+	texts, err := b.texts()
+	if err != nil {
+		return nil, fmt.Errorf("history: read texts: %w", err)
+	}
+	out := make([]File, 0, len(list))
+	for _, e := range list {
+		body, ok := texts[e.text]
+		if !ok {
+			return nil, fmt.Errorf("history: %s %s: text %s missing from the bundle", docID, e.at.Format(time.DateOnly), e.text)
+		}
+		out = append(out, File{Document: docID, At: e.at, URL: e.url, Name: e.at.Format(time.DateOnly) + path.Ext(e.text), Body: body})
+	}
+	return out, nil
+}
 
 // Loaded is what Load did for one document.
 type Loaded struct {
@@ -157,8 +194,7 @@ func Load(ctx context.Context, b *Bundle, tr *tracker.Tracker, db *data.DB, cfg 
 	}
 	var out []Loaded
 	for _, doc := range cfg.Documents {
-		files := b.Files(doc.ID)
-		if len(files) == 0 || slices.Contains(skip, doc.ID) {
+		if !b.Has(doc.ID) || slices.Contains(skip, doc.ID) {
 			continue
 		}
 		_, err := db.LatestVersionInfo(ctx, doc.ID)
@@ -167,6 +203,10 @@ func Load(ctx context.Context, b *Bundle, tr *tracker.Tracker, db *data.DB, cfg 
 		}
 		if !errors.Is(err, data.ErrNotFound) {
 			return out, fmt.Errorf("history: load %s: %w", doc.ID, err)
+		}
+		files, err := b.Files(doc.ID)
+		if err != nil {
+			return out, err
 		}
 		imp := make([]tracker.ImportFile, len(files))
 		for i, f := range files {

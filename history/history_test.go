@@ -53,7 +53,10 @@ func TestEmbeddedBundle(t *testing.T) {
 	}
 	t.Logf("embedded bundle: %d bytes", Size())
 	for _, d := range config.Default().Documents {
-		files := b.Files(d.ID)
+		files, err := b.Files(d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if d.ID == "whatsapp-privacy-policy-es" {
 			if len(files) != 0 {
 				t.Errorf("%s: %d files; the corpus has no Spanish policy", d.ID, len(files))
@@ -106,8 +109,9 @@ func TestLoad(t *testing.T) {
 	var versions int
 	t.Run("first", func(t *testing.T) {
 		got, err := Load(ctx, b, tr, db, cfg, log)
-		if err != nil || len(got) != 1 || got[0].Files != len(b.Files(id)) {
-			t.Fatalf("Load = %+v, %v; want all %d files of %s", got, err, len(b.Files(id)), id)
+		files, _ := b.Files(id)
+		if err != nil || len(got) != 1 || got[0].Files != len(files) {
+			t.Fatalf("Load = %+v, %v; want all %d files of %s", got, err, len(files), id)
 		}
 		versions = got[0].Versions
 		if versions < 5 {

@@ -42,7 +42,9 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if len(rem) > 0 {
 		rules.Remove = rem
 	}
-	db, err := e.open(ctx)
+	// The document being imported gets the operator's files, not the
+	// bundled history: both would be refused as out of order.
+	db, err := e.open(ctx, doc.ID)
 	if err != nil {
 		return err
 	}

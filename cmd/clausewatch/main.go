@@ -18,6 +18,8 @@ import (
 
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/history"
+	"github.com/clausewatch/clausewatch/tracker"
 )
 
 // Exit codes shared by every command.
@@ -81,6 +83,9 @@ type env struct {
 	getenv func(string) string
 	now    func() time.Time
 	log    *slog.Logger
+	// history is the --history flag: false keeps the bundled history out
+	// of a new database whatever the config says.
+	history *bool
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -137,6 +142,7 @@ func (e *env) flags(name string) (*flag.FlagSet, *string, *string) {
 	fs.SetOutput(e.stderr)
 	cfg := fs.String("config", "", "YAML config `FILE` (default: embedded WhatsApp and Meta documents)")
 	db := fs.String("db", "", "SQLite database `PATH` (default: $CLAUSEWATCH_DB or "+defaultDB+")")
+	e.history = fs.Bool("history", true, "load the bundled public history into documents that have no version yet (false: start empty; config: history)")
 	return fs, cfg, db
 }
 
@@ -173,6 +179,9 @@ func (e *env) load(cfgPath, dbPath string, level slog.Level) error {
 		return err
 	}
 	e.cfg.ApplyEnv(e.getenv)
+	if e.history != nil && !*e.history {
+		e.cfg.History = false
+	}
 	e.dbPath = firstNonEmpty(dbPath, e.getenv("CLAUSEWATCH_DB"), defaultDB)
 	if v := e.getenv("CLAUSEWATCH_LOG_LEVEL"); v != "" {
 		if err := level.UnmarshalText([]byte(v)); err != nil {
@@ -183,9 +192,11 @@ func (e *env) load(cfgPath, dbPath string, level slog.Level) error {
 	return nil
 }
 
-// open opens the database and makes sure the configured documents exist in
-// it, so that every command sees the same list.
-func (e *env) open(ctx context.Context) (*data.DB, error) {
+// open opens the database, makes sure the configured documents exist in it,
+// so that every command sees the same list, and gives documents without a
+// version their bundled history (except those in skip), so that every
+// command sees it too and a new installation has it before its first fetch.
+func (e *env) open(ctx context.Context, skip ...string) (*data.DB, error) {
 	db, err := data.Open(ctx, e.dbPath, e.now)
 	if err != nil {
 		return nil, err
@@ -198,7 +209,31 @@ func (e *env) open(ctx context.Context) (*data.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := e.loadHistory(ctx, db, skip); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// loadHistory loads the bundled history (package history) into the
+// configured documents that have none yet. The bundle is decompressed only
+// when one of them has bundled history and no version, so an installation
+// with its own documents, and every later start, pays nothing for it.
+func (e *env) loadHistory(ctx context.Context, db *data.DB, skip []string) error {
+	if !e.cfg.History {
+		return nil
+	}
+	b, err := history.Open()
+	if err != nil {
+		return err
+	}
+	tr := tracker.New(db, nil, nil, e.now, e.log)
+	loaded, err := history.Load(ctx, b, tr, db, e.cfg, e.log, skip...)
+	if len(loaded) > 0 {
+		e.log.Info("bundled history from Open Terms Archive and TOSBack (ODC-By 1.0) loaded", "documents", len(loaded))
+	}
+	return err
 }
 
 // documents resolves ids to configured documents; no ids means all.
