@@ -120,6 +120,19 @@ func (db *DB) FetchedFrom(ctx context.Context, docID, url string) (bool, error) 
 	return n > 0, nil
 }
 
+// SucceededFrom says whether a fetch of a document from url (its live
+// address) ever succeeded: until one did, pages say that its versions
+// come from an archive and the page was not yet checked live.
+func (db *DB) SucceededFrom(ctx context.Context, docID, url string) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM fetches WHERE document_id = ? AND url = ?
+    AND outcome IN ('new-version', 'unchanged', 'not-modified') LIMIT 1)`, docID, url).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("data: successful fetches of %s from %s: %w", docID, url, err)
+	}
+	return n > 0, nil
+}
+
 // Fetches returns a document's fetch attempts, newest first; limit 0 or less
 // means all of them.
 func (db *DB) Fetches(ctx context.Context, docID string, limit int) ([]Fetch, error) {
