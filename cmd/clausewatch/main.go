@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/history"
+	"github.com/clausewatch/clausewatch/scraper"
 	"github.com/clausewatch/clausewatch/tracker"
 )
 
@@ -83,12 +85,30 @@ type env struct {
 	getenv func(string) string
 	now    func() time.Time
 	log    *slog.Logger
+	deps   deps
 	// history is the --history flag: false keeps the bundled history out
 	// of a new database whatever the config says.
 	history *bool
 }
 
+// deps are what commands reach outside the process besides files and the
+// environment: main leaves them zero (the system's network and Chromium);
+// tests replace them, so that a test of a first start without a network
+// is deterministic.
+type deps struct {
+	client  *http.Client    // HTTP fetches; nil: built from the config's fetch settings
+	browser scraper.Fetcher // browser: true documents; nil: Chromium, when found
+	// adjust changes the loaded config before anything uses it; tests of
+	// the default config drop its jitter with it.
+	adjust func(*config.Config)
+}
+
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runWith(ctx, args, stdin, stdout, stderr, getenv, deps{})
+}
+
+// runWith is run with its dependencies given.
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, d deps) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 0 {
@@ -113,7 +133,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "clausewatch: unknown command %q\n\n%s", name, usage)
 		return exitUsage
 	}
-	err := cmd(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}, rest)
+	err := cmd(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now, deps: d}, rest)
 	var ue usageError
 	var ee exitError
 	var ce *config.Error
@@ -181,6 +201,9 @@ func (e *env) load(cfgPath, dbPath string, level slog.Level) error {
 	e.cfg.ApplyEnv(e.getenv)
 	if e.history != nil && !*e.history {
 		e.cfg.History = false
+	}
+	if e.deps.adjust != nil {
+		e.deps.adjust(e.cfg)
 	}
 	e.dbPath = firstNonEmpty(dbPath, e.getenv("CLAUSEWATCH_DB"), defaultDB)
 	if v := e.getenv("CLAUSEWATCH_LOG_LEVEL"); v != "" {
