@@ -69,8 +69,10 @@ type Config struct {
 	Documents []Document
 	// History says whether documents that have no version yet start with
 	// the public history bundled with clausewatch (package history), so a
-	// new installation shows years of changes before its first fetch.
-	// Default true; `history: false` turns it off.
+	// new installation shows years of changes before its first fetch. The
+	// embedded default config says `history: true`; a config that leaves
+	// it out gets false, so a config written for tests or for other
+	// documents never pays for loading it.
 	History bool
 }
 
@@ -301,7 +303,6 @@ func (w *walker) config(root *yaml.Node) *Config {
 	// also allowed and ignored, as a place for YAML anchors shared by documents.
 	topKeys := []string{"schedule", "base_url", "smtp", "webhooks", "fetch", "documents", "history"}
 	c := &Config{
-		History:  true,
 		Schedule: defaultSchedule,
 		BaseURL:  defaultBaseURL,
 		Fetch: Fetch{

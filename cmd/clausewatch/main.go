@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -86,9 +87,9 @@ type env struct {
 	now    func() time.Time
 	log    *slog.Logger
 	deps   deps
-	// history is the --history flag: false keeps the bundled history out
-	// of a new database whatever the config says.
-	history *bool
+	// history is the --history flag: when given, it overrides the
+	// config's history key.
+	history *optBool
 }
 
 // deps are what commands reach outside the process besides files and the
@@ -162,9 +163,33 @@ func (e *env) flags(name string) (*flag.FlagSet, *string, *string) {
 	fs.SetOutput(e.stderr)
 	cfg := fs.String("config", "", "YAML config `FILE` (default: embedded WhatsApp and Meta documents)")
 	db := fs.String("db", "", "SQLite database `PATH` (default: $CLAUSEWATCH_DB or "+defaultDB+")")
-	e.history = fs.Bool("history", true, "load the bundled public history into documents that have no version yet (false: start empty; config: history)")
+	e.history = &optBool{}
+	fs.Var(e.history, "history", "load the bundled public history into documents that have no version yet (default: the config's history key, true in the embedded config)")
 	return fs, cfg, db
 }
+
+// optBool is a boolean flag that knows whether it was given, so that it
+// can override a config setting only when it was.
+type optBool struct{ set, val bool }
+
+func (b *optBool) String() string {
+	if b == nil || !b.set {
+		return ""
+	}
+	return strconv.FormatBool(b.val)
+}
+
+func (b *optBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	b.set, b.val = true, v
+	return nil
+}
+
+// IsBoolFlag lets --history stand for --history=true.
+func (b *optBool) IsBoolFlag() bool { return true }
 
 // parse parses flags placed anywhere among the positional arguments, so that
 // both "history ID --format json" and "history --format json ID" work.
@@ -199,8 +224,8 @@ func (e *env) load(cfgPath, dbPath string, level slog.Level) error {
 		return err
 	}
 	e.cfg.ApplyEnv(e.getenv)
-	if e.history != nil && !*e.history {
-		e.cfg.History = false
+	if e.history != nil && e.history.set {
+		e.cfg.History = e.history.val
 	}
 	if e.deps.adjust != nil {
 		e.deps.adjust(e.cfg)

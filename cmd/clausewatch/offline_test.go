@@ -195,3 +195,26 @@ func TestServeOffline(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestHistoryOff checks the off switches: --history=false, and a config
+// of its own that leaves the history key out, open a new database with no
+// bundled history in it.
+func TestHistoryOff(t *testing.T) {
+	dir := t.TempDir()
+	const eea = "whatsapp-privacy-policy-eea"
+	own := writeFile(t, dir, "own.yaml", "documents:\n  - id: "+eea+"\n    url: https://www.whatsapp.com/legal/privacy-policy-eea?lang=en\n    select: main\n")
+	for name, args := range map[string][]string{
+		"flag":       {"history", eea, "--history=false"},
+		"own config": {"history", eea, "--config", own},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dbPath := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
+			if code, stdout, stderr := cli(t, context.Background(), nil, append(args, "--db", dbPath)...); code != exitOK {
+				t.Fatalf("exit %d, %q %q", code, stdout, stderr)
+			}
+			if v, err := openDB(t, dbPath).Versions(context.Background(), eea); err != nil || len(v) != 0 {
+				t.Errorf("%d versions, %v; want none", len(v), err)
+			}
+		})
+	}
+}
