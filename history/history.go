@@ -121,7 +121,9 @@ func Read(open func() io.Reader) (*Bundle, error) {
 	return out, nil
 }
 
-// readTexts reads every text of a bundle, by name.
+// readTexts reads every text of a bundle, by name: those stored whole
+// under texts/, and those stored as a delta (see applyDelta) under
+// deltas/, whose first line names their base.
 func readTexts(r io.Reader) (map[string][]byte, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
@@ -130,22 +132,58 @@ func readTexts(r io.Reader) (map[string][]byte, error) {
 	defer zr.Close()
 	tr := tar.NewReader(zr)
 	texts := map[string][]byte{}
+	type delta struct {
+		base string
+		ops  []byte
+	}
+	deltas := map[string]delta{}
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return texts, nil
+			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		name, ok := strings.CutPrefix(h.Name, "texts/")
-		if !ok {
-			continue
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return nil, err
 		}
-		if texts[name], err = io.ReadAll(tr); err != nil {
+		if name, ok := strings.CutPrefix(h.Name, "texts/"); ok {
+			texts[name] = b
+		} else if name, ok := strings.CutPrefix(h.Name, "deltas/"); ok {
+			base, ops, _ := bytes.Cut(b, []byte("\n"))
+			deltas[name] = delta{base: string(base), ops: ops}
+		}
+	}
+	// A delta's base may itself be a delta: resolve chains from their
+	// whole text, each link once.
+	var resolve func(name string, depth int) ([]byte, error)
+	resolve = func(name string, depth int) ([]byte, error) {
+		if t, ok := texts[name]; ok {
+			return t, nil
+		}
+		d, ok := deltas[name]
+		if !ok || depth > len(deltas) {
+			return nil, fmt.Errorf("text %s: missing, or its deltas go round in a circle", name)
+		}
+		base, err := resolve(d.base, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		t, err := applyDelta(base, d.ops)
+		if err != nil {
+			return nil, fmt.Errorf("text %s: %w", name, err)
+		}
+		texts[name] = t
+		return t, nil
+	}
+	for name := range deltas {
+		if _, err := resolve(name, 0); err != nil {
 			return nil, err
 		}
 	}
+	return texts, nil
 }
 
 // Has says whether the bundle holds history for a document.

@@ -1,15 +1,18 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/internal/corpustest"
 	"github.com/clausewatch/clausewatch/tracker"
 )
 
@@ -141,4 +144,58 @@ func TestLoad(t *testing.T) {
 			t.Errorf("%d versions after loading again, want %d", len(vs), versions)
 		}
 	})
+}
+
+// TestBundleMatchesCorpus reads every bundled text back, deltas applied,
+// and compares it byte for byte with the corpus file it was made from, so
+// that a snapshot recorded from the bundle has the archive's sha256.
+func TestBundleMatchesCorpus(t *testing.T) {
+	dir := corpustest.Dir(t)
+	b, err := Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]string{
+		"whatsapp-privacy-policy-eea":   "whatsapp-privacy-policy-eea",
+		"whatsapp-privacy-policy":       "whatsapp-privacy-policy-global",
+		"whatsapp-terms-of-service-eea": "whatsapp-terms-of-service-eea",
+		"whatsapp-terms-of-service":     "whatsapp-terms-of-service-global",
+		"meta-privacy-policy":           "facebook-privacy-policy",
+	}
+	for doc, sub := range dirs {
+		files, err := b.Files(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			want, err := os.ReadFile(filepath.Join(dir, sub, f.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(f.Body, want) {
+				t.Errorf("%s %s differs from %s/%s", doc, f.Name, sub, f.Name)
+			}
+		}
+	}
+}
+
+func TestApplyDelta(t *testing.T) {
+	tests := []struct {
+		name, base, delta, want string
+	}{
+		{"copy and insert", "We share data.\nWith Meta.\n", "=2\n-3\n+3\nthe Meta Companies.\n", "We share the Meta Companies.\n"},
+		{"last word without newline", "a b\nc", "=3\n+1\nd", "a b\ncd"},
+		{"delete all", "a b ", "-2\n", ""},
+	}
+	for _, tt := range tests {
+		got, err := applyDelta([]byte(tt.base), []byte(tt.delta))
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%s: applyDelta = %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"=9\n", "+2\nx ", "?1\n", "=x\n"} {
+		if _, err := applyDelta([]byte("a b"), []byte(bad)); err == nil {
+			t.Errorf("applyDelta(%q) succeeded; want an error", bad)
+		}
+	}
 }

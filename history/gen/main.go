@@ -10,6 +10,11 @@
 // files whose canonical text is the same, the first is kept (it is when the
 // text was first seen), plus the last file of a document when it repeats the
 // text before it, because that later reading settles the newest change.
+// Each document's first text is stored whole, and each later one as the
+// line edits from the one before it (history/delta.go), because gzip alone
+// cannot see what versions 200 KB long share. After writing, the bundle is
+// read back with the history package and every text compared byte for
+// byte with its corpus file.
 // The output is deterministic (sorted entries, zero times), so regenerating
 // from the same corpus changes no bytes.
 package main
@@ -23,6 +28,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path"
@@ -31,7 +37,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clausewatch/clausewatch/history"
 	"github.com/clausewatch/clausewatch/scraper"
+	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 // source is one corpus directory and the default document whose history it
@@ -79,7 +87,9 @@ func run(corpus, out string) error {
 	}
 	var manifest strings.Builder
 	manifest.WriteString("# document\tdate\tsource URL\ttext\n")
-	texts := map[string][]byte{}
+	texts := map[string][]byte{}  // whole texts by name
+	deltas := map[string][]byte{} // base name, "\n", operations
+	want := map[string][][]byte{} // document -> bodies, for the check
 	for _, s := range sources {
 		files, err := filepath.Glob(filepath.Join(corpus, s.dir, "*.md"))
 		if err != nil {
@@ -87,7 +97,8 @@ func run(corpus, out string) error {
 		}
 		sort.Strings(files)
 		var kept []string
-		var lastKept, prevHash string
+		var lastKept, prevHash, prevKey string
+		var prevBody []byte
 		for i, f := range files {
 			name := filepath.Base(f)
 			if _, skip := s.skip[name]; skip {
@@ -109,7 +120,19 @@ func run(corpus, out string) error {
 			}
 			sum := sha256.Sum256(body)
 			key := hex.EncodeToString(sum[:8]) + ".md"
-			texts[key] = body
+			_, seen := texts[key]
+			if _, ok := deltas[key]; ok {
+				seen = true
+			}
+			switch {
+			case seen:
+			case prevBody == nil:
+				texts[key] = body
+			default:
+				deltas[key] = append([]byte(prevKey+"\n"), makeDelta(prevBody, body)...)
+			}
+			prevBody, prevKey = body, key
+			want[s.doc] = append(want[s.doc], body)
 			u := "https://github.com/" + o.repo + "/blob/" + o.commit + "/" + (&url.URL{Path: o.path}).EscapedPath()
 			fmt.Fprintf(&manifest, "%s\t%s\t%s\t%s\n", s.doc, strings.TrimSuffix(name, ".md"), u, key)
 			kept = append(kept, name)
@@ -143,14 +166,99 @@ func run(corpus, out string) error {
 			return err
 		}
 	}
+	keys = keys[:0]
+	for k := range deltas {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := add(path.Join("deltas", k), deltas[k]); err != nil {
+			return err
+		}
+	}
 	if err := tw.Close(); err != nil {
 		return err
 	}
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "%s: %d texts, %d bytes\n", out, len(keys), buf.Len())
+	if err := check(buf.Bytes(), want); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "%s: %d whole texts, %d deltas, %d bytes\n", out, len(texts), len(deltas), buf.Len())
 	return os.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+// check reads the bundle back as clausewatch will and compares every
+// document's texts with the corpus files they came from.
+func check(bundle []byte, want map[string][][]byte) error {
+	b, err := history.Read(func() io.Reader { return bytes.NewReader(bundle) })
+	if err != nil {
+		return fmt.Errorf("reading the bundle back: %w", err)
+	}
+	for doc, bodies := range want {
+		files, err := b.Files(doc)
+		if err != nil {
+			return fmt.Errorf("reading the bundle back: %w", err)
+		}
+		if len(files) != len(bodies) {
+			return fmt.Errorf("%s: %d files read back, want %d", doc, len(files), len(bodies))
+		}
+		for i, f := range files {
+			if !bytes.Equal(f.Body, bodies[i]) {
+				return fmt.Errorf("%s %s: text read back differs from the corpus file", doc, f.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// makeDelta writes the word edits that turn base into text (see
+// history/delta.go for the format). Each distinct word becomes one rune so
+// that diffmatchpatch diffs words as it diffs characters; should a corpus
+// ever hold more distinct words than runes below the surrogates, it falls
+// back to lines, which the same format carries as words ending in "\n".
+func makeDelta(base, text []byte) []byte {
+	words := map[string]rune{}
+	var list []string
+	toRunes := func(ws [][]byte) []rune {
+		out := make([]rune, len(ws))
+		for i, w := range ws {
+			r, ok := words[string(w)]
+			if !ok {
+				r = rune(len(list) + 1)
+				words[string(w)] = r
+				list = append(list, string(w))
+			}
+			out[i] = r
+		}
+		return out
+	}
+	a, b := toRunes(history.SplitWords(base)), toRunes(history.SplitWords(text))
+	if len(list) >= 0xD000 {
+		panic("too many distinct words for a rune each")
+	}
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0
+	var out bytes.Buffer
+	for _, d := range dmp.DiffMainRunes(a, b, false) {
+		n := len([]rune(d.Text))
+		if n == 0 {
+			continue
+		}
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			fmt.Fprintf(&out, "=%d\n", n)
+		case diffmatchpatch.DiffDelete:
+			fmt.Fprintf(&out, "-%d\n", n)
+		case diffmatchpatch.DiffInsert:
+			fmt.Fprintf(&out, "+%d\n", n)
+			for _, r := range d.Text {
+				out.WriteString(list[r-1])
+			}
+		}
+	}
+	return out.Bytes()
 }
 
 // readManifest reads the tables of MANIFEST.md: under each "## dir/"
