@@ -138,6 +138,11 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 				return data.Result{}, err
 			}
 		}
+		if imp == nil && head != nil && !obs.NoAlerts {
+			if obs.NoAlerts, err = t.importedVersion(ctx, head); err != nil {
+				return data.Result{}, err
+			}
+		}
 		res, err := t.store(ctx, obs)
 		if errors.Is(err, data.ErrHeadMoved) {
 			t.log.Debug("latest version moved while comparing; comparing again", "document", doc.ID)
@@ -145,6 +150,37 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 		}
 		return res, err
 	}
+}
+
+// importedName returns the name by which an imported snapshot is read
+// again, whose extension says how (scraper.ExtractFile): the path of a
+// file:// URL, or the address of a version in an archive (the bundled
+// history); ok is false for a page fetched live.
+func importedName(u string) (string, bool) {
+	if p, ok := strings.CutPrefix(u, "file://"); ok {
+		return p, true
+	}
+	if _, ok := data.ArchiveOf(u); ok {
+		return u, true
+	}
+	return "", false
+}
+
+// importedVersion says whether version v was recorded from an imported
+// copy (a file, or the bundled history). The first live fetch after such a
+// version alerts nobody, neither for the change it finds nor for settling
+// the import's last change: an archive's capture and a live page are
+// captured differently (the archive filters the page its own way), so
+// that change mixes real edits with differences of capture, and the
+// change it settles is years old. Changes between live fetches alert as
+// usual.
+func (t *Tracker) importedVersion(ctx context.Context, v *data.Version) (bool, error) {
+	snap, err := t.db.SnapshotInfo(ctx, v.SnapshotID)
+	if err != nil {
+		return false, fmt.Errorf("tracker: source of version %d: %w", v.ID, err)
+	}
+	_, ok := importedName(snap.URL)
+	return ok, nil
 }
 
 // reread extracts the snapshot of version prev again with today's
@@ -162,8 +198,8 @@ func (t *Tracker) reread(ctx context.Context, prev *data.Version, rules scraper.
 		return stored
 	}
 	var d policy.Document
-	if path, ok := strings.CutPrefix(snap.URL, "file://"); ok {
-		d, err = scraper.ExtractFile(path, snap.Body, rules)
+	if name, ok := importedName(snap.URL); ok {
+		d, err = scraper.ExtractFile(name, snap.Body, rules)
 	} else {
 		d, err = scraper.ExtractHTML(snap.Body, snap.ContentType, rules)
 	}
