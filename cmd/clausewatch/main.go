@@ -57,7 +57,8 @@ commands:
   deliveries [--status S] [--requeue ID...] the alert outbox: counts, failures, and sending again
 
 every command takes --config FILE (default: the embedded list of WhatsApp and
-Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
+Meta documents), --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db) and
+--history=false (do not load the bundled public history into a new database).
 `
 
 // usageError is a mistake on the command line or in the config: exit 2.
