@@ -151,7 +151,8 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.ArchivedOnly = !live
 	}
-	if len(fetches) > 0 {
+	// An import is no check: "last check" names a live fetch only.
+	if len(fetches) > 0 && !(d.ArchivedOnly && fetches[0].URL != doc.URL) {
 		d.LastFetch = &fetches[0]
 	}
 	if n := len(entries); n >= 2 {
