@@ -95,7 +95,7 @@ func TestServeOffline(t *testing.T) {
 	// The history is loaded before the first fetch, so it is on the
 	// document's page as soon as serve answers.
 	timeline := get("/documents/" + eea)
-	for _, want := range []string{"opentermsarchive.org", "ODC-By 1.0"} {
+	for _, want := range []string{"opentermsarchive.org", "ODC-By 1.0", "this page has not yet been checked live"} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("timeline of %s lacks %q", eea, want)
 		}
