@@ -240,7 +240,7 @@ func Load(ctx context.Context, b *Bundle, tr *tracker.Tracker, db *data.DB, cfg 
 			continue
 		}
 		if !errors.Is(err, data.ErrNotFound) {
-			return out, fmt.Errorf("history: load %s: %w", doc.ID, err)
+			return out, err
 		}
 		files, err := b.Files(doc.ID)
 		if err != nil {
@@ -252,12 +252,18 @@ func Load(ctx context.Context, b *Bundle, tr *tracker.Tracker, db *data.DB, cfg 
 		}
 		l := Loaded{Document: doc.ID}
 		err = tr.Import(ctx, doc, imp, scraper.Rules{Select: doc.Select, Remove: doc.Remove}, func(tracker.ImportFile, data.Result) { l.Files++ })
+		if errors.Is(err, tracker.ErrOutOfOrder) {
+			// Another process (serve and a check from cron, started
+			// together on a new database) is loading this document.
+			log.Info("bundled history already being loaded by another process", "document", doc.ID)
+			continue
+		}
 		if err != nil {
-			return out, fmt.Errorf("history: load %s: %w", doc.ID, err)
+			return out, err
 		}
 		vs, err := db.Versions(ctx, doc.ID)
 		if err != nil {
-			return out, fmt.Errorf("history: load %s: %w", doc.ID, err)
+			return out, err
 		}
 		l.Versions = len(vs)
 		log.Info("loaded bundled history", "document", doc.ID, "files", l.Files, "versions", l.Versions)
