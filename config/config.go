@@ -67,6 +67,13 @@ type Config struct {
 	Webhooks  []Webhook
 	Fetch     Fetch
 	Documents []Document
+	// History says whether documents that have no version yet start with
+	// the public history bundled with clausewatch (package history), so a
+	// new installation shows years of changes before its first fetch. The
+	// embedded default config says `history: true`; a config that leaves
+	// it out gets false, so a config written for tests or for other
+	// documents never pays for loading it.
+	History bool
 }
 
 // SMTP is the mail server alerts are sent through. Host is empty when email
@@ -294,7 +301,7 @@ func (w *walker) parseYAML(b []byte) *yaml.Node {
 func (w *walker) config(root *yaml.Node) *Config {
 	// topKeys are the keys allowed at the top level; keys starting with "x-" are
 	// also allowed and ignored, as a place for YAML anchors shared by documents.
-	topKeys := []string{"schedule", "base_url", "smtp", "webhooks", "fetch", "documents"}
+	topKeys := []string{"schedule", "base_url", "smtp", "webhooks", "fetch", "documents", "history"}
 	c := &Config{
 		Schedule: defaultSchedule,
 		BaseURL:  defaultBaseURL,
@@ -329,6 +336,11 @@ func (w *walker) config(root *yaml.Node) *Config {
 			} else {
 				c.BaseURL = strings.TrimRight(s, "/")
 			}
+		}
+	}
+	if e, ok := m["history"]; ok {
+		if b, ok := w.boolean(e.val, "history"); ok {
+			c.History = b
 		}
 	}
 	if e, ok := m["smtp"]; ok {

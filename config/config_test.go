@@ -112,7 +112,7 @@ func TestProblems(t *testing.T) {
 		{"connect_timeout longer than timeout", "fetch:\n  timeout: 5s\n  connect_timeout: 10s\n" + minimal,
 			`c.yaml:3: fetch.connect_timeout: 10s is longer than fetch.timeout 5s (`},
 		{"unknown top-level key", "colour: red\n" + minimal,
-			`c.yaml:1: colour: unknown key "colour" (allowed keys here: schedule, base_url, smtp, webhooks, fetch, documents)`},
+			`c.yaml:1: colour: unknown key "colour" (allowed keys here: schedule, base_url, smtp, webhooks, fetch, documents, history)`},
 
 		// Required fields: reported at the line of the document.
 		{"missing id", "documents:\n  - url: https://example.org/p\n    select: main\n",
@@ -557,6 +557,9 @@ func TestDefault(t *testing.T) {
 	}
 	if c.SMTP.Host != "" || len(c.Webhooks) != 0 {
 		t.Errorf("the default config must not send alerts anywhere: SMTP %+v, webhooks %+v", c.SMTP, c.Webhooks)
+	}
+	if !c.History {
+		t.Error("the default config must load the bundled history")
 	}
 	tests := []struct {
 		id, url, selector, service, title, region, language string

@@ -111,6 +111,15 @@ type DocumentSummary struct {
 	// LastMaterial is the latest material change; its ID is 0 when there is
 	// none.
 	LastMaterial ChangeRef
+	// Live says whether the document was ever fetched from its URL, and
+	// LiveOK when such a fetch last succeeded (zero when none did): a
+	// document whose versions were all imported (the bundled history) has
+	// fetches and versions but was never checked live.
+	Live   bool
+	LiveOK time.Time
+	// Archives are the archives some of its versions were taken from, to
+	// be credited (see Archive).
+	Archives []Archive
 }
 
 // Failing says whether the latest fetch attempt failed or was suspect, which
@@ -134,7 +143,12 @@ func (db *DB) DocumentSummaries(ctx context.Context) ([]DocumentSummary, error) 
     coalesce(f.error_class, ''), coalesce(f.reason, ''),
     coalesce((SELECT max(started_at) FROM fetches o WHERE o.document_id = d.id
         AND o.outcome IN ('new-version', 'unchanged', 'not-modified')), ''),
-    coalesce(c.id, 0), coalesce(c.detected_at, '')
+    coalesce(c.id, 0), coalesce(c.detected_at, ''),
+    EXISTS (SELECT 1 FROM fetches l LEFT JOIN snapshots ls ON ls.id = l.snapshot_id
+        WHERE l.document_id = d.id AND NOT coalesce(ls.imported, 0)),
+    coalesce((SELECT max(l.started_at) FROM fetches l LEFT JOIN snapshots ls ON ls.id = l.snapshot_id
+        WHERE l.document_id = d.id AND NOT coalesce(ls.imported, 0)
+        AND l.outcome IN ('new-version', 'unchanged', 'not-modified')), '')
 FROM documents d
 LEFT JOIN fetches f ON f.id = (SELECT id FROM fetches WHERE document_id = d.id ORDER BY started_at DESC, id DESC LIMIT 1)
 LEFT JOIN changes c ON c.id = (SELECT id FROM changes WHERE document_id = d.id AND material ORDER BY detected_at DESC, id DESC LIMIT 1)
@@ -147,10 +161,10 @@ ORDER BY d.service, d.title, d.id`
 	var out []DocumentSummary
 	for rows.Next() {
 		var s DocumentSummary
-		var fetchedAt, outcome, lastOK, changedAt string
+		var fetchedAt, outcome, lastOK, changedAt, liveOK string
 		if err := rows.Scan(&s.ID, &s.URL, &s.Service, &s.Title, &s.Region, &s.Language, &s.Browser,
 			&s.Versions, &s.LastFetch.ID, &fetchedAt, &outcome, &s.LastFetch.Status, &s.LastFetch.ErrorClass, &s.LastFetch.Reason,
-			&lastOK, &s.LastMaterial.ID, &changedAt); err != nil {
+			&lastOK, &s.LastMaterial.ID, &changedAt, &s.Live, &liveOK); err != nil {
 			return nil, fmt.Errorf("data: document summaries: %w", err)
 		}
 		s.LastFetch.DocumentID = s.ID
@@ -158,7 +172,7 @@ ORDER BY d.service, d.title, d.id`
 		for _, t := range []struct {
 			dst *time.Time
 			src string
-		}{{&s.LastFetch.StartedAt, fetchedAt}, {&s.LastOK, lastOK}, {&s.LastMaterial.DetectedAt, changedAt}} {
+		}{{&s.LastFetch.StartedAt, fetchedAt}, {&s.LastOK, lastOK}, {&s.LastMaterial.DetectedAt, changedAt}, {&s.LiveOK, liveOK}} {
 			if t.src == "" {
 				continue
 			}
@@ -170,6 +184,39 @@ ORDER BY d.service, d.title, d.id`
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("data: document summaries: %w", err)
+	}
+	rows.Close()
+	for i := range out {
+		if out[i].Archives, err = db.DocumentArchives(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// DocumentArchives returns the archives (see Archive) some of a document's
+// snapshots were imported from, in the order they first appear, so that
+// every page showing its versions can credit them.
+func (db *DB) DocumentArchives(ctx context.Context, docID string) ([]Archive, error) {
+	const q = `SELECT archive, max(archive_license) FROM snapshots
+WHERE document_id = ? AND imported AND archive <> ''
+GROUP BY archive ORDER BY min(id)`
+	rows, err := db.sql.QueryContext(ctx, q, docID)
+	if err != nil {
+		return nil, fmt.Errorf("data: archives of %s: %w", docID, err)
+	}
+	defer rows.Close()
+	var out []Archive
+	for rows.Next() {
+		var a Archive
+		if err := rows.Scan(&a.Name, &a.License); err != nil {
+			return nil, fmt.Errorf("data: archives of %s: %w", docID, err)
+		}
+		a.Home = archiveHome(a.Name)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: archives of %s: %w", docID, err)
 	}
 	return out, nil
 }

@@ -107,6 +107,37 @@ ORDER BY started_at DESC, id DESC LIMIT 1`
 	return etag, lastModified, nil
 }
 
+// liveFetch is the SQL condition under which fetch f was a live fetch of
+// the page, not the reading of an imported copy: it read no body (a
+// network error, a 304) or a body that was not imported.
+const liveFetch = `NOT coalesce((SELECT imported FROM snapshots s WHERE s.id = f.snapshot_id), 0)`
+
+// FetchedLive says whether a document was ever fetched live, successfully
+// or not, as opposed to the imported copies (files, archives, the bundled
+// history) its versions may all come from. The scheduler checks right away
+// a document whose history is all imported.
+func (db *DB) FetchedLive(ctx context.Context, docID string) (bool, error) {
+	var ok bool
+	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM fetches f WHERE f.document_id = ? AND `+liveFetch+`)`, docID).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("data: live fetches of %s: %w", docID, err)
+	}
+	return ok, nil
+}
+
+// SucceededLive says whether a live fetch of a document ever succeeded:
+// until one did, pages say that its versions come from an archive and the
+// page was not yet checked live.
+func (db *DB) SucceededLive(ctx context.Context, docID string) (bool, error) {
+	var ok bool
+	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM fetches f WHERE f.document_id = ?
+    AND f.outcome IN ('new-version', 'unchanged', 'not-modified') AND `+liveFetch+`)`, docID).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("data: successful live fetches of %s: %w", docID, err)
+	}
+	return ok, nil
+}
+
 // Fetches returns a document's fetch attempts, newest first; limit 0 or less
 // means all of them.
 func (db *DB) Fetches(ctx context.Context, docID string, limit int) ([]Fetch, error) {

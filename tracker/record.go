@@ -137,6 +137,11 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 				return data.Result{}, err
 			}
 		}
+		if imp == nil && head != nil && !obs.NoAlerts {
+			if obs.NoAlerts, err = t.importedVersion(ctx, head); err != nil {
+				return data.Result{}, err
+			}
+		}
 		res, err := t.store(ctx, obs)
 		if errors.Is(err, data.ErrHeadMoved) {
 			t.log.Debug("latest version moved while comparing; comparing again", "document", doc.ID)
@@ -144,6 +149,22 @@ func (t *Tracker) gateAndRecord(ctx context.Context, doc config.Document, c cand
 		}
 		return res, err
 	}
+}
+
+// importedVersion says whether version v was recorded from an imported
+// copy (a file, or the bundled history). The first live fetch after such a
+// version alerts nobody, neither for the change it finds nor for settling
+// the import's last change: an archive's capture and a live page are
+// captured differently (the archive filters the page its own way), so
+// that change mixes real edits with differences of capture, and the
+// change it settles is years old. Changes between live fetches alert as
+// usual.
+func (t *Tracker) importedVersion(ctx context.Context, v *data.Version) (bool, error) {
+	snap, err := t.db.SnapshotInfo(ctx, v.SnapshotID)
+	if err != nil {
+		return false, fmt.Errorf("tracker: source of version %d: %w", v.ID, err)
+	}
+	return snap.Imported, nil
 }
 
 // reread extracts the snapshot of version prev again with today's

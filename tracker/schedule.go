@@ -51,23 +51,39 @@ func NewScheduler(tr *Tracker, cfg *config.Config, jitter time.Duration, log *sl
 }
 
 // Start begins the schedule and, for documents never fetched successfully,
-// a first check right away so a new installation has versions within minutes.
+// or whose versions were all imported (the bundled history) and whose page
+// was never fetched, a first check right away, so a new installation has
+// live versions, or says why it has none, within minutes.
 func (s *Scheduler) Start(ctx context.Context) error {
 	for _, doc := range s.docs {
-		_, err := s.tr.db.LatestVersion(ctx, doc.ID)
-		switch {
-		case errors.Is(err, data.ErrNotFound):
+		now, err := s.needsFirstCheck(ctx, doc)
+		if err != nil {
+			return fmt.Errorf("tracker: start scheduler: %w", err)
+		}
+		if now {
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
 				s.run(doc, s.delay(doc.ID))
 			}()
-		case err != nil:
-			return fmt.Errorf("tracker: start scheduler: %w", err)
 		}
 	}
 	s.cron.Start()
 	return nil
+}
+
+// needsFirstCheck says whether doc has no version, or was never fetched
+// live (its versions all imported).
+func (s *Scheduler) needsFirstCheck(ctx context.Context, doc config.Document) (bool, error) {
+	_, err := s.tr.db.LatestVersion(ctx, doc.ID)
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	fetched, err := s.tr.db.FetchedLive(ctx, doc.ID)
+	return !fetched, err
 }
 
 // Stop stops scheduling, abandons runs still waiting out their jitter and

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -54,6 +55,7 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 			return s
 		},
 		"add":          func(a, b int) int { return a + b },
+		"archiveNames": archiveNames,
 		"snippet":      snippetParts,
 		"entryArgs":    func(v *view, d *data.Document, e data.VersionEntry) entryArgs { return entryArgs{V: v, Doc: d, E: e} },
 		"tagsArgs":     newTagsView,
@@ -168,6 +170,10 @@ type view struct {
 	StyleURL  string
 	Query     string // prefills the search box
 	Page      any
+	// Archives are the archives whose versions the page shows; the layout
+	// credits them (their ODC-By licence asks for it wherever they are
+	// shown). Set with credit.
+	Archives []data.Archive
 
 	i18n      *i18n
 	r         *http.Request
@@ -188,6 +194,27 @@ func (s *Server) newView(r *http.Request, page any) *view {
 	}
 	v.Canonical = v.base + r.URL.Path
 	return v
+}
+
+// archiveNames names archives for a sentence: "Open Terms Archive", or
+// "Open Terms Archive and TOSBack (EFF/ToS;DR)".
+func archiveNames(v *view, as []data.Archive) string {
+	names := make([]string, len(as))
+	for i, a := range as {
+		names[i] = a.Name
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + v.T("footer.and") + " " + names[len(names)-1]
+}
+
+// credit makes the page credit the archives some of a document's versions
+// came from (the bundled history, or imports from an archive).
+func (s *Server) credit(ctx context.Context, v *view, docID string) error {
+	a, err := s.db.DocumentArchives(ctx, docID)
+	v.Archives = a
+	return err
 }
 
 // T translates a message key, formatting args into it.

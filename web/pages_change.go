@@ -70,6 +70,9 @@ func (s *Server) changePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := s.newView(r, &d)
+	if err := s.credit(ctx, v, d.Document.ID); err != nil {
+		return err
+	}
 	headline := labels.Headline(headlineSubject(d.Document), *cs, v.Lang)
 	d.Diff = newDiffView(v, cs, headline, r.URL.Query().Get("view") == "side", filter)
 	v.OGType = "article"
@@ -178,6 +181,9 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 		d.FromID, d.ToID = entries[n-2].Version.ID, entries[n-1].Version.ID
 	}
 	v := s.newView(r, &d)
+	if err := s.credit(ctx, v, doc.ID); err != nil {
+		return err
+	}
 	v.Title = v.T("compare.title", d.Name)
 	v.Description = v.T("compare.pick")
 	q := r.URL.Query()

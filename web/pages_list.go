@@ -19,21 +19,85 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	failing := 0
-	for _, d := range docs {
-		if d.Failing() {
-			failing++
+	d := documentsData{}
+	v := s.newView(r, &d)
+	for _, doc := range docs {
+		if doc.Failing() {
+			d.Failing++
 		}
+		row := documentRow{DocumentSummary: doc, Problem: fetchProblem(v, doc)}
+		// A document whose versions all come from an archive says so
+		// until a live check has succeeded, so nobody takes the archive's
+		// last version for today's page.
+		row.ArchivedOnly = len(doc.Archives) > 0 && doc.LiveOK.IsZero()
+		for _, a := range doc.Archives {
+			if !slices.Contains(v.Archives, a) {
+				v.Archives = append(v.Archives, a)
+			}
+		}
+		d.Documents = append(d.Documents, row)
 	}
-	v := s.newView(r, documentsData{Documents: docs, Failing: failing})
 	v.Title = v.T("docs.title")
 	v.Description = v.T("docs.description")
 	return s.render(w, r, http.StatusOK, "documents", v, noCache)
 }
 
 type documentsData struct {
-	Documents []data.DocumentSummary
+	Documents []documentRow
 	Failing   int
+}
+
+// documentRow is a document of the list with what its last check means
+// for a reader.
+type documentRow struct {
+	data.DocumentSummary
+	// Problem says in plain words what went wrong with the latest fetch
+	// and what to do; nil when it did not fail.
+	Problem *fetchProblemView
+	// ArchivedOnly: its versions come from an archive and no live check
+	// has succeeded yet.
+	ArchivedOnly bool
+}
+
+// fetchProblemView is a failed or suspect fetch explained: What went
+// wrong, what to Do, and the Raw error for whoever needs the detail.
+type fetchProblemView struct {
+	What, Do, Raw string
+}
+
+// fetchProblem explains the latest fetch of a document when it failed or
+// was suspect. The stored error class picks the message (messages
+// "problem.CLASS" and "problem.CLASS.do"); the host and HTTP status are
+// filled in, and a class without its own message gets the generic one, so
+// a new class in the pipeline still reads as a sentence.
+func fetchProblem(v *view, d data.DocumentSummary) *fetchProblemView {
+	if !d.Failing() {
+		return nil
+	}
+	f := d.LastFetch
+	host := d.URL
+	if u, err := url.Parse(d.URL); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	class := f.ErrorClass
+	if _, ok := v.i18n.catalog[v.Lang]["problem."+class]; !ok || class == "" {
+		class = "other"
+	}
+	p := &fetchProblemView{Raw: f.Reason}
+	var arg any = host
+	if class == "http-status" {
+		arg = f.Status
+	}
+	if strings.Contains(v.i18n.catalog[v.Lang]["problem."+class], "%") {
+		p.What = v.T("problem."+class, arg)
+	} else {
+		p.What = v.T("problem." + class)
+	}
+	p.Do = v.T("problem." + class + ".do")
+	if p.Raw == "" {
+		p.Raw = string(f.Outcome)
+	}
+	return p
 }
 
 // timelineData is a document's history, newest first, with runs of
@@ -52,6 +116,11 @@ type timelineData struct {
 	// nil when no version states one: the text that applies today, which
 	// is not the latest when that one takes effect later.
 	InEffect *data.VersionEntry
+	// Archives are the archives its versions came from; with no live
+	// fetch that succeeded (ArchivedOnly), the timeline says the history
+	// is theirs.
+	Archives     []data.Archive
+	ArchivedOnly bool
 }
 
 // timelineItem is either one version or a fold of consecutive versions of
@@ -83,7 +152,19 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := timelineData{Document: doc, Name: documentTitle(doc), Versions: entries, Siblings: siblings(doc, all)}
-	if len(fetches) > 0 {
+	if d.Archives, err = s.db.DocumentArchives(ctx, doc.ID); err != nil {
+		return err
+	}
+	if len(d.Archives) > 0 {
+		// Only a live fetch that succeeded ends "not yet checked live".
+		live, err := s.db.SucceededLive(ctx, doc.ID)
+		if err != nil {
+			return err
+		}
+		d.ArchivedOnly = !live
+	}
+	// An import is no check: "last check" names a live fetch only.
+	if len(fetches) > 0 && !d.ArchivedOnly {
 		d.LastFetch = &fetches[0]
 	}
 	if n := len(entries); n >= 2 {
@@ -116,6 +197,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		d.Items = append(d.Items, timelineItem{Entry: *e})
 	}
 	v := s.newView(r, d)
+	v.Archives = d.Archives
 	v.Title = v.T("timeline.title", d.Name)
 	if len(entries) > 0 {
 		v.Description = v.T("timeline.description", d.Name, len(entries), v.Date(entries[0].Version.FetchedAt))

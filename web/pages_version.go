@@ -106,6 +106,9 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v := s.newView(r, &d)
+	if err := s.credit(ctx, v, ver.DocumentID); err != nil {
+		return err
+	}
 	v.OGType = "article"
 	v.Title = v.T("version.title", d.Name, v.Date(ver.FetchedAt))
 	v.Description = v.T("version.description", d.Name, v.Date(ver.FetchedAt))
@@ -314,6 +317,11 @@ func (s *Server) snapshotPage(w http.ResponseWriter, r *http.Request) error {
 		d.Binary = true
 	}
 	v := s.newView(r, &d)
+	if snap.Imported && snap.Archive != "" {
+		if err := s.credit(r.Context(), v, doc.ID); err != nil {
+			return err
+		}
+	}
 	v.Title = v.T("snapshot.title", d.Name, v.Time(snap.FetchedAt))
 	v.Description = snap.URL + " · SHA-256 " + snap.SHA256
 	return s.render(w, r, http.StatusOK, "snapshot", v, immutable)

@@ -76,7 +76,7 @@ func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 	// Listing only reads; requeueing writes.
 	open := e.openReadOnly
 	if *requeue {
-		open = e.open
+		open = func(ctx context.Context) (*data.DB, error) { return e.open(ctx) }
 	}
 	db, err := open(ctx)
 	if err != nil {

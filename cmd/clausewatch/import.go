@@ -97,7 +97,13 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 			j.files[k].MaxSize = limit
 		}
 	}
-	db, err := e.open(ctx)
+	// The documents being imported get the operator's files, not the
+	// bundled history: both would be refused as out of order.
+	var ids []string
+	for _, j := range jobs {
+		ids = append(ids, j.doc.ID)
+	}
+	db, err := e.open(ctx, ids...)
 	if err != nil {
 		return err
 	}

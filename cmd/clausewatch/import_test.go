@@ -114,7 +114,7 @@ func TestImportArchive(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dbPath := filepath.Join(t.TempDir(), "cw.db")
 			ctx := context.Background()
-			code, stdout, stderr := cli(t, ctx, nil, append(tt.args, "--db", dbPath)...)
+			code, stdout, stderr := cli(t, ctx, nil, append(tt.args, "--db", dbPath, "--history=false")...)
 			if code != exitOK {
 				t.Fatalf("import: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 			}

@@ -10,14 +10,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/history"
+	"github.com/clausewatch/clausewatch/scraper"
+	"github.com/clausewatch/clausewatch/tracker"
 )
 
 // Exit codes shared by every command.
@@ -54,7 +59,8 @@ commands:
   deliveries [--status S] [--requeue ID...] the alert outbox: what needs a look (failed, unknown, sending), and sending again
 
 every command takes --config FILE (default: the embedded list of WhatsApp and
-Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
+Meta documents), --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db) and
+--history=false (do not load the bundled public history into a new database).
 `
 
 // usageError is a mistake on the command line or in the config: exit 2.
@@ -83,9 +89,30 @@ type env struct {
 	getenv func(string) string
 	now    func() time.Time
 	log    *slog.Logger
+	deps   deps
+	// history is the --history flag: when given, it overrides the
+	// config's history key.
+	history *optBool
+}
+
+// deps are what commands reach outside the process besides files and the
+// environment: main leaves them zero (the system's network and Chromium);
+// tests replace them, so that a test of a first start without a network
+// is deterministic.
+type deps struct {
+	client  *http.Client    // HTTP fetches; nil: built from the config's fetch settings
+	browser scraper.Fetcher // browser: true documents; nil: Chromium, when found
+	// adjust changes the loaded config before anything uses it; tests of
+	// the default config drop its jitter with it.
+	adjust func(*config.Config)
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runWith(ctx, args, stdin, stdout, stderr, getenv, deps{})
+}
+
+// runWith is run with its dependencies given.
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, d deps) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 0 {
@@ -111,7 +138,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "clausewatch: unknown command %q\n\n%s", name, usage)
 		return exitUsage
 	}
-	err := cmd(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}, rest)
+	err := cmd(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now, deps: d}, rest)
 	var ue usageError
 	var ee exitError
 	var ce *config.Error
@@ -140,8 +167,33 @@ func (e *env) flags(name string) (*flag.FlagSet, *string, *string) {
 	fs.SetOutput(e.stderr)
 	cfg := fs.String("config", "", "YAML config `FILE` (default: embedded WhatsApp and Meta documents)")
 	db := fs.String("db", "", "SQLite database `PATH` (default: $CLAUSEWATCH_DB or "+defaultDB+")")
+	e.history = &optBool{}
+	fs.Var(e.history, "history", "load the bundled public history into documents that have no version yet (default: the config's history key, true in the embedded config)")
 	return fs, cfg, db
 }
+
+// optBool is a boolean flag that knows whether it was given, so that it
+// can override a config setting only when it was.
+type optBool struct{ set, val bool }
+
+func (b *optBool) String() string {
+	if b == nil || !b.set {
+		return ""
+	}
+	return strconv.FormatBool(b.val)
+}
+
+func (b *optBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	b.set, b.val = true, v
+	return nil
+}
+
+// IsBoolFlag lets --history stand for --history=true.
+func (b *optBool) IsBoolFlag() bool { return true }
 
 // parse parses flags placed anywhere among the positional arguments, so that
 // both "history ID --format json" and "history --format json ID" work.
@@ -176,6 +228,12 @@ func (e *env) load(cfgPath, dbPath string, level slog.Level) error {
 		return err
 	}
 	e.cfg.ApplyEnv(e.getenv)
+	if e.history != nil && e.history.set {
+		e.cfg.History = e.history.val
+	}
+	if e.deps.adjust != nil {
+		e.deps.adjust(e.cfg)
+	}
 	e.dbPath = firstNonEmpty(dbPath, e.getenv("CLAUSEWATCH_DB"), defaultDB)
 	if v := e.getenv("CLAUSEWATCH_LOG_LEVEL"); v != "" {
 		if err := level.UnmarshalText([]byte(v)); err != nil {
@@ -186,9 +244,11 @@ func (e *env) load(cfgPath, dbPath string, level slog.Level) error {
 	return nil
 }
 
-// open opens the database and makes sure the configured documents exist in
-// it, so that every command sees the same list.
-func (e *env) open(ctx context.Context) (*data.DB, error) {
+// open opens the database, makes sure the configured documents exist in it,
+// so that every command sees the same list, and gives documents without a
+// version their bundled history (except those in skip), so that every
+// command sees it too and a new installation has it before its first fetch.
+func (e *env) open(ctx context.Context, skip ...string) (*data.DB, error) {
 	db, err := data.Open(ctx, e.dbPath, e.now)
 	if err != nil {
 		return nil, err
@@ -198,6 +258,10 @@ func (e *env) open(ctx context.Context) (*data.DB, error) {
 		docs = append(docs, data.Document{ID: d.ID, URL: d.URL, Service: d.Service, Title: d.Title, Region: d.Region, Language: d.Language, Browser: d.Browser})
 	}
 	if err := db.SyncDocuments(ctx, docs); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := e.loadHistory(ctx, db, skip); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -217,6 +281,26 @@ func (e *env) openReadOnly(ctx context.Context) (*data.DB, error) {
 		return nil, fmt.Errorf("%w; run `clausewatch migrate --db %s` as a user who may write it, then run this command again", err, e.dbPath)
 	}
 	return db, err
+}
+
+// loadHistory loads the bundled history (package history) into the
+// configured documents that have none yet. The bundle is decompressed only
+// when one of them has bundled history and no version, so an installation
+// with its own documents, and every later start, pays nothing for it.
+func (e *env) loadHistory(ctx context.Context, db *data.DB, skip []string) error {
+	if !e.cfg.History {
+		return nil
+	}
+	b, err := history.Open()
+	if err != nil {
+		return err
+	}
+	tr := tracker.New(db, nil, nil, e.now, e.log)
+	loaded, err := history.Load(ctx, b, tr, db, e.cfg, e.log, skip...)
+	if len(loaded) > 0 {
+		e.log.Info("bundled history from Open Terms Archive and TOSBack (ODC-By 1.0) loaded", "documents", len(loaded))
+	}
+	return err
 }
 
 // documents resolves ids to configured documents; no ids means all.

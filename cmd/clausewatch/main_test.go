@@ -227,7 +227,7 @@ func TestImportCorpus(t *testing.T) {
 	}
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "cw.db")
-	args := append([]string{"import", "whatsapp-privacy-policy-eea", "--db", dbPath}, files...)
+	args := append([]string{"import", "whatsapp-privacy-policy-eea", "--db", dbPath, "--history=false"}, files...)
 	code, stdout, stderr := cli(t, context.Background(), nil, args...)
 	if code != exitOK {
 		t.Fatalf("import: exit %d, stdout %q, stderr %q", code, stdout, stderr)

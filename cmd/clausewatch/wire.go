@@ -21,16 +21,19 @@ import (
 // returned function releases the browser.
 func (e *env) newTracker(db *data.DB, docs []config.Document) (*tracker.Tracker, func()) {
 	f := e.cfg.Fetch
-	client := scraper.NewHTTPClient(f.ConnectTimeout, f.Timeout)
+	client := e.deps.client
+	if client == nil {
+		client = scraper.NewHTTPClient(f.ConnectTimeout, f.Timeout)
+	}
 	httpf := scraper.NewHTTPFetcher(client, scraper.HTTPOptions{
 		UserAgent: f.UserAgent,
 		MaxBody:   f.MaxBody,
 		MinGap:    f.MinGap,
 		Now:       e.now,
 	})
-	var browser scraper.Fetcher
+	browser := e.deps.browser
 	closeBrowser := func() {}
-	if needsBrowser(docs) {
+	if browser == nil && needsBrowser(docs) {
 		path, err := scraper.FindBrowser()
 		if f.BrowserPath != "" {
 			path, err = f.BrowserPath, nil
