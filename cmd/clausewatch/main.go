@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -212,11 +213,38 @@ func (e *env) openReadOnly(ctx context.Context) (*data.DB, error) {
 	db, err := data.OpenReadOnly(ctx, e.dbPath, e.now)
 	switch {
 	case errors.Is(err, data.ErrNoDatabase):
-		return nil, fmt.Errorf("%w: nothing has been recorded there yet; run `clausewatch check` or `clausewatch import` to create it, or pass --db with the path of an existing database", err)
+		return nil, fmt.Errorf("%w: nothing has been recorded there yet; run `clausewatch check` or `clausewatch import` to create it, or pass --db with the path of an existing database (without --db: $CLAUSEWATCH_DB, else %s in the current folder)", err, defaultDB)
 	case errors.Is(err, data.ErrSchemaBehind):
 		return nil, fmt.Errorf("%w; run `clausewatch migrate --db %s` as a user who may write it, then run this command again", err, e.dbPath)
 	}
 	return db, err
+}
+
+// knownDocument checks that id names a document a reading command can
+// show: one the database holds, whatever config recorded it, or one the
+// config names (whose history may still be empty). So `history ID --db
+// FILE` needs no --config for what the database already knows, and a
+// given config only adds its own documents.
+func (e *env) knownDocument(ctx context.Context, db *data.DB, id string) error {
+	if _, ok := e.cfg.Document(id); ok {
+		return nil
+	}
+	_, err := db.Document(ctx, id)
+	if err == nil || !errors.Is(err, data.ErrNotFound) {
+		return err
+	}
+	stored, err := db.Documents(ctx)
+	if err != nil {
+		return err
+	}
+	known := e.ids()
+	for _, d := range stored {
+		if !slices.Contains(known, d.ID) {
+			known = append(known, d.ID)
+		}
+	}
+	slices.Sort(known)
+	return usagef("unknown document %q: neither the database %s nor the config holds it (known: %s)", id, e.dbPath, strings.Join(known, ", "))
 }
 
 // documents resolves ids to configured documents; no ids means all.
