@@ -37,27 +37,6 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: clausewatch COMMAND [flags]
-
-commands:
-  serve [--listen ADDR]                  scheduler and web server until SIGINT/SIGTERM
-  check [ID...]                          fetch documents now, once
-  import ID FILE... [--max-file-size SIZE]
-                                         record archived copies, oldest first (no alerts)
-  history ID [--format json]             versions of a document
-  changes [--doc ID] [--format json] [--lang en|es]
-                                         recorded changes, each with its headline
-  diff OLD NEW [--format text|json|html] [--lang xx]
-                                         classified clause diff of two local files (HTML, Markdown, text)
-  classify [--format json] [--lang xx]   topics of each clause read from stdin, one per line
-  reclassify                             re-tag stored changes with the current topic rules (no alerts)
-  migrate                                apply pending database migrations (every writing command does too)
-  deliveries [--status S] [--requeue ID...] the alert outbox: what needs a look (failed, unknown, sending), and sending again
-
-every command takes --config FILE (default: the embedded list of WhatsApp and
-Meta documents) and --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db).
-`
-
 // usageError is a mistake on the command line or in the config: exit 2.
 type usageError struct{ err error }
 
@@ -88,30 +67,25 @@ type env struct {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, usage)
+		// `clausewatch help COMMAND` is `clausewatch COMMAND --help`.
+		if len(args) == 2 && args[0] == "help" {
+			if _, ok := lookupCommand(args[1]); ok {
+				return run(ctx, []string{args[1], "--help"}, stdin, stdout, stderr, getenv)
+			}
+		}
+		fmt.Fprint(stderr, usageText())
 		if len(args) == 0 {
 			return exitUsage
 		}
 		return exitOK
 	}
-	cmds := map[string]func(context.Context, *env, []string) error{
-		"serve":      cmdServe,
-		"check":      cmdCheck,
-		"import":     cmdImport,
-		"history":    cmdHistory,
-		"changes":    cmdChanges,
-		"diff":       cmdDiff,
-		"classify":   cmdClassify,
-		"reclassify": cmdReclassify,
-		"deliveries": cmdDeliveries,
-		"migrate":    cmdMigrate,
-	}
 	name, rest := args[0], args[1:]
-	cmd, ok := cmds[name]
+	c, ok := lookupCommand(name)
 	if !ok {
-		fmt.Fprintf(stderr, "clausewatch: unknown command %q\n\n%s", name, usage)
+		fmt.Fprintf(stderr, "clausewatch: unknown command %q\n\n%s", name, usageText())
 		return exitUsage
 	}
+	cmd := c.run
 	err := cmd(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}, rest)
 	var ue usageError
 	var ee exitError
@@ -124,10 +98,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.As(err, &ce):
 		fmt.Fprintf(stderr, "clausewatch %s: invalid config:\n%v\n", name, err)
 		return exitUsage
-	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "clausewatch %s: %v\n", name, err)
-		}
+	case errors.Is(err, flag.ErrHelp):
+		// The help was asked for and printed: a success, as for
+		// `clausewatch --help`.
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "clausewatch %s: %v\n", name, err)
 		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "clausewatch %s: %v\n", name, err)
@@ -138,7 +114,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // flags returns a flag set with the flags every command shares.
 func (e *env) flags(name string) (*flag.FlagSet, *string, *string) {
 	fs := flag.NewFlagSet("clausewatch "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	out := &helpOutput{stderr: e.stderr}
+	fs.SetOutput(out)
+	if c, ok := lookupCommand(name); ok {
+		fs.Usage = func() { c.writeHelp(out, fs) }
+	}
 	cfg := fs.String("config", "", "YAML config `FILE` (default: embedded WhatsApp and Meta documents)")
 	db := fs.String("db", "", "SQLite database `PATH` (default: $CLAUSEWATCH_DB or "+defaultDB+")")
 	return fs, cfg, db
@@ -151,9 +131,12 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				if out, ok := fs.Output().(*helpOutput); ok {
+					out.WriteTo(out.stderr)
+				}
 				return nil, err
 			}
-			return nil, usageError{err}
+			return nil, usagef("%w (clausewatch %s --help lists the flags)", err, strings.TrimPrefix(fs.Name(), "clausewatch "))
 		}
 		args = fs.Args()
 		if len(args) == 0 {
