@@ -111,7 +111,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 }
 
-// flags returns a flag set with the flags every command shares.
+// flags returns a flag set with the flags every command shares. Its
+// --help is the command's entry in commands(), so that each command's
+// arguments and examples are written in one place.
 func (e *env) flags(name string) (*flag.FlagSet, *string, *string) {
 	fs := flag.NewFlagSet("clausewatch "+name, flag.ContinueOnError)
 	out := &helpOutput{stderr: e.stderr}
