@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
 	"syscall"
 	"time"
@@ -96,8 +98,59 @@ type Error struct {
 	Err   error
 }
 
+// Error names the package, the operation and the URL once, then the
+// reason; the class is in Class, so it is not repeated in the text.
 func (e *Error) Error() string {
-	return fmt.Sprintf("scraper: fetch %s: %s: %v", e.URL, e.Class, e.Err)
+	return fmt.Sprintf("scraper: fetch %s: %s", e.URL, e.Reason())
+}
+
+// Reason says what went wrong in plain words, each thing once: "cannot
+// connect to 127.0.0.1:9: connection refused", not net/http's
+// `Get "URL": dial tcp 127.0.0.1:9: connect: connection refused`. It leaves
+// the URL out because whoever records a fetch keeps its URL beside the
+// reason, and the class out because it is in Class; the pipeline stores
+// this as the failed fetch's reason and `check` prints it.
+func (e *Error) Reason() string {
+	err := e.Err
+	if err == nil {
+		return e.Class
+	}
+	// net/http wraps every transport error in a *url.Error that repeats
+	// the method and the URL; only that outer wrapper is dropped, so that
+	// context added around it ("read body: ...") stays.
+	if ue, ok := err.(*url.Error); ok && ue.Err != nil {
+		err = ue.Err
+	}
+	var (
+		dnsErr *net.DNSError
+		opErr  *net.OpError
+	)
+	switch {
+	case e.Class == ClassDNS && errors.As(err, &dnsErr) && dnsErr.Name != "":
+		return fmt.Sprintf("cannot resolve %s: %s", dnsErr.Name, dnsErr.Err)
+	case e.Class == ClassConnect && errors.As(err, &opErr) && opErr.Op == "dial" && opErr.Addr != nil:
+		return fmt.Sprintf("cannot connect to %s: %s", opErr.Addr, innermost(opErr.Err))
+	case e.Class == ClassTimeout && errors.As(err, &opErr) && opErr.Op == "dial" && opErr.Addr != nil:
+		return fmt.Sprintf("cannot connect to %s: timed out", opErr.Addr)
+	case e.Class == ClassTimeout:
+		return "timed out: " + err.Error()
+	}
+	return err.Error()
+}
+
+// innermost returns the words of the system error at the bottom of a
+// network error ("connection refused"), without the system call and
+// address the layers above it add, or err's own text when there is none.
+func innermost(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error()
+	}
+	var sc *os.SyscallError
+	if errors.As(err, &sc) && sc.Err != nil {
+		return sc.Err.Error()
+	}
+	return err.Error()
 }
 
 func (e *Error) Unwrap() error { return e.Err }

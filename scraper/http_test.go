@@ -76,8 +76,8 @@ func fetchError(t *testing.T, err error, class string) *Error {
 	if fe.Class != class {
 		t.Fatalf("class = %q, want %q (err: %v)", fe.Class, class, err)
 	}
-	if !strings.HasPrefix(fe.Error(), "scraper: fetch ") || !strings.Contains(fe.Error(), ": "+class+": ") {
-		t.Errorf("Error() = %q, want \"scraper: fetch <url>: %s: <err>\"", fe.Error(), class)
+	if !strings.HasPrefix(fe.Error(), "scraper: fetch "+fe.URL+": ") || fe.Reason() == "" {
+		t.Errorf("Error() = %q, want \"scraper: fetch <url>: <reason>\"", fe.Error())
 	}
 	return fe
 }

@@ -61,11 +61,14 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	}
 	resp, err := fetcher.Fetch(ctx, req)
 	if err != nil {
+		// The fetch keeps its URL and the class in their own columns, so
+		// the reason is the scraper's plain account of the failure, which
+		// names neither again.
 		obs.Fetch.Outcome, obs.Fetch.Reason = data.Failed, err.Error()
 		obs.Fetch.ErrorClass = "network"
 		var se *scraper.Error
 		if errors.As(err, &se) {
-			obs.Fetch.ErrorClass = se.Class
+			obs.Fetch.ErrorClass, obs.Fetch.Reason = se.Class, se.Reason()
 		}
 		obs.Fetch.Duration = t.now().Sub(obs.Fetch.StartedAt)
 		return t.store(ctx, obs)

@@ -63,16 +63,16 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 	if err := e.load(*cfgPath, *dbPath, slog.LevelWarn); err != nil {
 		return err
 	}
-	if *doc != "" {
-		if _, err := e.documents([]string{*doc}); err != nil {
-			return err
-		}
-	}
 	db, err := e.openReadOnly(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if *doc != "" {
+		if err := e.knownDocument(ctx, db, *doc); err != nil {
+			return err
+		}
+	}
 	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: *doc})
 	if err != nil {
 		return err

@@ -94,6 +94,12 @@ func printResult(w io.Writer, label string, r data.Result) bool {
 		fmt.Fprintln(w, line)
 	case data.Superseded:
 		fmt.Fprintf(w, "%s\t%s\t%s\n", label, f.Outcome, f.Reason)
+	case data.Failed:
+		// A failure's reason says all of it in plain words ("cannot
+		// connect to 127.0.0.1:9: connection refused", "HTTP 404 Not
+		// Found"); its class, kept with the fetch, would say it again.
+		fmt.Fprintf(w, "%s\t%s\t%s\n", label, f.Outcome, oneLine(firstNonEmpty(f.Reason, f.ErrorClass)))
+		return false
 	default:
 		fmt.Fprintf(w, "%s\t%s\t%s: %s\n", label, f.Outcome, f.ErrorClass, f.Reason)
 		return false

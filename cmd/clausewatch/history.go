@@ -11,7 +11,11 @@ import (
 
 // versionJSON is the stable shape of `history --format json`.
 type versionJSON struct {
-	ID             int64  `json:"id"`
+	ID int64 `json:"id"`
+	// Number counts the document's versions from 1, oldest first: people
+	// say "v3 of the EEA policy", while ID counts versions of every
+	// document together and is what pages and changes refer to.
+	Number         int    `json:"number"`
 	Document       string `json:"document"`
 	FetchedAt      string `json:"fetched_at"`
 	SHA256         string `json:"sha256"`
@@ -43,22 +47,22 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 	if err := e.load(*cfgPath, *dbPath, slog.LevelWarn); err != nil {
 		return err
 	}
-	if _, err := e.documents(pos); err != nil {
-		return err
-	}
 	db, err := e.openReadOnly(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if err := e.knownDocument(ctx, db, pos[0]); err != nil {
+		return err
+	}
 	versions, err := db.Versions(ctx, pos[0])
 	if err != nil {
 		return err
 	}
 	out := make([]versionJSON, 0, len(versions))
-	for _, v := range versions {
+	for i, v := range versions {
 		out = append(out, versionJSON{
-			ID: v.ID, Document: v.DocumentID, FetchedAt: v.FetchedAt.UTC().Format(time.RFC3339),
+			ID: v.ID, Number: i + 1, Document: v.DocumentID, FetchedAt: v.FetchedAt.UTC().Format(time.RFC3339),
 			SHA256: v.SHA256, SnapshotID: v.SnapshotID, SnapshotSHA256: v.SnapshotSHA256,
 			SourceURL: v.Source.URL, Imported: v.Source.Imported, Archive: v.Source.Archive,
 			ArchiveURL: v.Source.ArchiveURL, ArchiveLicense: v.Source.ArchiveLicense,
@@ -68,9 +72,11 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e, out)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tFETCHED\tSHA256")
+	// The first column stays the global id, as before the per-document
+	// number was added, so that scripts reading it keep working.
+	fmt.Fprintln(tw, "ID\tVERSION\tFETCHED\tSHA256")
 	for _, v := range out {
-		fmt.Fprintf(tw, "%d\t%s\t%s\n", v.ID, v.FetchedAt, v.SHA256[:12])
+		fmt.Fprintf(tw, "%d\tv%d\t%s\t%s\n", v.ID, v.Number, v.FetchedAt, v.SHA256[:12])
 	}
 	return tw.Flush()
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,28 +41,6 @@ func main() {
 	stop()
 	os.Exit(code)
 }
-
-const usage = `usage: clausewatch COMMAND [flags]
-
-commands:
-  serve [--listen ADDR]                  scheduler and web server until SIGINT/SIGTERM
-  check [ID...]                          fetch documents now, once
-  import ID FILE... [--max-file-size SIZE]
-                                         record archived copies, oldest first (no alerts)
-  history ID [--format json]             versions of a document
-  changes [--doc ID] [--format json] [--lang en|es]
-                                         recorded changes, each with its headline
-  diff OLD NEW [--format text|json|html] [--lang xx]
-                                         classified clause diff of two local files (HTML, Markdown, text)
-  classify [--format json] [--lang xx]   topics of each clause read from stdin, one per line
-  reclassify                             re-tag stored changes with the current topic rules (no alerts)
-  migrate                                apply pending database migrations (every writing command does too)
-  deliveries [--status S] [--requeue ID...] the alert outbox: what needs a look (failed, unknown, sending), and sending again
-
-every command takes --config FILE (default: the embedded list of WhatsApp and
-Meta documents), --db PATH (default: $CLAUSEWATCH_DB or clausewatch.db) and
---history=false (do not load the bundled public history into a new database).
-`
 
 // usageError is a mistake on the command line or in the config: exit 2.
 type usageError struct{ err error }
@@ -114,30 +93,25 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // runWith is run with its dependencies given.
 func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, d deps) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, usage)
+		// `clausewatch help COMMAND` is `clausewatch COMMAND --help`.
+		if len(args) == 2 && args[0] == "help" {
+			if _, ok := lookupCommand(args[1]); ok {
+				return run(ctx, []string{args[1], "--help"}, stdin, stdout, stderr, getenv)
+			}
+		}
+		fmt.Fprint(stderr, usageText())
 		if len(args) == 0 {
 			return exitUsage
 		}
 		return exitOK
 	}
-	cmds := map[string]func(context.Context, *env, []string) error{
-		"serve":      cmdServe,
-		"check":      cmdCheck,
-		"import":     cmdImport,
-		"history":    cmdHistory,
-		"changes":    cmdChanges,
-		"diff":       cmdDiff,
-		"classify":   cmdClassify,
-		"reclassify": cmdReclassify,
-		"deliveries": cmdDeliveries,
-		"migrate":    cmdMigrate,
-	}
 	name, rest := args[0], args[1:]
-	cmd, ok := cmds[name]
+	c, ok := lookupCommand(name)
 	if !ok {
-		fmt.Fprintf(stderr, "clausewatch: unknown command %q\n\n%s", name, usage)
+		fmt.Fprintf(stderr, "clausewatch: unknown command %q\n\n%s", name, usageText())
 		return exitUsage
 	}
+	cmd := c.run
 	err := cmd(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now, deps: d}, rest)
 	var ue usageError
 	var ee exitError
@@ -150,10 +124,12 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case errors.As(err, &ce):
 		fmt.Fprintf(stderr, "clausewatch %s: invalid config:\n%v\n", name, err)
 		return exitUsage
-	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "clausewatch %s: %v\n", name, err)
-		}
+	case errors.Is(err, flag.ErrHelp):
+		// The help was asked for and printed: a success, as for
+		// `clausewatch --help`.
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "clausewatch %s: %v\n", name, err)
 		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "clausewatch %s: %v\n", name, err)
@@ -161,10 +137,16 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 }
 
-// flags returns a flag set with the flags every command shares.
+// flags returns a flag set with the flags every command shares. Its
+// --help is the command's entry in commands(), so that each command's
+// arguments and examples are written in one place.
 func (e *env) flags(name string) (*flag.FlagSet, *string, *string) {
 	fs := flag.NewFlagSet("clausewatch "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	out := &helpOutput{stderr: e.stderr}
+	fs.SetOutput(out)
+	if c, ok := lookupCommand(name); ok {
+		fs.Usage = func() { c.writeHelp(out, fs) }
+	}
 	cfg := fs.String("config", "", "YAML config `FILE` (default: embedded WhatsApp and Meta documents)")
 	db := fs.String("db", "", "SQLite database `PATH` (default: $CLAUSEWATCH_DB or "+defaultDB+")")
 	e.history = &optBool{}
@@ -202,9 +184,12 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				if out, ok := fs.Output().(*helpOutput); ok {
+					out.WriteTo(out.stderr)
+				}
 				return nil, err
 			}
-			return nil, usageError{err}
+			return nil, usagef("%w (clausewatch %s --help lists the flags)", err, strings.TrimPrefix(fs.Name(), "clausewatch "))
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -276,7 +261,7 @@ func (e *env) openReadOnly(ctx context.Context) (*data.DB, error) {
 	db, err := data.OpenReadOnly(ctx, e.dbPath, e.now)
 	switch {
 	case errors.Is(err, data.ErrNoDatabase):
-		return nil, fmt.Errorf("%w: nothing has been recorded there yet; run `clausewatch check` or `clausewatch import` to create it, or pass --db with the path of an existing database", err)
+		return nil, fmt.Errorf("%w: nothing has been recorded there yet; run `clausewatch check` or `clausewatch import` to create it, or pass --db with the path of an existing database (without --db: $CLAUSEWATCH_DB, else %s in the current folder)", err, defaultDB)
 	case errors.Is(err, data.ErrSchemaBehind):
 		return nil, fmt.Errorf("%w; run `clausewatch migrate --db %s` as a user who may write it, then run this command again", err, e.dbPath)
 	}
@@ -301,6 +286,33 @@ func (e *env) loadHistory(ctx context.Context, db *data.DB, skip []string) error
 		e.log.Info("bundled history from Open Terms Archive and TOSBack (ODC-By 1.0) loaded", "documents", len(loaded))
 	}
 	return err
+}
+
+// knownDocument checks that id names a document a reading command can
+// show: one the database holds, whatever config recorded it, or one the
+// config names (whose history may still be empty). So `history ID --db
+// FILE` needs no --config for what the database already knows, and a
+// given config only adds its own documents.
+func (e *env) knownDocument(ctx context.Context, db *data.DB, id string) error {
+	if _, ok := e.cfg.Document(id); ok {
+		return nil
+	}
+	_, err := db.Document(ctx, id)
+	if err == nil || !errors.Is(err, data.ErrNotFound) {
+		return err
+	}
+	stored, err := db.Documents(ctx)
+	if err != nil {
+		return err
+	}
+	known := e.ids()
+	for _, d := range stored {
+		if !slices.Contains(known, d.ID) {
+			known = append(known, d.ID)
+		}
+	}
+	slices.Sort(known)
+	return usagef("unknown document %q: neither the database %s nor the config holds it (known: %s)", id, e.dbPath, strings.Join(known, ", "))
 }
 
 // documents resolves ids to configured documents; no ids means all.

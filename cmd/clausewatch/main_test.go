@@ -89,24 +89,47 @@ func TestBadConfig(t *testing.T) {
 	}
 }
 
+// TestCheckUnreachable holds a failed fetch's check line to saying each
+// thing once: the host once, the error once, no URL and no error class
+// (the class stays in the fetch log's error_class).
 func TestCheckUnreachable(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	base := srv.URL
-	srv.Close()
-	dir := t.TempDir()
-	cfg := testConfig(t, dir, base, "gone")
-	dbPath := filepath.Join(dir, "cw.db")
-	code, stdout, _ := cli(t, context.Background(), nil, "check", "--config", cfg, "--db", dbPath)
-	if code != exitFailed || !strings.HasPrefix(stdout, "gone\tfailed\tconnect: ") || strings.Count(stdout, "\n") != 1 {
-		t.Fatalf("exit %d, stdout %q; want exit 1 and one line naming the document and the cause", code, stdout)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+	tests := []struct {
+		name      string
+		base      string // the document's URL is base + "/gone"
+		wantClass string
+		wantError string // once in the line
+	}{
+		{name: "closed httptest server", base: closedURL, wantClass: "connect", wantError: "connection refused"},
 	}
-	db := openDB(t, dbPath)
-	fetches, err := db.Fetches(context.Background(), "gone", 0)
-	if err != nil || len(fetches) != 1 || fetches[0].Outcome != data.Failed || fetches[0].SnapshotID != 0 {
-		t.Errorf("fetches = %+v, %v; want one failed fetch without snapshot", fetches, err)
-	}
-	if _, err := db.LatestVersion(context.Background(), "gone"); err == nil {
-		t.Error("a version was stored")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := testConfig(t, dir, tt.base, "gone")
+			dbPath := filepath.Join(dir, "cw.db")
+			code, stdout, _ := cli(t, context.Background(), nil, "check", "--config", cfg, "--db", dbPath)
+			host := strings.TrimPrefix(tt.base, "http://")
+			want := "gone\tfailed\tcannot connect to " + host + ": " + tt.wantError + "\n"
+			if code != exitFailed || stdout != want {
+				t.Errorf("exit %d, stdout %q; want exit 1 and %q", code, stdout, want)
+			}
+			if strings.Count(stdout, host) != 1 || strings.Count(stdout, tt.wantError) != 1 || strings.Contains(stdout, "http://") {
+				t.Errorf("line %q names the host, the error or the URL more than once", stdout)
+			}
+			db := openDB(t, dbPath)
+			fetches, err := db.Fetches(context.Background(), "gone", 0)
+			if err != nil || len(fetches) != 1 || fetches[0].Outcome != data.Failed || fetches[0].SnapshotID != 0 {
+				t.Fatalf("fetches = %+v, %v; want one failed fetch without snapshot", fetches, err)
+			}
+			if f := fetches[0]; f.ErrorClass != tt.wantClass || !strings.Contains(f.Reason, host) || !strings.Contains(f.Reason, tt.wantError) || f.URL != tt.base+"/gone" {
+				t.Errorf("fetch recorded class %q, reason %q, URL %q; want class %q and a reason naming %s and %q", f.ErrorClass, f.Reason, f.URL, tt.wantClass, host, tt.wantError)
+			}
+			if _, err := db.LatestVersion(context.Background(), "gone"); err == nil {
+				t.Error("a version was stored")
+			}
+		})
 	}
 }
 

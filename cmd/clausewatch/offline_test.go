@@ -131,7 +131,7 @@ func TestServeOffline(t *testing.T) {
 		}
 	}
 	_, raw, _ := strings.Cut(r, "<details")
-	if raw, _, _ = strings.Cut(raw, "</details>"); !strings.Contains(html.UnescapeString(raw), "dns") || !strings.Contains(raw, "no such host") {
+	if raw, _, _ = strings.Cut(raw, "</details>"); !strings.Contains(html.UnescapeString(raw), "www.whatsapp.com") || !strings.Contains(raw, "no such host") {
 		t.Errorf("raw error not behind <details>: %s", raw)
 	}
 	es := row(get("/?lang=es"), eea)
