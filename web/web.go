@@ -75,11 +75,12 @@ func newServer(db *data.DB, now func() time.Time, log *slog.Logger, opts Options
 	return &Server{db: db, now: now, log: log, opts: opts, pages: pages, feedTemplates: feeds, cache: newPageCache(now)}, nil
 }
 
-// Handler returns every route of the service wrapped in the security headers.
+// Handler returns every route of the service wrapped in the security headers
+// and gzip compression (gzip.go).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return securityHeaders(mux)
+	return securityHeaders(compress(mux))
 }
 
 // routes registers every route. Each line is one Go 1.22 pattern; handlers
