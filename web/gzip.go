@@ -29,18 +29,13 @@ const gzipSuffix = "-gzip"
 // passed through plain, since a range counts bytes of the plain body.
 func compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept-Encoding")
-		if !acceptsGzip(r) || r.Header.Get("Range") != "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		inm := r.Header.Get("If-None-Match")
-		if inm != "" {
+		gw := &gzipWriter{ResponseWriter: w, ok: acceptsGzip(r) && r.Header.Get("Range") == ""}
+		defer gw.close()
+		if inm := r.Header.Get("If-None-Match"); gw.ok && inm != "" {
+			gw.inm = inm
 			r = r.Clone(r.Context())
 			r.Header.Set("If-None-Match", plainETags(inm))
 		}
-		gw := &gzipWriter{ResponseWriter: w, inm: inm}
-		defer gw.close()
 		next.ServeHTTP(gw, r)
 	})
 }
@@ -118,6 +113,7 @@ func listsETag(inm, etag string) bool {
 // decided at the first WriteHeader or Write, never after.
 type gzipWriter struct {
 	http.ResponseWriter
+	ok      bool   // the client accepts gzip and asked for no range
 	inm     string // the If-None-Match the client sent, before plainETags
 	decided bool
 	gz      *gzip.Writer
@@ -148,11 +144,20 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 func (g *gzipWriter) decide(status int) {
 	g.decided = true
 	h := g.Header()
+	// Added here rather than before the handler runs, since pages set
+	// their own Vary (Accept-Language, Cookie).
+	if vary := strings.Join(h.Values("Vary"), ","); !strings.Contains(strings.ToLower(vary), "accept-encoding") {
+		h.Add("Vary", "Accept-Encoding")
+	}
+	if !g.ok {
+		return
+	}
 	etag := h.Get("ETag")
 	if status == http.StatusNotModified {
-		// The client's copy is current; if it holds the gzipped one, say
-		// so with the ETag it knows.
-		if etag != "" && listsETag(g.inm, gzipETag(etag)) {
+		// A 304 names the representation a 200 would have sent: the
+		// gzipped one (every resource with an ETag is text), unless the
+		// client holds the plain one and named it.
+		if etag != "" && !listsETag(g.inm, etag) {
 			h.Set("ETag", gzipETag(etag))
 		}
 		return
