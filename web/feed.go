@@ -300,15 +300,20 @@ func (ft *feedTemplates) overview(cs *diff.ChangeSet, lang string) string {
 		kind string
 	}{{s.Modified, diff.Modified}, {s.Added, diff.Added}, {s.Removed, diff.Removed}, {s.Moved, diff.Moved}, {s.Split, diff.Split}, {s.Merged, diff.Merged}} {
 		if k.n > 0 {
-			parts = append(parts, strconv.Itoa(k.n)+" "+ft.kindName(k.kind, lang))
+			name := ft.kindName(k.kind, lang)
+			if k.n != 1 {
+				name += tr(lang, "feed.kinds") // "modificadas"; English participles stay
+			}
+			parts = append(parts, strconv.Itoa(k.n)+" "+name)
 		}
 	}
-	changes, status := tr(lang, "feed.change.other"), tr(lang, "feed.cosmetic")
+	number := ".other"
 	if s.Total() == 1 {
-		changes = tr(lang, "feed.change.one")
+		number = ".one"
 	}
+	changes, status := tr(lang, "feed.change"+number), tr(lang, "feed.cosmetic"+number)
 	if cs.Material {
-		status = tr(lang, "feed.material")
+		status = tr(lang, "feed.material"+number)
 	}
 	return tr(lang, "feed.overview", s.Total(), changes, status, strings.Join(parts, ", "), s.Unchanged)
 }
@@ -394,6 +399,11 @@ type feedMatter struct {
 	Section string
 	Words   []diff.Span
 }
+
+// feedOthersBytes is what an entry spends, by estimate, on quoting what
+// matters and the clause changes after it: a screenful or two in a
+// reader, well under maxEntryBytes.
+const feedOthersBytes = 16 << 10
 
 // Bounds of a quoted clause: unchanged words kept on each side of an edit,
 // and the characters of one inserted, deleted or unchanged run.
@@ -533,9 +543,11 @@ func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Docum
 			shown[i] = true
 		}
 	}
-	// The other material clause changes, in reading order, as many as the
-	// entry's budget holds by a first estimate; rendering checks the bound.
-	budget := maxEntryBytes - entryOverhead - encodedLen(e.Summary) - encodedLen(e.Title)
+	// The other material clause changes, in reading order, as many as
+	// feedOthersBytes holds by a first estimate (and the entry's bound,
+	// which rendering checks): a reader scrolls past a long entry, and the
+	// page has every clause.
+	budget := min(feedOthersBytes, maxEntryBytes-entryOverhead-encodedLen(e.Summary)-encodedLen(e.Title))
 	for _, m := range content.Matters {
 		budget -= feedMatterSize(m)
 	}
