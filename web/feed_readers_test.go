@@ -166,7 +166,7 @@ func TestPagesLinkFeedsInTheirLanguage(t *testing.T) {
 		want, not  []string
 	}{
 		{"Spanish home", "/?lang=es",
-			[]string{`<link rel="alternate" type="application/atom+xml" title="Canal Atom de cambios" href="` + testBase + `/feed.atom?lang=es">`, `<a href="` + testBase + `/feed.rss?lang=es">RSS</a>`},
+			[]string{`<link rel="alternate" type="application/atom+xml" title="Canal Atom de cambios" href="` + testBase + `/feed.atom?lang=es">`, `<a href="/feed.rss?lang=es">RSS</a>`},
 			[]string{`/feed.atom"`}},
 		{"Spanish timeline", "/documents/" + waID + "?lang=es",
 			[]string{`href="` + testBase + `/documents/` + waID + `/feed.atom?lang=es"`}, nil},
@@ -227,6 +227,24 @@ func bigChangeSet(n int) diff.ChangeSet {
 	return diff.Compare(mk("today."), mk("tomorrow."))
 }
 
+// denseChangeSet is three modified clauses of what matters, each with
+// edits word edits close together, which compactSpans cannot shorten.
+func denseChangeSet(edits int) diff.ChangeSet {
+	cs := diff.ChangeSet{Material: true}
+	for c := range 3 {
+		ch := diff.Change{Kind: diff.Modified, Material: true, Severity: diff.SeverityHigh, Topics: []string{"data-sharing"},
+			Old: &diff.Clause{Text: "old", Section: []string{"Sharing"}}, New: &diff.Clause{Text: "new", Section: []string{"Sharing"}}}
+		for range edits {
+			ch.Words = append(ch.Words, diff.Span{Op: diff.OpEqual, Text: "we keep the "}, diff.Span{Op: diff.OpDelete, Text: "old"},
+				diff.Span{Op: diff.OpInsert, Text: "new"}, diff.Span{Op: diff.OpEqual, Text: " records and "})
+		}
+		cs.Changes = append(cs.Changes, ch)
+		cs.Matters = append(cs.Matters, diff.Matter{Changes: []int{c}, Severity: diff.SeverityHigh, Topics: []string{"data-sharing"}})
+	}
+	cs.Summary.Modified = 3
+	return cs
+}
+
 // bigChange stores cs as a material change with the given id.
 func bigChange(t *testing.T, id int64, cs diff.ChangeSet) data.Change {
 	t.Helper()
@@ -258,6 +276,8 @@ func TestEntrySize(t *testing.T) {
 	}{
 		{"a rewrite of 600 clauses", bigChangeSet(600), []string{"600 modified", "not shown here", "[-today-]{+tomorrow+}"}},
 		{"a clause too large for a feed", diff.Compare(one("We keep logs."), one("We keep logs.", huge)), []string{"1 added", "{+We share your phone number"}},
+		{"what matters near the bound", denseChangeSet(50), []string{"3 modified", "[-old-]{+new+}"}},
+		{"what matters past the bound", denseChangeSet(400), []string{"3 modified", "too large to show in a feed"}},
 	}
 	ft, err := parseFeedTemplates(templateFiles)
 	if err != nil {
@@ -282,7 +302,8 @@ func TestEntrySize(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if size := len(full) - len(empty); size > maxEntryBytes {
+				size := len(full) - len(empty)
+				if size > maxEntryBytes {
 					t.Errorf("entry of %d bytes encoded, over %d", size, maxEntryBytes)
 				}
 				text := plainText(t, e.HTML)
@@ -307,7 +328,8 @@ func TestFeedTotalSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := bigChangeSet(300)
+	// Entries of 30 to 50 KB (TestEntrySize), 50 of them: twice the cap.
+	cs := denseChangeSet(50)
 	var changes []data.Change
 	for i := feedEntries; i > 0; i-- {
 		changes = append(changes, bigChange(t, int64(i), cs))

@@ -295,10 +295,10 @@ func (v *view) IsWebURL(s string) bool {
 // links that leave the site (OpenGraph, feeds).
 func (v *view) URL(p string) string { return v.base + p }
 
-// Feed writes the link of a feed at path p in the page's language: a
-// Spanish page links the Spanish feed (?lang=es), whose headlines and
-// labels its reader can read, absolute like URL.
-func (v *view) Feed(p string) string { return v.base + p + langQuery(v.Lang) }
+// Feed writes the path of the feed at p in the page's language: a Spanish
+// page links the Spanish feed (?lang=es), whose headlines and labels its
+// reader can read. Heads make it absolute with URL.
+func (v *view) Feed(p string) string { return p + langQuery(v.Lang) }
 
 // PathWith returns the current path with one query parameter changed, for
 // plain links that switch a view without script.
