@@ -33,20 +33,47 @@ import (
 // reader that falls further behind follows the links to the history pages.
 const feedEntries = 50
 
-// maxEntryHTML bounds the HTML content of one entry. A rewrite of a whole
-// policy renders to megabytes that no reader displays well; past the bound
-// the entry carries the summary and a link instead.
-const maxEntryHTML = 256 << 10
+// maxEntryBytes bounds what one entry adds to a feed document, its HTML
+// and summary counted as encoded (see encodedLen). A rewrite of a whole
+// policy renders to megabytes that no reader displays well (a deployed
+// feed reached 250 KB an entry and 3.9 MB in all): the entry quotes
+// clauses until the bound and counts the rest, with a link to the page.
+const maxEntryBytes = 50 << 10
+
+// maxFeedBytes bounds a whole feed document. Readers fetch feeds every few
+// minutes, often over mobile links, and some give up on large documents:
+// past the bound a feed carries fewer entries, never a cut document.
+const maxFeedBytes = 1 << 20
+
+// entryOverhead is what an entry's fields other than its HTML and summary
+// (id, title, dates, links, categories and their tags) may take, counted
+// against maxEntryBytes.
+const entryOverhead = 2 << 10
 
 // tagYear dates the tag: URIs (RFC 4151) of the feeds themselves. It must
 // never change, or every reader would see new feeds. Entries are dated by
 // the day their change was detected, which never changes either.
 const tagYear = "2026"
 
-// feedLang is the language of the feeds' own words (titles, summaries,
-// category labels): a feed has one audience, so it is written in English,
-// with the topic and severity names of the English pages and emails.
-const feedLang = "en"
+// feedLanguage is the language of a feed's own words (titles, summaries,
+// category labels, headlines): Spanish for ?lang=es, English otherwise. A
+// feed URL is polled by a program, so unlike pages it never follows a
+// cookie or Accept-Language: one URL always gives the same words.
+func feedLanguage(r *http.Request) string {
+	if r.URL.Query().Get("lang") == "es" {
+		return "es"
+	}
+	return "en"
+}
+
+// langQuery is what a feed in lang appends to the links it gives, so that
+// a Spanish feed leads to Spanish pages and names itself.
+func langQuery(lang string) string {
+	if lang == "en" {
+		return ""
+	}
+	return "?lang=" + lang
+}
 
 // feedCacheBytes bounds the memory kept by the cache of rendered feeds (see
 // feedCache); a feed of 50 large changes renders to about a megabyte.
@@ -133,6 +160,7 @@ func (f feedFormat) contentType() string {
 
 // feed is a feed in a neutral form that every format is written from.
 type feed struct {
+	Lang     string // "en" or "es"
 	ID       string // tag: URI
 	Title    string
 	Subtitle string
@@ -175,22 +203,22 @@ func tagURI(base, date, specific string) string {
 
 // sectionName writes the headings a clause sits under, as feeds name a
 // section.
-func sectionName(section []string) string {
+func (ft *feedTemplates) sectionName(section []string, lang string) string {
 	if len(section) == 0 {
-		return "(top of the document)"
+		return ft.i18n.tr(lang, "feed.top")
 	}
 	return strings.Join(section, " › ")
 }
 
 // changedSections lists the sections with material changes, in reading
 // order and without repeats, each as its headings joined by " › ".
-func changedSections(cs *diff.ChangeSet) []string {
+func (ft *feedTemplates) changedSections(cs *diff.ChangeSet, lang string) []string {
 	var out []string
 	for _, g := range diff.Groups(*cs) {
 		if !slices.ContainsFunc(g.Changes, func(c diff.Change) bool { return c.Material }) {
 			continue
 		}
-		name := sectionName(g.Section)
+		name := ft.sectionName(g.Section, lang)
 		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
@@ -209,62 +237,119 @@ const feedQuote = 160
 // changeSummary is an entry's plain-text summary: the document, what
 // matters (a short quote of each leading clause with its kind and
 // severity), then how much changed, where, and how serious it is.
-func changeSummary(c *data.Change, doc *data.Document, cs *diff.ChangeSet) string {
+func (ft *feedTemplates) changeSummary(c *data.Change, doc *data.Document, cs *diff.ChangeSet, lang string) string {
+	tr := ft.i18n.tr
 	var b strings.Builder
 	b.WriteString(documentTitle(doc))
 	b.WriteString(".")
 	// Said as of the change's detection, so that a cached entry stays true.
 	if eff := cs.EffectiveDate.New; labels.Upcoming(eff, c.DetectedAt) {
-		b.WriteString(" Takes effect on " + eff + ".")
+		b.WriteString(" " + tr(lang, "feed.effective", eff))
 	}
 	if ms := mattersOf(cs); len(ms) > 0 {
-		b.WriteString(" What matters: ")
+		b.WriteString(" " + tr(lang, "feed.matters") + ": ")
 		for i, m := range ms[:min(len(ms), feedMatters)] {
 			if i > 0 {
 				b.WriteString("; ")
 			}
-			b.WriteString(matterLabel(cs, m))
+			b.WriteString(ft.matterLabel(cs, m, lang))
 			if q := clauseQuote(cs.Changes[m.Changes[0]]); q != "" {
 				b.WriteString(": “" + truncate(q, feedQuote) + "”")
 			}
 		}
 		if len(ms) > feedMatters {
-			fmt.Fprintf(&b, "; and %d more", len(ms)-feedMatters)
+			b.WriteString("; " + tr(lang, "feed.and", len(ms)-feedMatters))
 		}
-		b.WriteString(". In all:")
+		b.WriteString(". " + tr(lang, "feed.inall"))
 	}
-	b.WriteString(" " + diff.SummaryLine(*cs) + ".")
-	if secs := changedSections(cs); len(secs) > 0 {
+	b.WriteString(" " + ft.overview(cs, lang) + ".")
+	if secs := ft.changedSections(cs, lang); len(secs) > 0 {
 		const show = 8
-		b.WriteString(" Sections: ")
+		b.WriteString(" " + tr(lang, "feed.sections") + " ")
 		b.WriteString(strings.Join(secs[:min(len(secs), show)], "; "))
 		if len(secs) > show {
-			fmt.Fprintf(&b, "; and %d more", len(secs)-show)
+			b.WriteString("; " + tr(lang, "feed.and", len(secs)-show))
 		}
 		b.WriteString(".")
 	}
 	if len(c.Topics) > 0 {
-		b.WriteString(" Topics: " + strings.Join(c.Topics, ", ") + ".")
+		names := make([]string, len(c.Topics))
+		for i, t := range c.Topics {
+			names[i] = labels.Topic(t, lang)
+		}
+		b.WriteString(" " + tr(lang, "feed.topics") + " " + strings.Join(names, ", ") + ".")
 	}
 	if c.Severity != "" {
-		b.WriteString(" Severity: " + labels.Severity(diff.Severity(c.Severity), feedLang) + ".")
+		b.WriteString(" " + tr(lang, "feed.severity") + " " + labels.Severity(diff.Severity(c.Severity), lang) + ".")
 	}
 	return b.String()
+}
+
+// overview is the change set's summary line in lang: diff.SummaryLine's
+// counts ("3 changes (material): 2 modified, 1 added; 40 clauses
+// unchanged") with the feed's words.
+func (ft *feedTemplates) overview(cs *diff.ChangeSet, lang string) string {
+	tr := ft.i18n.tr
+	s := cs.Summary
+	if s.Total() == 0 {
+		return tr(lang, "feed.overview.none", s.Unchanged)
+	}
+	var parts []string
+	for _, k := range []struct {
+		n    int
+		kind string
+	}{{s.Modified, diff.Modified}, {s.Added, diff.Added}, {s.Removed, diff.Removed}, {s.Moved, diff.Moved}, {s.Split, diff.Split}, {s.Merged, diff.Merged}} {
+		if k.n > 0 {
+			name := ft.kindName(k.kind, lang)
+			if k.n != 1 {
+				name += tr(lang, "feed.kinds") // "modificadas"; English participles stay
+			}
+			parts = append(parts, strconv.Itoa(k.n)+" "+name)
+		}
+	}
+	number := ".other"
+	if s.Total() == 1 {
+		number = ".one"
+	}
+	changes, status := tr(lang, "feed.change"+number), tr(lang, "feed.cosmetic"+number)
+	if cs.Material {
+		status = tr(lang, "feed.material"+number)
+	}
+	return tr(lang, "feed.overview", s.Total(), changes, status, strings.Join(parts, ", "), s.Unchanged)
+}
+
+// kindName names a kind of clause change in lang, in lower case as it
+// stands inside a sentence ("modified", "modificada"); an unknown kind
+// reads as it is stored.
+func (ft *feedTemplates) kindName(kind, lang string) string {
+	name := ft.i18n.tr(lang, "kind."+kind)
+	if strings.HasPrefix(name, "!") {
+		return kind
+	}
+	return lowerFirst(name)
+}
+
+// lowerFirst lowers the first letter of s, for a label used mid-sentence.
+func lowerFirst(s string) string {
+	for i, r := range s {
+		return strings.ToLower(string(r)) + s[i+len(string(r)):]
+	}
+	return s
 }
 
 // matterLabel says in a few words what an entry of what matters is: the
 // kind of its first clause edit, its severity and topics, and how many
 // clauses repeat the edit ("removed, critical, data sharing").
-func matterLabel(cs *diff.ChangeSet, m diff.Matter) string {
-	parts := []string{cs.Changes[m.Changes[0]].Kind}
+func (ft *feedTemplates) matterLabel(cs *diff.ChangeSet, m diff.Matter, lang string) string {
+	parts := []string{ft.kindName(cs.Changes[m.Changes[0]].Kind, lang)}
 	if m.Severity != "" && m.Severity != diff.SeverityNone {
-		parts = append(parts, labels.Severity(m.Severity, feedLang))
+		parts = append(parts, labels.Severity(m.Severity, lang))
 	}
 	for _, t := range m.Topics {
-		parts = append(parts, labels.Topic(t, feedLang))
+		parts = append(parts, labels.Topic(t, lang))
 	}
 	if len(m.Changes) > 1 {
-		parts = append(parts, "the same edit in "+strconv.Itoa(len(m.Changes))+" clauses")
+		parts = append(parts, lowerFirst(ft.i18n.tr(lang, "matters.in", len(m.Changes))))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -275,38 +360,57 @@ const (
 	feedTooLargeTemplate = "templates/feed_too_large.tmpl"
 )
 
-// feedTemplates render the HTML of feed entries. They are parsed in New so
-// that a broken template stops start-up instead of a feed request; like
-// diff's HTML fragment they escape everything.
+// feedTemplates render the HTML of feed entries in either language. They
+// are parsed in New so that a broken template stops start-up instead of a
+// feed request; like diff's HTML fragment they escape everything.
 type feedTemplates struct {
 	// entry writes an entry's HTML (a feedContent): the document, what
-	// matters, how much else changed and the link to the change page.
+	// matters, further clause changes as the size allows, how much else
+	// changed and the link to the change page.
 	entry *template.Template
-	// tooLarge replaces it when a clause is too large for a feed entry.
+	// tooLarge replaces it when even what matters is too large for an
+	// entry.
 	tooLarge *template.Template
+	// i18n holds the feeds' words, those of the pages' catalogue.
+	i18n *i18n
 }
 
 // feedContent is what an entry's HTML shows. It leads with what matters,
-// a few clauses, and only counts the rest: a rewrite of a whole policy
-// would make an entry of megabytes that no reader displays well.
+// then quotes the other material clause changes while the entry stays
+// under maxEntryBytes, and only counts the rest: a rewrite of a whole
+// policy would make an entry of megabytes that no reader displays well.
 type feedContent struct {
 	Document string
 	URL      string
 	Summary  string
 	Matters  []feedMatter
-	// More counts the clause changes not quoted; Overview is the change
-	// set's summary line.
-	More     int
-	Overview string
+	Others   []feedMatter
+	// Rest says how much changed in all and how much is not shown.
+	Rest string
+	// T translates a key of the catalogue into the feed's language.
+	T func(key string, args ...any) string
 }
 
-// feedMatter is one clause of what matters: its label, the section it is
-// in, and its words with what was inserted and deleted.
+// feedMatter is one clause change as an entry quotes it: its label, the
+// section it is in, and its words with what was inserted and deleted,
+// long unchanged runs shortened (see compactSpans).
 type feedMatter struct {
 	Label   string
 	Section string
 	Words   []diff.Span
 }
+
+// feedOthersBytes is what an entry spends, by estimate, on quoting what
+// matters and the clause changes after it: a screenful or two in a
+// reader, well under maxEntryBytes.
+const feedOthersBytes = 16 << 10
+
+// Bounds of a quoted clause: unchanged words kept on each side of an edit,
+// and the characters of one inserted, deleted or unchanged run.
+const (
+	feedContextWords = 12
+	feedSpanRunes    = 2000
+)
 
 // parseFeedTemplates parses the feed entry templates from fsys.
 func parseFeedTemplates(fsys fs.FS) (*feedTemplates, error) {
@@ -318,12 +422,92 @@ func parseFeedTemplates(fsys fs.FS) (*feedTemplates, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &feedTemplates{entry: entry, tooLarge: tooLarge}, nil
+	return &feedTemplates{entry: entry, tooLarge: tooLarge, i18n: newI18n()}, nil
 }
 
-// buildEntry turns a material change into a feed entry. base is the absolute
-// base URL that links and ids are built from.
-func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Document) (feedEntry, error) {
+// compactSpans shortens a clause's words for a feed: an unchanged run
+// keeps feedContextWords words next to each edit and an ellipsis for the
+// rest, and any run longer than feedSpanRunes is cut. Whitespace at the
+// edges of an inserted or deleted run is moved outside it, so that the
+// [-old-] and {+new+} markers of the template sit against the words.
+func compactSpans(spans []diff.Span) []diff.Span {
+	var out []diff.Span
+	add := func(op, text string) {
+		if text != "" {
+			out = append(out, diff.Span{Op: op, Text: text})
+		}
+	}
+	for i, sp := range spans {
+		if sp.Op != diff.OpEqual {
+			body := strings.TrimSpace(sp.Text)
+			if body == "" {
+				continue
+			}
+			lead := sp.Text[:strings.Index(sp.Text, body)]
+			trail := sp.Text[len(lead)+len(body):]
+			add(diff.OpEqual, lead)
+			add(sp.Op, truncate(body, feedSpanRunes))
+			add(diff.OpEqual, trail)
+			continue
+		}
+		words := strings.Fields(sp.Text)
+		before, after := i > 0, i < len(spans)-1 // an edit on that side
+		keep := 0
+		if before {
+			keep += feedContextWords
+		}
+		if after {
+			keep += feedContextWords
+		}
+		if len(words) <= keep || (!before && !after) {
+			add(diff.OpEqual, truncate(sp.Text, feedSpanRunes))
+			continue
+		}
+		var b strings.Builder
+		if before {
+			b.WriteString(leadingSpace(sp.Text) + strings.Join(words[:feedContextWords], " ") + " …")
+		} else {
+			b.WriteString("…")
+		}
+		if after {
+			b.WriteString(" " + strings.Join(words[len(words)-feedContextWords:], " ") + trailingSpace(sp.Text))
+		}
+		add(diff.OpEqual, b.String())
+	}
+	return out
+}
+
+// leadingSpace and trailingSpace return a single space if s starts or ends
+// with whitespace, so that a shortened run still parts its neighbours.
+func leadingSpace(s string) string {
+	if s != "" && strings.TrimLeft(s, " \t\n") != s {
+		return " "
+	}
+	return ""
+}
+
+func trailingSpace(s string) string {
+	if s != "" && strings.TrimRight(s, " \t\n") != s {
+		return " "
+	}
+	return ""
+}
+
+// encodedLen bounds the bytes s takes once escaped in any feed format: a
+// character that XML or JSON escapes takes at most six ("\u003c").
+func encodedLen(s string) int {
+	return len(s) + 5*strings.Count(s, "<") + 5*strings.Count(s, ">") + 5*strings.Count(s, "&") +
+		5*strings.Count(s, `"`) + 5*strings.Count(s, "'") + 5*strings.Count(s, "\n")
+}
+
+// entrySize bounds the bytes an entry adds to a feed document.
+func entrySize(e *feedEntry) int {
+	return encodedLen(e.HTML) + encodedLen(e.Summary) + encodedLen(e.Title) + entryOverhead
+}
+
+// buildEntry turns a material change into a feed entry in lang. base is the
+// absolute base URL that links and ids are built from.
+func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Document, lang string) (feedEntry, error) {
 	var cs diff.ChangeSet
 	if err := json.Unmarshal(c.ChangeSet, &cs); err != nil {
 		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: decode change set: %w", c.ID, err)
@@ -331,9 +515,9 @@ func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Docum
 	id := strconv.FormatInt(c.ID, 10)
 	e := feedEntry{
 		ID:        tagURI(base, c.DetectedAt.UTC().Format(time.DateOnly), "change/"+id),
-		Title:     changeHeadline(doc, c, feedLang),
-		Summary:   changeSummary(c, doc, &cs),
-		URL:       base + changePath(c.ID),
+		Title:     changeHeadline(doc, c, lang),
+		Summary:   ft.changeSummary(c, doc, &cs, lang),
+		URL:       base + changePath(c.ID) + langQuery(lang),
 		APIURL:    base + "/api/v1/changes/" + id,
 		Published: c.DetectedAt.UTC(),
 		Updated:   c.DetectedAt.UTC(),
@@ -342,36 +526,102 @@ func (ft *feedTemplates) buildEntry(base string, c *data.Change, doc *data.Docum
 		Document:  doc.ID,
 	}
 	for _, t := range c.Topics {
-		e.Categories = append(e.Categories, feedCategory{Term: t, Scheme: base + "/topics/", Label: labels.Topic(t, feedLang)})
+		e.Categories = append(e.Categories, feedCategory{Term: t, Scheme: base + "/topics/", Label: labels.Topic(t, lang)})
 	}
 	if c.Severity != "" {
-		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + string(c.Severity), Scheme: base + "/severity/", Label: "severity " + labels.Severity(c.Severity, feedLang)})
+		e.Categories = append(e.Categories, feedCategory{Term: "severity:" + string(c.Severity), Scheme: base + "/severity/",
+			Label: ft.i18n.tr(lang, "feed.severity.label", labels.Severity(c.Severity, lang))})
 	}
-	content := feedContent{Document: documentTitle(doc), URL: e.URL, Summary: e.Summary, More: len(cs.Changes), Overview: diff.SummaryLine(cs)}
+	content := feedContent{Document: documentTitle(doc), URL: e.URL, Summary: truncate(e.Summary, 8<<10),
+		T: func(key string, args ...any) string { return ft.i18n.tr(lang, key, args...) }}
+	shown := map[int]bool{}
 	ms := mattersOf(&cs)
 	for _, m := range ms[:min(len(ms), feedMatters)] {
 		first := cs.Changes[m.Changes[0]]
-		content.Matters = append(content.Matters, feedMatter{Label: matterLabel(&cs, m), Section: sectionName(first.Section()), Words: clauseSpans(first)})
-		content.More--
-	}
-	var b bytes.Buffer
-	if err := ft.entry.Execute(&b, content); err != nil {
-		return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
-	}
-	if b.Len() > maxEntryHTML {
-		b.Reset()
-		if err := ft.tooLarge.Execute(&b, content); err != nil {
-			return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
+		content.Matters = append(content.Matters, feedMatter{Label: ft.matterLabel(&cs, m, lang), Section: ft.sectionName(first.Section(), lang), Words: compactSpans(clauseSpans(first))})
+		for _, i := range m.Changes {
+			shown[i] = true
 		}
 	}
-	e.HTML = b.String()
-	return e, nil
+	// The other material clause changes, in reading order, as many as
+	// feedOthersBytes holds by a first estimate (and the entry's bound,
+	// which rendering checks): a reader scrolls past a long entry, and the
+	// page has every clause.
+	budget := min(feedOthersBytes, maxEntryBytes-entryOverhead-encodedLen(e.Summary)-encodedLen(e.Title))
+	for _, m := range content.Matters {
+		budget -= feedMatterSize(m)
+	}
+	for i, ch := range cs.Changes {
+		if shown[i] || !ch.Material {
+			continue
+		}
+		fm := feedMatter{Label: ft.kindName(ch.Kind, lang), Section: ft.sectionName(ch.Section(), lang), Words: compactSpans(clauseSpans(ch))}
+		if budget -= feedMatterSize(fm); budget < 0 {
+			break
+		}
+		content.Others = append(content.Others, fm)
+	}
+	for {
+		html, err := ft.renderContent(&content, &cs, lang)
+		if err != nil {
+			return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
+		}
+		e.HTML = html
+		if entrySize(&e) <= maxEntryBytes {
+			return e, nil
+		}
+		switch {
+		case len(content.Others) > 0:
+			content.Others = content.Others[:len(content.Others)/2]
+		default:
+			var b bytes.Buffer
+			if err := ft.tooLarge.Execute(&b, content); err != nil {
+				return feedEntry{}, fmt.Errorf("web: feed entry for change %d: %w", c.ID, err)
+			}
+			e.HTML = b.String()
+			return e, nil
+		}
+	}
+}
+
+// feedMatterSize estimates the encoded bytes of a quoted clause: its words
+// and labels escaped, plus the markup around them.
+func feedMatterSize(m feedMatter) int {
+	n := encodedLen(m.Label) + encodedLen(m.Section) + 400
+	for _, w := range m.Words {
+		n += encodedLen(w.Text) + 150
+	}
+	return n
+}
+
+// renderContent writes an entry's HTML, first saying how much changed in
+// all and how many clause changes it does not quote.
+func (ft *feedTemplates) renderContent(content *feedContent, cs *diff.ChangeSet, lang string) (string, error) {
+	quoted := 0
+	for _, m := range mattersOf(cs)[:len(content.Matters)] {
+		quoted += len(m.Changes)
+	}
+	quoted += len(content.Others)
+	rest := ft.overview(cs, lang) + "."
+	if len(content.Matters) > 0 {
+		rest = ft.i18n.tr(lang, "feed.inall") + " " + rest
+	}
+	if more := len(cs.Changes) - quoted; more > 0 {
+		rest += " " + ft.i18n.plural(lang, "feed.more", more)
+	}
+	content.Rest = rest
+	var b bytes.Buffer
+	if err := ft.entry.Execute(&b, content); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // Atom (RFC 4287).
 
 type atomFeed struct {
 	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang      string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
 	ID        string      `xml:"id"`
 	Title     atomText    `xml:"title"`
 	Subtitle  *atomText   `xml:"subtitle,omitempty"`
@@ -419,6 +669,7 @@ type atomEntry struct {
 // (type="html"), which every reader accepts.
 func writeAtom(b *bytes.Buffer, f *feed) error {
 	out := atomFeed{
+		Lang:    f.Lang,
 		ID:      f.ID,
 		Title:   atomText{Type: "text", Body: f.Title},
 		Updated: f.Updated.UTC().Format(time.RFC3339),
@@ -438,9 +689,11 @@ func writeAtom(b *bytes.Buffer, f *feed) error {
 			Title:     atomText{Type: "text", Body: e.Title},
 			Updated:   e.Updated.Format(time.RFC3339),
 			Published: e.Published.Format(time.RFC3339),
+			// One alternate, the page: readers open the first alternate
+			// they find (newsboat took the JSON one when there were two).
 			Links: []atomLink{
 				{Rel: "alternate", Type: "text/html", Href: e.URL},
-				{Rel: "alternate", Type: "application/json", Href: e.APIURL},
+				{Rel: "related", Type: "application/json", Href: e.APIURL},
 			},
 			Summary: atomText{Type: "text", Body: e.Summary},
 			Content: atomText{Type: "html", Body: e.HTML},
@@ -475,6 +728,7 @@ type rssChannel struct {
 	Title         string      `xml:"title"`
 	Link          string      `xml:"link"`
 	Description   string      `xml:"description"`
+	Language      string      `xml:"language"`
 	AtomLink      rssAtomLink `xml:"atom:link"`
 	LastBuildDate string      `xml:"lastBuildDate"`
 	Generator     string      `xml:"generator"`
@@ -519,6 +773,7 @@ func writeRSS(b *bytes.Buffer, f *feed) error {
 		Title:         rssText(f.Title),
 		Link:          f.HomeURL,
 		Description:   rssText(f.Subtitle),
+		Language:      f.Lang,
 		AtomLink:      rssAtomLink{Rel: "self", Type: "application/rss+xml", Href: f.SelfURL},
 		LastBuildDate: f.Updated.UTC().Format(time.RFC1123Z),
 		Generator:     "clausewatch",
@@ -567,6 +822,7 @@ type jsonFeed struct {
 	HomePageURL string         `json:"home_page_url"`
 	FeedURL     string         `json:"feed_url"`
 	Description string         `json:"description,omitempty"`
+	Language    string         `json:"language"`
 	Authors     []jsonAuthor   `json:"authors"`
 	Items       []jsonFeedItem `json:"items"`
 }
@@ -603,6 +859,7 @@ func writeJSONFeed(b *bytes.Buffer, f *feed) error {
 		HomePageURL: f.HomeURL,
 		FeedURL:     f.SelfURL,
 		Description: f.Subtitle,
+		Language:    f.Lang,
 		Authors:     []jsonAuthor{{Name: "clausewatch", URL: f.HomeURL}},
 		Items:       []jsonFeedItem{},
 	}
@@ -652,11 +909,13 @@ func writeFeed(b *bytes.Buffer, format feedFormat, f *feed) error {
 // detection time, and so Last-Modified, stay the same. The prefix names the
 // rendering: bump it when the feed's words change for the same rows (as
 // "feed/2" did when topics took the names of package labels, and "feed/3"
-// when entries took the headline as title and what matters as content),
-// so that readers holding an old ETag get the new text.
-func feedValidator(format feedFormat, scope, base string, changes []data.Change, docs map[string]*data.Document) string {
+// when entries took the headline as title and what matters as content,
+// "feed/4" when content took the [-old-] {+new+} markers and size caps),
+// so that readers holding an old ETag get the new text. updated is the
+// feed's date, which the rows give except for an empty feed.
+func feedValidator(format feedFormat, scope, base, lang string, updated time.Time, changes []data.Change, docs map[string]*data.Document) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "feed/3\x00%d\x00%s\x00%s\x00", format, scope, base)
+	fmt.Fprintf(h, "feed/4\x00%d\x00%s\x00%s\x00%s\x00%s\x00", format, scope, base, lang, updated.UTC().Format(time.RFC3339))
 	for _, c := range changes {
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%q\x00%s\x00%d\x00", c.ID, c.DocumentID, c.DetectedAt.UTC().Format(time.RFC3339Nano),
 			c.Severity, c.Topics, c.ClassifierVersion, len(c.ChangeSet))
@@ -685,7 +944,10 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		base := s.absoluteBase(r)
-		f := feed{HomeURL: base + "/"}
+		lang := feedLanguage(r)
+		q := langQuery(lang)
+		tr := func(key string, args ...any) string { return s.feedTemplates.i18n.tr(lang, key, args...) }
+		f := feed{Lang: lang, HomeURL: base + "/" + q}
 		// Feeds tell what happened to the policy: changes that settled,
 		// never a state the page flipped out of or a capture variation.
 		filter := data.ChangeFilter{Material: true, Published: true}
@@ -693,9 +955,9 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 		switch scope {
 		case scopeAll:
 			f.ID = tagURI(base, tagYear, "feed")
-			f.Title = "clausewatch: policy changes"
-			f.Subtitle = "Material changes to the tracked privacy policies and terms, clause by clause."
-			f.SelfURL = base + "/feed." + format.ext()
+			f.Title = tr("feed.title.all")
+			f.Subtitle = tr("feed.subtitle.all")
+			f.SelfURL = base + "/feed." + format.ext() + q
 		case scopeDocument:
 			id := r.PathValue("id")
 			doc, err := s.db.Document(ctx, id)
@@ -705,10 +967,10 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 			filter.DocumentID = doc.ID
 			scopeKey = "document/" + doc.ID
 			f.ID = tagURI(base, tagYear, "feed/document/"+doc.ID)
-			f.Title = documentTitle(doc) + ": changes"
-			f.Subtitle = "Material changes to " + documentTitle(doc) + ", clause by clause."
-			f.HomeURL = base + documentPath(doc.ID)
-			f.SelfURL = f.HomeURL + "/feed." + format.ext()
+			f.Title = tr("feed.title.document", documentTitle(doc))
+			f.Subtitle = tr("feed.subtitle.document", documentTitle(doc))
+			f.HomeURL = base + documentPath(doc.ID) + q
+			f.SelfURL = base + documentPath(doc.ID) + "/feed." + format.ext() + q
 		case scopeTopic:
 			topic := r.PathValue("topic")
 			if !slices.Contains(topics.All(), topic) {
@@ -717,9 +979,9 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 			filter.Topic = topic
 			scopeKey = "topic/" + topic
 			f.ID = tagURI(base, tagYear, "feed/topic/"+topic)
-			f.Title = "clausewatch: " + labels.Topic(topic, feedLang) + " changes"
-			f.Subtitle = "Material changes about " + labels.Topic(topic, feedLang) + " in the tracked privacy policies and terms."
-			f.SelfURL = base + "/topics/" + topic + "/feed." + format.ext()
+			f.Title = tr("feed.title.topic", labels.Topic(topic, lang))
+			f.Subtitle = tr("feed.subtitle.topic", labels.Topic(topic, lang))
+			f.SelfURL = base + "/topics/" + topic + "/feed." + format.ext() + q
 		}
 		filter.Limit, filter.NewestFirst, filter.ChangeSets = feedEntries, true, true
 		changes, _, err := s.db.Changes(ctx, filter)
@@ -730,15 +992,19 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 		if err != nil {
 			return err
 		}
-		// The newest change dates the feed; an empty feed is dated at the
-		// epoch so that its body, like its ETag, depends on the data alone.
-		f.Updated = time.Unix(0, 0).UTC()
+		// The newest change dates the feed. An empty feed is dated when
+		// this server started: from then on it has served the feed, and
+		// served it empty, which is true; the newest check would be as
+		// true but would change the ETag with every fetch of an
+		// unchanged feed, and the epoch (1970) claimed a date readers
+		// showed as the feed's age.
+		f.Updated = s.started.UTC().Truncate(time.Second)
 		var lastModified time.Time
 		if len(changes) > 0 {
 			f.Updated = changes[0].DetectedAt.UTC()
 			lastModified = f.Updated
 		}
-		etag := feedValidator(format, scopeKey, base, changes, docs)
+		etag := feedValidator(format, scopeKey, base, lang, f.Updated, changes, docs)
 		h := w.Header()
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "public, max-age=300")
@@ -749,10 +1015,10 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 			w.WriteHeader(http.StatusNotModified)
 			return nil
 		}
-		cacheKey := format.ext() + " " + scopeKey
+		cacheKey := format.ext() + " " + lang + " " + scopeKey
 		body, ok := cache.get(cacheKey, etag)
 		if !ok {
-			if body, err = s.feedTemplates.renderFeed(&f, format, base, changes, docs); err != nil {
+			if body, err = s.feedTemplates.renderFeed(&f, format, base, lang, changes, docs); err != nil {
 				return err
 			}
 			cache.put(cacheKey, etag, body)
@@ -764,25 +1030,34 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 	}
 }
 
-// renderFeed builds the entries of f from changes and writes the feed.
-func (ft *feedTemplates) renderFeed(f *feed, format feedFormat, base string, changes []data.Change, docs map[string]*data.Document) ([]byte, error) {
+// renderFeed builds the entries of f from changes, in lang, and writes the
+// feed. A feed over maxFeedBytes is written again with fewer entries (the
+// oldest go first) until it fits; since an entry is at most maxEntryBytes,
+// a feed of one entry always does.
+func (ft *feedTemplates) renderFeed(f *feed, format feedFormat, base, lang string, changes []data.Change, docs map[string]*data.Document) ([]byte, error) {
 	for i := range changes {
 		c := &changes[i]
 		doc := docs[c.DocumentID]
 		if doc == nil {
 			doc = &data.Document{ID: c.DocumentID}
 		}
-		e, err := ft.buildEntry(base, c, doc)
+		e, err := ft.buildEntry(base, c, doc, lang)
 		if err != nil {
 			return nil, err
 		}
 		f.Entries = append(f.Entries, e)
 	}
-	var b bytes.Buffer
-	if err := writeFeed(&b, format, f); err != nil {
-		return nil, err
+	for {
+		var b bytes.Buffer
+		if err := writeFeed(&b, format, f); err != nil {
+			return nil, err
+		}
+		if b.Len() <= maxFeedBytes || len(f.Entries) <= 1 {
+			return b.Bytes(), nil
+		}
+		keep := len(f.Entries) * maxFeedBytes / b.Len()
+		f.Entries = f.Entries[:max(1, min(keep, len(f.Entries)-1))]
 	}
-	return b.Bytes(), nil
 }
 
 // documentsByID loads every document, keyed by id: feeds and listings name

@@ -322,6 +322,11 @@ func (v *view) IsWebURL(s string) bool {
 // links that leave the site (OpenGraph, feeds).
 func (v *view) URL(p string) string { return v.base + p }
 
+// Feed writes the path of the feed at p in the page's language: a Spanish
+// page links the Spanish feed (?lang=es), whose headlines and labels its
+// reader can read. Heads make it absolute with URL.
+func (v *view) Feed(p string) string { return p + langQuery(v.Lang) }
+
 // PathWith returns the current path with one query parameter changed, for
 // plain links that switch a view without script.
 func (v *view) PathWith(key, value string) string { return v.pathSet(key, value) }

@@ -28,9 +28,12 @@ const (
 )
 
 type cachedPage struct {
-	status  int
-	header  http.Header
+	status int
+	header http.Header
+	// body is gzipped when gzipped is set (text pages are kept that way:
+	// a fifth of the memory, and most clients take them so).
 	body    []byte
+	gzipped bool
 	expires time.Time
 	cost    int // bytes held, counted by put
 }
@@ -139,6 +142,11 @@ func (s *Server) cached(ttl time.Duration, h http.Handler) http.Handler {
 		c := &capture{header: w.Header().Clone()}
 		h.ServeHTTP(c, inner)
 		p := &cachedPage{status: c.status, header: c.header, body: c.body.Bytes(), expires: s.now().Add(ttl)}
+		if compressible(c.header.Get("Content-Type")) && c.header.Get("Content-Encoding") == "" {
+			if gz, err := gzipBytes(p.body); err == nil {
+				p.body, p.gzipped = gz, true
+			}
+		}
 		if p.status == http.StatusOK && c.header.Get("Set-Cookie") == "" {
 			s.cache.put(key, p)
 		}
@@ -146,6 +154,10 @@ func (s *Server) cached(ttl time.Duration, h http.Handler) http.Handler {
 	})
 }
 
+// writeCachedPage answers with p: gzipped as stored, with the gzip ETag,
+// to a client that accepts gzip (compress then leaves the body alone),
+// expanded otherwise. If-None-Match is compared with the plain ETag, as
+// compress hands it over.
 func writeCachedPage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	h := w.Header()
 	for k, v := range p.header {
@@ -156,9 +168,25 @@ func writeCachedPage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(p.body)))
+	body := p.body
+	if p.gzipped {
+		if acceptsGzip(r) && r.Header.Get("Range") == "" {
+			h.Set("Content-Encoding", "gzip")
+			if etag := h.Get("ETag"); etag != "" {
+				h.Set("ETag", gzipETag(etag))
+			}
+		} else {
+			plain, err := gunzipBytes(p.body)
+			if err != nil { // cannot happen: gzipBytes wrote it
+				http.Error(w, "internal error", http.StatusInternalServerError)
+				return
+			}
+			body = plain
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(p.status)
 	if r.Method != http.MethodHead {
-		w.Write(p.body)
+		w.Write(body)
 	}
 }

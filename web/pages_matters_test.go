@@ -487,7 +487,7 @@ func TestFeedLeadsWithWhatMatters(t *testing.T) {
 				!strings.Contains(lis.Eq(2).Text(), "the same edit in 3 clauses") {
 				t.Errorf("what matters in the content: %d entries, first %.200q", lis.Length(), lis.First().Text())
 			}
-			if content.Find(`a[href="https://cw.example.org`+changePath(f.january.change)+`"]`).Length() != 1 || len(jan.Content) > 16<<10 {
+			if content.Find(`a[href="https://cw.example.org`+changePath(f.january.change)+`"]`).Length() != 1 || len(jan.Content) > maxEntryBytes {
 				t.Errorf("content of %d bytes without a link to the change page", len(jan.Content))
 			}
 			// An RSS title is HTML (see writeRSS): the text shows once decoded.

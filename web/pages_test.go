@@ -93,7 +93,9 @@ func checkLayout(t *testing.T, what string, doc *goquery.Document) {
 		t.Errorf("%s: html lang = %q", what, lang)
 	}
 	for _, sel := range []string{"header nav", "main#main", "footer", `a.skip[href="#main"]`, `form[role=search]`,
-		`link[rel=alternate][type="application/atom+xml"][href$="/feed.atom"]`, `link[rel=alternate][type="application/rss+xml"][href$="/feed.rss"]`,
+		// Spanish pages link the Spanish feeds.
+		`link[rel=alternate][type="application/atom+xml"][href$="/feed.atom"], link[rel=alternate][type="application/atom+xml"][href$="/feed.atom?lang=es"]`,
+		`link[rel=alternate][type="application/rss+xml"][href$="/feed.rss"], link[rel=alternate][type="application/rss+xml"][href$="/feed.rss?lang=es"]`,
 		`a[href="/subscribe"]`, `meta[name=viewport]`, `meta[name=description]`} {
 		if doc.Find(sel).Length() == 0 {
 			t.Errorf("%s: no %s", what, sel)

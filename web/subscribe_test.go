@@ -340,6 +340,9 @@ func TestAlertsNotConfigured(t *testing.T) {
 				t.Errorf("main does not say %q: %q", tt.text, main.Text())
 			}
 			for _, feed := range []string{"/feed.atom", "/feed.rss"} {
+				if tt.lang == "es" {
+					feed += "?lang=es" // the Spanish feeds
+				}
 				if main.Find(`a[href="`+feed+`"]`).Length() != 1 {
 					t.Errorf("main does not link %s", feed)
 				}

@@ -49,6 +49,8 @@ type Server struct {
 	feedTemplates *feedTemplates
 	// cache keeps rendered pages for a short time (pages_cache.go).
 	cache *pageCache
+	// started is when New ran: an empty feed is dated by it.
+	started time.Time
 }
 
 // New returns a Server reading from db. It parses the embedded templates and
@@ -72,14 +74,15 @@ func newServer(db *data.DB, now func() time.Time, log *slog.Logger, opts Options
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates: %w", err)
 	}
-	return &Server{db: db, now: now, log: log, opts: opts, pages: pages, feedTemplates: feeds, cache: newPageCache(now)}, nil
+	return &Server{db: db, now: now, log: log, opts: opts, pages: pages, feedTemplates: feeds, cache: newPageCache(now), started: now()}, nil
 }
 
-// Handler returns every route of the service wrapped in the security headers.
+// Handler returns every route of the service wrapped in the security headers
+// and gzip compression (gzip.go).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return securityHeaders(mux)
+	return securityHeaders(compress(mux))
 }
 
 // routes registers every route. Each line is one Go 1.22 pattern; handlers
