@@ -60,6 +60,9 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 		"entryArgs":    func(v *view, d *data.Document, e data.VersionEntry) entryArgs { return entryArgs{V: v, Doc: d, E: e} },
 		"tagsArgs":     newTagsView,
 		"stateArgs":    func(v *view, c *data.Change) stateArgs { return stateArgs{V: v, C: c} },
+		"changeEntryArgs": func(v *view, r changeRow, level int) changeEntryArgs {
+			return changeEntryArgs{V: v, R: r, Level: level}
+		},
 		"variantArgs":  func(v *view, s variantSide) variantArgs { return variantArgs{V: v, S: s} },
 		"documentName": func(d data.Document) string { return documentTitle(&d) },
 		"clauseArgs": func(v *view, c changeView, side bool) clauseArgs {
@@ -121,6 +124,15 @@ func (a entryArgs) Headline() string { return changeHeadline(a.Doc, a.E.Change, 
 type variantArgs struct {
 	V *view
 	S variantSide
+}
+
+// changeEntryArgs is one change of a list for the "changeentry" block,
+// with the level of its headline's heading (2 on /changes, 3 under the
+// home page's "latest changes").
+type changeEntryArgs struct {
+	V     *view
+	R     changeRow
+	Level int
 }
 
 // stateArgs is a change for the "changestate" block, which says whether

@@ -39,6 +39,20 @@ type changeRow struct {
 	Headline string
 }
 
+// changeRows names each change's document and says its headline in lang.
+func changeRows(changes []data.Change, docs map[string]*data.Document, lang string) []changeRow {
+	rows := make([]changeRow, 0, len(changes))
+	for i := range changes {
+		c := &changes[i]
+		doc := docs[c.DocumentID]
+		if doc == nil {
+			doc = &data.Document{ID: c.DocumentID}
+		}
+		rows = append(rows, changeRow{Change: *c, Name: documentTitle(doc), Headline: changeHeadline(doc, c, lang)})
+	}
+	return rows
+}
+
 // Severities lists the severities a change can be filtered by, mildest
 // first.
 func (changesData) Severities() []diff.Severity {
@@ -97,14 +111,7 @@ func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := s.newView(r, &d)
-	for i := range changes {
-		c := &changes[i]
-		doc := byID[c.DocumentID]
-		if doc == nil {
-			doc = &data.Document{ID: c.DocumentID}
-		}
-		d.Rows = append(d.Rows, changeRow{Change: *c, Name: documentTitle(doc), Headline: changeHeadline(doc, c, v.Lang)})
-	}
+	d.Rows = changeRows(changes, byID, v.Lang)
 	if more && len(changes) > 0 {
 		older := r.URL.Query()
 		older.Set("before", strconv.FormatInt(changes[len(changes)-1].ID, 10))

@@ -133,3 +133,37 @@ func TestUpcomingEffectiveDate(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeLeadsWithLatestChanges checks that the home page shows the
+// latest changes readers were told about above the documents, as /changes
+// lists them, and names each document once, without repeating its
+// service ("WhatsApp WhatsApp Privacy Policy").
+func TestHomeLeadsWithLatestChanges(t *testing.T) {
+	f := corpusSiteDB(t)
+	srv := newPageServer(t, f)
+	db := openFixtureDB(t, f)
+	published, _, err := db.Changes(context.Background(), data.ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: homeChanges})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "es"} {
+		doc, _ := pageDoc(t, srv, "/?lang="+lang, http.StatusOK)
+		var got, want []string
+		doc.Find("section.latest h3.headline a").Each(func(_ int, a *goquery.Selection) { got = append(got, a.AttrOr("href", "")) })
+		for _, c := range published {
+			want = append(want, changePath(c.ID))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: latest changes %v, want %v", lang, got, want)
+		}
+		html, _ := doc.Html()
+		if a, b := strings.Index(html, `class="latest"`), strings.Index(html, `table class="documents"`); a < 0 || b < 0 || a > b {
+			t.Errorf("%s: latest changes at %d, documents at %d; want the changes first", lang, a, b)
+		}
+		doc.Find("a.doc-link").Each(func(_ int, a *goquery.Selection) {
+			if name := a.Text(); strings.HasPrefix(name, "WhatsApp WhatsApp") {
+				t.Errorf("%s: document named %q", lang, name)
+			}
+		})
+	}
+}

@@ -21,11 +21,23 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := documentsData{}
 	v := s.newView(r, &d)
+	// The latest changes readers were told about lead the page: what
+	// happened is why most people come.
+	latest, _, err := s.db.Changes(r.Context(), data.ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: homeChanges})
+	if err != nil {
+		return err
+	}
+	byID := map[string]*data.Document{}
+	for i := range docs {
+		byID[docs[i].ID] = &docs[i].Document
+	}
+	d.Latest = changeRows(latest, byID, v.Lang)
 	for _, doc := range docs {
 		if doc.Failing() {
 			d.Failing++
 		}
-		row := documentRow{DocumentSummary: doc, Problem: fetchProblem(v, doc)}
+		// The region has its own column.
+		row := documentRow{DocumentSummary: doc, Problem: fetchProblem(v, doc), Name: labels.DocumentName(doc.ID, doc.Service, doc.Title, "")}
 		// A document whose versions all come from an archive says so
 		// until a live check has succeeded, so nobody takes the archive's
 		// last version for today's page.
@@ -42,7 +54,11 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "documents", v, noCache)
 }
 
+// homeChanges is how many of the latest changes the home page shows.
+const homeChanges = 5
+
 type documentsData struct {
+	Latest    []changeRow
 	Documents []documentRow
 	Failing   int
 }
@@ -51,6 +67,8 @@ type documentsData struct {
 // for a reader.
 type documentRow struct {
 	data.DocumentSummary
+	// Name names the document without its region, which has a column.
+	Name string
 	// Problem says in plain words what went wrong with the latest fetch
 	// and what to do; nil when it did not fail.
 	Problem *fetchProblemView
