@@ -472,6 +472,9 @@ type AlertChange struct {
 	// Snapshot is the raw page the new version was extracted from, without
 	// its body: its id, sha256 and first fetch time are cited.
 	Snapshot Snapshot
+	// FromNumber and ToNumber are the two versions' numbers within the
+	// document (Version.Number), as people name them.
+	FromNumber, ToNumber int
 }
 
 // AlertChange returns a change with its document and new snapshot, or
@@ -487,11 +490,17 @@ func (db *DB) AlertChange(ctx context.Context, changeID int64) (*AlertChange, er
 		var d *Document
 		if d, err = db.Document(ctx, c.DocumentID); err == nil {
 			out.Document = *d
-			var v *Version
+			var v, from *Version
 			if v, err = loadVersion(ctx, db.sql, c.ToVersion, false); err == nil {
+				out.ToNumber = v.Number
 				var s *Snapshot
 				if s, err = loadSnapshot(ctx, db.sql, v.SnapshotID, false); err == nil {
 					out.Snapshot = *s
+				}
+			}
+			if err == nil {
+				if from, err = loadVersion(ctx, db.sql, c.FromVersion, false); err == nil {
+					out.FromNumber = from.Number
 				}
 			}
 		}

@@ -13,7 +13,11 @@ import (
 
 // Version is one distinct canonical text of a document.
 type Version struct {
-	ID         int64
+	ID int64
+	// Number counts the document's versions from 1, oldest first: ids are
+	// global, so a document's first version may be #12, while people say
+	// "the third version" (v3).
+	Number     int
 	DocumentID string
 	SnapshotID int64
 	FetchedAt  time.Time
@@ -219,16 +223,21 @@ func (db *DB) Version(ctx context.Context, id int64) (*Version, error) {
 
 // loadVersion reads a version; with full it also rebuilds the blocks and the
 // canonical text from the texts they refer to.
+// versionNumber is the SQL expression of Version.Number for the version
+// row v: its place among its document's versions, in the order they are
+// recorded (fetched_at, id), which the versions_by_document index answers.
+const versionNumber = `(SELECT count(*) FROM versions p WHERE p.document_id = v.document_id AND (p.fetched_at, p.id) <= (v.fetched_at, v.id))`
+
 func loadVersion(ctx context.Context, q queryer, id int64, full bool) (*Version, error) {
 	if full {
 		v, _, err := loadFullVersion(ctx, q, id)
 		return v, err
 	}
-	const head = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `
+	const head = `SELECT v.id, ` + versionNumber + `, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `
 FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
 	var at string
-	err := q.QueryRowContext(ctx, head, id).Scan(append([]any{&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256}, v.Source.dest()...)...)
+	err := q.QueryRowContext(ctx, head, id).Scan(append([]any{&v.ID, &v.Number, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256}, v.Source.dest()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -246,12 +255,12 @@ FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 // against the stored sha256 and length, so damage is reported rather than
 // diffed or shown.
 func loadFullVersion(ctx context.Context, q queryer, id int64) (*Version, textRefs, error) {
-	const query = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, v.text_length, v.blocks, ` + sourceColumns + `
+	const query = `SELECT v.id, ` + versionNumber + `, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, s.sha256, v.text_length, v.blocks, ` + sourceColumns + `
 FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
 	var at string
 	var stored []byte
-	err := q.QueryRowContext(ctx, query, id).Scan(append([]any{&v.ID, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &v.TextLength, &stored}, v.Source.dest()...)...)
+	err := q.QueryRowContext(ctx, query, id).Scan(append([]any{&v.ID, &v.Number, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.SnapshotSHA256, &v.TextLength, &stored}, v.Source.dest()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, textRefs{}, ErrNotFound
 	}
@@ -370,6 +379,7 @@ WHERE v.document_id = ? ORDER BY v.fetched_at, v.id`
 			}
 			e.EffectiveDate = e.Change.EffectiveDate.New
 		}
+		e.Number = len(out) + 1 // the listing is oldest first
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

@@ -728,11 +728,13 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 		sec.Links = []docLink{{Text: m.changePage, URL: change}}
 		fmt.Fprintf(&text, "%s: %s\n", m.changePage, change)
 		if ch.FromVersion > 0 && ch.ToVersion > 0 {
-			before, after := fmt.Sprintf(m.versionBefore, ch.FromVersion), fmt.Sprintf(m.versionAfter, ch.ToVersion)
+			before, after := fmt.Sprintf(m.versionBefore, r.ac.FromNumber), fmt.Sprintf(m.versionAfter, r.ac.ToNumber)
 			sec.Links = append(sec.Links, docLink{Text: before, URL: c.versionURL(ch.FromVersion)}, docLink{Text: after, URL: c.versionURL(ch.ToVersion)})
 			fmt.Fprintf(&text, "%s: %s\n%s: %s\n", before, c.versionURL(ch.FromVersion), after, c.versionURL(ch.ToVersion))
 		}
-		sec.Links = append(sec.Links, docLink{Text: note, URL: c.snapshotURL(snap.ID)})
+		// The link reads as words; the sha256 that identifies the copy
+		// follows it, whole, for whoever checks the citation.
+		sec.Links = append(sec.Links, docLink{Text: fmt.Sprintf(m.snapshotLink, m.date(snap.FetchedAt)), URL: c.snapshotURL(snap.ID), Note: "sha256 " + snap.SHA256})
 		fmt.Fprintf(&text, "%s: %s\n\n", note, c.snapshotURL(snap.ID))
 		budget -= 2*(text.Len()-start-clauses) + htmlMarkup
 		d.Docs = append(d.Docs, sec)

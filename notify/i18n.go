@@ -36,8 +36,9 @@ type messages struct {
 	restSome      string // n, clauses, kinds, sections
 	restIn        string // section names
 	restInMore    string // section names, n more sections
-	versionBefore string // version id
-	versionAfter  string // version id
+	snapshotLink  string // fetch date
+	versionBefore string // version number within the document
+	versionAfter  string // version number within the document
 	changePage    string
 	snapshot      string // sha256, time
 	legend        string
@@ -84,10 +85,11 @@ var english = &messages{
 	restSome:       "Also changed: %d more %s (%s)%s; every clause is on the change page.",
 	restIn:         " in %s",
 	restInMore:     " in %s and %d more sections",
-	versionBefore:  "Version %d (before)",
-	versionAfter:   "Version %d (now)",
+	versionBefore:  "Version v%d (before)",
+	versionAfter:   "Version v%d (now)",
 	changePage:     "See the whole change",
 	snapshot:       "Archived copy of the new page: sha256 %s, fetched %s",
+	snapshotLink:   "Archived copy of the new page, fetched %s",
 	legend:         "In the text version, [-words-] were removed and {+words+} were added.",
 	omitted:        "%d more %s did not fit in this email. Read them on the change page:",
 	omittedDoc:     "%d more %s did not fit in this email. Read them in the document's history:",
@@ -139,10 +141,11 @@ var spanish = &messages{
 	restSome:       "También cambiaron otras %d %s (%s)%s; todas están en la página del cambio.",
 	restIn:         " en %s",
 	restInMore:     " en %s y %d secciones más",
-	versionBefore:  "Versión %d (antes)",
-	versionAfter:   "Versión %d (ahora)",
+	versionBefore:  "Versión v%d (antes)",
+	versionAfter:   "Versión v%d (ahora)",
 	changePage:     "Ver el cambio completo",
 	snapshot:       "Copia archivada de la página nueva: sha256 %s, descargada el %s",
+	snapshotLink:   "Copia archivada de la página nueva, descargada el %s",
 	legend:         "En la versión de texto, [-palabras-] indica lo suprimido y {+palabras+} lo añadido.",
 	omitted:        "%d %s más no caben en este correo. Puede leerlos en la página del cambio:",
 	omittedDoc:     "%d %s más no caben en este correo. Puede leerlos en el historial del documento:",

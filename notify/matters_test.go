@@ -256,7 +256,7 @@ func TestCriticalAlertOverSMTP(t *testing.T) {
 				"Also changed: ", "See the whole change: "},
 			text: append([]string{"Severity: critical · Topics: data sharing", "Topics: data sharing \u201cFacebook does not use your WhatsApp account information\u201d; advertising\n",
 				"What it means: WhatsApp now also shares your account information, payment and transaction information and 1 more with the Meta Companies to market to you",
-				"Version " + itoa(res.Change.FromVersion) + " (before): ", "Version " + itoa(res.Change.ToVersion) + " (now): "}, citation...),
+				"Version v1 (before): ", "Version v2 (now): "}, citation...),
 			html: []string{"<h1 style=\"margin:0 0 8px 0;font-size:20px;line-height:1.3;\">WhatsApp dropped its promise not to share your account information with Meta</h1>", "1. WhatsApp Privacy Policy › How We Work With Other Facebook Companies"},
 		},
 		{
@@ -267,7 +267,7 @@ func TestCriticalAlertOverSMTP(t *testing.T) {
 				"## 1. ", "Cláusula suprimida - Gravedad: crítica\nQué significa: WhatsApp retiró su promesa de no compartir la información de tu cuenta con Meta\nAntes: " + promise,
 				"## 2. ", nothing, "## 3. ", work, "## 4. ", "La misma modificación en 3 cláusulas; se muestra una.", "## 5. ",
 				"También cambiaron otras ", "Ver el cambio completo: "},
-			text: append([]string{"Gravedad: crítica · Temas: cesión de datos", "Versión " + itoa(res.Change.FromVersion) + " (antes)", "Versión " + itoa(res.Change.ToVersion) + " (ahora)"}, citation...),
+			text: append([]string{"Gravedad: crítica · Temas: cesión de datos", "Versión v1 (antes)", "Versión v2 (ahora)"}, citation...),
 			html: []string{`lang="es"`, ">WhatsApp retiró su promesa de no compartir la información de tu cuenta con Meta</h1>"},
 		},
 		{

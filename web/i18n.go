@@ -435,7 +435,8 @@ func messagesEN() map[string]string {
 		"search.run":             "from %s to %s",
 		"search.run.until":       "removed on %s",
 		"search.matches":         "Clauses containing it",
-		"search.versions":        "in %d versions",
+		"search.versions.one":    "in 1 version",
+		"search.versions.other":  "in %d versions",
 		"search.toolong":         "This search is too long: use at most %d characters.",
 		"search.noword":          "Type at least one word or number to search for.",
 
@@ -807,7 +808,8 @@ func messagesES() map[string]string {
 		"search.run":             "del %s al %s",
 		"search.run.until":       "eliminada el %s",
 		"search.matches":         "Cláusulas que la contienen",
-		"search.versions":        "en %d versiones",
+		"search.versions.one":    "en 1 versión",
+		"search.versions.other":  "en %d versiones",
 		"search.toolong":         "Esta búsqueda es demasiado larga: use como máximo %d caracteres.",
 		"search.noword":          "Escriba al menos una palabra o un número para buscar.",
 

@@ -167,3 +167,25 @@ func TestHomeLeadsWithLatestChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestVersionHistoryOnlyWhereItChanged checks that a version page offers
+// "This clause over time" only for clauses with a history to tell: each
+// disclosure links to a change, and clauses that never changed have none.
+func TestVersionHistoryOnlyWhereItChanged(t *testing.T) {
+	f := corpusSiteDB(t)
+	srv := newPageServer(t, f)
+	versions, err := openFixtureDB(t, f).Versions(context.Background(), docPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := pageDoc(t, srv, versionPath(versions[len(versions)-1].Version.ID), http.StatusOK)
+	clauses, histories := doc.Find("div.clause").Length(), doc.Find("details.history")
+	if histories.Length() == 0 || histories.Length() >= clauses {
+		t.Errorf("%d disclosures for %d clauses; want some, on the clauses that changed only", histories.Length(), clauses)
+	}
+	histories.Each(func(i int, d *goquery.Selection) {
+		if d.Find(`a[href^="/changes/"]`).Length() == 0 {
+			t.Errorf("disclosure %d tells no change: %q", i, d.Text())
+		}
+	})
+}

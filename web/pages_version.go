@@ -102,7 +102,12 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) error {
 	for b := range d.Blocks {
 		for c := range d.Blocks[b].Clauses {
 			cl := &d.Blocks[b].Clauses[c]
-			cl.History = lin.history(ver.ID, ver.FetchedAt, first, cl.Text)
+			// A clause that has read the same since the first version and
+			// still does has no history to tell: a disclosure on each of
+			// hundreds of such clauses only buries the ones that changed.
+			if h := lin.history(ver.ID, ver.FetchedAt, first, cl.Text); len(h) != 2 || h[0].Kind != "since" || h[1].Kind != "still" {
+				cl.History = h
+			}
 		}
 	}
 	v := s.newView(r, &d)

@@ -60,9 +60,9 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	out := make([]versionJSON, 0, len(versions))
-	for i, v := range versions {
+	for _, v := range versions {
 		out = append(out, versionJSON{
-			ID: v.ID, Number: i + 1, Document: v.DocumentID, FetchedAt: v.FetchedAt.UTC().Format(time.RFC3339),
+			ID: v.ID, Number: v.Number, Document: v.DocumentID, FetchedAt: v.FetchedAt.UTC().Format(time.RFC3339),
 			SHA256: v.SHA256, SnapshotID: v.SnapshotID, SnapshotSHA256: v.SnapshotSHA256,
 			SourceURL: v.Source.URL, Imported: v.Source.Imported, Archive: v.Source.Archive,
 			ArchiveURL: v.Source.ArchiveURL, ArchiveLicense: v.Source.ArchiveLicense,
