@@ -183,13 +183,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 }
 
 func open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("no database path given (pass --db FILE)")
-	}
-	if now == nil {
-		return nil, errors.New("no clock given")
-	}
-	abs, err := filepath.Abs(path)
+	abs, err := checkOpen(path, now)
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +205,18 @@ func open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// checkOpen checks the arguments of Open and OpenReadOnly and returns the
+// database's absolute path.
+func checkOpen(path string, now func() time.Time) (string, error) {
+	if path == "" {
+		return "", errors.New("no database path given (pass --db FILE)")
+	}
+	if now == nil {
+		return "", errors.New("no clock given")
+	}
+	return filepath.Abs(path)
 }
 
 // ErrSchemaBehind is returned by OpenReadOnly for a database whose schema
@@ -236,13 +242,7 @@ func OpenReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 }
 
 func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("no database path given (pass --db FILE)")
-	}
-	if now == nil {
-		return nil, errors.New("no clock given")
-	}
-	abs, err := filepath.Abs(path)
+	abs, err := checkOpen(path, now)
 	if err != nil {
 		return nil, err
 	}
