@@ -62,13 +62,15 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 		"stateArgs":    func(v *view, c *data.Change) stateArgs { return stateArgs{V: v, C: c} },
 		"variantArgs":  func(v *view, s variantSide) variantArgs { return variantArgs{V: v, S: s} },
 		"documentName": func(d data.Document) string { return documentTitle(&d) },
-		"clauseArgs": func(v *view, c changeView, side bool) clauseArgs {
-			return clauseArgs{V: v, C: c, Side: side}
+		"clauseArgs": func(v *view, c changeView, side bool, dv *diffView) clauseArgs {
+			return clauseArgs{V: v, C: c, Side: side, OldLang: dv.OldLang, NewLang: dv.NewLang, Lang: dv.Lang()}
 		},
 		"sourceArgs": func(v *view, key string, ver *data.Version, snap *data.Snapshot) sourceArgs {
 			return sourceArgs{V: v, Key: key, Version: ver, Snapshot: snap}
 		},
-		"headingArgs": func(level int, id, text string) headingArgs { return headingArgs{Level: level, ID: id, Text: text} },
+		"headingArgs": func(level int, id, text, lang string) headingArgs {
+			return headingArgs{Level: level, ID: id, Text: text, Lang: lang}
+		},
 		"countsArgs":  func(v *view, s diff.Summary) countsView { return countsView{V: v, Summary: s} },
 		"compareArgs": func(v *view, docID string, versions []data.VersionEntry, from, to int64) compareArgs {
 			return compareArgs{V: v, DocID: docID, Versions: versions, From: from, To: to}
@@ -131,16 +133,20 @@ type stateArgs struct {
 }
 
 // clauseArgs is one clause change for the "clause" block, wherever a page
-// shows it (what matters, or its section).
+// shows it (what matters, or its section). OldLang, NewLang and Lang
+// (see diffView) mark its policy text with the document's language.
 type clauseArgs struct {
-	V    *view
-	C    changeView
-	Side bool
+	V                      *view
+	C                      changeView
+	Side                   bool
+	OldLang, NewLang, Lang string
 }
 
+// headingArgs is a heading of a policy's text; Lang is the document's
+// language, which the heading carries because it is policy text.
 type headingArgs struct {
-	Level    int
-	ID, Text string
+	Level          int
+	ID, Text, Lang string
 }
 
 type sourceArgs struct {
