@@ -71,7 +71,7 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 		"headingArgs": func(level int, id, text, lang string) headingArgs {
 			return headingArgs{Level: level, ID: id, Text: text, Lang: lang}
 		},
-		"countsArgs":  func(v *view, s diff.Summary) countsView { return countsView{V: v, Summary: s} },
+		"countsArgs": func(v *view, s diff.Summary) countsView { return countsView{V: v, Summary: s} },
 		"compareArgs": func(v *view, docID string, versions []data.VersionEntry, from, to int64) compareArgs {
 			return compareArgs{V: v, DocID: docID, Versions: versions, From: from, To: to}
 		},
