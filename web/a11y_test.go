@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"math"
 	"net/http/httptest"
 	"regexp"
@@ -41,6 +42,9 @@ var policyTextSelectors = []string{
 	".policy-text h2, .policy-text h3, .policy-text h4, .policy-text h5, .policy-text h6",
 	"ul.matches q",
 	"table.variants blockquote",
+	// Section headings within our sentences ("In Sharing", "moved from …").
+	"article.change .moved-from > span",
+	"p.where > span",
 }
 
 func TestAccessibility(t *testing.T) {
@@ -425,6 +429,27 @@ func TestContrastRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if !strings.Contains(string(css), tt.rule) {
 				t.Errorf("style.css has no %q", tt.rule)
+			}
+		})
+	}
+}
+
+// TestTLang checks that a sentence with policy text in it marks the text
+// with its language and escapes both.
+func TestTLang(t *testing.T) {
+	v := &view{Lang: "es", i18n: newI18n()}
+	for _, tt := range []struct {
+		name, lang, text string
+		want             template.HTML
+	}{
+		{"marked", "en", "How We Share", `En <span lang="en">How We Share</span>`},
+		{"unknown language", "", "How We Share", `En How We Share`},
+		{"markup in the text", "en", `<b>Sharing</b>`, `En <span lang="en">&lt;b&gt;Sharing&lt;/b&gt;</span>`},
+		{"markup in the language", `en"><x`, "a", `En <span lang="en&#34;&gt;&lt;x">a</span>`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := v.TLang("matters.where", tt.lang, tt.text); got != tt.want {
+				t.Errorf("TLang = %s, want %s", got, tt.want)
 			}
 		})
 	}

@@ -226,6 +226,21 @@ func (s *Server) credit(ctx context.Context, v *view, docID string) error {
 // T translates a message key, formatting args into it.
 func (v *view) T(key string, args ...any) string { return v.i18n.tr(v.Lang, key, args...) }
 
+// TLang translates a message whose one argument is policy text (a section
+// heading), marking that text with its document's language, lang, so that
+// a screen reader pronounces it in that language within the sentence. The
+// message and the text are escaped; lang "" leaves the text unmarked.
+func (v *view) TLang(key, lang, text string) template.HTML {
+	if lang == "" {
+		return template.HTML(template.HTMLEscapeString(v.T(key, text)))
+	}
+	const hole = "\x00" // never in a message
+	before, after, _ := strings.Cut(v.T(key, hole), hole)
+	return template.HTML(template.HTMLEscapeString(before) +
+		`<span lang="` + template.HTMLEscapeString(lang) + `">` + template.HTMLEscapeString(text) + `</span>` +
+		template.HTMLEscapeString(after))
+}
+
 // N translates a message that depends on a count (key.one, key.other).
 func (v *view) N(key string, n int) string { return v.i18n.plural(v.Lang, key, n) }
 
