@@ -385,6 +385,7 @@ func messagesEN() map[string]string {
 		"legend.ins":                  "inserted",
 		"legend.del":                  "deleted",
 		"topics":                      "Topics",
+		"clause.link":                 "Link to this clause",
 		"severity":                    "Severity",
 		// Topic and severity names are in package labels, shared with the emails.
 		"version.title":          "%s, version of %s",
@@ -758,6 +759,7 @@ func messagesES() map[string]string {
 		"legend.ins":                  "añadido",
 		"legend.del":                  "eliminado",
 		"topics":                      "Temas",
+		"clause.link":                 "Enlace a esta cláusula",
 		"severity":                    "Gravedad",
 		// Topic and severity names are in package labels, shared with the emails.
 		"version.title":          "%s, versión del %s",

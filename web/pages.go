@@ -65,14 +65,16 @@ func parsePages(fsys fs.FS) (*pageSet, error) {
 		},
 		"variantArgs":  func(v *view, s variantSide) variantArgs { return variantArgs{V: v, S: s} },
 		"documentName": func(d data.Document) string { return documentTitle(&d) },
-		"clauseArgs": func(v *view, c changeView, side bool) clauseArgs {
-			return clauseArgs{V: v, C: c, Side: side}
+		"clauseArgs": func(v *view, c changeView, side bool, dv *diffView) clauseArgs {
+			return clauseArgs{V: v, C: c, Side: side, OldLang: dv.OldLang, NewLang: dv.NewLang, Lang: dv.Lang()}
 		},
 		"sourceArgs": func(v *view, key string, ver *data.Version, snap *data.Snapshot) sourceArgs {
 			return sourceArgs{V: v, Key: key, Version: ver, Snapshot: snap}
 		},
-		"headingArgs": func(level int, id, text string) headingArgs { return headingArgs{Level: level, ID: id, Text: text} },
-		"countsArgs":  func(v *view, s diff.Summary) countsView { return countsView{V: v, Summary: s} },
+		"headingArgs": func(level int, id, text, lang string) headingArgs {
+			return headingArgs{Level: level, ID: id, Text: text, Lang: lang}
+		},
+		"countsArgs": func(v *view, s diff.Summary) countsView { return countsView{V: v, Summary: s} },
 		"compareArgs": func(v *view, docID string, versions []data.VersionEntry, from, to int64) compareArgs {
 			return compareArgs{V: v, DocID: docID, Versions: versions, From: from, To: to}
 		},
@@ -143,16 +145,20 @@ type stateArgs struct {
 }
 
 // clauseArgs is one clause change for the "clause" block, wherever a page
-// shows it (what matters, or its section).
+// shows it (what matters, or its section). OldLang, NewLang and Lang
+// (see diffView) mark its policy text with the document's language.
 type clauseArgs struct {
-	V    *view
-	C    changeView
-	Side bool
+	V                      *view
+	C                      changeView
+	Side                   bool
+	OldLang, NewLang, Lang string
 }
 
+// headingArgs is a heading of a policy's text; Lang is the document's
+// language, which the heading carries because it is policy text.
 type headingArgs struct {
-	Level    int
-	ID, Text string
+	Level          int
+	ID, Text, Lang string
 }
 
 type sourceArgs struct {
@@ -231,6 +237,21 @@ func (s *Server) credit(ctx context.Context, v *view, docID string) error {
 
 // T translates a message key, formatting args into it.
 func (v *view) T(key string, args ...any) string { return v.i18n.tr(v.Lang, key, args...) }
+
+// TLang translates a message whose one argument is policy text (a section
+// heading), marking that text with its document's language, lang, so that
+// a screen reader pronounces it in that language within the sentence. The
+// message and the text are escaped; lang "" leaves the text unmarked.
+func (v *view) TLang(key, lang, text string) template.HTML {
+	if lang == "" {
+		return template.HTML(template.HTMLEscapeString(v.T(key, text)))
+	}
+	const hole = "\x00" // never in a message
+	before, after, _ := strings.Cut(v.T(key, hole), hole)
+	return template.HTML(template.HTMLEscapeString(before) +
+		`<span lang="` + template.HTMLEscapeString(lang) + `">` + template.HTMLEscapeString(text) + `</span>` +
+		template.HTMLEscapeString(after))
+}
 
 // N translates a message that depends on a count (key.one, key.other).
 func (v *view) N(key string, n int) string { return v.i18n.plural(v.Lang, key, n) }

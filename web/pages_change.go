@@ -74,7 +74,7 @@ func (s *Server) changePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	headline := labels.Headline(headlineSubject(d.Document), *cs, v.Lang)
-	d.Diff = newDiffView(v, cs, headline, r.URL.Query().Get("view") == "side", filter)
+	d.Diff = newDiffView(v, cs, headline, r.URL.Query().Get("view") == "side", filter).setLangs(d.Document.Language, d.Document.Language)
 	v.OGType = "article"
 	v.Title = v.T("change.title", headline, d.Name, v.Date(c.DetectedAt))
 	v.Description = changeDescription(v, cs, headline)
@@ -221,7 +221,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cs := topics.Compare(policy.Document{Blocks: d.From.Blocks}, policy.Document{Blocks: d.To.Blocks}, doc.Language)
-	d.Diff = newDiffView(v, &cs, labels.Headline(headlineSubject(doc), cs, v.Lang), q.Get("view") == "side", filter)
+	d.Diff = newDiffView(v, &cs, labels.Headline(headlineSubject(doc), cs, v.Lang), q.Get("view") == "side", filter).setLangs(doc.Language, doc.Language)
 	return s.render(w, r, http.StatusOK, "compare", v, stable)
 }
 

@@ -86,6 +86,28 @@ type diffView struct {
 	Groups []groupView
 	Open   bool
 	Filter filterView
+	// OldLang and NewLang are the languages of the two texts compared
+	// (data.Document.Language, "" when unknown). The templates mark the
+	// policy text with them, so that a screen reader on a Spanish page
+	// reads English clauses with English pronunciation.
+	OldLang, NewLang string
+}
+
+// setLangs records the languages of the two texts compared, and returns
+// the view for chaining.
+func (dv *diffView) setLangs(oldLang, newLang string) *diffView {
+	dv.OldLang, dv.NewLang = oldLang, newLang
+	return dv
+}
+
+// Lang is the language of text that may come from either side (an inline
+// clause, a section heading, evidence): the two sides' language when they
+// share one, else "", since marking mixed text with either would be wrong.
+func (dv *diffView) Lang() string {
+	if dv.OldLang == dv.NewLang {
+		return dv.OldLang
+	}
+	return ""
 }
 
 // badgeView is a change set's badges: material or cosmetic, then its tags.

@@ -231,6 +231,9 @@ type searchData struct {
 	Error  string
 	Result *data.SearchResult
 	Names  map[string]string // document id -> display name
+	// Langs maps a document id to its language, which marks the quoted
+	// snippets for screen readers.
+	Langs map[string]string
 }
 
 // searchPage answers /search?q=: which versions contain a phrase, and when
@@ -272,9 +275,10 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 				if err != nil {
 					return err
 				}
-				d.Names = map[string]string{}
+				d.Names, d.Langs = map[string]string{}, map[string]string{}
 				for i := range docs {
 					d.Names[docs[i].ID] = documentTitle(&docs[i])
+					d.Langs[docs[i].ID] = docs[i].Language
 				}
 			}
 		}

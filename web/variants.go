@@ -299,7 +299,8 @@ func (s *Server) variantsPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.Diff = newDiffView(v, cs, variantHeadline(d.Result, s.pages.i18n, v.Lang), q.Get("view") == "side", filter)
+		d.Diff = newDiffView(v, cs, variantHeadline(d.Result, s.pages.i18n, v.Lang), q.Get("view") == "side", filter).
+			setLangs(d.Result.From.Document.Language, d.Result.To.Document.Language)
 	}
 	return s.render(w, r, http.StatusOK, "variants", v, stable)
 }
