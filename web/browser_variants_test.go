@@ -19,7 +19,8 @@ import (
 // where the statements of who gets the data that differ come before any
 // clause. It also checks that the new pages (the comparison, the list of
 // changes, a timeline with a folded capture variation) need no sideways
-// scrolling on a phone, in English and Spanish, and saves their
+// scrolling on a phone, in English and Spanish (the home page too), and
+// saves their
 // screenshots ($CLAUSEWATCH_SCREENSHOT_DIR keeps them; docs/screenshots
 // holds a set).
 func TestBrowserVariants(t *testing.T) {
@@ -80,6 +81,7 @@ func TestBrowserVariants(t *testing.T) {
 		{"compare", "/compare?from=" + varEEA + "&to=" + varGlobal, `table.variants`},
 		{"changes", "/changes", `ol.changes`},
 		{"timeline", "/documents/" + varEEA, `li.folded.variation`},
+		{"home", "/", `section.latest`},
 	}
 	for _, lang := range []string{"en", "es"} {
 		for _, p := range pages {
