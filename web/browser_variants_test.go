@@ -116,5 +116,23 @@ func TestBrowserVariants(t *testing.T) {
 			}
 		}
 	}
+	// The feeds open in the browser and parse in its own XML parser,
+	// English and Spanish, as a web feed reader would read them. (The
+	// page's CSP forbids fetch, so each feed is opened and its text read.)
+	for _, lang := range []string{"en", "es"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/feed.atom?lang="+lang)); err != nil {
+			t.Fatalf("open the %s Atom feed: %v", lang, err)
+		}
+		got := run(t, ctx, chromedp.Evaluate[string](`(() => {
+  const text = document.documentElement.localName === 'feed' ? new XMLSerializer().serializeToString(document) : document.body.innerText;
+  const doc = new DOMParser().parseFromString(text, 'application/xml');
+  if (doc.getElementsByTagName('parsererror').length) return 'parse error';
+  const root = doc.documentElement;
+  return root.localName + ' ' + root.getAttribute('xml:lang') + ' ' + (root.getElementsByTagName('entry').length > 0);
+})()`))
+		if want := "feed " + lang + " true"; got != want {
+			t.Errorf("the %s Atom feed reads as %q in the browser, want %q", lang, got, want)
+		}
+	}
 	t.Logf("screenshots in %s", dir)
 }
