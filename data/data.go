@@ -191,20 +191,7 @@ func open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("directory %s does not exist; create it or choose another --db path", dir)
 	}
-	sqldb, err := sql.Open("sqlite", dsn(abs))
-	if err != nil {
-		return nil, err
-	}
-	db := &DB{sql: sqldb, path: abs, now: now, writeSem: make(chan struct{}, 1)}
-	if err := connect(ctx, sqldb); err != nil {
-		sqldb.Close()
-		return nil, err
-	}
-	if err := db.migrate(ctx); err != nil {
-		sqldb.Close()
-		return nil, err
-	}
-	return db, nil
+	return openDSN(ctx, abs, dsn(abs), now, (*DB).migrate)
 }
 
 // checkOpen checks the arguments of Open and OpenReadOnly and returns the
@@ -251,7 +238,7 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 	} else if err != nil {
 		return nil, err
 	}
-	db, err := openDSN(ctx, abs, readOnlyDSN(abs, false), now)
+	db, err := openDSN(ctx, abs, readOnlyDSN(abs, false), now, (*DB).checkSchema)
 	var se *sqlite.Error
 	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_READONLY {
 		// SQLite reads a WAL database through its shared-memory file,
@@ -261,15 +248,16 @@ func openReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, 
 		// with no log left, the file alone is the whole database and
 		// can be read as immutable.
 		if _, werr := os.Stat(abs + "-wal"); errors.Is(werr, fs.ErrNotExist) {
-			return openDSN(ctx, abs, readOnlyDSN(abs, true), now)
+			return openDSN(ctx, abs, readOnlyDSN(abs, true), now, (*DB).checkSchema)
 		}
 		return nil, fmt.Errorf("%w (its write-ahead log %s-wal is there but its shared-memory file cannot be created: run the command while `clausewatch serve` runs, or as a user who may write %s)", err, abs, filepath.Dir(abs))
 	}
 	return db, err
 }
 
-// openDSN opens a read-only handle through dsn and checks its schema.
-func openDSN(ctx context.Context, abs, dsn string, now func() time.Time) (*DB, error) {
+// openDSN opens a handle on the file abs through dsn and readies it:
+// migrating it (Open) or checking its schema (OpenReadOnly).
+func openDSN(ctx context.Context, abs, dsn string, now func() time.Time, ready func(*DB, context.Context) error) (*DB, error) {
 	sqldb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -279,7 +267,7 @@ func openDSN(ctx context.Context, abs, dsn string, now func() time.Time) (*DB, e
 		sqldb.Close()
 		return nil, err
 	}
-	if err := db.checkSchema(ctx); err != nil {
+	if err := ready(db, ctx); err != nil {
 		sqldb.Close()
 		return nil, err
 	}

@@ -2,15 +2,11 @@ package web
 
 import (
 	"context"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-
-	"github.com/clausewatch/clausewatch/scraper"
 )
 
 // TestBrowserAccessibility checks in Chromium what the selector checks of
@@ -23,24 +19,9 @@ import (
 //
 // It skips where chromium is missing, unless CLAUSEWATCH_REQUIRE_BROWSER=1.
 func TestBrowserAccessibility(t *testing.T) {
-	exe, err := scraper.FindBrowser()
-	if err != nil {
-		if os.Getenv("CLAUSEWATCH_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("CLAUSEWATCH_REQUIRE_BROWSER=1 but no browser: %v", err)
-		}
-		t.Skipf("skipping the browser test: %v (set CLAUSEWATCH_REQUIRE_BROWSER=1 to make this a failure)", err)
-	}
 	f := corpusSiteDB(t)
 	srv := newPageServer(t, f)
-	opts := append(scraper.HeadlessOptions(exe), chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	defer cancelCtx()
-	// Only a hung browser meets this deadline; a busy machine is far
-	// inside it.
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx := newBrowser(t)
 
 	for _, tt := range []struct {
 		name   string

@@ -27,27 +27,9 @@ import (
 //
 // It skips where chromium is missing, unless CLAUSEWATCH_REQUIRE_BROWSER=1.
 func TestBrowser(t *testing.T) {
-	exe, err := scraper.FindBrowser()
-	if err != nil {
-		if os.Getenv("CLAUSEWATCH_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("CLAUSEWATCH_REQUIRE_BROWSER=1 but no browser: %v", err)
-		}
-		t.Skipf("skipping the browser test: %v (set CLAUSEWATCH_REQUIRE_BROWSER=1 to make this a failure)", err)
-	}
 	f := corpusSiteDB(t)
 	srv := newPageServer(t, f)
-
-	opts := append(scraper.HeadlessOptions(exe), chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	defer cancelCtx()
-	// One deadline covers starting Chromium and every step after it. It
-	// only turns a hung browser into a clear failure, so it is set far
-	// beyond what a busy machine takes, with room left before go test's
-	// own timeout.
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx := newBrowser(t)
 
 	// A policy's markup must never run: any dialog fails the test. The
 	// dialog is dismissed, after it is recorded, so that the page goes on
@@ -67,7 +49,7 @@ func TestBrowser(t *testing.T) {
 			}))
 		}
 	}); err != nil {
-		t.Fatalf("start chromium (%s): %v", exe, err)
+		t.Fatalf("start chromium: %v", err)
 	}
 
 	// Screenshots go to a temporary directory, or to
@@ -82,7 +64,7 @@ func TestBrowser(t *testing.T) {
 	badge := chromedp.CSS(entry + ` .badge.topic-data-sharing`)
 	badgeLink := chromedp.CSS(entry + ` a.diff-link`)
 	mark := chromedp.CSS(`article.change mark`)
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible(docLink),
 		chromedp.Click(docLink),
@@ -248,4 +230,31 @@ func firstRemoved(t *testing.T, f *corpusSite) (diff.Change, bool) {
 	}
 	t.Errorf("change %d removes no clause to copy", f.sharing)
 	return diff.Change{}, false
+}
+
+// newBrowser starts headless Chromium for a test and returns its context,
+// closed when the test ends. It skips the test where chromium is missing,
+// unless CLAUSEWATCH_REQUIRE_BROWSER=1, which makes that a failure. One
+// deadline covers starting Chromium and every step after it: it only turns
+// a hung browser into a clear failure, so it is set far beyond what a busy
+// machine takes, with room left before go test's own timeout.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	exe, err := scraper.FindBrowser()
+	if err != nil {
+		if os.Getenv("CLAUSEWATCH_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("CLAUSEWATCH_REQUIRE_BROWSER=1 but no browser: %v", err)
+		}
+		t.Skipf("skipping the browser test: %v (set CLAUSEWATCH_REQUIRE_BROWSER=1 to make this a failure)", err)
+	}
+	opts := append(scraper.HeadlessOptions(exe), chromedp.WindowSize(1280, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancel()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return ctx
 }

@@ -1,16 +1,12 @@
 package web
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/clausewatch/clausewatch/scraper"
 )
 
 // TestBrowserVariants drives Chromium as a journalist would in 2021: from
@@ -24,23 +20,8 @@ import (
 // screenshots ($CLAUSEWATCH_SCREENSHOT_DIR keeps them; docs/screenshots
 // holds a set).
 func TestBrowserVariants(t *testing.T) {
-	exe, err := scraper.FindBrowser()
-	if err != nil {
-		if os.Getenv("CLAUSEWATCH_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("CLAUSEWATCH_REQUIRE_BROWSER=1 but no browser: %v", err)
-		}
-		t.Skipf("skipping the browser test: %v (set CLAUSEWATCH_REQUIRE_BROWSER=1 to make this a failure)", err)
-	}
 	srv := variantsSite(t)
-	opts := append(scraper.HeadlessOptions(exe), chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	defer cancelCtx()
-	// Only a hung browser meets this deadline; a busy machine is far
-	// inside it.
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx := newBrowser(t)
 	dir := t.TempDir()
 	if d := os.Getenv("CLAUSEWATCH_SCREENSHOT_DIR"); d != "" {
 		dir = d
@@ -48,7 +29,7 @@ func TestBrowserVariants(t *testing.T) {
 
 	docLink := chromedp.CSS(`tr#doc-` + varEEA + ` a.doc-link`)
 	sibling := chromedp.CSS(`ul.siblings a[href="/compare?from=` + varEEA + `&to=` + varGlobal + `"]`)
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible(docLink),
 		chromedp.Click(docLink),
