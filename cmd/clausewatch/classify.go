@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 
@@ -115,18 +114,7 @@ func writeClassifyText(w *bufio.Writer, r classifyJSON) error {
 }
 
 func cmdReclassify(ctx context.Context, e *env, args []string) error {
-	fs, cfgPath, dbPath := e.flags("reclassify")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
-	}
-	if err := e.load(*cfgPath, *dbPath, slog.LevelWarn); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	db, err := e.openWithoutArgs(ctx, "reclassify", args)
 	if err != nil {
 		return err
 	}

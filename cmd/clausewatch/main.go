@@ -347,3 +347,21 @@ func firstNonEmpty(vals ...string) string {
 	}
 	return ""
 }
+
+// openWithoutArgs parses the flags of a command that takes no arguments
+// (migrate, reclassify), loads the config and opens the database for
+// writing.
+func (e *env) openWithoutArgs(ctx context.Context, name string, args []string) (*data.DB, error) {
+	fs, cfgPath, dbPath := e.flags(name)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, usagef("unexpected argument %q", pos[0])
+	}
+	if err := e.load(*cfgPath, *dbPath, slog.LevelWarn); err != nil {
+		return nil, err
+	}
+	return e.open(ctx)
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 )
 
 // cmdMigrate applies the database migrations this clausewatch knows, as
@@ -11,18 +10,7 @@ import (
 // that only read open it read-only and ask for this when the schema is
 // behind.
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
-	fs, cfgPath, dbPath := e.flags("migrate")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
-	}
-	if err := e.load(*cfgPath, *dbPath, slog.LevelWarn); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	db, err := e.openWithoutArgs(ctx, "migrate", args)
 	if err != nil {
 		return err
 	}
