@@ -29,6 +29,10 @@ const (
 	defaultMaxBody        = 10 << 20
 	defaultMinGap         = 2 * time.Second
 	defaultJitter         = 30 * time.Second
+	defaultConcurrency    = 8
+	defaultBrowserTabs    = 2
+	maxConcurrency        = 64
+	maxBrowserTabs        = 16
 	defaultSMTPTLS        = "starttls"
 	defaultWebhookFormat  = "json"
 )
@@ -104,6 +108,13 @@ type Fetch struct {
 	MinGap         time.Duration // least time between two requests to the same host
 	Jitter         time.Duration // most random delay before each scheduled fetch
 	BrowserPath    string        // empty: let chromedp find Chromium
+	// Concurrency bounds the documents fetched at once, across hosts; one
+	// host still gets one request at a time. It also bounds the pages held
+	// in memory, whatever the number of documents.
+	Concurrency int
+	// BrowserTabs bounds the tabs open at once in the one Chromium that
+	// renders browser: true documents.
+	BrowserTabs int
 }
 
 // Document is one page to watch.
@@ -311,6 +322,8 @@ func (w *walker) config(root *yaml.Node) *Config {
 			MaxBody:        defaultMaxBody,
 			MinGap:         defaultMinGap,
 			Jitter:         defaultJitter,
+			Concurrency:    defaultConcurrency,
+			BrowserTabs:    defaultBrowserTabs,
 		},
 	}
 	// Extension keys are dropped before the strict walk.
@@ -491,7 +504,7 @@ func (w *walker) webhooks(n *yaml.Node) []Webhook {
 }
 
 func (w *walker) fetch(n *yaml.Node, f *Fetch) {
-	fetchKeys := []string{"user_agent", "timeout", "connect_timeout", "max_body", "min_gap", "jitter", "browser_path"}
+	fetchKeys := []string{"user_agent", "timeout", "connect_timeout", "max_body", "min_gap", "jitter", "browser_path", "concurrency", "browser_tabs"}
 	m, ok := w.mapping(n, "fetch", fetchKeys)
 	if !ok {
 		return
@@ -522,6 +535,26 @@ func (w *walker) fetch(n *yaml.Node, f *Fetch) {
 	if e, ok := m["max_body"]; ok {
 		if v, ok := w.size(e.val, "fetch.max_body"); ok {
 			f.MaxBody = v
+		}
+	}
+	counts := []struct {
+		key  string
+		dst  *int
+		max  int
+		what string
+	}{
+		{"concurrency", &f.Concurrency, maxConcurrency, "documents fetched at once"},
+		{"browser_tabs", &f.BrowserTabs, maxBrowserTabs, "browser tabs open at once"},
+	}
+	for _, c := range counts {
+		if e, ok := m[c.key]; ok {
+			if v, ok := w.integer(e.val, "fetch."+c.key); ok {
+				if v < 1 || v > c.max {
+					w.at(e.val, "fetch."+c.key, "%d is out of range (use 1 to %d %s)", v, c.max, c.what)
+				} else {
+					*c.dst = v
+				}
+			}
 		}
 	}
 	if f.ConnectTimeout > f.Timeout {

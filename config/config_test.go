@@ -105,6 +105,10 @@ func TestProblems(t *testing.T) {
 			`c.yaml:2: fetch.timeout: "half a minute" is not a duration (`},
 		{"negative jitter", "fetch:\n  jitter: -1s\n" + minimal,
 			`c.yaml:2: fetch.jitter: "-1s" is negative (`},
+		{"no concurrency", "fetch:\n  concurrency: 0\n" + minimal,
+			`c.yaml:2: fetch.concurrency: 0 is out of range (use 1 to 64 documents fetched at once)`},
+		{"too many tabs", "fetch:\n  browser_tabs: 100\n" + minimal,
+			`c.yaml:2: fetch.browser_tabs: 100 is out of range (use 1 to 16 browser tabs open at once)`},
 		{"max_body unknown unit", "fetch:\n  max_body: 10 parsecs\n" + minimal,
 			`c.yaml:2: fetch.max_body: "10 parsecs" is not a size: unknown unit "parsecs" (`},
 		{"max_body too large", "fetch:\n  max_body: 2GiB\n" + minimal,
@@ -318,6 +322,8 @@ func TestDefaultsFilled(t *testing.T) {
 			MaxBody:        10 << 20,
 			MinGap:         2 * time.Second,
 			Jitter:         30 * time.Second,
+			Concurrency:    8,
+			BrowserTabs:    2,
 		},
 		Documents: []Document{{ID: "a", URL: "https://example.org/privacy", Select: []string{"main"}, Confirm: Confirm{Fetches: 3, After: 24 * time.Hour}, Settle: DefaultSettle()}},
 	}
@@ -360,13 +366,15 @@ func TestFetchSettings(t *testing.T) {
 		want        Fetch
 	}{
 		{"lower timeout pulls the default connect timeout down", "fetch:\n  timeout: 5s\n",
-			Fetch{Timeout: 5 * time.Second, ConnectTimeout: 5 * time.Second, MaxBody: 10 << 20, MinGap: 2 * time.Second, Jitter: 30 * time.Second}},
+			Fetch{Timeout: 5 * time.Second, ConnectTimeout: 5 * time.Second, MaxBody: 10 << 20, MinGap: 2 * time.Second, Jitter: 30 * time.Second, Concurrency: 8, BrowserTabs: 2}},
 		{"max_body as a number of bytes", "fetch:\n  max_body: 65536\n",
-			Fetch{Timeout: 30 * time.Second, ConnectTimeout: 10 * time.Second, MaxBody: 65536, MinGap: 2 * time.Second, Jitter: 30 * time.Second}},
+			Fetch{Timeout: 30 * time.Second, ConnectTimeout: 10 * time.Second, MaxBody: 65536, MinGap: 2 * time.Second, Jitter: 30 * time.Second, Concurrency: 8, BrowserTabs: 2}},
 		{"zero jitter and gap", "fetch:\n  jitter: 0s\n  min_gap: 0s\n  max_body: 1 MiB\n",
-			Fetch{Timeout: 30 * time.Second, ConnectTimeout: 10 * time.Second, MaxBody: 1 << 20}},
+			Fetch{Timeout: 30 * time.Second, ConnectTimeout: 10 * time.Second, MaxBody: 1 << 20, Concurrency: 8, BrowserTabs: 2}},
+		{"concurrency and browser tabs", "fetch:\n  concurrency: 32\n  browser_tabs: 1\n",
+			Fetch{Timeout: 30 * time.Second, ConnectTimeout: 10 * time.Second, MaxBody: 10 << 20, MinGap: 2 * time.Second, Jitter: 30 * time.Second, Concurrency: 32, BrowserTabs: 1}},
 		{"empty fetch block", "fetch:\n",
-			Fetch{Timeout: 30 * time.Second, ConnectTimeout: 10 * time.Second, MaxBody: 10 << 20, MinGap: 2 * time.Second, Jitter: 30 * time.Second}},
+			Fetch{Timeout: 30 * time.Second, ConnectTimeout: 10 * time.Second, MaxBody: 10 << 20, MinGap: 2 * time.Second, Jitter: 30 * time.Second, Concurrency: 8, BrowserTabs: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -432,6 +440,8 @@ func TestParseValidFile(t *testing.T) {
 			MinGap:         0,
 			Jitter:         10 * time.Second,
 			BrowserPath:    "/usr/bin/chromium",
+			Concurrency:    16,
+			BrowserTabs:    3,
 		},
 		Documents: []Document{
 			{

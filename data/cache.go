@@ -21,7 +21,9 @@ import (
 // Entries are published only with committed data and never modified after.
 //
 // Each map keeps the entry with the highest id (latest.Cache), so that a
-// Record publishing late cannot replace a later version or snapshot.
+// Record publishing late cannot replace a later version or snapshot, and
+// holds a bounded number of documents, so that a check of thousands of
+// documents does not keep every one's latest text and page in memory.
 type cache struct {
 	versions  latest.Cache[*cachedVersion]  // by document, keyed on v.ID
 	snapshots latest.Cache[*cachedSnapshot] // by document, keyed on id

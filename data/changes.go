@@ -182,7 +182,7 @@ RETURNING alert, topics`
 // ErrNotFound when none is. There is at most one: a new version makes the
 // one before it transient.
 func (db *DB) SettlingChange(ctx context.Context, docID string) (*Change, error) {
-	c, err := scanChange(db.sql.QueryRowContext(ctx, `SELECT `+changeColumns+`, '' FROM changes
+	c, err := scanChange(db.stmtsOn(nil).QueryRowContext(ctx, `SELECT `+changeColumns+`, '' FROM changes
 WHERE document_id = ? AND state = 'settling' ORDER BY detected_at DESC, id DESC LIMIT 1`, docID))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound

@@ -97,7 +97,7 @@ func (db *DB) Validators(ctx context.Context, docID string) (etag, lastModified 
 	const q = `SELECT etag, last_modified FROM fetches
 WHERE document_id = ? AND outcome IN ('new-version', 'unchanged')
 ORDER BY started_at DESC, id DESC LIMIT 1`
-	err = db.sql.QueryRowContext(ctx, q, docID).Scan(&etag, &lastModified)
+	err = db.stmtsOn(nil).QueryRowContext(ctx, q, docID).Scan(&etag, &lastModified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil
 	}
@@ -112,17 +112,33 @@ ORDER BY started_at DESC, id DESC LIMIT 1`
 // network error, a 304) or a body that was not imported.
 const liveFetch = `NOT coalesce((SELECT imported FROM snapshots s WHERE s.id = f.snapshot_id), 0)`
 
-// FetchedLive says whether a document was ever fetched live, successfully
-// or not, as opposed to the imported copies (files, archives, the bundled
-// history) its versions may all come from. The scheduler checks right away
-// a document whose history is all imported.
-func (db *DB) FetchedLive(ctx context.Context, docID string) (bool, error) {
-	var ok bool
-	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM fetches f WHERE f.document_id = ? AND `+liveFetch+`)`, docID).Scan(&ok)
+// NeedFirstCheck returns the ids of the documents that have no version,
+// or whose versions were all imported (files, archives, the bundled
+// history) and whose page was never fetched live, successfully or not. The
+// scheduler checks them at start-up instead of waiting for their schedule,
+// so a new installation has live versions, or says why it has none, within
+// minutes. One query answers for every document, whatever their number.
+func (db *DB) NeedFirstCheck(ctx context.Context) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT d.id FROM documents d
+WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.document_id = d.id)
+   OR NOT EXISTS (SELECT 1 FROM fetches f WHERE f.document_id = d.id AND `+liveFetch+`)
+ORDER BY d.id`)
 	if err != nil {
-		return false, fmt.Errorf("data: live fetches of %s: %w", docID, err)
+		return nil, fmt.Errorf("data: documents never fetched live: %w", err)
 	}
-	return ok, nil
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("data: documents never fetched live: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: documents never fetched live: %w", err)
+	}
+	return ids, nil
 }
 
 // SucceededLive says whether a live fetch of a document ever succeeded:

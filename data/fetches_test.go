@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -78,5 +80,46 @@ func TestTextRun(t *testing.T) {
 				t.Errorf("TextRun = %d from %s, want %d from %s", run.N, run.First, tt.want, first)
 			}
 		})
+	}
+}
+
+// TestNeedFirstCheck records, per document, what a new installation may
+// hold: nothing, a failed live fetch, an imported copy only, an imported
+// copy then a live 304, and a live version. The documents without a version
+// or never fetched live need a first check.
+func TestNeedFirstCheck(t *testing.T) {
+	ctx := context.Background()
+	db := openAt(t, filepath.Join(t.TempDir(), "cw.db"))
+	var docs []Document
+	for _, id := range []string{"a-nothing", "b-failed", "c-imported", "d-imported-then-304", "e-live"} {
+		docs = append(docs, Document{ID: id, URL: "https://example.org/" + id})
+	}
+	if err := db.SyncDocuments(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	imported := Provenance{Imported: true, Archive: "Open Terms Archive"}
+	record := func(id string, at time.Duration, outcome Outcome, snap *Snapshot, text string) {
+		t.Helper()
+		obs := Observation{Fetch: Fetch{DocumentID: id, URL: "https://example.org/" + id, StartedAt: t0.Add(at), Outcome: outcome}, Snapshot: snap}
+		if text != "" {
+			obs.Document = doc(text)
+		}
+		if _, err := db.Record(ctx, obs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record("b-failed", 0, Failed, nil, "")
+	record("c-imported", 0, "", &Snapshot{Body: []byte("c"), Provenance: imported}, "We share c.")
+	record("d-imported-then-304", 0, "", &Snapshot{Body: []byte("d"), Provenance: imported}, "We share d.")
+	record("d-imported-then-304", time.Hour, NotModified, nil, "")
+	record("e-live", 0, "", &Snapshot{Body: []byte("e")}, "We share e.")
+
+	got, err := db.NeedFirstCheck(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a-nothing", "b-failed", "c-imported"}
+	if !slices.Equal(got, want) {
+		t.Errorf("NeedFirstCheck = %q, want %q", got, want)
 	}
 }

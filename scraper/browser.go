@@ -48,6 +48,9 @@ type BrowserOptions struct {
 	// HostResolverRules is passed to Chromium as --host-resolver-rules;
 	// tests map fake public hosts to a loopback server with it.
 	HostResolverRules string
+	// Tabs bounds the fetches rendering at once, each in its own tab of
+	// the one browser (default 1).
+	Tabs int
 }
 
 // FindBrowser returns the Chromium to run: $CLAUSEWATCH_CHROMIUM if set,
@@ -72,10 +75,11 @@ func FindBrowser() (string, error) {
 // BrowserFetcher renders pages in headless Chromium, for documents whose
 // text only appears after the page's scripts run. The browser starts on the
 // first Fetch and keeps running until Close; each fetch uses its own tab,
-// and fetches run one at a time to bound the memory the browser takes.
+// and at most Tabs fetches run at once to bound the memory the browser
+// takes.
 type BrowserFetcher struct {
 	opts BrowserOptions
-	turn chan struct{} // one token: the fetch that holds it uses the browser
+	tabs chan struct{} // a token per open tab
 
 	mu            sync.Mutex
 	allocCancel   context.CancelFunc
@@ -99,7 +103,7 @@ func NewBrowserFetcher(opts BrowserOptions) *BrowserFetcher {
 			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		}
 	}
-	return &BrowserFetcher{opts: opts, turn: make(chan struct{}, 1)}
+	return &BrowserFetcher{opts: opts, tabs: make(chan struct{}, max(opts.Tabs, 1))}
 }
 
 // start launches Chromium if it is not running (or has died). The wait is
@@ -205,8 +209,8 @@ func (b *BrowserFetcher) Fetch(ctx context.Context, req Request) (*Response, err
 		return nil, &Error{Class: class, URL: req.URL, Err: err}
 	}
 	select {
-	case b.turn <- struct{}{}:
-		defer func() { <-b.turn }()
+	case b.tabs <- struct{}{}:
+		defer func() { <-b.tabs }()
 	case <-ctx.Done():
 		return fail(ClassCanceled, fmt.Errorf("waiting for the browser: %w", ctx.Err()))
 	}

@@ -234,3 +234,70 @@ func TestFindBrowserEnvOverride(t *testing.T) {
 		t.Errorf("FindBrowser = %q, %v; want the override %q", got, err, self)
 	}
 }
+
+// TestBrowserTabsRunTogether renders pages in Tabs tabs at once and never
+// more: the server holds every page until two requests for pages are in
+// flight, so the test only passes when two tabs really load at the same
+// time, whatever the speed of the machine.
+func TestBrowserTabsRunTogether(t *testing.T) {
+	path := browserPath(t)
+	const tabs = 2
+	var (
+		mu       sync.Mutex
+		inFlight int
+		most     int
+		pair     = make(chan struct{})
+		paired   bool
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/policy/") {
+			http.NotFound(w, r)
+			return
+		}
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		if inFlight == tabs && !paired {
+			paired = true
+			close(pair)
+		}
+		mu.Unlock()
+		defer func() {
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		}()
+		select {
+		case <-pair:
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><body><main><p>Policy %s: we share your data with nobody.</p></main></body></html>`, r.URL.Path)
+	}))
+	defer srv.Close()
+
+	b := NewBrowserFetcher(BrowserOptions{ExecPath: path, Timeout: 2 * time.Minute, Tabs: tabs})
+	defer b.Close()
+	const pages = 5
+	errs := make(chan error, pages)
+	for i := range pages {
+		go func() {
+			resp, err := b.Fetch(context.Background(), Request{URL: fmt.Sprintf("%s/policy/%d", srv.URL, i), WaitFor: []string{"main"}})
+			if err == nil && !strings.Contains(string(resp.Body), fmt.Sprintf("Policy /policy/%d:", i)) {
+				err = fmt.Errorf("page %d: body without its text: %.200s", i, resp.Body)
+			}
+			errs <- err
+		}()
+	}
+	for range pages {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if most != tabs {
+		t.Errorf("at most %d pages loaded at once, want %d (Tabs)", most, tabs)
+	}
+}

@@ -1,12 +1,13 @@
 package tracker
 
 import (
+	"container/heap"
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
-	"sync"
+	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
@@ -14,117 +15,199 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// Scheduler checks every configured document on its cron schedule.
+// Scheduler checks every configured document on its cron schedule, through
+// a Pool: a bounded number of fetches at once, one per host.
+//
+// Documents that share a schedule are spread over its period: each runs at
+// the schedule's times shifted by an offset derived from its id, so twenty
+// thousand documents on "17 */6 * * *" are not all due at minute 17 but
+// about one every second over the six hours, and restarts keep the same
+// spacing. A document whose last check is still queued or running when it
+// is due again is skipped, with a warning, rather than queued twice.
 type Scheduler struct {
-	cron   *cron.Cron
-	tr     *Tracker
-	docs   []config.Document
-	jitter time.Duration
-	log    *slog.Logger
+	pool    *Pool
+	tr      *Tracker
+	entries entryHeap
+	jitter  time.Duration
+	now     func() time.Time
+	log     *slog.Logger
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	done   chan struct{}
 }
 
-// NewScheduler prepares one cron entry per document. Each run waits a delay
-// derived from the document id, up to jitter, so that documents on one host do
-// not all start in the same second; a run still going when the next is due is
-// skipped, and a panic in one run is logged instead of killing the service.
-func NewScheduler(tr *Tracker, cfg *config.Config, jitter time.Duration, log *slog.Logger) (*Scheduler, error) {
-	cl := cronLogger{log}
+// entry is one document's place in the schedule.
+type entry struct {
+	doc    config.Document
+	sched  cron.Schedule
+	offset time.Duration // within the schedule's period
+	next   time.Time
+}
+
+// NewScheduler prepares the schedule of every document of cfg, checked on
+// cfg.Fetch.Concurrency workers. Each run also waits a random delay of up
+// to cfg.Fetch.Jitter.
+func NewScheduler(tr *Tracker, cfg *config.Config, log *slog.Logger) (*Scheduler, error) {
 	s := &Scheduler{
-		cron:   cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cl), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl))),
 		tr:     tr,
-		docs:   cfg.Documents,
-		jitter: jitter,
+		jitter: cfg.Fetch.Jitter,
+		now:    tr.now,
 		log:    log,
+		done:   make(chan struct{}),
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
+	parsed := map[string]cron.Schedule{}
+	periods := map[string]time.Duration{}
+	now := s.now().UTC()
 	for _, doc := range cfg.Documents {
 		spec := doc.EffectiveSchedule(cfg)
-		if _, err := s.cron.AddFunc(spec, func() { s.run(doc, s.delay(doc.ID)) }); err != nil {
-			return nil, fmt.Errorf("tracker: schedule %s (%q): %w", doc.ID, spec, err)
+		sched, ok := parsed[spec]
+		if !ok {
+			var err error
+			if sched, err = cron.ParseStandard(spec); err != nil {
+				return nil, fmt.Errorf("tracker: schedule %s (%q): %w", doc.ID, spec, err)
+			}
+			parsed[spec], periods[spec] = sched, period(sched, now)
 		}
+		s.entries = append(s.entries, &entry{doc: doc, sched: sched, offset: spread(doc.ID, periods[spec])})
 	}
+	s.pool = NewPool(tr, cfg.Fetch.Concurrency)
 	return s, nil
 }
 
-// Start begins the schedule and, for documents never fetched successfully,
-// or whose versions were all imported (the bundled history) and whose page
-// was never fetched, a first check right away, so a new installation has
-// live versions, or says why it has none, within minutes.
-func (s *Scheduler) Start(ctx context.Context) error {
-	for _, doc := range s.docs {
-		now, err := s.needsFirstCheck(ctx, doc)
-		if err != nil {
-			return fmt.Errorf("tracker: start scheduler: %w", err)
+// period is the shortest gap between consecutive times of sched over its
+// next few runs: an offset below it never moves a run past the next one.
+func period(sched cron.Schedule, from time.Time) time.Duration {
+	var shortest time.Duration
+	t := sched.Next(from)
+	for range 16 {
+		next := sched.Next(t)
+		if next.IsZero() {
+			break
 		}
-		if now {
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				s.run(doc, s.delay(doc.ID))
-			}()
+		if gap := next.Sub(t); shortest == 0 || gap < shortest {
+			shortest = gap
 		}
+		t = next
 	}
-	s.cron.Start()
-	return nil
+	return shortest
 }
 
-// needsFirstCheck says whether doc has no version, or was never fetched
-// live (its versions all imported).
-func (s *Scheduler) needsFirstCheck(ctx context.Context, doc config.Document) (bool, error) {
-	_, err := s.tr.db.LatestVersion(ctx, doc.ID)
-	switch {
-	case errors.Is(err, data.ErrNotFound):
-		return true, nil
-	case err != nil:
-		return false, err
-	}
-	fetched, err := s.tr.db.FetchedLive(ctx, doc.ID)
-	return !fetched, err
-}
-
-// Stop stops scheduling, abandons runs still waiting out their jitter and
-// waits for fetches in flight to finish and be recorded.
-func (s *Scheduler) Stop() {
-	s.cancel()
-	<-s.cron.Stop().Done()
-	s.wg.Wait()
-}
-
-// delay spreads documents over the jitter window deterministically, so that
-// restarts keep the same spacing.
-func (s *Scheduler) delay(id string) time.Duration {
-	if s.jitter <= 0 {
+// spread is the offset of the document id within a period, the same on
+// every start.
+func spread(id string, period time.Duration) time.Duration {
+	if period <= 0 {
 		return 0
 	}
 	h := fnv.New64a()
 	h.Write([]byte(id))
-	return time.Duration(h.Sum64() % uint64(s.jitter))
+	return time.Duration(h.Sum64() % uint64(period))
 }
 
-func (s *Scheduler) run(doc config.Document, delay time.Duration) {
-	t := time.NewTimer(delay)
-	defer t.Stop()
-	select {
-	case <-s.ctx.Done():
+// due is the document's first run after t: the schedule's next time after
+// t-offset, shifted by offset. An "@every" schedule counts from the time it
+// is asked about, which would line every document up again; its runs are
+// taken on a grid of its interval from the Unix epoch instead.
+func (e *entry) due(t time.Time) time.Time {
+	if every, ok := e.sched.(cron.ConstantDelaySchedule); ok && every.Delay > 0 {
+		d := int64(every.Delay)
+		since := t.Add(-e.offset).UnixNano()
+		return time.Unix(0, (since/d+1)*d).Add(e.offset).UTC()
+	}
+	next := e.sched.Next(t.Add(-e.offset))
+	if next.IsZero() {
+		return next
+	}
+	return next.Add(e.offset)
+}
+
+// Start queues a first check of the documents that need one (see
+// data.DB.NeedFirstCheck); the pool fetches them a few at a time, one per
+// host, then the schedule goes on.
+func (s *Scheduler) Start(ctx context.Context) error {
+	first, err := s.tr.db.NeedFirstCheck(ctx)
+	if err != nil {
+		return fmt.Errorf("tracker: start scheduler: %w", err)
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	now := s.now().UTC()
+	for _, e := range s.entries {
+		e.next = e.due(now)
+		if _, ok := slices.BinarySearch(first, e.doc.ID); ok {
+			s.submit(e)
+		}
+	}
+	s.entries = slices.DeleteFunc(s.entries, func(e *entry) bool { return e.next.IsZero() })
+	heap.Init(&s.entries)
+	go s.loop()
+	return nil
+}
+
+// Stop stops scheduling, drops the checks still queued and waits for the
+// fetches in flight to finish and be recorded.
+func (s *Scheduler) Stop() {
+	if s.cancel == nil {
+		s.pool.Stop()
 		return
-	case <-t.C:
 	}
-	// The fetch itself is not cancelled by shutdown: it is bounded by the HTTP
-	// client's timeout and is recorded before the database closes.
-	ctx := context.WithoutCancel(s.ctx)
-	if _, err := s.tr.Check(ctx, doc); err != nil {
-		s.log.Error("scheduled check failed", "document", doc.ID, "err", err)
+	s.cancel()
+	<-s.done
+	s.pool.Stop()
+}
+
+func (s *Scheduler) loop() {
+	defer close(s.done)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for len(s.entries) > 0 {
+		timer.Reset(s.entries[0].next.Sub(s.now()))
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-timer.C:
+		}
+		now := s.now().UTC()
+		for len(s.entries) > 0 && !s.entries[0].next.After(now) {
+			e := s.entries[0]
+			s.submit(e)
+			e.next = e.due(now)
+			if e.next.IsZero() {
+				heap.Pop(&s.entries)
+				continue
+			}
+			if s.jitter > 0 {
+				e.next = e.next.Add(rand.N(s.jitter))
+			}
+			heap.Fix(&s.entries, 0)
+		}
 	}
 }
 
-// cronLogger sends cron's own messages to slog.
-type cronLogger struct{ log *slog.Logger }
+// submit queues a check of e's document. The fetch itself is not cancelled
+// by shutdown: it is bounded by the HTTP client's timeout and is recorded
+// before the database closes.
+func (s *Scheduler) submit(e *entry) {
+	id := e.doc.ID
+	ok := s.pool.Submit(context.WithoutCancel(s.ctx), e.doc, func(_ data.Result, err error) {
+		if err != nil {
+			s.log.Error("scheduled check failed", "document", id, "err", err)
+		}
+	})
+	if !ok && s.ctx.Err() == nil {
+		s.log.Warn("document still being checked when due again; this run is skipped (raise fetch.concurrency or lengthen its schedule)", "document", id)
+	}
+}
 
-func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
-func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+// entryHeap orders entries by their next run.
+type entryHeap []*entry
+
+func (h entryHeap) Len() int           { return len(h) }
+func (h entryHeap) Less(i, j int) bool { return h[i].next.Before(h[j].next) }
+func (h entryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *entryHeap) Push(x any)        { *h = append(*h, x.(*entry)) }
+func (h *entryHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
 }

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/tracker"
 )
-
-// checkConcurrency bounds the documents fetched at once; the fetcher still
-// serialises requests to any one host.
-const checkConcurrency = 4
 
 func cmdCheck(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath, dbPath := e.flags("check")
@@ -35,36 +33,52 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 	tr, closeBrowser := e.newTracker(db, docs)
 	defer closeBrowser()
 
-	results := make([]data.Result, len(docs))
-	errs := make([]error, len(docs))
-	sem := make(chan struct{}, checkConcurrency)
-	var wg sync.WaitGroup
+	// Lines are printed in the configuration's order as soon as the
+	// documents before them are done; each result is dropped once its
+	// line is written, so the run holds lines, not pages.
+	out := &orderedLines{w: e.stdout, lines: make([]string, len(docs)), done: make([]bool, len(docs))}
+	pool := tracker.NewPool(tr, e.cfg.Fetch.Concurrency)
 	for i, d := range docs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i], errs[i] = tr.Check(ctx, d)
-		}()
+		pool.Submit(ctx, d, func(res data.Result, err error) {
+			var b strings.Builder
+			ok := err == nil
+			if err != nil {
+				fmt.Fprintf(&b, "%s\terror\t%v\n", d.ID, err)
+			} else {
+				ok = printResult(&b, d.ID, res)
+			}
+			out.put(i, b.String(), ok)
+		})
 	}
-	wg.Wait()
-
-	failed := 0
-	for i, d := range docs {
-		if errs[i] != nil {
-			failed++
-			fmt.Fprintf(e.stdout, "%s\terror\t%v\n", d.ID, errs[i])
-			continue
-		}
-		if !printResult(e.stdout, d.ID, results[i]) {
-			failed++
-		}
-	}
-	if failed > 0 {
+	pool.Drain()
+	if out.failed > 0 {
 		return exitError{exitFailed}
 	}
 	return nil
+}
+
+// orderedLines writes lines that arrive in any order in index order.
+type orderedLines struct {
+	w      io.Writer
+	mu     sync.Mutex
+	lines  []string
+	done   []bool
+	next   int
+	failed int
+}
+
+func (o *orderedLines) put(i int, line string, ok bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !ok {
+		o.failed++
+	}
+	o.lines[i], o.done[i] = line, true
+	for o.next < len(o.done) && o.done[o.next] {
+		io.WriteString(o.w, o.lines[o.next])
+		o.lines[o.next] = ""
+		o.next++
+	}
 }
 
 // printResult writes one line for a recorded fetch and reports whether the

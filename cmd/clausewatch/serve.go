@@ -37,7 +37,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	tr, closeBrowser := e.newTracker(db, e.cfg.Documents)
 	defer closeBrowser()
-	sched, err := tracker.NewScheduler(tr, e.cfg, e.cfg.Fetch.Jitter, e.log)
+	sched, err := tracker.NewScheduler(tr, e.cfg, e.log)
 	if err != nil {
 		return err
 	}

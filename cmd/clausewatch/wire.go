@@ -41,7 +41,7 @@ func (e *env) newTracker(db *data.DB, docs []config.Document) (*tracker.Tracker,
 		if err != nil {
 			e.log.Warn("no browser found; documents with browser: true will fail", "err", err)
 		} else {
-			b := scraper.NewBrowserFetcher(scraper.BrowserOptions{ExecPath: path, Timeout: f.Timeout, UserAgent: f.UserAgent, Now: e.now})
+			b := scraper.NewBrowserFetcher(scraper.BrowserOptions{ExecPath: path, Timeout: f.Timeout, UserAgent: f.UserAgent, Now: e.now, Tabs: f.BrowserTabs})
 			browser = b
 			closeBrowser = func() {
 				if err := b.Close(); err != nil {

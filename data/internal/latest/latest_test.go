@@ -54,3 +54,33 @@ func TestConcurrentSets(t *testing.T) {
 		}
 	}
 }
+
+func TestForgetsTheLeastRecentlyUsed(t *testing.T) {
+	c := Cache[int]{Max: 3}
+	for i, doc := range []string{"a", "b", "c"} {
+		c.Set(doc, int64(i), i)
+	}
+	c.Get("a") // a is now the most recently used; b the least
+	c.Set("d", 10, 10)
+	if n := c.Len(); n != 3 {
+		t.Fatalf("Len = %d, want 3", n)
+	}
+	if _, ok := c.Get("b"); ok {
+		t.Error("b, used least recently, is still cached")
+	}
+	for _, doc := range []string{"a", "c", "d"} {
+		if _, ok := c.Get(doc); !ok {
+			t.Errorf("%s was forgotten", doc)
+		}
+	}
+}
+
+func TestBoundedByDefault(t *testing.T) {
+	var c Cache[int]
+	for i := range 10 * DefaultMax {
+		c.Set(fmt.Sprint("doc-", i), int64(i), i)
+	}
+	if n := c.Len(); n != DefaultMax {
+		t.Errorf("Len after %d documents = %d, want %d", 10*DefaultMax, n, DefaultMax)
+	}
+}
