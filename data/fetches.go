@@ -88,16 +88,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	return r.LastInsertId()
 }
 
+// validatorsQuery reads the validators of a document's last full fetch,
+// through the fetches_validators index.
+const validatorsQuery = `SELECT etag, last_modified FROM fetches
+WHERE document_id = ? AND outcome IN ('new-version', 'unchanged')
+ORDER BY started_at DESC, id DESC LIMIT 1`
+
 // Validators returns the ETag and Last-Modified to send with a conditional
 // GET: those of the latest fetch that produced a new version or confirmed the
 // latest one. Failed, suspect and 304 fetches are skipped, so a 304 keeps the
 // validators it was answered to, and a suspect body is fetched in full again.
 // Both are "" when there is no such fetch.
 func (db *DB) Validators(ctx context.Context, docID string) (etag, lastModified string, err error) {
-	const q = `SELECT etag, last_modified FROM fetches
-WHERE document_id = ? AND outcome IN ('new-version', 'unchanged')
-ORDER BY started_at DESC, id DESC LIMIT 1`
-	err = db.stmtsOn(nil).QueryRowContext(ctx, q, docID).Scan(&etag, &lastModified)
+	err = db.stmtsOn(nil).QueryRowContext(ctx, validatorsQuery, docID).Scan(&etag, &lastModified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -121,5 +122,18 @@ func TestNeedFirstCheck(t *testing.T) {
 	want := []string{"a-nothing", "b-failed", "c-imported"}
 	if !slices.Equal(got, want) {
 		t.Errorf("NeedFirstCheck = %q, want %q", got, want)
+	}
+}
+
+// TestValidatorsUseTheirIndex checks the plan of the look-up every check
+// makes first: a search of fetches_validators in order, so that a year of
+// 304s in front of the last full fetch is not read row by row.
+func TestValidatorsUseTheirIndex(t *testing.T) {
+	db := openTest(t)
+	plan := queryPlan(t, db, validatorsQuery, "wa")
+	uses := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "INDEX fetches_validators") })
+	sorts := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "TEMP B-TREE") })
+	if !uses || sorts {
+		t.Errorf("plan %q: want a search of fetches_validators without a temporary sort", plan)
 	}
 }

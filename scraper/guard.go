@@ -102,6 +102,30 @@ func withHopPolicy(ctx context.Context) context.Context {
 	return context.WithValue(ctx, hopPolicyKey{}, &hopPolicy{})
 }
 
+// reusedConn tells the chain's policy the address of a pooled connection
+// its first request went over, which the dialer did not see: the chain
+// starts there. The check cannot fail, since no connection to a forbidden
+// address is ever dialled, so its result is of no use.
+func reusedConn(ctx context.Context, conn net.Conn) {
+	p, _ := ctx.Value(hopPolicyKey{}).(*hopPolicy)
+	if p == nil {
+		return
+	}
+	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok {
+		conn = tc.NetConn() // under TLS
+	}
+	if c, ok := conn.(checkedConn); ok {
+		_ = p.check(c.addr)
+	}
+}
+
+// checkedConn is a connection the guarded dialer made, with the address it
+// checked, which a reused connection tells the next chain's policy.
+type checkedConn struct {
+	net.Conn
+	addr netip.Addr
+}
+
 // check says whether the fetch may dial a; the first address allowed
 // becomes the chain's origin.
 func (p *hopPolicy) check(a netip.Addr) error {
@@ -161,7 +185,7 @@ func (d guardedDialer) DialContext(ctx context.Context, network, address string)
 		}
 		conn, err := d.dial(ctx, network, net.JoinHostPort(a.Unmap().String(), port))
 		if err == nil {
-			return conn, nil
+			return checkedConn{Conn: conn, addr: a.Unmap()}, nil
 		}
 		if firstErr == nil || refused(firstErr) {
 			firstErr = err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -60,9 +61,12 @@ type ClientOptions struct {
 }
 
 // NewHTTPClientWith is NewHTTPClient with every option. Connections are
-// not kept alive: a document is fetched every few hours, so reuse saves
-// nothing, and a pooled connection would skip the dialer, and with it the
-// redirect policy, on the next fetch.
+// kept alive, a few per host for a short while, since a host often serves
+// several documents (a service's policy, terms and their translations). A
+// pooled connection skips the dialer, and with it the redirect policy, so
+// HTTPFetcher uses the pool for a document's own URL only, telling the
+// policy what address the reused connection goes to, and follows redirects
+// on fresh connections.
 func NewHTTPClientWith(o ClientOptions) *http.Client {
 	if o.ConnectTimeout <= 0 {
 		o.ConnectTimeout = 10 * time.Second
@@ -83,7 +87,9 @@ func NewHTTPClientWith(o ClientOptions) *http.Client {
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           guardedDialer{resolve: o.Resolve, dial: o.Dial}.DialContext,
 			ForceAttemptHTTP2:     true,
-			DisableKeepAlives:     true,
+			MaxIdleConns:          64,
+			MaxIdleConnsPerHost:   2,
+			IdleConnTimeout:       30 * time.Second,
 			TLSHandshakeTimeout:   o.ConnectTimeout,
 			ResponseHeaderTimeout: o.Timeout,
 			ExpectContinueTimeout: time.Second,
@@ -96,8 +102,11 @@ func NewHTTPClientWith(o ClientOptions) *http.Client {
 // request at a time per host, with a minimum gap between them.
 type HTTPFetcher struct {
 	client *http.Client
-	opts   HTTPOptions
-	hosts  *hostLimiter
+	// fresh follows redirects on connections dialled for them, so that
+	// every hop after the first is checked by the redirect policy.
+	fresh *http.Client
+	opts  HTTPOptions
+	hosts *hostLimiter
 }
 
 // NewHTTPFetcher returns a fetcher that sends its requests through client.
@@ -122,8 +131,15 @@ func NewHTTPFetcher(client *http.Client, opts HTTPOptions) *HTTPFetcher {
 	if opts.Sleep == nil {
 		opts.Sleep = sleepContext
 	}
+	fresh := *client
+	if t, ok := client.Transport.(*http.Transport); ok {
+		t = t.Clone()
+		t.DisableKeepAlives = true
+		fresh.Transport = t
+	}
 	return &HTTPFetcher{
 		client: client,
+		fresh:  &fresh,
 		opts:   opts,
 		hosts:  &hostLimiter{gap: opts.MinGap, now: opts.Now, sleep: opts.Sleep, hosts: map[string]*hostSlot{}},
 	}
@@ -145,8 +161,17 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 	}
 	defer f.hosts.release(host)
 
-	// The redirect chain's policy travels in the context to the dialer.
-	hreq, err := http.NewRequestWithContext(withHopPolicy(ctx), http.MethodGet, u.String(), nil)
+	// The redirect chain's policy travels in the context to the dialer. A
+	// pooled connection was dialled under some document's policy, so it
+	// never goes to a forbidden address, but the chain must still learn
+	// where it starts: the trace tells the policy.
+	hopCtx := withHopPolicy(ctx)
+	hopCtx = httptrace.WithClientTrace(hopCtx, &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		if info.Reused {
+			reusedConn(hopCtx, info.Conn)
+		}
+	}})
+	hreq, err := http.NewRequestWithContext(hopCtx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, &Error{Class: ClassNetwork, URL: req.URL, Err: err}
 	}
@@ -160,21 +185,18 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 		hreq.Header.Set("If-Modified-Since", req.LastModified)
 	}
 
+	// The document's own URL may go over a pooled connection. Its first
+	// redirect ends that exchange, and the chain goes on from there on
+	// fresh connections, each dialled, and checked, under the chain's
+	// policy.
 	var redirects []string
 	client := *f.client
-	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
-		if len(via) > f.opts.MaxRedirects {
-			return fmt.Errorf("more than %d redirects, last to %s: %w", f.opts.MaxRedirects, r.URL, errTooManyRedirects)
-		}
-		if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
-			return fmt.Errorf("redirect to %s, which is not http or https: %w", r.URL, errRedirectRefused)
-		}
-		redirects = append(redirects, r.URL.String())
-		return nil
-	}
-
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	start := f.opts.Now()
 	resp, err := client.Do(hreq)
+	if err == nil && isRedirect(resp) {
+		resp, err = f.followRedirect(hopCtx, hreq, resp, &redirects)
+	}
 	if err != nil {
 		return nil, &Error{Class: classify(err), URL: req.URL, Err: err}
 	}
@@ -207,6 +229,49 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, req Request) (*Response, error)
 		StartedAt:   start.UTC(),
 		Duration:    f.opts.Now().Sub(start),
 	}, nil
+}
+
+// followRedirect follows the redirect first answered to req on fresh
+// connections, as net/http would have, appending each hop to redirects.
+func (f *HTTPFetcher) followRedirect(ctx context.Context, req *http.Request, first *http.Response, redirects *[]string) (*http.Response, error) {
+	first.Body.Close()
+	loc, err := first.Location()
+	if err != nil {
+		return nil, fmt.Errorf("redirect from %s: %w", req.URL, err)
+	}
+	if loc.Scheme != "http" && loc.Scheme != "https" {
+		return nil, &url.Error{Op: "Get", URL: loc.String(), Err: fmt.Errorf("redirect to %s, which is not http or https: %w", loc, errRedirectRefused)}
+	}
+	*redirects = append(*redirects, loc.String())
+	next, err := http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	next.Header = req.Header.Clone()
+	client := *f.fresh
+	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		// via holds the hops on fresh connections; the first redirect
+		// came before them.
+		if len(via)+1 > f.opts.MaxRedirects {
+			return fmt.Errorf("more than %d redirects, last to %s: %w", f.opts.MaxRedirects, r.URL, errTooManyRedirects)
+		}
+		if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
+			return fmt.Errorf("redirect to %s, which is not http or https: %w", r.URL, errRedirectRefused)
+		}
+		*redirects = append(*redirects, r.URL.String())
+		return nil
+	}
+	return client.Do(next)
+}
+
+// isRedirect says whether resp is a redirect the client would follow.
+func isRedirect(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return resp.Header.Get("Location") != ""
+	}
+	return false
 }
 
 // sleepContext waits for d unless ctx is done first.

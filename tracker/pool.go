@@ -10,11 +10,12 @@ import (
 	"github.com/clausewatch/clausewatch/data"
 )
 
-// Pool checks documents on a fixed number of workers, at most one document
-// of a host at a time. Each host has its own queue and a worker takes the
-// next document of a host nobody is fetching from, so a slow host holds one
-// worker, never the others, and the fetcher's per-host wait is left for the
-// minimum gap. The workers bound the pages fetched and parsed at once, and
+// Pool checks documents on a fixed number of workers, fetching at most one
+// document of a host at a time. Each host has its own queue and a worker
+// takes the next document of a host nobody is fetching from, so a slow host
+// holds one worker, never the others, and the fetcher's per-host wait is
+// left for the minimum gap. A host is free again as soon as its request is
+// over: its next document is fetched while the last one is recorded. The workers bound the pages fetched and parsed at once, and
 // a document's result is handed to its callback and then dropped, so the
 // memory a run needs does not grow with the number of documents.
 //
@@ -127,23 +128,29 @@ func (p *Pool) work() {
 		q.busy = true
 		p.mu.Unlock()
 
-		res, err := p.tr.Check(j.ctx, j.doc)
+		res, err := p.tr.check(j.ctx, j.doc, func() { p.hostDone(q) })
 		if j.done != nil {
 			j.done(res, err)
 		}
-
 		p.mu.Lock()
-		q.busy = false
 		delete(p.pending, j.doc.ID)
-		switch {
-		case len(q.jobs) > 0:
-			p.ready = append(p.ready, q)
-			p.cond.Signal()
-		default:
-			delete(p.hosts, q.host)
-		}
 		p.mu.Unlock()
 	}
+}
+
+// hostDone frees q's host once its request is over, while the worker goes
+// on reading and recording the page: the next document of the host is
+// fetched meanwhile.
+func (p *Pool) hostDone(q *hostQueue) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	q.busy = false
+	if len(q.jobs) > 0 {
+		p.ready = append(p.ready, q)
+		p.cond.Signal()
+		return
+	}
+	delete(p.hosts, q.host)
 }
 
 // hostKey is the host a document's requests go to, as the fetcher's

@@ -102,14 +102,21 @@ func blockKept(cs diff.ChangeSet, next string) bool {
 // at, which read the text of the latest version head again, settles: the
 // text has now been read by the document's number of fetches in a row, and
 // a presentation change has held for its window. It returns 0 when there
-// is none.
+// is none. A nil head (a 304) is read only when a change is settling, which
+// spares the look-up on nearly every fetch.
 func (t *Tracker) settles(ctx context.Context, doc config.Document, head *data.Version, at time.Time) (int64, error) {
 	c, err := t.db.SettlingChange(ctx, doc.ID)
-	if errors.Is(err, data.ErrNotFound) || err == nil && c.ToVersion != head.ID {
+	if errors.Is(err, data.ErrNotFound) {
 		return 0, nil
+	}
+	if err == nil && head == nil {
+		head, err = t.db.LatestVersionInfo(ctx, doc.ID)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("tracker: settle %s: %w", doc.ID, err)
+	}
+	if c.ToVersion != head.ID {
+		return 0, nil
 	}
 	rule := doc.SettleRule()
 	if c.Capture == diff.Presentation && at.Sub(c.DetectedAt) < rule.Presentation {

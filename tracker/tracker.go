@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/clausewatch/clausewatch/config"
@@ -42,6 +43,16 @@ var ErrNoBrowser = errors.New("document needs a browser (browser: true) but no C
 // when the attempt could not be recorded; a failed or suspect fetch is a
 // result with that outcome, its class and its reason.
 func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, error) {
+	return t.check(ctx, doc, func() {})
+}
+
+// check is Check that calls fetched once the request is over (answered or
+// failed), before the page is read and recorded: the pool then lets the
+// next document of the same host be fetched while this one is recorded.
+func (t *Tracker) check(ctx context.Context, doc config.Document, fetched func()) (data.Result, error) {
+	var once sync.Once
+	fetchDone := func() { once.Do(fetched) }
+	defer fetchDone()
 	fetcher := t.http
 	req := scraper.Request{DocumentID: doc.ID, URL: doc.URL, Language: doc.Language}
 	if doc.Browser {
@@ -60,6 +71,7 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 		return t.store(ctx, obs)
 	}
 	resp, err := fetcher.Fetch(ctx, req)
+	fetchDone()
 	if err != nil {
 		// The fetch keeps its URL and the class in their own columns, so
 		// the reason is the scraper's plain account of the failure, which
@@ -93,14 +105,9 @@ func (t *Tracker) Check(ctx context.Context, doc config.Document) (data.Result, 
 	case resp.Status == http.StatusNotModified && resp.Conditional:
 		// A 304 reads the latest version's text again.
 		f.Outcome = data.NotModified
-		head, err := t.db.LatestVersionInfo(ctx, doc.ID)
-		if err != nil && !errors.Is(err, data.ErrNotFound) {
-			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
-		}
-		if head != nil {
-			if obs.Settle, err = t.settles(ctx, doc, head, f.StartedAt); err != nil {
-				return data.Result{}, err
-			}
+		var err error
+		if obs.Settle, err = t.settles(ctx, doc, nil, f.StartedAt); err != nil {
+			return data.Result{}, err
 		}
 		return t.store(ctx, obs)
 	case resp.Status < 200 || resp.Status > 299:
