@@ -55,7 +55,7 @@ for k in $(seq "$MONTHS"); do
 	printf '%-6s %12d %12d  first: %s second: %s\n' "$k" "$(db_bytes)" $(($(db_bytes) / N)) "$o1" "$o2" | tee -a "$OUT/summary.txt"
 done
 B1=$(db_bytes)
-echo "growth per document per month: $(((B1 - B0) / N / MONTHS)) bytes (first version: $((B0 / N)) bytes per document)" | tee -a "$OUT/summary.txt"
+echo "growth per document per month: $(((B1 - B0) / N / (MONTHS > 0 ? MONTHS : 1))) bytes (first version: $((B0 / N)) bytes per document)" | tee -a "$OUT/summary.txt"
 if command -v sqlite3 >/dev/null; then
 	sqlite3 "$OUT/cw.db" 'SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 12' 2>/dev/null |
 		awk -F'|' -v n="$N" '{ printf "  %-28s %12d bytes %9d per document\n", $1, $2, $2 / n }' | tee -a "$OUT/summary.txt" || true
