@@ -37,8 +37,15 @@ WHERE (url, service, title, region, language, browser) IS NOT
       (excluded.url, excluded.service, excluded.title, excluded.region, excluded.language, excluded.browser)`
 	now := formatTime(db.now())
 	err := db.write(ctx, func(tx *sql.Tx) error {
+		// Prepared once: parsing the statement for each of thousands of
+		// documents cost more than running it.
+		stmt, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
 		for _, d := range docs {
-			if _, err := tx.ExecContext(ctx, q, d.ID, d.URL, d.Service, d.Title, d.Region, d.Language, d.Browser, now, now); err != nil {
+			if _, err := stmt.ExecContext(ctx, d.ID, d.URL, d.Service, d.Title, d.Region, d.Language, d.Browser, now, now); err != nil {
 				return fmt.Errorf("document %q: %w", d.ID, err)
 			}
 		}

@@ -194,7 +194,7 @@ func (db *DB) encodeBody(body, base []byte, haveBase bool, baseDepth int) (*enco
 			return &encodedBody{encoding: encDelta, data: data.Bytes(), depth: baseDepth + 1}, nil
 		}
 	}
-	gz, err := delta.Gzip(body)
+	gz, err := db.deflater.Gzip(body)
 	if err != nil {
 		return nil, err
 	}

@@ -213,20 +213,21 @@ func apply(base, stored []byte) ([]byte, error) {
 	return out, nil
 }
 
-// Deflater compresses delta ops as raw DEFLATE, reusing writers: setting one
-// up allocates about a megabyte, far more than compressing a few kilobytes
-// costs. It keeps a short free list rather than a sync.Pool, which every
-// garbage collection empties, and recording a 300 KB document collects
-// often. The zero value is ready to use; a Deflater must not be copied
-// after first use.
+// Deflater compresses delta ops as raw DEFLATE and keyframes as gzip,
+// reusing writers: setting one up allocates about a megabyte, far more than
+// compressing a few kilobytes costs. It keeps short free lists rather than
+// a sync.Pool, which every garbage collection empties, and recording a 300
+// KB document collects often. The zero value is ready to use; a Deflater
+// must not be copied after first use.
 type Deflater struct {
-	mu   sync.Mutex
-	free []*flate.Writer
+	mu    sync.Mutex
+	free  []*flate.Writer
+	gzips []*gzip.Writer
 }
 
-// maxFreeWriters bounds the writers a Deflater keeps, enough for two
-// Records preparing their snapshots at once.
-const maxFreeWriters = 2
+// maxFreeWriters bounds the writers of each kind a Deflater keeps, enough
+// for the Records a check runs at once.
+const maxFreeWriters = 8
 
 // Deflate appends the compressed form of ops to dst.
 func (d *Deflater) Deflate(dst *bytes.Buffer, ops []byte) error {
@@ -237,12 +238,7 @@ func (d *Deflater) Deflate(dst *bytes.Buffer, ops []byte) error {
 }
 
 func (d *Deflater) deflate(dst *bytes.Buffer, b []byte) error {
-	var zw *flate.Writer
-	d.mu.Lock()
-	if n := len(d.free); n > 0 {
-		zw, d.free = d.free[n-1], d.free[:n-1]
-	}
-	d.mu.Unlock()
+	zw := take(d, &d.free)
 	if zw == nil {
 		var err error
 		if zw, err = flate.NewWriter(dst, flate.DefaultCompression); err != nil {
@@ -257,39 +253,55 @@ func (d *Deflater) deflate(dst *bytes.Buffer, b []byte) error {
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	d.mu.Lock()
-	if len(d.free) < maxFreeWriters {
-		d.free = append(d.free, zw)
-	}
-	d.mu.Unlock()
+	give(d, &d.free, zw)
 	return nil
 }
 
 // Gzip compresses a keyframe. BestSpeed: a keyframe starts every chain of
 // deltas and is written whenever a page changed too much for a delta, and
 // the default level costs about three times as long for a quarter less.
-func Gzip(body []byte) ([]byte, error) {
-	b, err := gzipBody(body)
-	if err != nil {
+func (d *Deflater) Gzip(body []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(body)/3 + 64)
+	zw := take(d, &d.gzips)
+	if zw == nil {
+		var err error
+		if zw, err = gzip.NewWriterLevel(&buf, gzip.BestSpeed); err != nil {
+			return nil, fmt.Errorf("delta: gzip: %w", err)
+		}
+	} else {
+		zw.Reset(&buf)
+	}
+	if _, err := zw.Write(body); err != nil {
 		return nil, fmt.Errorf("delta: gzip: %w", err)
 	}
-	return b, nil
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("delta: gzip: %w", err)
+	}
+	give(d, &d.gzips, zw)
+	return buf.Bytes(), nil
 }
 
-func gzipBody(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(b)/3 + 64)
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	if err != nil {
-		return nil, err
+// take returns a writer from free, or nil when it is empty.
+func take[W any](d *Deflater, free *[]*W) *W {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := len(*free)
+	if n == 0 {
+		return nil
 	}
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
+	w := (*free)[n-1]
+	*free = (*free)[:n-1]
+	return w
+}
+
+// give puts w back on free unless it holds enough already.
+func give[W any](d *Deflater, free *[]*W, w *W) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(*free) < maxFreeWriters {
+		*free = append(*free, w)
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // Gunzip decompresses a keyframe. An empty body comes back empty, not nil.

@@ -177,7 +177,8 @@ func TestFormatIsStable(t *testing.T) {
 
 func TestGzipRoundTrip(t *testing.T) {
 	for _, body := range []string{"", "a", string(goldenBase())} {
-		gz, err := Gzip([]byte(body))
+		var d Deflater
+		gz, err := d.Gzip([]byte(body))
 		if err != nil {
 			t.Fatal(err)
 		}
