@@ -1,4 +1,4 @@
--- 0010_fetch_validators: the validators of a document's last full fetch.
+-- 0011_fetch_validators: the validators of a document's last full fetch.
 --
 -- Every check asks for the ETag and Last-Modified of the document's last
 -- fetch that read a whole page (new-version or unchanged), to make the
