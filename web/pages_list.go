@@ -351,14 +351,18 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			}
 			d.Result = res
 			if res != nil && len(res.Documents) > 0 {
-				docs, err := s.db.Documents(r.Context())
+				ids := make([]string, len(res.Documents))
+				for i := range res.Documents {
+					ids[i] = res.Documents[i].DocumentID
+				}
+				docs, err := s.db.DocumentsByID(r.Context(), ids)
 				if err != nil {
 					return err
 				}
 				d.Names, d.Langs = map[string]string{}, map[string]string{}
-				for i := range docs {
-					d.Names[docs[i].ID] = documentTitle(&docs[i])
-					d.Langs[docs[i].ID] = docs[i].Language
+				for id, doc := range docs {
+					d.Names[id] = documentTitle(doc)
+					d.Langs[id] = doc.Language
 				}
 			}
 		}
