@@ -138,12 +138,16 @@ func (db *DB) SucceededLive(ctx context.Context, docID string) (bool, error) {
 	return ok, nil
 }
 
+// fetchesQuery lists a document's fetch attempts from fetches_by_document,
+// newest first.
+const fetchesQuery = `SELECT id, document_id, started_at, duration_ns, url, final_url, redirects, status, bytes, conditional,
+    outcome, error_class, reason, coalesce(snapshot_id, 0), coalesce(version_id, 0), etag, last_modified, text_sha256
+FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
+
 // Fetches returns a document's fetch attempts, newest first; limit 0 or less
 // means all of them.
 func (db *DB) Fetches(ctx context.Context, docID string, limit int) ([]Fetch, error) {
-	q := `SELECT id, document_id, started_at, duration_ns, url, final_url, redirects, status, bytes, conditional,
-    outcome, error_class, reason, coalesce(snapshot_id, 0), coalesce(version_id, 0), etag, last_modified, text_sha256
-FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
+	q := fetchesQuery
 	args := []any{docID}
 	if limit > 0 {
 		q += ` LIMIT ?`

@@ -267,6 +267,16 @@ type docTexts struct {
 	texts    [][]int64
 }
 
+// searchSpansQuery reads the spans of the matched texts (a JSON array)
+// from version_texts_by_text; only those rows are sorted.
+const searchSpansQuery = `SELECT document_id, text_id, from_version, until_version FROM version_texts
+WHERE text_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, text_id, from_version`
+
+// searchVersionsQuery lists the versions of the documents with a match (a
+// JSON array), each document from versions_by_document in order.
+const searchVersionsQuery = `SELECT document_id, id, fetched_at FROM versions
+WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetched_at, id`
+
 // versionsWithTexts expands the spans of textIDs into, for every document
 // with one, its versions in (fetched_at, id) order, each with the texts of
 // textIDs it contains; documents come in id order. Positions in that order
@@ -281,9 +291,7 @@ func versionsWithTexts(ctx context.Context, q queryer, textIDs []int64) ([]docTe
 		text, from int64
 		until      sql.NullInt64
 	}
-	const spansQ = `SELECT document_id, text_id, from_version, until_version FROM version_texts
-WHERE text_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, text_id, from_version`
-	rows, err := q.QueryContext(ctx, spansQ, string(arg))
+	rows, err := q.QueryContext(ctx, searchSpansQuery, string(arg))
 	if err != nil {
 		return nil, err
 	}
@@ -311,9 +319,7 @@ WHERE text_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, text_id,
 	if arg, err = json.Marshal(docIDs); err != nil {
 		return nil, err
 	}
-	const versionsQ = `SELECT document_id, id, fetched_at FROM versions
-WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetched_at, id`
-	rows, err = q.QueryContext(ctx, versionsQ, string(arg))
+	rows, err = q.QueryContext(ctx, searchVersionsQuery, string(arg))
 	if err != nil {
 		return nil, err
 	}

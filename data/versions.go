@@ -96,9 +96,8 @@ func findText(known []policy.Block, at int, s string) (int, bool) {
 // latestHead returns the document's latest version by fetched_at then id, or
 // nil when it has none.
 func latestHead(ctx context.Context, q queryer, docID string) (*versionHead, error) {
-	const query = `SELECT id, fetched_at, sha256 FROM versions WHERE document_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`
 	var h versionHead
-	err := q.QueryRowContext(ctx, query, docID).Scan(&h.id, &h.fetchedAt, &h.sha256)
+	err := q.QueryRowContext(ctx, latestHeadQuery, docID).Scan(&h.id, &h.fetchedAt, &h.sha256)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -107,6 +106,10 @@ func latestHead(ctx context.Context, q queryer, docID string) (*versionHead, err
 	}
 	return &h, nil
 }
+
+// latestHeadQuery reads the head of a document's latest version from the
+// end of versions_by_document.
+const latestHeadQuery = `SELECT id, fetched_at, sha256 FROM versions WHERE document_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`
 
 // versionAt returns the version head names in full, with the text ids of its
 // blocks: from the cache when the cached entry is that version (same id and
@@ -228,16 +231,18 @@ func (db *DB) Version(ctx context.Context, id int64) (*Version, error) {
 // recorded (fetched_at, id), which the versions_by_document index answers.
 const versionNumber = `(SELECT count(*) FROM versions p WHERE p.document_id = v.document_id AND (p.fetched_at, p.id) <= (v.fetched_at, v.id))`
 
+// versionHeadQuery reads a version without its blocks, numbered.
+const versionHeadQuery = `SELECT v.id, ` + versionNumber + `, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `
+FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
+
 func loadVersion(ctx context.Context, q queryer, id int64, full bool) (*Version, error) {
 	if full {
 		v, _, err := loadFullVersion(ctx, q, id)
 		return v, err
 	}
-	const head = `SELECT v.id, ` + versionNumber + `, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `
-FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
 	var at string
-	err := q.QueryRowContext(ctx, head, id).Scan(append([]any{&v.ID, &v.Number, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256}, v.Source.dest()...)...)
+	err := q.QueryRowContext(ctx, versionHeadQuery, id).Scan(append([]any{&v.ID, &v.Number, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256}, v.Source.dest()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -7,5 +7,5 @@
 -- /metrics from the index alone, without reading the fetch rows.
 
 CREATE INDEX documents_by_name ON documents (service, title, id);
-CREATE INDEX documents_by_service ON documents (service COLLATE NOCASE);
+CREATE INDEX documents_by_service ON documents (service COLLATE NOCASE, id);
 CREATE INDEX fetches_by_outcome ON fetches (outcome);
