@@ -265,21 +265,29 @@ func samePage(a, b string) bool {
 // variantsData is the comparison page: the form, and the comparison once
 // both documents are chosen.
 type variantsData struct {
-	Documents    []data.Document
-	FromID, ToID string
-	At           string // as asked, YYYY-MM-DD
-	Result       *variants
-	Diff         *diffView
+	// Documents are the form's choices, nil when there are more than
+	// maxDocumentChoices and DocumentInput asks for ids instead.
+	Documents     []data.Document
+	DocumentInput bool
+	FromID, ToID  string
+	At            string // as asked, YYYY-MM-DD
+	Result        *variants
+	Diff          *diffView
 }
 
 // variantsPage compares two documents at a date (/compare?from=&to=&at=).
 func (s *Server) variantsPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	docs, err := s.db.Documents(r.Context())
+	// As on /changes, the form lists the documents while they are few
+	// and asks for ids beyond maxDocumentChoices.
+	docs, many, err := s.db.DocumentsPage(r.Context(), "", maxDocumentChoices)
 	if err != nil {
 		return err
 	}
-	d := variantsData{Documents: docs, FromID: q.Get("from"), ToID: q.Get("to"), At: q.Get("at")}
+	d := variantsData{FromID: q.Get("from"), ToID: q.Get("to"), At: q.Get("at"), DocumentInput: many}
+	if !many {
+		d.Documents = docs
+	}
 	v := s.newView(r, &d)
 	v.Title = v.T("variants.title")
 	v.Description = v.T("variants.description")
