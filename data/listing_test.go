@@ -1,9 +1,13 @@
 package data
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestListingQueriesUseIndexes checks the query plans of what the pages,
@@ -91,4 +95,172 @@ func bigTableScan(line string, allowed []string) bool {
 		return false
 	}
 	return !strings.Contains(rest, "INDEX") || !slices.Contains(allowed, table)
+}
+
+// listingHistory records seven versions of wa and two of fb, each stating
+// an effective date, for the paging and in-effect tests.
+func listingHistory(t *testing.T) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db := openTest(t)
+	steps := []struct {
+		doc, date string
+	}{
+		{"wa", "January 4, 2021"}, {"wa", "January 4, 2021"}, {"wa", "January 4, 2021"}, {"wa", "January 4, 2021"},
+		{"wa", "January 4, 2021"}, {"wa", "March 20, 2025"}, {"wa", "March 20, 2030"},
+		{"fb", "January 4, 2021"}, {"fb", "March 20, 2030"},
+	}
+	for i, s := range steps {
+		obs := step{at: time.Duration(i+1) * time.Hour, doc: s.doc, body: fmt.Sprintf("<p>%d</p>", i),
+			texts: []string{"Effective " + s.date, fmt.Sprintf("We keep data for %d days.", i+1)}}.observation()
+		if _, err := record(ctx, db, obs); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	return db
+}
+
+// TestVersionsPage pages through a document's versions both ways and
+// checks that the pages, put together, are the full listing of Versions:
+// the same versions, numbers and stated dates, each once.
+func TestVersionsPage(t *testing.T) {
+	ctx := context.Background()
+	db := listingHistory(t)
+	all, err := db.Versions(ctx, "wa")
+	if err != nil || len(all) != 7 {
+		t.Fatalf("Versions = %d entries, %v; want 7", len(all), err)
+	}
+	newest := slices.Clone(all)
+	slices.Reverse(newest)
+	tests := []struct {
+		name        string
+		newestFirst bool
+		limit       int
+		want        []VersionEntry
+		pages       int
+	}{
+		{"oldest first, by 3", false, 3, all, 3},
+		{"newest first, by 3", true, 3, newest, 3},
+		{"newest first, by 7", true, 7, newest, 1},
+		{"oldest first, by 100", false, 100, all, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []VersionEntry
+			pages := 0
+			for p := (VersionPage{NewestFirst: tc.newestFirst, Limit: tc.limit}); ; pages++ {
+				page, more, err := db.VersionsPage(ctx, "wa", p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, page...)
+				if !more {
+					pages++
+					break
+				}
+				p.After = page[len(page)-1].ID
+			}
+			if pages != tc.pages || len(got) != len(tc.want) {
+				t.Fatalf("%d pages of %d versions, want %d pages of %d", pages, len(got), tc.pages, len(tc.want))
+			}
+			for i := range got {
+				g, w := got[i], tc.want[i]
+				if g.ID != w.ID || g.Number != w.Number || g.EffectiveDate != w.EffectiveDate || (g.Change == nil) != (w.Change == nil) {
+					t.Errorf("entry %d: id %d v%d stating %q, want id %d v%d stating %q", i, g.ID, g.Number, g.EffectiveDate, w.ID, w.Number, w.EffectiveDate)
+				}
+			}
+		})
+	}
+	t.Run("a cursor of another document selects nothing", func(t *testing.T) {
+		fb, err := db.Versions(ctx, "fb")
+		if err != nil || len(fb) == 0 {
+			t.Fatalf("Versions(fb) = %v, %v", fb, err)
+		}
+		page, more, err := db.VersionsPage(ctx, "wa", VersionPage{After: fb[0].ID, Limit: 10})
+		if err != nil || len(page) != 0 || more {
+			t.Errorf("page after fb's version = %d entries, more %v, %v; want none", len(page), more, err)
+		}
+	})
+	n, first, err := db.VersionSpan(ctx, "wa")
+	if err != nil || n != 7 || !first.Equal(all[0].FetchedAt) {
+		t.Errorf("VersionSpan = %d, %v, %v; want 7 since %v", n, first, err, all[0].FetchedAt)
+	}
+}
+
+// TestVersionInEffect checks which version applies on a day: the latest
+// whose stated date has come, the first version when only it qualifies,
+// and none before any.
+func TestVersionInEffect(t *testing.T) {
+	ctx := context.Background()
+	db := listingHistory(t)
+	wa, _ := db.Versions(ctx, "wa")
+	fb, _ := db.Versions(ctx, "fb")
+	tests := []struct {
+		name, doc, today string
+		want             int64 // 0: none
+		date             string
+	}{
+		{"the latest is upcoming", "wa", "2026-01-01", wa[5].ID, "2025-03-20"},
+		{"an older date applies", "wa", "2024-01-01", wa[4].ID, "2021-01-04"},
+		{"nothing yet", "wa", "2020-01-01", 0, ""},
+		{"only the first version applies", "fb", "2026-01-01", fb[0].ID, "2021-01-04"},
+		{"everything applies", "fb", "2031-01-01", fb[1].ID, "2030-03-20"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := db.VersionInEffect(ctx, tc.doc, tc.today)
+			if tc.want == 0 {
+				if !errors.Is(err, ErrNotFound) {
+					t.Errorf("VersionInEffect = %+v, %v; want ErrNotFound", e, err)
+				}
+				return
+			}
+			if err != nil || e.ID != tc.want || e.EffectiveDate != tc.date {
+				t.Errorf("VersionInEffect = %+v, %v; want version %d stating %s", e, err, tc.want, tc.date)
+			}
+		})
+	}
+}
+
+// TestDocumentPages pages through the documents in both listing orders
+// and reads documents by id and by service.
+func TestDocumentPages(t *testing.T) {
+	ctx := context.Background()
+	db := listingHistory(t)
+	ids := func(docs []Document) []string {
+		var out []string
+		for _, d := range docs {
+			out = append(out, d.ID)
+		}
+		return out
+	}
+	p1, more1, err1 := db.DocumentsPage(ctx, "", 1)
+	p2, more2, err2 := db.DocumentsPage(ctx, "fb", 1)
+	if err1 != nil || err2 != nil || !slices.Equal(ids(p1), []string{"fb"}) || !more1 || !slices.Equal(ids(p2), []string{"wa"}) || more2 {
+		t.Errorf("DocumentsPage by 1 = %v (more %v), %v (more %v); want fb then wa", ids(p1), more1, ids(p2), more2)
+	}
+	// Meta comes before WhatsApp by service.
+	s1, more1, err1 := db.DocumentSummaries(ctx, "", 1)
+	s2, more2, err2 := db.DocumentSummaries(ctx, "fb", 1)
+	if err1 != nil || err2 != nil || len(s1) != 1 || s1[0].ID != "fb" || !more1 || len(s2) != 1 || s2[0].ID != "wa" || more2 {
+		t.Fatalf("DocumentSummaries by 1 = %v (more %v), %v (more %v); want fb then wa", s1, more1, s2, more2)
+	}
+	if s2[0].Versions != 7 || s2[0].LastFetch.Outcome != NewVersion || s2[0].LastOK.IsZero() || !s2[0].Live {
+		t.Errorf("summary of wa = %+v; want 7 versions, fetched live with success", s2[0])
+	}
+	byID, err := db.DocumentsByID(ctx, []string{"fb", "nope"})
+	if err != nil || len(byID) != 1 || byID["fb"] == nil || byID["fb"].Service != "Meta" {
+		t.Errorf("DocumentsByID = %v, %v; want fb only", byID, err)
+	}
+	same, err := db.ServiceDocuments(ctx, "META")
+	if err != nil || !slices.Equal(ids(same), []string{"fb"}) {
+		t.Errorf("ServiceDocuments(META) = %v, %v; want fb", ids(same), err)
+	}
+	tot, err := db.Totals(ctx)
+	if err != nil || tot.Documents != 2 || tot.Versions != 9 || tot.Fetches[NewVersion] != 9 || tot.NeverSucceeded != 0 || tot.Failing != 0 {
+		t.Errorf("Totals = %+v, %v; want 2 documents, 9 versions from 9 new-version fetches, none failing", tot, err)
+	}
+	if want := t0.Add(7 * time.Hour); !tot.OldestSuccess.Equal(want) {
+		t.Errorf("oldest latest success %v, want wa's last fetch %v", tot.OldestSuccess, want)
+	}
 }
