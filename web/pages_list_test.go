@@ -15,6 +15,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/internal/recordtest"
+	"github.com/clausewatch/clausewatch/policy"
 )
 
 // manyDocuments is how many documents TestHomePagePages tracks: thirty
@@ -165,4 +166,76 @@ func TestHomePagePages(t *testing.T) {
 			t.Errorf("GET /?after=no-such-document: %d, want 400", resp.StatusCode)
 		}
 	})
+}
+
+// TestTimelinePages records more versions of a document than a timeline
+// page shows and checks that the page shows the newest, numbered, with a
+// link to the older ones in the reader's language, and that the next page
+// ends with the first version.
+func TestTimelinePages(t *testing.T) {
+	ctx := context.Background()
+	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	const id, n = "long-history", versionsPerPage + 5
+	if err := db.SyncDocuments(ctx, []data.Document{{ID: id, URL: "https://example.com/privacy", Service: "Example", Title: "Privacy", Language: "en"}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		d := &policy.Document{Blocks: []policy.Block{{Kind: policy.Paragraph, Text: fmt.Sprintf("We keep your data for %d days.", i+1)}}}
+		body := []byte(d.Canonical())
+		if _, err := recordtest.Record(ctx, db, data.Observation{
+			Fetch:    data.Fetch{DocumentID: id, StartedAt: testClock().AddDate(0, 0, i-n), URL: "https://example.com/privacy", Status: 200, Bytes: int64(len(body))},
+			Snapshot: &data.Snapshot{Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: body},
+			Document: d,
+		}); err != nil {
+			t.Fatalf("version %d: %v", i+1, err)
+		}
+	}
+	s, err := New(db, testClock, slog.New(slog.DiscardHandler), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	page := func(t *testing.T, path string) (nums []string, next, meta string) {
+		t.Helper()
+		resp, body := pageGet(t, srv, path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc.Find("article.version .vnum").Each(func(_ int, s *goquery.Selection) { nums = append(nums, s.Text()) })
+		return nums, doc.Find(`p.pager a[rel="next"]`).AttrOr("href", ""), doc.Find("p.meta").Text()
+	}
+	tests := []struct{ name, path, lang, count string }{
+		{"English", "/documents/" + id, "", "105 versions"},
+		{"Spanish", "/documents/" + id + "?lang=es", "&lang=es", "105 versiones"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			nums, next, meta := page(t, tc.path)
+			if len(nums) != versionsPerPage || nums[0] != fmt.Sprintf("v%d", n) || nums[len(nums)-1] != "v6" {
+				t.Errorf("first page shows %d versions from %v to %v, want %d from v%d to v6", len(nums), nums[:min(1, len(nums))], nums[max(0, len(nums)-1):], versionsPerPage, n)
+			}
+			if !strings.Contains(meta, tc.count) {
+				t.Errorf("meta %q does not count %q", meta, tc.count)
+			}
+			if !strings.HasPrefix(next, "/documents/"+id+"?before=") || !strings.HasSuffix(next, tc.lang) {
+				t.Fatalf("next link %q, want /documents/%s?before=…%s", next, id, tc.lang)
+			}
+			older, last, meta := page(t, next)
+			if !slices.Equal(older, []string{"v5", "v4", "v3", "v2", "v1"}) || last != "" || !strings.Contains(meta, tc.count) {
+				t.Errorf("second page shows %v, next link %q, meta %q; want v5 to v1, no link, %q", older, last, meta, tc.count)
+			}
+		})
+	}
+	if resp, _ := pageGet(t, srv, "/documents/"+id+"?before=999999"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a cursor that is no version of the document: %d, want 404", resp.StatusCode)
+	}
 }
