@@ -422,15 +422,22 @@ type VersionPage struct {
 	// After in the page's order. 0 starts at the beginning; an id that is
 	// not one of the document's versions selects nothing.
 	After int64
+	// Until keeps the versions fetched at or before it, zero for any: the
+	// page newest first from Until is the document as it stood then.
+	Until time.Time
 	// Limit is the page size; it must be positive.
 	Limit int
 }
 
 // versionsPageQuery lists a page of versionEntryQuery from
 // versions_by_document in order: ?2 is the cursor version when after is
-// set, and the last argument is the limit.
-func versionsPageQuery(newestFirst, after bool) string {
+// set, ?3 the latest fetch time when until is set, and ?4 the limit; the
+// four are always given.
+func versionsPageQuery(newestFirst, after, until bool) string {
 	q := versionEntryQuery
+	if until {
+		q += ` AND v.fetched_at <= ?3`
+	}
 	cmp, order := `>`, ` ORDER BY v.fetched_at, v.id`
 	if newestFirst {
 		cmp, order = `<`, ` ORDER BY v.fetched_at DESC, v.id DESC`
@@ -438,7 +445,7 @@ func versionsPageQuery(newestFirst, after bool) string {
 	if after {
 		q += ` AND (v.fetched_at, v.id) ` + cmp + ` (SELECT a.fetched_at, a.id FROM versions a WHERE a.id = ?2 AND a.document_id = ?1)`
 	}
-	return q + order + ` LIMIT ?`
+	return q + order + ` LIMIT ?4`
 }
 
 // versionNumberQuery numbers one version (?1): see versionNumber.
@@ -456,12 +463,12 @@ func (db *DB) VersionsPage(ctx context.Context, docID string, p VersionPage) ([]
 	if p.Limit <= 0 {
 		return nil, false, fmt.Errorf("data: versions of %s: limit %d: want a positive page size", docID, p.Limit)
 	}
-	args := []any{docID}
-	if p.After != 0 {
-		args = append(args, p.After)
+	var until any
+	if !p.Until.IsZero() {
+		until = formatTime(p.Until)
 	}
-	args = append(args, p.Limit+1)
-	rows, err := db.sql.QueryContext(ctx, versionsPageQuery(p.NewestFirst, p.After != 0), args...)
+	args := []any{docID, p.After, until, p.Limit + 1}
+	rows, err := db.sql.QueryContext(ctx, versionsPageQuery(p.NewestFirst, p.After != 0, until != nil), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("data: versions of %s: %w", docID, err)
 	}

@@ -103,11 +103,4 @@ func (p promWriter) sample(name string, labels []string, v float64) {
 // labelEscaper escapes a label value as the format requires.
 var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 
-func boolFloat(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func unix(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
