@@ -321,14 +321,17 @@ func (db *DB) queryDocuments(ctx context.Context, q string, args ...any) ([]Docu
 	return out, rows.Err()
 }
 
+// documentArchivesQuery groups a document's archived snapshots by archive
+// from the partial index snapshots_archived.
+const documentArchivesQuery = `SELECT archive, max(archive_license) FROM snapshots
+WHERE document_id = ? AND imported AND archive <> ''
+GROUP BY archive ORDER BY min(id)`
+
 // DocumentArchives returns the archives (see Archive) some of a document's
 // snapshots were imported from, in the order they first appear, so that
 // every page showing its versions can credit them.
 func (db *DB) DocumentArchives(ctx context.Context, docID string) ([]Archive, error) {
-	const q = `SELECT archive, max(archive_license) FROM snapshots
-WHERE document_id = ? AND imported AND archive <> ''
-GROUP BY archive ORDER BY min(id)`
-	rows, err := db.sql.QueryContext(ctx, q, docID)
+	rows, err := db.sql.QueryContext(ctx, documentArchivesQuery, docID)
 	if err != nil {
 		return nil, fmt.Errorf("data: archives of %s: %w", docID, err)
 	}

@@ -9,3 +9,8 @@
 CREATE INDEX documents_by_name ON documents (service, title, id);
 CREATE INDEX documents_by_service ON documents (service COLLATE NOCASE, id);
 CREATE INDEX fetches_by_outcome ON fetches (outcome);
+
+-- snapshots_archived lists the archives a document's imported snapshots
+-- came from (DocumentArchives, on every row of the home page and every
+-- history page) without reading each of its snapshots.
+CREATE INDEX snapshots_archived ON snapshots (document_id, archive) WHERE imported AND archive <> '';
