@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ func TestListingQueriesUseIndexes(t *testing.T) {
 	tests := []struct {
 		name string
 		query
-		// want are index names the plan must use.
+		// want are index names (or plan lines) the plan must show.
 		want []string
 		// scans are the tables the query may read whole, in an index's
 		// order: the aggregates count every row by design.
@@ -57,7 +58,8 @@ func TestListingQueriesUseIndexes(t *testing.T) {
 		{"/changes, first page", qf(changes(ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: 50})), []string{"changes_by_time"}, []string{"changes"}, false},
 		{"/changes, older page", qf(changes(ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: 50, Before: 7})), []string{"changes_by_time"}, nil, false},
 		{"/changes of a document", qf(changes(ChangeFilter{DocumentID: "wa", Material: true, Published: true, NewestFirst: true, Limit: 50})), []string{"changes_by_document"}, nil, false},
-		{"search: spans of the matched texts", q(searchSpansQuery, `[1,2]`), []string{"version_texts_by_text"}, nil, true}, // the matched spans only
+		{"search: documents of the matched texts", q(searchDocumentsQuery, `[1,2]`, 101), []string{"version_texts_by_text"}, nil, true}, // the matched documents' ids only
+		{"search: spans of the matched texts", q(searchSpansQuery, `["wa"]`, `[1,2]`), []string{"SEARCH version_texts USING PRIMARY KEY (document_id=? AND text_id=?)"}, nil, false},
 		{"search: versions of the matched documents", q(searchVersionsQuery, `["wa"]`), []string{"versions_by_document"}, nil, false},
 		{"archives of a document", q(documentArchivesQuery, "wa"), []string{"snapshots_archived"}, nil, true}, // one row per archive
 		{"/healthz and the failing count", q(fetchHealthQuery), []string{"fetches_by_document"}, []string{"d"}, false},
@@ -68,7 +70,7 @@ func TestListingQueriesUseIndexes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			plan := queryPlan(t, db, tc.q, tc.args...)
 			for _, idx := range tc.want {
-				if !slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "INDEX "+idx) }) {
+				if !slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, idx) }) {
 					t.Errorf("plan does not use %s:\n  %s", idx, strings.Join(plan, "\n  "))
 				}
 			}
@@ -265,5 +267,55 @@ func TestDocumentPages(t *testing.T) {
 	}
 	if want := t0.Add(7 * time.Hour); !tot.OldestSuccess.Equal(want) {
 		t.Errorf("oldest latest success %v, want wa's last fetch %v", tot.OldestSuccess, want)
+	}
+}
+
+// TestSearchListsAtMostMaxSearchDocuments records a clause shared by more
+// documents than a search lists and checks that the first
+// MaxSearchDocuments by id are listed and the result says more matched.
+func TestSearchListsAtMostMaxSearchDocuments(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		docs int
+		more bool
+	}{
+		{"as many as listed", MaxSearchDocuments, false},
+		{"one more", MaxSearchDocuments + 1, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openAt(t, filepath.Join(t.TempDir(), "cw.db"))
+			docs := make([]Document, tc.docs)
+			for i := range docs {
+				docs[i] = Document{ID: fmt.Sprintf("d%03d", tc.docs-i), URL: fmt.Sprintf("https://example.com/%d", i)}
+			}
+			if err := db.SyncDocuments(ctx, docs); err != nil {
+				t.Fatal(err)
+			}
+			for i, d := range docs {
+				obs := step{at: time.Duration(i) * time.Second, doc: d.ID, body: d.URL,
+					texts: []string{"We share your data with trusted partners.", fmt.Sprintf("Clause %d.", i)}}.observation()
+				if _, err := record(ctx, db, obs); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := db.Search(ctx, "share your data with trusted partners")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range res.Documents {
+				got = append(got, d.DocumentID)
+			}
+			slices.Sort(got)
+			want := make([]string, min(tc.docs, MaxSearchDocuments))
+			for i := range want {
+				want[i] = fmt.Sprintf("d%03d", i+1)
+			}
+			if res.TooManyDocuments != tc.more || !slices.Equal(got, want) {
+				t.Errorf("search lists %d documents (%v…), more %v; want d001 to d%03d, more %v", len(got), got[:min(2, len(got))], res.TooManyDocuments, len(want), tc.more)
+			}
+		})
 	}
 }

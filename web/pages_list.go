@@ -314,6 +314,8 @@ type searchData struct {
 	// Langs maps a document id to its language, which marks the quoted
 	// snippets for screen readers.
 	Langs map[string]string
+	// MaxDocuments is how many documents a search lists at most.
+	MaxDocuments int
 }
 
 // searchPage answers /search?q=: which versions contain a phrase, and when
@@ -323,7 +325,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	// A query too long to search is answered 400 repeating only maxEcho
 	// characters of it, with the language switch on the empty search page.
 	shown := truncateRunes(q, maxEcho)
-	d := searchData{Query: shown}
+	d := searchData{Query: shown, MaxDocuments: data.MaxSearchDocuments}
 	v := s.newView(r, &d)
 	if shown != q {
 		v.switchURL = &url.URL{Path: r.URL.Path}
