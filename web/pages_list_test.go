@@ -102,7 +102,8 @@ func getHomePage(t *testing.T, srv *httptest.Server, path string) homePage {
 // TestHomePagePages tracks 3,000 documents and checks that the home page
 // lists one page of them with a link to the next, in English and Spanish,
 // that following the links lists every document once in order, and that
-// the failing count covers every page.
+// the failing count covers every page, and that the filters of /changes and
+// /compare ask for a document id instead of listing 3,000.
 func TestHomePagePages(t *testing.T) {
 	srv, want, failing := newManyDocumentsServer(t)
 	tests := []struct {
@@ -159,6 +160,35 @@ func TestHomePagePages(t *testing.T) {
 		}
 		if !slices.Contains(got, failing) {
 			t.Errorf("the failing document %s is listed on no page", failing)
+		}
+	})
+	// A list of 3,000 documents would weigh more than the page: the forms
+	// ask for a document id instead.
+	t.Run("forms ask for ids", func(t *testing.T) {
+		for path, inputs := range map[string][]string{
+			"/changes": {"f-doc"},
+			"/compare": {"var-from", "var-to"},
+		} {
+			resp, body := pageGet(t, srv, path)
+			doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d, %v", path, resp.StatusCode, err)
+			}
+			for _, id := range inputs {
+				if doc.Find(`input[type="text"]#`+id).Length() != 1 || doc.Find("select#"+id).Length() != 0 {
+					t.Errorf("%s: #%s is not a text field", path, id)
+				}
+			}
+			if n := doc.Find("option").Length(); n > maxDocumentChoices {
+				t.Errorf("%s lists %d options", path, n)
+			}
+		}
+		// The id typed in filters as the list did.
+		if resp, _ := pageGet(t, srv, "/changes?document="+failing); resp.StatusCode != http.StatusOK {
+			t.Errorf("/changes?document=%s: %d", failing, resp.StatusCode)
+		}
+		if resp, _ := pageGet(t, srv, "/changes?document=no-such-document"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("/changes?document=no-such-document: %d, want 404", resp.StatusCode)
 		}
 	})
 	t.Run("unknown cursor", func(t *testing.T) {
