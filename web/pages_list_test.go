@@ -100,9 +100,9 @@ func getHomePage(t *testing.T, srv *httptest.Server, path string) homePage {
 }
 
 // TestHomePagePages tracks 3,000 documents and checks that the home page
-// lists one page of them with a link to the next, in English and Spanish,
-// that following the links lists every document once in order, and that
-// the failing count covers every page, and that the filters of /changes and
+// lists one page of them with a link to the next, in English and Spanish;
+// that following the links lists every document once, in order; that the
+// failing count covers every page; and that the filters of /changes and
 // /compare ask for a document id instead of listing 3,000.
 func TestHomePagePages(t *testing.T) {
 	srv, want, failing := newManyDocumentsServer(t)
