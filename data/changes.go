@@ -281,14 +281,9 @@ func (f ChangeFilter) where() (string, []any) {
 	return ` WHERE ` + strings.Join(conds, ` AND `), args
 }
 
-// changeColumns are the columns scanChange reads before a change set.
-const changeColumns = `id, document_id, from_version, to_version, detected_at, material, topics, severity, classifier_version,
-    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new, alert, sharing, state, capture`
-
-// Changes returns the changes f selects, in f's order, and whether more
-// changes than f.Limit matched: the next page starts after the last one
-// returned (ChangeFilter.Before).
-func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, error) {
+// query returns the SQL of Changes for the filter and its arguments; a
+// page (Limit) reads one more row than asked, to tell whether more follow.
+func (f ChangeFilter) query() (string, []any) {
 	where, args := f.where()
 	cols := changeColumns + `, ''`
 	if f.ChangeSets {
@@ -304,6 +299,18 @@ func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, erro
 		q += ` LIMIT ?`
 		args = append(args, f.Limit+1)
 	}
+	return q, args
+}
+
+// changeColumns are the columns scanChange reads before a change set.
+const changeColumns = `id, document_id, from_version, to_version, detected_at, material, topics, severity, classifier_version,
+    added, removed, modified, moved, split, merged, unchanged, effective_old, effective_new, alert, sharing, state, capture`
+
+// Changes returns the changes f selects, in f's order, and whether more
+// changes than f.Limit matched: the next page starts after the last one
+// returned (ChangeFilter.Before).
+func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, error) {
+	q, args := f.query()
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("data: list changes: %w", err)

@@ -157,12 +157,16 @@ func (db *DB) SucceededLive(ctx context.Context, docID string) (bool, error) {
 	return ok, nil
 }
 
+// fetchesQuery lists a document's fetch attempts from fetches_by_document,
+// newest first.
+const fetchesQuery = `SELECT id, document_id, started_at, duration_ns, url, final_url, redirects, status, bytes, conditional,
+    outcome, error_class, reason, coalesce(snapshot_id, 0), coalesce(version_id, 0), etag, last_modified, text_sha256
+FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
+
 // Fetches returns a document's fetch attempts, newest first; limit 0 or less
 // means all of them.
 func (db *DB) Fetches(ctx context.Context, docID string, limit int) ([]Fetch, error) {
-	q := `SELECT id, document_id, started_at, duration_ns, url, final_url, redirects, status, bytes, conditional,
-    outcome, error_class, reason, coalesce(snapshot_id, 0), coalesce(version_id, 0), etag, last_modified, text_sha256
-FROM fetches WHERE document_id = ? ORDER BY started_at DESC, id DESC`
+	q := fetchesQuery
 	args := []any{docID}
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -246,35 +250,4 @@ ORDER BY started_at DESC, id DESC`
 		return TextRun{}, fmt.Errorf("data: text run of %s: %w", docID, err)
 	}
 	return run, nil
-}
-
-// FetchCount is how many fetch attempts of a document ended with an outcome.
-type FetchCount struct {
-	DocumentID string
-	Outcome    Outcome
-	N          int64
-}
-
-// FetchCounts counts the fetch attempts of every document by outcome, for
-// the metrics endpoint: counting from the table rather than in memory
-// includes the checks run by separate `clausewatch check` processes and
-// survives restarts.
-func (db *DB) FetchCounts(ctx context.Context) ([]FetchCount, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT document_id, outcome, count(*) FROM fetches GROUP BY document_id, outcome ORDER BY document_id, outcome`)
-	if err != nil {
-		return nil, fmt.Errorf("data: count fetches: %w", err)
-	}
-	defer rows.Close()
-	var out []FetchCount
-	for rows.Next() {
-		var c FetchCount
-		if err := rows.Scan(&c.DocumentID, &c.Outcome, &c.N); err != nil {
-			return nil, fmt.Errorf("data: count fetches: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("data: count fetches: %w", err)
-	}
-	return out, nil
 }

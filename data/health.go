@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -68,6 +69,10 @@ func damaged(err error) error {
 type FetchHealth struct {
 	Documents int // documents stored
 	Failed    int // documents whose newest fetch attempt failed
+	// Failing counts the documents whose newest fetch attempt failed or
+	// was suspect (DocumentSummary.Failing), which the home page counts
+	// across every page of its list.
+	Failing int
 }
 
 // AllFailed says whether there are documents and the newest fetch of every
@@ -76,14 +81,92 @@ func (h FetchHealth) AllFailed() bool {
 	return h.Documents > 0 && h.Failed == h.Documents
 }
 
+// fetchHealthQuery counts in SQL, one search of fetches_by_document per
+// document, so that 20,000 documents are never loaded into memory.
+const fetchHealthQuery = `SELECT count(*), coalesce(sum(o = 'failed'), 0), coalesce(sum(o IN ('failed', 'suspect')), 0)
+FROM (SELECT (SELECT outcome FROM fetches f WHERE f.document_id = d.id
+    ORDER BY started_at DESC, id DESC LIMIT 1) AS o FROM documents d)`
+
 // FetchHealth reads the newest fetch outcome of every document.
 func (db *DB) FetchHealth(ctx context.Context) (FetchHealth, error) {
-	const q = `SELECT count(*), coalesce(sum((SELECT outcome FROM fetches f WHERE f.document_id = d.id
-    ORDER BY started_at DESC, id DESC LIMIT 1) = 'failed'), 0)
-FROM documents d`
 	var h FetchHealth
-	if err := db.sql.QueryRowContext(ctx, q).Scan(&h.Documents, &h.Failed); err != nil {
+	if err := db.sql.QueryRowContext(ctx, fetchHealthQuery).Scan(&h.Documents, &h.Failed, &h.Failing); err != nil {
 		return FetchHealth{}, fmt.Errorf("data: fetch health: %w", damaged(err))
 	}
 	return h, nil
+}
+
+// Totals are the figures /metrics exports, summed over every document: with
+// 20,000 documents, per-document series would load a row per document into
+// memory on every scrape and make a time series database hold 100,000 of
+// them.
+type Totals struct {
+	FetchHealth
+	Versions int // versions stored
+	// NeverSucceeded counts the documents no fetch ever succeeded for (new
+	// version, unchanged or not modified), those never fetched included.
+	NeverSucceeded int
+	// OldestSuccess is the oldest of the documents' latest successful
+	// fetches: the document checked longest ago; zero when none succeeded.
+	OldestSuccess time.Time
+	// LastMaterial is when the latest material change was detected; zero
+	// when there is none.
+	LastMaterial time.Time
+	// Fetches counts the fetch attempts by outcome.
+	Fetches map[Outcome]int64
+}
+
+// totalsQuery sums the per-document figures in SQL. The latest success of
+// each document is a backwards search of fetches_by_document that stops at
+// the first success.
+const totalsQuery = `SELECT (SELECT count(*) FROM versions),
+    coalesce(sum(ok IS NULL), 0), coalesce(min(ok), ''),
+    coalesce((SELECT detected_at FROM changes WHERE material ORDER BY detected_at DESC, id DESC LIMIT 1), '')
+FROM (SELECT (SELECT o.started_at FROM fetches o WHERE o.document_id = d.id
+        AND o.outcome IN ('new-version', 'unchanged', 'not-modified') ORDER BY o.started_at DESC, o.id DESC LIMIT 1) AS ok
+    FROM documents d)`
+
+// fetchOutcomesQuery counts the fetch log by outcome from fetches_by_outcome.
+const fetchOutcomesQuery = `SELECT outcome, count(*) FROM fetches GROUP BY outcome ORDER BY outcome`
+
+// Totals reads the figures of /metrics.
+func (db *DB) Totals(ctx context.Context) (Totals, error) {
+	var t Totals
+	var err error
+	if t.FetchHealth, err = db.FetchHealth(ctx); err != nil {
+		return Totals{}, err
+	}
+	var oldest, last string
+	if err := db.sql.QueryRowContext(ctx, totalsQuery).Scan(&t.Versions, &t.NeverSucceeded, &oldest, &last); err != nil {
+		return Totals{}, fmt.Errorf("data: totals: %w", damaged(err))
+	}
+	for _, p := range []struct {
+		dst *time.Time
+		src string
+	}{{&t.OldestSuccess, oldest}, {&t.LastMaterial, last}} {
+		if p.src == "" {
+			continue
+		}
+		if *p.dst, err = parseTime(p.src); err != nil {
+			return Totals{}, fmt.Errorf("data: totals: %w", err)
+		}
+	}
+	rows, err := db.sql.QueryContext(ctx, fetchOutcomesQuery)
+	if err != nil {
+		return Totals{}, fmt.Errorf("data: totals: %w", damaged(err))
+	}
+	defer rows.Close()
+	t.Fetches = map[Outcome]int64{}
+	for rows.Next() {
+		var o Outcome
+		var n int64
+		if err := rows.Scan(&o, &n); err != nil {
+			return Totals{}, fmt.Errorf("data: totals: %w", err)
+		}
+		t.Fetches[o] = n
+	}
+	if err := rows.Err(); err != nil {
+		return Totals{}, fmt.Errorf("data: totals: %w", err)
+	}
+	return t, nil
 }

@@ -53,7 +53,15 @@ type SearchResult struct {
 	Documents []SearchDocument
 	// Truncated says that more clause texts matched than were read.
 	Truncated bool
+	// TooManyDocuments says that the texts read occur in more than
+	// MaxSearchDocuments documents: only the first by id are listed.
+	TooManyDocuments bool
 }
+
+// MaxSearchDocuments bounds how many documents a search lists: a clause
+// every policy shares may occur in all of 20,000 documents, and each
+// listed document reads its versions.
+const MaxSearchDocuments = 100
 
 // SearchDocument is where a phrase occurs in one document's history.
 type SearchDocument struct {
@@ -184,7 +192,8 @@ WHERE texts_fts MATCH ? ORDER BY rowid LIMIT ?`
 	if len(textIDs) == 0 {
 		return res, nil
 	}
-	docs, err := versionsWithTexts(ctx, db.sql, textIDs)
+	docs, more, err := versionsWithTexts(ctx, db.sql, textIDs)
+	res.TooManyDocuments = more
 	if err != nil {
 		return nil, err
 	}
@@ -267,25 +276,70 @@ type docTexts struct {
 	texts    [][]int64
 }
 
+// searchDocumentsQuery lists the documents (?2 at most) where the matched
+// texts (?1, a JSON array) occur, from version_texts_by_text; only their
+// ids are sorted.
+const searchDocumentsQuery = `SELECT DISTINCT document_id FROM version_texts
+WHERE text_id IN (SELECT value FROM json_each(?1)) ORDER BY document_id LIMIT ?2`
+
+// searchSpansQuery reads the spans of the matched texts (?2, a JSON array)
+// in the listed documents (?1, a JSON array), in the order of the primary
+// key.
+const searchSpansQuery = `SELECT document_id, text_id, from_version, until_version FROM version_texts
+WHERE document_id IN (SELECT value FROM json_each(?1)) AND text_id IN (SELECT value FROM json_each(?2))
+ORDER BY document_id, text_id, from_version`
+
+// searchVersionsQuery lists the versions of the documents with a match (a
+// JSON array), each document from versions_by_document in order.
+const searchVersionsQuery = `SELECT document_id, id, fetched_at FROM versions
+WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetched_at, id`
+
 // versionsWithTexts expands the spans of textIDs into, for every document
-// with one, its versions in (fetched_at, id) order, each with the texts of
+// with one (the first MaxSearchDocuments by id; the bool says whether more
+// had one), its versions in (fetched_at, id) order, each with the texts of
 // textIDs it contains; documents come in id order. Positions in that order
 // decide containment, so the answer holds however version ids and fetch
 // times interleave.
-func versionsWithTexts(ctx context.Context, q queryer, textIDs []int64) ([]docTexts, error) {
-	arg, err := json.Marshal(textIDs)
+func versionsWithTexts(ctx context.Context, q queryer, textIDs []int64) ([]docTexts, bool, error) {
+	texts, err := json.Marshal(textIDs)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	listed, err := q.QueryContext(ctx, searchDocumentsQuery, string(texts), MaxSearchDocuments+1)
+	if err != nil {
+		return nil, false, err
+	}
+	var found []string
+	for listed.Next() {
+		var id string
+		if err := listed.Scan(&id); err != nil {
+			listed.Close()
+			return nil, false, err
+		}
+		found = append(found, id)
+	}
+	listed.Close()
+	if err := listed.Err(); err != nil {
+		return nil, false, err
+	}
+	more := len(found) > MaxSearchDocuments
+	if more {
+		found = found[:MaxSearchDocuments]
+	}
+	if len(found) == 0 {
+		return nil, more, nil
+	}
+	arg, err := json.Marshal(found)
+	if err != nil {
+		return nil, false, err
 	}
 	type span struct {
 		text, from int64
 		until      sql.NullInt64
 	}
-	const spansQ = `SELECT document_id, text_id, from_version, until_version FROM version_texts
-WHERE text_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, text_id, from_version`
-	rows, err := q.QueryContext(ctx, spansQ, string(arg))
+	rows, err := q.QueryContext(ctx, searchSpansQuery, string(arg), string(texts))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	spans := map[string][]span{}
 	var docIDs []string
@@ -294,7 +348,7 @@ WHERE text_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, text_id,
 		var s span
 		if err := rows.Scan(&doc, &s.text, &s.from, &s.until); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, false, err
 		}
 		if _, ok := spans[doc]; !ok {
 			docIDs = append(docIDs, doc)
@@ -303,19 +357,17 @@ WHERE text_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, text_id,
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(docIDs) == 0 {
-		return nil, nil
+		return nil, more, nil
 	}
 	if arg, err = json.Marshal(docIDs); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	const versionsQ = `SELECT document_id, id, fetched_at FROM versions
-WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetched_at, id`
-	rows, err = q.QueryContext(ctx, versionsQ, string(arg))
+	rows, err = q.QueryContext(ctx, searchVersionsQuery, string(arg))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var out []docTexts
 	for rows.Next() {
@@ -323,12 +375,12 @@ WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetc
 		var id int64
 		if err := rows.Scan(&doc, &id, &at); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, false, err
 		}
 		t, err := parseTime(at)
 		if err != nil {
 			rows.Close()
-			return nil, err
+			return nil, false, err
 		}
 		if n := len(out); n == 0 || out[n-1].id != doc {
 			out = append(out, docTexts{id: doc})
@@ -338,7 +390,7 @@ WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetc
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for i := range out {
 		d := &out[i]
@@ -356,7 +408,7 @@ WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetc
 				ok = ok && ok2
 			}
 			if !ok {
-				return nil, fmt.Errorf("search index of %s names a version that is not one of its versions (text %d, versions %d to %v): %w", d.id, s.text, s.from, s.until.Int64, errCorrupt)
+				return nil, false, fmt.Errorf("search index of %s names a version that is not one of its versions (text %d, versions %d to %v): %w", d.id, s.text, s.from, s.until.Int64, errCorrupt)
 			}
 			// Spans come by text id, so each version's list stays sorted.
 			for j := from; j < end; j++ {
@@ -367,7 +419,7 @@ WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, fetc
 			d.texts[j] = slices.Compact(d.texts[j])
 		}
 	}
-	return out, nil
+	return out, more, nil
 }
 
 // distinctTextIDs returns the sorted, distinct texts.ids of the non-empty

@@ -71,14 +71,20 @@ func TestMigrateFileSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Back to the schema before 0009.
+	// Back to the schema before 0009, undoing the later migrations too
+	// (0010 indexes those columns).
 	path := db.Path()
+	for _, idx := range []string{"documents_by_name", "documents_by_service", "fetches_by_outcome", "snapshots_archived"} {
+		if _, err := db.sql.Exec(`DROP INDEX ` + idx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, col := range []string{"imported", "archive", "archive_url", "archive_license"} {
 		if _, err := db.sql.Exec(`ALTER TABLE snapshots DROP COLUMN ` + col); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.sql.Exec(`DELETE FROM schema_migrations WHERE version = 9`); err != nil {
+	if _, err := db.sql.Exec(`DELETE FROM schema_migrations WHERE version >= 9`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -96,9 +96,8 @@ func findText(known []policy.Block, at int, s string) (int, bool) {
 // latestHead returns the document's latest version by fetched_at then id, or
 // nil when it has none.
 func latestHead(ctx context.Context, q queryer, docID string) (*versionHead, error) {
-	const query = `SELECT id, fetched_at, sha256 FROM versions WHERE document_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`
 	var h versionHead
-	err := q.QueryRowContext(ctx, query, docID).Scan(&h.id, &h.fetchedAt, &h.sha256)
+	err := q.QueryRowContext(ctx, latestHeadQuery, docID).Scan(&h.id, &h.fetchedAt, &h.sha256)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -107,6 +106,10 @@ func latestHead(ctx context.Context, q queryer, docID string) (*versionHead, err
 	}
 	return &h, nil
 }
+
+// latestHeadQuery reads the head of a document's latest version from the
+// end of versions_by_document.
+const latestHeadQuery = `SELECT id, fetched_at, sha256 FROM versions WHERE document_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`
 
 // versionAt returns the version head names in full, with the text ids of its
 // blocks: from the cache when the cached entry is that version (same id and
@@ -228,16 +231,18 @@ func (db *DB) Version(ctx context.Context, id int64) (*Version, error) {
 // recorded (fetched_at, id), which the versions_by_document index answers.
 const versionNumber = `(SELECT count(*) FROM versions p WHERE p.document_id = v.document_id AND (p.fetched_at, p.id) <= (v.fetched_at, v.id))`
 
+// versionHeadQuery reads a version without its blocks, numbered.
+const versionHeadQuery = `SELECT v.id, ` + versionNumber + `, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `
+FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
+
 func loadVersion(ctx context.Context, q queryer, id int64, full bool) (*Version, error) {
 	if full {
 		v, _, err := loadFullVersion(ctx, q, id)
 		return v, err
 	}
-	const head = `SELECT v.id, ` + versionNumber + `, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `
-FROM versions v JOIN snapshots s ON s.id = v.snapshot_id WHERE v.id = ?`
 	var v Version
 	var at string
-	err := q.QueryRowContext(ctx, head, id).Scan(append([]any{&v.ID, &v.Number, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256}, v.Source.dest()...)...)
+	err := q.QueryRowContext(ctx, versionHeadQuery, id).Scan(append([]any{&v.ID, &v.Number, &v.DocumentID, &v.SnapshotID, &at, &v.SHA256, &v.TextLength, &v.SnapshotSHA256}, v.Source.dest()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -340,12 +345,10 @@ type VersionEntry struct {
 	EffectiveDate string
 }
 
-// Versions lists a document's versions, oldest first, each with the change
-// that produced it, in one query. It returns an empty list for a document
-// without versions; callers check that the document exists.
-func (db *DB) Versions(ctx context.Context, docID string) ([]VersionEntry, error) {
-	// Every change column is coalesced: a first version has no change.
-	const q = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `,
+// versionEntryQuery selects the listing columns of a document's versions
+// (?1) with the change that produced each; the callers add the order.
+// Every change column is coalesced: a first version has no change.
+const versionEntryQuery = `SELECT v.id, v.document_id, v.snapshot_id, v.fetched_at, v.sha256, v.text_length, s.sha256, ` + sourceColumns + `,
     coalesce(c.id, 0), coalesce(c.document_id, ''), coalesce(c.from_version, 0), coalesce(c.to_version, 0),
     coalesce(c.detected_at, ''), coalesce(c.material, 0), coalesce(c.topics, '[]'), coalesce(c.severity, ''),
     coalesce(c.classifier_version, ''), coalesce(c.added, 0), coalesce(c.removed, 0), coalesce(c.modified, 0),
@@ -354,11 +357,11 @@ func (db *DB) Versions(ctx context.Context, docID string) ([]VersionEntry, error
 FROM versions v
 JOIN snapshots s ON s.id = v.snapshot_id
 LEFT JOIN changes c ON c.to_version = v.id
-WHERE v.document_id = ? ORDER BY v.fetched_at, v.id`
-	rows, err := db.sql.QueryContext(ctx, q, docID)
-	if err != nil {
-		return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
-	}
+WHERE v.document_id = ?1`
+
+// scanVersionEntries reads the rows of versionEntryQuery, leaving Number
+// and the stated date of a first version to the caller.
+func scanVersionEntries(rows *sql.Rows) ([]VersionEntry, error) {
 	defer rows.Close()
 	out := []VersionEntry{}
 	for rows.Next() {
@@ -367,23 +370,38 @@ WHERE v.document_id = ? ORDER BY v.fetched_at, v.id`
 		var r changeRow
 		dest := append(append([]any{&e.ID, &e.DocumentID, &e.SnapshotID, &at, &e.SHA256, &e.TextLength, &e.SnapshotSHA256}, e.Source.dest()...), r.dest()...)
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+			return nil, err
 		}
 		var err error
 		if e.FetchedAt, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+			return nil, err
 		}
 		if r.c.ID != 0 {
 			if e.Change, err = r.change(); err != nil {
-				return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+				return nil, err
 			}
 			e.EffectiveDate = e.Change.EffectiveDate.New
 		}
-		e.Number = len(out) + 1 // the listing is oldest first
 		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
+	return out, rows.Err()
+}
+
+// Versions lists a document's versions, oldest first, each with the change
+// that produced it, in one query. It returns an empty list for a document
+// without versions; callers check that the document exists. A document may
+// have thousands of versions: listings page through them (VersionsPage).
+func (db *DB) Versions(ctx context.Context, docID string) ([]VersionEntry, error) {
+	rows, err := db.sql.QueryContext(ctx, versionEntryQuery+` ORDER BY v.fetched_at, v.id`, docID)
+	if err != nil {
 		return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+	}
+	out, err := scanVersionEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("data: versions of %s: %w", docID, err)
+	}
+	for i := range out {
+		out[i].Number = i + 1 // the listing is oldest first
 	}
 	// A first version learns the date it states from the change after it.
 	for i := range out {
@@ -392,4 +410,153 @@ WHERE v.document_id = ? ORDER BY v.fetched_at, v.id`
 		}
 	}
 	return out, nil
+}
+
+// VersionPage selects one page of a document's versions. The zero value
+// (with a Limit) is the first page, oldest first.
+type VersionPage struct {
+	// NewestFirst lists from the latest version backwards, as the
+	// timeline does; otherwise the versions come oldest first.
+	NewestFirst bool
+	// After is the cursor of the next page: the page starts after version
+	// After in the page's order. 0 starts at the beginning; an id that is
+	// not one of the document's versions selects nothing.
+	After int64
+	// Until keeps the versions fetched at or before it, zero for any: the
+	// page newest first from Until is the document as it stood then.
+	Until time.Time
+	// Limit is the page size; it must be positive.
+	Limit int
+}
+
+// versionsPageQuery lists a page of versionEntryQuery from
+// versions_by_document in order: ?2 is the cursor version when after is
+// set, ?3 the latest fetch time when until is set, and ?4 the limit; the
+// four are always given.
+func versionsPageQuery(newestFirst, after, until bool) string {
+	q := versionEntryQuery
+	if until {
+		q += ` AND v.fetched_at <= ?3`
+	}
+	cmp, order := `>`, ` ORDER BY v.fetched_at, v.id`
+	if newestFirst {
+		cmp, order = `<`, ` ORDER BY v.fetched_at DESC, v.id DESC`
+	}
+	if after {
+		q += ` AND (v.fetched_at, v.id) ` + cmp + ` (SELECT a.fetched_at, a.id FROM versions a WHERE a.id = ?2 AND a.document_id = ?1)`
+	}
+	return q + order + ` LIMIT ?4`
+}
+
+// versionNumberQuery numbers one version (?1): see versionNumber.
+const versionNumberQuery = `SELECT ` + versionNumber + ` FROM versions v WHERE v.id = ?`
+
+// changeOutQuery finds the change out of version ?2 of document ?1, which
+// tells the date a first version states.
+const changeOutQuery = `SELECT effective_old FROM changes WHERE document_id = ?1 AND from_version = ?2 ORDER BY detected_at, id LIMIT 1`
+
+// VersionsPage lists one page of a document's versions, each with the
+// change that produced it, and reports whether more follow: the next page
+// starts after the last one returned (VersionPage.After). The version
+// numbers are counted once, for the first row of the page.
+func (db *DB) VersionsPage(ctx context.Context, docID string, p VersionPage) ([]VersionEntry, bool, error) {
+	if p.Limit <= 0 {
+		return nil, false, fmt.Errorf("data: versions of %s: limit %d: want a positive page size", docID, p.Limit)
+	}
+	var until any
+	if !p.Until.IsZero() {
+		until = formatTime(p.Until)
+	}
+	args := []any{docID, p.After, until, p.Limit + 1}
+	rows, err := db.sql.QueryContext(ctx, versionsPageQuery(p.NewestFirst, p.After != 0, until != nil), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("data: versions of %s: %w", docID, err)
+	}
+	out, err := scanVersionEntries(rows)
+	if err != nil {
+		return nil, false, fmt.Errorf("data: versions of %s: %w", docID, err)
+	}
+	more := len(out) > p.Limit
+	if more {
+		out = out[:p.Limit]
+	}
+	if len(out) == 0 {
+		return out, more, nil
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, versionNumberQuery, out[0].ID).Scan(&n); err != nil {
+		return nil, false, fmt.Errorf("data: versions of %s: number: %w", docID, err)
+	}
+	step := 1
+	if p.NewestFirst {
+		step = -1
+	}
+	for i := range out {
+		out[i].Number = n + i*step
+		// Only a first version has no change; it learns the date it
+		// states from the change after it.
+		if out[i].Change == nil {
+			err := db.sql.QueryRowContext(ctx, changeOutQuery, docID, out[i].ID).Scan(&out[i].EffectiveDate)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, false, fmt.Errorf("data: versions of %s: stated date: %w", docID, err)
+			}
+		}
+	}
+	return out, more, nil
+}
+
+// VersionSpan counts a document's versions and says when the first was
+// fetched (zero without versions), from versions_by_document alone: a
+// paged listing states the whole history's size.
+func (db *DB) VersionSpan(ctx context.Context, docID string) (int, time.Time, error) {
+	var n int
+	var first string
+	err := db.sql.QueryRowContext(ctx, versionSpanQuery, docID).Scan(&n, &first)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("data: versions of %s: count: %w", docID, err)
+	}
+	if first == "" {
+		return n, time.Time{}, nil
+	}
+	t, err := parseTime(first)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("data: versions of %s: count: %w", docID, err)
+	}
+	return n, t, nil
+}
+
+const versionSpanQuery = `SELECT count(*), coalesce(min(fetched_at), '') FROM versions WHERE document_id = ?`
+
+// inEffectQuery finds the latest version of document ?1 whose stated
+// effective date (?2 is today, YYYY-MM-DD) has come, from the change that
+// produced it; failing that, the first version, whose date is stated by
+// the change after it. It searches changes_by_document backwards.
+const inEffectQuery = `SELECT id, date FROM (
+    SELECT to_version AS id, effective_new AS date, 1 AS k FROM (SELECT to_version, effective_new FROM changes
+        WHERE document_id = ?1 AND effective_new <> '' AND effective_new <= ?2 ORDER BY detected_at DESC, id DESC LIMIT 1)
+    UNION ALL
+    SELECT from_version, effective_old, 2 FROM (SELECT from_version, effective_old FROM changes
+        WHERE document_id = ?1 AND from_version = (SELECT v.id FROM versions v WHERE v.document_id = ?1 ORDER BY v.fetched_at, v.id LIMIT 1)
+        ORDER BY detected_at, id LIMIT 1)
+    WHERE effective_old <> '' AND effective_old <= ?2
+) ORDER BY k LIMIT 1`
+
+// VersionInEffect returns the latest version of a document whose stated
+// effective date has come by today (YYYY-MM-DD), without its text, with
+// that date; ErrNotFound when no version states one that has come.
+func (db *DB) VersionInEffect(ctx context.Context, docID, today string) (*VersionEntry, error) {
+	var id int64
+	var date string
+	err := db.sql.QueryRowContext(ctx, inEffectQuery, docID, today).Scan(&id, &date)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: version of %s in effect: %w", docID, err)
+	}
+	v, err := loadVersion(ctx, db.sql, id, false)
+	if err != nil {
+		return nil, fmt.Errorf("data: version of %s in effect: %w", docID, err)
+	}
+	return &VersionEntry{Version: *v, EffectiveDate: date}, nil
 }

@@ -33,10 +33,16 @@ import (
 //go:embed openapi.json
 var openAPISpec []byte
 
-// Page sizes of the change listing.
+// Page sizes of the listings.
 const (
 	defaultChangeLimit = 20
 	maxChangeLimit     = 100
+	// Documents and versions are listed 100 to a page unless limit
+	// asks for up to 1,000.
+	defaultDocumentLimit = 100
+	maxDocumentLimit     = 1000
+	defaultVersionLimit  = 100
+	maxVersionLimit      = 1000
 )
 
 // Cache lifetimes. A version never changes once recorded. A change's
@@ -293,12 +299,26 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	return writeBody(w, r, "application/json; charset=utf-8", etagOf(sum[:]), "public, max-age=3600", openAPISpec)
 }
 
-// apiDocuments lists every document, configured or kept for its history.
+// apiDocuments lists the documents, configured or kept for their history,
+// by id, a page at a time: there may be 20,000.
 func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r); err != nil {
+	if err := checkParams(r, "limit", "cursor"); err != nil {
 		return err
 	}
-	docs, err := s.db.Documents(r.Context())
+	q := r.URL.Query()
+	limit, err := apiLimit(q, defaultDocumentLimit, maxDocumentLimit)
+	if err != nil {
+		return err
+	}
+	cursor := q.Get("cursor")
+	if q.Has("cursor") {
+		if _, err := s.db.Document(r.Context(), cursor); errors.Is(err, data.ErrNotFound) || cursor == "" {
+			return badRequest("parameter cursor: %q is not a cursor this API gave; start again without it", cursor)
+		} else if err != nil {
+			return err
+		}
+	}
+	docs, more, err := s.db.DocumentsPage(r.Context(), cursor, limit)
 	if err != nil {
 		return err
 	}
@@ -306,7 +326,15 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	for i := range docs {
 		out = append(out, s.apiDocumentOf(&docs[i]))
 	}
-	return writeJSON(w, r, cacheListing, map[string]any{"documents": out})
+	var next *string
+	if more {
+		next = s.apiNext(w, r, docs[len(docs)-1].ID)
+	}
+	return writeJSON(w, r, cacheListing, struct {
+		Documents []apiDocument `json:"documents"`
+		Limit     int           `json:"limit"`
+		Next      *string       `json:"next"`
+	}{out, limit, next})
 }
 
 // apiDocument answers one document.
@@ -321,16 +349,37 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, r, cacheListing, s.apiDocumentOf(doc))
 }
 
-// apiVersions lists a document's versions, oldest first.
+// apiVersions lists a document's versions, oldest first, a page at a time:
+// a document may have thousands.
 func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r); err != nil {
+	if err := checkParams(r, "limit", "cursor"); err != nil {
 		return err
 	}
 	doc, err := s.pathDocument(r)
 	if err != nil {
 		return err
 	}
-	vs, err := s.db.Versions(r.Context(), doc.ID)
+	q := r.URL.Query()
+	page := data.VersionPage{}
+	if page.Limit, err = apiLimit(q, defaultVersionLimit, maxVersionLimit); err != nil {
+		return err
+	}
+	if v := q.Get("cursor"); q.Has("cursor") {
+		n, err := strconv.ParseInt(v, 10, 64)
+		known := false
+		if err == nil && n > 0 {
+			ver, err := s.db.VersionInfo(r.Context(), n)
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				return err
+			}
+			known = err == nil && ver.DocumentID == doc.ID
+		}
+		if !known {
+			return badRequest("parameter cursor: %q is not a cursor this API gave; start again without it", v)
+		}
+		page.After = n
+	}
+	vs, more, err := s.db.VersionsPage(r.Context(), doc.ID, page)
 	if err != nil {
 		return err
 	}
@@ -347,7 +396,41 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, e)
 	}
-	return writeJSON(w, r, cacheListing, map[string]any{"document": doc.ID, "versions": out})
+	var next *string
+	if more {
+		next = s.apiNext(w, r, strconv.FormatInt(vs[len(vs)-1].Version.ID, 10))
+	}
+	return writeJSON(w, r, cacheListing, struct {
+		Document string            `json:"document"`
+		Versions []apiVersionEntry `json:"versions"`
+		Limit    int               `json:"limit"`
+		Next     *string           `json:"next"`
+	}{doc.ID, out, page.Limit, next})
+}
+
+// apiLimit reads the page size of a listing (parameter limit), def when it
+// is absent.
+func apiLimit(q url.Values, def, maxLimit int) (int, error) {
+	if !q.Has("limit") {
+		return def, nil
+	}
+	v := q.Get("limit")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLimit {
+		return 0, badRequest("parameter limit: %q is not a whole number from 1 to %d", v, maxLimit)
+	}
+	return n, nil
+}
+
+// apiNext returns the link to the next page of a listing, the request's
+// with its cursor parameter set to the last item given, and announces it
+// in a Link header, as every paged listing of the API does.
+func (s *Server) apiNext(w http.ResponseWriter, r *http.Request, cursor string) *string {
+	nq := r.URL.Query()
+	nq.Set("cursor", cursor)
+	n := s.link(r.URL.Path + "?" + nq.Encode())
+	w.Header().Set("Link", "<"+n+">; rel=\"next\"")
+	return &n
 }
 
 // apiVersion answers one version with its text and clauses. A version never
@@ -433,13 +516,9 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Material = b
 	}
-	limit := defaultChangeLimit
-	if v := q.Get("limit"); q.Has("limit") {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxChangeLimit {
-			return badRequest("parameter limit: %q is not a whole number from 1 to %d", v, maxChangeLimit)
-		}
-		limit = n
+	limit, err := apiLimit(q, defaultChangeLimit, maxChangeLimit)
+	if err != nil {
+		return err
 	}
 	if v := q.Get("cursor"); q.Has("cursor") {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -459,7 +538,7 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	docs, err := s.documentsByID(r)
+	docs, err := s.changeDocuments(r, changes)
 	if err != nil {
 		return err
 	}
@@ -469,14 +548,7 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) error {
 	}
 	var next *string
 	if more {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
-		nq.Set("cursor", strconv.FormatInt(changes[len(changes)-1].ID, 10))
-		n := s.link("/api/v1/changes?" + nq.Encode())
-		next = &n
-		w.Header().Set("Link", "<"+n+">; rel=\"next\"")
+		next = s.apiNext(w, r, strconv.FormatInt(changes[len(changes)-1].ID, 10))
 	}
 	return writeJSON(w, r, cacheListing, struct {
 		Changes []apiChange `json:"changes"`

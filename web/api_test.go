@@ -991,3 +991,85 @@ func routePatterns(t testing.TB) []string {
 	}
 	return out
 }
+
+// TestAPIListingPages follows the next links of the document and version
+// listings and checks that the pages together list everything once, in
+// order, and that a cursor the API did not give is a 400.
+func TestAPIListingPages(t *testing.T) {
+	f := newFixture(t)
+	follow := func(t *testing.T, path, key string) ([]string, int) {
+		t.Helper()
+		var got []string
+		pages := 0
+		for path != "" {
+			pages++
+			resp, body := f.get(t, "GET", path)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+			}
+			var page map[string]json.RawMessage
+			if err := json.Unmarshal(body, &page); err != nil {
+				t.Fatal(err)
+			}
+			var items []struct {
+				ID any `json:"id"`
+			}
+			var next *string
+			if err := json.Unmarshal(page[key], &items); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(page["next"], &next); err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				got = append(got, fmt.Sprint(it.ID))
+			}
+			path = ""
+			if next != nil {
+				if link := resp.Header.Get("Link"); link != "<"+*next+">; rel=\"next\"" {
+					t.Errorf("Link header %q, want the next link %s", link, *next)
+				}
+				path = strings.TrimPrefix(*next, testBase)
+			}
+		}
+		return got, pages
+	}
+	ids := func(t *testing.T, path, key string) []string {
+		t.Helper()
+		got, pages := follow(t, path, key)
+		if pages != 1 {
+			t.Fatalf("%s took %d pages", path, pages)
+		}
+		return got
+	}
+	tests := []struct {
+		name, path, all, key string
+		pages                int
+	}{
+		{"documents by one", "/api/v1/documents?limit=1", "/api/v1/documents", "documents", 2},
+		{"versions by three", "/api/v1/documents/" + waID + "/versions?limit=3", "/api/v1/documents/" + waID + "/versions", "versions", 2},
+		{"versions by one", "/api/v1/documents/" + waID + "/versions?limit=1", "/api/v1/documents/" + waID + "/versions", "versions", 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want := ids(t, tc.all, tc.key)
+			if len(want) < tc.pages || slices.Contains(want, "<nil>") {
+				t.Fatalf("%s lists %v; want %d items with ids", tc.all, want, tc.pages)
+			}
+			got, pages := follow(t, tc.path, tc.key)
+			if pages != tc.pages || !slices.Equal(got, want) {
+				t.Errorf("%d pages listed %v, want %d pages listing %v", pages, got, tc.pages, want)
+			}
+		})
+	}
+	for _, path := range []string{
+		"/api/v1/documents?cursor=no-such-document",
+		"/api/v1/documents?limit=0",
+		"/api/v1/documents/" + waID + "/versions?cursor=999999",
+		"/api/v1/documents/" + waID + "/versions?cursor=x",
+	} {
+		if resp, body := f.get(t, "GET", path); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET %s: %d %s, want 400", path, resp.StatusCode, body)
+		}
+	}
+}

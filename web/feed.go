@@ -988,7 +988,7 @@ func (s *Server) feed(cache *feedCache, format feedFormat, scope feedScope) hand
 		if err != nil {
 			return err
 		}
-		docs, err := s.documentsByID(r)
+		docs, err := s.changeDocuments(r, changes)
 		if err != nil {
 			return err
 		}
@@ -1058,20 +1058,6 @@ func (ft *feedTemplates) renderFeed(f *feed, format feedFormat, base, lang strin
 		keep := len(f.Entries) * maxFeedBytes / b.Len()
 		f.Entries = f.Entries[:max(1, min(keep, len(f.Entries)-1))]
 	}
-}
-
-// documentsByID loads every document, keyed by id: feeds and listings name
-// documents, and there are few of them.
-func (s *Server) documentsByID(r *http.Request) (map[string]*data.Document, error) {
-	docs, err := s.db.Documents(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*data.Document, len(docs))
-	for i := range docs {
-		out[docs[i].ID] = &docs[i]
-	}
-	return out, nil
 }
 
 // absoluteBase returns the base URL absolute links are built from: the

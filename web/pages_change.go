@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -172,10 +173,13 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.db.Versions(ctx, doc.ID)
+	// The form offers the latest versions (a document may have
+	// thousands), oldest first, and the pair asked for.
+	entries, _, err := s.db.VersionsPage(ctx, doc.ID, data.VersionPage{NewestFirst: true, Limit: versionsPerPage})
 	if err != nil {
 		return err
 	}
+	slices.Reverse(entries)
 	d := compareData{Document: doc, Name: documentTitle(doc), Versions: entries}
 	if n := len(entries); n >= 2 {
 		d.FromID, d.ToID = entries[n-2].Version.ID, entries[n-1].Version.ID
@@ -196,13 +200,19 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("from and to must be version numbers of %s, e.g. ?from=%d&to=%d", doc.ID, firstID(entries, 0), firstID(entries, 1))
 	}
 	for _, id := range []int64{fromID, toID} {
-		found := false
-		for _, e := range entries {
-			found = found || e.Version.ID == id
+		if slices.ContainsFunc(d.Versions, func(e data.VersionEntry) bool { return e.Version.ID == id }) {
+			continue
 		}
-		if !found {
+		ver, err := s.db.VersionInfo(ctx, id)
+		if errors.Is(err, data.ErrNotFound) || (err == nil && ver.DocumentID != doc.ID) {
 			return notFound("%s has no version %d", doc.ID, id)
 		}
+		if err != nil {
+			return err
+		}
+		// An older version asked for joins the form's choices, in order.
+		d.Versions = append(d.Versions, data.VersionEntry{Version: *ver})
+		slices.SortFunc(d.Versions, func(a, b data.VersionEntry) int { return a.Version.Number - b.Version.Number })
 	}
 	d.FromID, d.ToID = fromID, toID
 	if d.From, err = s.db.Version(ctx, fromID); err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,11 +17,18 @@ import (
 // "older changes" link.
 const changesPerPage = 50
 
+// maxDocumentChoices is how many documents a filter offers in a list;
+// beyond it, the filter asks for a document id.
+const maxDocumentChoices = 200
+
 // changesData is the page of recent changes across documents: its filter
 // and one page of changes, newest first.
 type changesData struct {
-	Documents []data.Document
-	Topics    []string
+	// Documents are the choices of the document filter, nil when there are
+	// too many to list (maxDocumentChoices), and DocumentInput is set.
+	Documents     []data.Document
+	DocumentInput bool
+	Topics        []string
 	// The filter as asked: document id, topic, severity, since
 	// (YYYY-MM-DD); TopicPage is set on /topics/{topic}, where the topic
 	// is the page's own.
@@ -94,31 +102,35 @@ func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Before = id
 	}
-	docs, err := s.db.Documents(ctx)
+	if d.Document != "" {
+		if _, err := s.db.Document(ctx, d.Document); errors.Is(err, data.ErrNotFound) {
+			return notFound("no document %q", d.Document)
+		} else if err != nil {
+			return err
+		}
+	}
+	// The filter offers the documents in a list while they are few; with
+	// more, it asks for the document's id, since a list of 20,000 would
+	// weigh more than the page.
+	docs, many, err := s.db.DocumentsPage(ctx, "", maxDocumentChoices)
 	if err != nil {
 		return err
 	}
-	byID := map[string]*data.Document{}
-	for i := range docs {
-		byID[docs[i].ID] = &docs[i]
+	if d.DocumentInput = many; !many {
+		d.Documents = docs
 	}
-	if _, ok := byID[d.Document]; d.Document != "" && !ok {
-		return notFound("no document %q", d.Document)
-	}
-	d.Documents = docs
 	changes, more, err := s.db.Changes(ctx, f)
+	if err != nil {
+		return err
+	}
+	byID, err := s.changeDocuments(r, changes)
 	if err != nil {
 		return err
 	}
 	v := s.newView(r, &d)
 	d.Rows = changeRows(changes, byID, v.Lang)
 	if more && len(changes) > 0 {
-		older := r.URL.Query()
-		older.Set("before", strconv.FormatInt(changes[len(changes)-1].ID, 10))
-		if v.Lang != "en" {
-			older.Set("lang", v.Lang)
-		}
-		d.Older = r.URL.Path + "?" + older.Encode()
+		d.Older = nextPage(r, v, "before", strconv.FormatInt(changes[len(changes)-1].ID, 10))
 	}
 	if d.TopicPage {
 		v.Title = v.T("changes.topic.title", v.Topic(d.Topic))
@@ -128,4 +140,18 @@ func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) error {
 		v.Description = v.T("changes.description")
 	}
 	return s.render(w, r, http.StatusOK, "changes", v, noCache)
+}
+
+// nextPage returns the link to the next page of a keyset-paged listing:
+// the request's URL with its cursor parameter set to the last row shown,
+// and the reader's language kept, so that the pages are followed without
+// JavaScript. Every listing (/changes, the home page, a timeline) pages
+// with it.
+func nextPage(r *http.Request, v *view, param, cursor string) string {
+	q := r.URL.Query()
+	q.Set(param, cursor)
+	if v.Lang != "en" {
+		q.Set("lang", v.Lang)
+	}
+	return r.URL.Path + "?" + q.Encode()
 }

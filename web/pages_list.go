@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/data"
@@ -13,29 +15,48 @@ import (
 	"github.com/clausewatch/clausewatch/labels"
 )
 
-// documentsPage lists the tracked documents, failing ones first marked.
+// documentsPerPage is how many documents the home page lists before its
+// "more documents" link: an operator may track 20,000.
+const documentsPerPage = 100
+
+// documentsPage lists the tracked documents a page at a time, in the order
+// of service, title and id, failing ones marked and counted across every
+// page. ?after= is the cursor (the last document of the previous page);
+// the first page, at /, leads with the latest changes.
 func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
-	docs, err := s.db.DocumentSummaries(r.Context())
-	if err != nil {
-		return err
-	}
-	d := documentsData{}
-	v := s.newView(r, &d)
-	// The latest changes readers were told about lead the page: what
-	// happened is why most people come.
-	latest, _, err := s.db.Changes(r.Context(), data.ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: homeChanges})
-	if err != nil {
-		return err
-	}
-	byID := map[string]*data.Document{}
-	for i := range docs {
-		byID[docs[i].ID] = &docs[i].Document
-	}
-	d.Latest = changeRows(latest, byID, v.Lang)
-	for _, doc := range docs {
-		if doc.Failing() {
-			d.Failing++
+	ctx := r.Context()
+	after := r.URL.Query().Get("after")
+	if after != "" {
+		if _, err := s.db.Document(ctx, after); errors.Is(err, data.ErrNotFound) {
+			return badRequest("after %q is not a document id", after)
+		} else if err != nil {
+			return err
 		}
+	}
+	docs, more, err := s.db.DocumentSummaries(ctx, after, documentsPerPage)
+	if err != nil {
+		return err
+	}
+	health, err := s.db.FetchHealth(ctx)
+	if err != nil {
+		return err
+	}
+	d := documentsData{Failing: health.Failing, Total: health.Documents, Continued: after != ""}
+	v := s.newView(r, &d)
+	if after == "" {
+		// The latest changes readers were told about lead the page: what
+		// happened is why most people come.
+		latest, _, err := s.db.Changes(ctx, data.ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: homeChanges})
+		if err != nil {
+			return err
+		}
+		byID, err := s.changeDocuments(r, latest)
+		if err != nil {
+			return err
+		}
+		d.Latest = changeRows(latest, byID, v.Lang)
+	}
+	for _, doc := range docs {
 		// The region has its own column.
 		row := documentRow{DocumentSummary: doc, Problem: fetchProblem(v, doc), Name: labels.DocumentName(doc.ID, doc.Service, doc.Title, "")}
 		// A document whose versions all come from an archive says so
@@ -49,9 +70,24 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Documents = append(d.Documents, row)
 	}
+	if more && len(docs) > 0 {
+		d.Next = nextPage(r, v, "after", docs[len(docs)-1].ID)
+	}
 	v.Title = v.T("docs.title")
 	v.Description = v.T("docs.description")
 	return s.render(w, r, http.StatusOK, "documents", v, noCache)
+}
+
+// changeDocuments loads the documents the changes belong to, keyed by id:
+// a listing names its rows' documents without loading every document.
+func (s *Server) changeDocuments(r *http.Request, changes []data.Change) (map[string]*data.Document, error) {
+	ids := make([]string, 0, len(changes))
+	for i := range changes {
+		if !slices.Contains(ids, changes[i].DocumentID) {
+			ids = append(ids, changes[i].DocumentID)
+		}
+	}
+	return s.db.DocumentsByID(r.Context(), ids)
 }
 
 // homeChanges is how many of the latest changes the home page shows.
@@ -60,7 +96,13 @@ const homeChanges = 5
 type documentsData struct {
 	Latest    []changeRow
 	Documents []documentRow
-	Failing   int
+	// Failing counts the failing documents and Total every document,
+	// across all pages.
+	Failing, Total int
+	// Continued is set on the pages after the first; Next links to the
+	// next page, "" on the last one.
+	Continued bool
+	Next      string
 }
 
 // documentRow is a document of the list with what its last check means
@@ -121,10 +163,17 @@ func fetchProblem(v *view, d data.DocumentSummary) *fetchProblemView {
 // timelineData is a document's history, newest first, with runs of
 // cosmetic-only versions folded together.
 type timelineData struct {
-	Document  *data.Document
-	Name      string
-	Items     []timelineItem
-	Versions  []data.VersionEntry // oldest first, for the compare form
+	Document *data.Document
+	Name     string
+	Items    []timelineItem
+	// Versions are the page's versions oldest first, for the compare form;
+	// Total counts every version of the document.
+	Versions []data.VersionEntry
+	Total    int
+	// Continued is set on the pages after the first; Older links to the
+	// next page, "" on the last one.
+	Continued bool
+	Older     string
 	LastFetch *data.Fetch
 	From, To  int64 // preselected in the compare form
 	// Siblings are the document's variants (another region or language),
@@ -150,14 +199,37 @@ type timelineItem struct {
 	FoldKind string              // "cosmetic" or "variation"
 }
 
-// timelinePage shows every version of a document with its change.
+// versionsPerPage is how many versions a timeline page shows before its
+// "older versions" link: a document may have thousands.
+const versionsPerPage = 100
+
+// timelinePage shows a document's versions with their changes, newest
+// first, a page at a time: ?before= is the cursor (the last version of the
+// previous page).
 func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	doc, err := s.db.Document(ctx, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	entries, err := s.db.Versions(ctx, doc.ID)
+	page := data.VersionPage{NewestFirst: true, Limit: versionsPerPage}
+	if b := r.URL.Query().Get("before"); b != "" {
+		id, ok := parseID(b)
+		if !ok {
+			return badRequest("before %q is not a version id", b)
+		}
+		if v, err := s.db.VersionInfo(ctx, id); errors.Is(err, data.ErrNotFound) || (err == nil && v.DocumentID != doc.ID) {
+			return notFound("%s has no version %d", doc.ID, id)
+		} else if err != nil {
+			return err
+		}
+		page.After = id
+	}
+	entries, more, err := s.db.VersionsPage(ctx, doc.ID, page)
+	if err != nil {
+		return err
+	}
+	total, first, err := s.db.VersionSpan(ctx, doc.ID)
 	if err != nil {
 		return err
 	}
@@ -165,11 +237,15 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	all, err := s.db.Documents(ctx)
+	candidates, err := s.db.ServiceDocuments(ctx, doc.Service)
 	if err != nil {
 		return err
 	}
-	d := timelineData{Document: doc, Name: documentTitle(doc), Versions: entries, Siblings: siblings(doc, all)}
+	// The compare form lists the page's versions oldest first.
+	oldestFirst := slices.Clone(entries)
+	slices.Reverse(oldestFirst)
+	d := timelineData{Document: doc, Name: documentTitle(doc), Versions: oldestFirst, Total: total,
+		Continued: page.After != 0, Siblings: siblings(doc, candidates)}
 	if d.Archives, err = s.db.DocumentArchives(ctx, doc.ID); err != nil {
 		return err
 	}
@@ -185,16 +261,17 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 	if len(fetches) > 0 && !d.ArchivedOnly {
 		d.LastFetch = &fetches[0]
 	}
-	if n := len(entries); n >= 2 {
-		d.From, d.To = entries[n-2].Version.ID, entries[n-1].Version.ID
+	if n := len(oldestFirst); n >= 2 {
+		d.From, d.To = oldestFirst[n-2].Version.ID, oldestFirst[n-1].Version.ID
 	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		if e := &entries[i]; e.EffectiveDate != "" && !labels.Upcoming(e.EffectiveDate, s.now()) {
-			d.InEffect = e
-			break
-		}
+	inEffect, err := s.db.VersionInEffect(ctx, doc.ID, s.now().UTC().Format(time.DateOnly))
+	switch {
+	case err == nil:
+		d.InEffect = inEffect
+	case !errors.Is(err, data.ErrNotFound):
+		return err
 	}
-	for i := len(entries) - 1; i >= 0; i-- {
+	for i := range entries {
 		e := &entries[i]
 		kind := ""
 		switch {
@@ -214,11 +291,14 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Items = append(d.Items, timelineItem{Entry: *e})
 	}
-	v := s.newView(r, d)
+	v := s.newView(r, &d)
+	if more && len(entries) > 0 {
+		d.Older = nextPage(r, v, "before", strconv.FormatInt(entries[len(entries)-1].Version.ID, 10))
+	}
 	v.Archives = d.Archives
 	v.Title = v.T("timeline.title", d.Name)
-	if len(entries) > 0 {
-		v.Description = v.T("timeline.description", d.Name, len(entries), v.Date(entries[0].Version.FetchedAt))
+	if total > 0 {
+		v.Description = v.T("timeline.description", d.Name, total, v.Date(first))
 	} else {
 		v.Description = v.T("timeline.none")
 	}
@@ -234,6 +314,8 @@ type searchData struct {
 	// Langs maps a document id to its language, which marks the quoted
 	// snippets for screen readers.
 	Langs map[string]string
+	// MaxDocuments is how many documents a search lists at most.
+	MaxDocuments int
 }
 
 // searchPage answers /search?q=: which versions contain a phrase, and when
@@ -243,7 +325,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	// A query too long to search is answered 400 repeating only maxEcho
 	// characters of it, with the language switch on the empty search page.
 	shown := truncateRunes(q, maxEcho)
-	d := searchData{Query: shown}
+	d := searchData{Query: shown, MaxDocuments: data.MaxSearchDocuments}
 	v := s.newView(r, &d)
 	if shown != q {
 		v.switchURL = &url.URL{Path: r.URL.Path}
@@ -271,14 +353,18 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			}
 			d.Result = res
 			if res != nil && len(res.Documents) > 0 {
-				docs, err := s.db.Documents(r.Context())
+				ids := make([]string, len(res.Documents))
+				for i := range res.Documents {
+					ids[i] = res.Documents[i].DocumentID
+				}
+				docs, err := s.db.DocumentsByID(r.Context(), ids)
 				if err != nil {
 					return err
 				}
 				d.Names, d.Langs = map[string]string{}, map[string]string{}
-				for i := range docs {
-					d.Names[docs[i].ID] = documentTitle(&docs[i])
-					d.Langs[docs[i].ID] = docs[i].Language
+				for id, doc := range docs {
+					d.Names[id] = documentTitle(doc)
+					d.Langs[id] = doc.Language
 				}
 			}
 		}

@@ -88,11 +88,9 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	first := ver.FetchedAt
 	if d.Links.Prev != 0 {
-		entries, err := s.db.Versions(ctx, ver.DocumentID)
-		if err != nil {
+		if _, first, err = s.db.VersionSpan(ctx, ver.DocumentID); err != nil {
 			return err
 		}
-		first = entries[0].Version.FetchedAt
 	}
 	lin, err := newLineage(sets)
 	if err != nil {

@@ -204,38 +204,43 @@ func (d sharingDifference) interest() int {
 
 func sortedKeys(keys []string) []string { return slices.Sorted(slices.Values(keys)) }
 
-// variantAt fills side with doc as it stood at at.
+// variantAt fills side with doc as it stood at at (zero: now). It reads
+// the document's versions newest first from at, a page at a time, only as
+// far back as the stated effective date stays the same: a document may
+// have thousands of versions.
 func (s *Server) variantAt(ctx context.Context, doc *data.Document, at time.Time, side *variantSide) error {
-	entries, err := s.db.Versions(ctx, doc.ID)
-	if err != nil {
+	*side = variantSide{Document: doc, Name: documentTitle(doc)}
+	p := data.VersionPage{NewestFirst: true, Until: at, Limit: versionsPerPage}
+	page, more, err := s.db.VersionsPage(ctx, doc.ID, p)
+	if err != nil || len(page) == 0 {
 		return err
 	}
-	*side = variantSide{Document: doc, Name: documentTitle(doc)}
-	k := len(entries) - 1
-	if !at.IsZero() {
-		k = -1
-		for i, e := range entries {
-			if !e.Version.FetchedAt.After(at) {
-				k = i
-			}
-		}
-	}
-	if k < 0 {
-		return nil
-	}
-	if side.Version, err = s.db.Version(ctx, entries[k].Version.ID); err != nil {
+	k := page[0]
+	if side.Version, err = s.db.Version(ctx, k.Version.ID); err != nil {
 		return err
 	}
 	// The listing knows a version's stated date from its changes; a
 	// document with a single version has none, so it is read here.
-	side.Effective, side.Since = entries[k].EffectiveDate, entries[k].Version.FetchedAt
+	side.Effective, side.Since = k.EffectiveDate, k.Version.FetchedAt
 	if side.Effective == "" {
 		side.Effective = diff.EffectiveDate(diff.Clauses(policy.Document{Blocks: side.Version.Blocks}))
 	}
-	for i := k - 1; i >= 0 && entries[i].EffectiveDate == side.Effective; i-- {
-		side.Since = entries[i].Version.FetchedAt
+	for rest := page[1:]; ; {
+		for _, e := range rest {
+			if e.EffectiveDate != side.Effective {
+				return nil
+			}
+			side.Since = e.Version.FetchedAt
+		}
+		if !more {
+			return nil
+		}
+		p.After = page[len(page)-1].Version.ID
+		if page, more, err = s.db.VersionsPage(ctx, doc.ID, p); err != nil {
+			return err
+		}
+		rest = page
 	}
-	return nil
 }
 
 // siblings returns the documents that are variants of doc: the same
@@ -265,21 +270,29 @@ func samePage(a, b string) bool {
 // variantsData is the comparison page: the form, and the comparison once
 // both documents are chosen.
 type variantsData struct {
-	Documents    []data.Document
-	FromID, ToID string
-	At           string // as asked, YYYY-MM-DD
-	Result       *variants
-	Diff         *diffView
+	// Documents are the form's choices, nil when there are more than
+	// maxDocumentChoices and DocumentInput asks for ids instead.
+	Documents     []data.Document
+	DocumentInput bool
+	FromID, ToID  string
+	At            string // as asked, YYYY-MM-DD
+	Result        *variants
+	Diff          *diffView
 }
 
 // variantsPage compares two documents at a date (/compare?from=&to=&at=).
 func (s *Server) variantsPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	docs, err := s.db.Documents(r.Context())
+	// As on /changes, the form lists the documents while they are few
+	// and asks for ids beyond maxDocumentChoices.
+	docs, many, err := s.db.DocumentsPage(r.Context(), "", maxDocumentChoices)
 	if err != nil {
 		return err
 	}
-	d := variantsData{Documents: docs, FromID: q.Get("from"), ToID: q.Get("to"), At: q.Get("at")}
+	d := variantsData{FromID: q.Get("from"), ToID: q.Get("to"), At: q.Get("at"), DocumentInput: many}
+	if !many {
+		d.Documents = docs
+	}
 	v := s.newView(r, &d)
 	v.Title = v.T("variants.title")
 	v.Description = v.T("variants.description")
