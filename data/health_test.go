@@ -57,7 +57,7 @@ func TestQuickCheck(t *testing.T) {
 	if err := db.SyncDocuments(ctx, []Document{{ID: "wa", URL: "https://example.com/"}}); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 200 { // enough rows for pages past the schema
+	for i := range 600 { // enough rows for the second half of the file to be theirs
 		s := step{at: time.Duration(i) * time.Hour, outcome: Failed, class: "timeout", reason: strings.Repeat("r", 300)}
 		if _, err := db.Record(ctx, s.observation()); err != nil {
 			t.Fatal(err)
