@@ -59,7 +59,8 @@ func NewPool(tr *Tracker, workers int) *Pool {
 
 // Submit queues a check of doc; done, if not nil, gets its result from a
 // worker. It returns false, and queues nothing, when the document is queued
-// or being checked already, or the pool is stopping.
+// or being checked already, or the pool is stopping. A document whose ctx
+// is done before its turn is dropped without a call to done.
 func (p *Pool) Submit(ctx context.Context, doc config.Document, done func(data.Result, error)) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -128,9 +129,14 @@ func (p *Pool) work() {
 		q.busy = true
 		p.mu.Unlock()
 
-		res, err := p.tr.check(j.ctx, j.doc, func() { p.hostDone(q) })
-		if j.done != nil {
-			j.done(res, err)
+		if j.ctx.Err() != nil {
+			// Stopped before its turn: not checked, nothing to report.
+			p.hostDone(q)
+		} else {
+			res, err := p.tr.check(j.ctx, j.doc, func() { p.hostDone(q) })
+			if j.done != nil {
+				j.done(res, err)
+			}
 		}
 		p.mu.Lock()
 		delete(p.pending, j.doc.ID)

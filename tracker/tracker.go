@@ -72,6 +72,10 @@ func (t *Tracker) check(ctx context.Context, doc config.Document, fetched func()
 	}
 	resp, err := fetcher.Fetch(ctx, req)
 	fetchDone()
+	// An interrupt stops fetching, not the recording of what was fetched
+	// (or of the fetch it stopped): that is quick, and the fetch log stays
+	// whole.
+	ctx = context.WithoutCancel(ctx)
 	if err != nil {
 		// The fetch keeps its URL and the class in their own columns, so
 		// the reason is the scraper's plain account of the failure, which

@@ -38,6 +38,10 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 	// line is written, so the run holds lines, not pages.
 	out := &orderedLines{w: e.stdout, lines: make([]string, len(docs)), done: make([]bool, len(docs))}
 	pool := tracker.NewPool(tr, e.cfg.Fetch.Concurrency)
+	// An interrupt drops the documents still queued; those in flight are
+	// recorded and printed.
+	stop := context.AfterFunc(ctx, pool.Stop)
+	defer stop()
 	for i, d := range docs {
 		pool.Submit(ctx, d, func(res data.Result, err error) {
 			var b strings.Builder
@@ -51,6 +55,10 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 		})
 	}
 	pool.Drain()
+	if err := ctx.Err(); err != nil {
+		checked := out.flush()
+		return fmt.Errorf("check stopped (%w) after %d of %d documents; the others were not fetched", err, checked, len(docs))
+	}
 	if out.failed > 0 {
 		return exitError{exitFailed}
 	}
@@ -65,6 +73,7 @@ type orderedLines struct {
 	done   []bool
 	next   int
 	failed int
+	n      int
 }
 
 func (o *orderedLines) put(i int, line string, ok bool) {
@@ -73,12 +82,27 @@ func (o *orderedLines) put(i int, line string, ok bool) {
 	if !ok {
 		o.failed++
 	}
+	o.n++
 	o.lines[i], o.done[i] = line, true
 	for o.next < len(o.done) && o.done[o.next] {
 		io.WriteString(o.w, o.lines[o.next])
 		o.lines[o.next] = ""
 		o.next++
 	}
+}
+
+// flush writes the lines still held back behind documents that were never
+// checked, and returns how many documents were.
+func (o *orderedLines) flush() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for ; o.next < len(o.done); o.next++ {
+		if o.done[o.next] {
+			io.WriteString(o.w, o.lines[o.next])
+			o.lines[o.next] = ""
+		}
+	}
+	return o.n
 }
 
 // printResult writes one line for a recorded fetch and reports whether the

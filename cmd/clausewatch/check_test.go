@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestCheckInterrupted interrupts a check of 20 documents on one host
+// while the third is being fetched: the first two are printed in order,
+// the third is recorded as stopped, the others are never asked for, and the
+// command says how far it got.
+func TestCheckInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		asked []string
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.URL.Path)
+		mu.Unlock()
+		if r.URL.Path == "/d02" {
+			cancel() // the operator presses Ctrl-C while this page loads
+			<-r.Context().Done()
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, strings.Replace(policyHTML, "Privacy Policy</h1>", "Privacy Policy "+r.URL.Path[1:]+"</h1>", 1))
+	}))
+	defer srv.Close()
+	ids := make([]string, 20)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("d%02d", i)
+	}
+	dir := t.TempDir()
+	cfg := testConfig(t, dir, srv.URL, ids...)
+	code, stdout, stderr := cli(t, ctx, nil, "check", "--config", cfg, "--db", filepath.Join(dir, "cw.db"))
+	if code == exitOK {
+		t.Errorf("exit %d after an interrupt, want a failure", code)
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "d00\tnew-version") || !strings.HasPrefix(lines[1], "d01\tnew-version") || !strings.HasPrefix(lines[2], "d02\t") {
+		t.Errorf("stdout %q: want d00 and d01 new versions, then d02 stopped", stdout)
+	}
+	if !strings.Contains(stderr, "check stopped") || !strings.Contains(stderr, "after 3 of 20 documents") {
+		t.Errorf("stderr %q: want it to say the check stopped after 3 of 20 documents", stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) != 3 {
+		t.Errorf("the server was asked for %q, want only the first three documents", asked)
+	}
+}
