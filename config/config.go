@@ -53,9 +53,10 @@ const (
 	maxSettlePresentation = 90 * 24 * time.Hour
 )
 
-// maxFileSize bounds how much of a config file is read; real files are a
-// few kilobytes.
-const maxFileSize = 1 << 20
+// maxFileSize bounds how much of a config file is read: a list of 20,000
+// documents with titles, selectors and their own settings is a few
+// megabytes, anything much larger is not a config.
+const maxFileSize = 16 << 20
 
 // defaultName is how the embedded default config is named in messages.
 const defaultName = "default.yaml"
