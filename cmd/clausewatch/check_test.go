@@ -58,3 +58,26 @@ func TestCheckInterrupted(t *testing.T) {
 		t.Errorf("the server was asked for %q, want only the first three documents", asked)
 	}
 }
+
+func TestSomeIDs(t *testing.T) {
+	many := make([]string, 25)
+	for i := range many {
+		many[i] = fmt.Sprintf("d%d", i)
+	}
+	tests := []struct {
+		name string
+		ids  []string
+		want string
+	}{
+		{"none", nil, ""},
+		{"a few, all named", []string{"wa", "fb"}, "wa, fb"},
+		{"many, the first twenty and a count", many, strings.Join(many[:20], ", ") + " and 5 more"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := someIDs(tt.ids); got != tt.want {
+				t.Errorf("someIDs = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

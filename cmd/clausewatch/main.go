@@ -307,12 +307,20 @@ func (e *env) knownDocument(ctx context.Context, db *data.DB, id string) error {
 	}
 	known := e.ids()
 	for _, d := range stored {
-		if !slices.Contains(known, d.ID) {
-			known = append(known, d.ID)
-		}
+		known = append(known, d.ID)
 	}
 	slices.Sort(known)
-	return usagef("unknown document %q: neither the database %s nor the config holds it (known: %s)", id, e.dbPath, strings.Join(known, ", "))
+	return usagef("unknown document %q: neither the database %s nor the config holds it (known: %s)", id, e.dbPath, someIDs(slices.Compact(known)))
+}
+
+// someIDs names the first few of ids for a message, and how many more
+// there are: a list of twenty thousand helps nobody find a typo.
+func someIDs(ids []string) string {
+	const shown = 20
+	if len(ids) <= shown {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:shown], ", "), len(ids)-shown)
 }
 
 // documents resolves ids to configured documents; no ids means all.
@@ -324,7 +332,7 @@ func (e *env) documents(ids []string) ([]config.Document, error) {
 	for _, id := range ids {
 		d, ok := e.cfg.Document(id)
 		if !ok {
-			return nil, usagef("unknown document %q (configured: %s)", id, strings.Join(e.ids(), ", "))
+			return nil, usagef("unknown document %q (configured: %s)", id, someIDs(e.ids()))
 		}
 		out = append(out, d)
 	}
