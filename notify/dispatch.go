@@ -183,30 +183,56 @@ func (d *Dispatcher) housekeeping(ctx context.Context, now time.Time) {
 
 // RunOnce sends every delivery due now, paging through the outbox, and
 // returns how many deliveries it handled (sent, retried or failed). It
-// stops taking new rows when ctx ends and waits for those being sent.
+// stops taking new rows when ctx ends, waits for those being sent, and
+// gives back those it had claimed but not started.
+//
+// The rows are claimed a few at a time (as many as there are senders) in
+// one transaction, just ahead of the senders, and the sent ones are marked
+// in batches by one recorder; failures are recorded at once.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	jobs := make(chan int64)
+	// Once claimed, a message is sent and its outcome recorded even if
+	// the dispatcher is being stopped: abandoning it midway is what would
+	// make its outcome unknown.
+	work := context.WithoutCancel(ctx)
+	claims := make(chan *data.Claim)
+	results := make(chan sendResult, d.o.Concurrency)
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	handled := 0
 	for range d.o.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for id := range jobs {
-				if d.deliver(ctx, id) {
-					mu.Lock()
-					handled++
-					mu.Unlock()
-				}
+			for c := range claims {
+				results <- sendResult{c, d.send(work, c)}
 			}
 		}()
 	}
+	handled := make(chan int, 1)
+	go func() { handled <- d.recordAll(work, results) }()
+
 	var err error
 	now := d.o.Now()
 	var cursor data.DueDelivery
+	batch := make([]data.DueDelivery, 0, d.o.Concurrency)
+	// claimAndFeed claims the batch and hands its claims to the senders;
+	// it reports false when ctx ended, after giving back the claims no
+	// sender took.
+	claimAndFeed := func() bool {
+		defer func() { batch = batch[:0] }()
+		cs := d.claim(work, batch)
+		for i, c := range cs {
+			select {
+			case claims <- c:
+			case <-ctx.Done():
+				if rerr := d.o.DB.ReleaseClaims(work, cs[i:]...); rerr != nil {
+					d.o.Log.Error("giving back claimed deliveries", "err", rerr)
+				}
+				return false
+			}
+		}
+		return true
+	}
 feed:
-	for {
+	for ctx.Err() == nil {
 		var page []data.DueDelivery
 		page, err = d.o.DB.DueDeliveries(ctx, now, cursor, d.o.PageSize)
 		if err != nil || len(page) == 0 {
@@ -216,41 +242,88 @@ feed:
 			if d.o.Sender == nil && p.Kind != data.KindWebhook {
 				continue
 			}
-			select {
-			case jobs <- p.ID:
-			case <-ctx.Done():
+			if batch = append(batch, p); len(batch) == cap(batch) && !claimAndFeed() {
 				break feed
 			}
 		}
+		if len(batch) > 0 && !claimAndFeed() {
+			break
+		}
 		cursor = page[len(page)-1]
 	}
-	close(jobs)
+	close(claims)
 	wg.Wait()
-	return handled, err
+	close(results)
+	return <-handled, err
 }
 
-// deliver claims one delivery, sends it and records the outcome. It
-// reports whether it handled a row (false when the row was taken by another
-// dispatcher, skipped, or ctx ended first).
-func (d *Dispatcher) deliver(ctx context.Context, id int64) bool {
-	if ctx.Err() != nil {
-		return false
+// sendResult is the outcome of one claim's send.
+type sendResult struct {
+	c   *data.Claim
+	err error
+}
+
+// markEvery bounds how long the sent marks wait for their batch to fill:
+// a process that dies before writing them leaves their rows sending, to
+// become unknown, so the window must stay short when the server is slow.
+const markEvery = time.Second
+
+// recordAll records the outcomes of the sends until results is closed and
+// returns how many it recorded. A batch of sent claims is written in one
+// transaction when it reaches a page, when it has waited markEvery, and at
+// the end.
+func (d *Dispatcher) recordAll(ctx context.Context, results <-chan sendResult) int {
+	n := 0
+	var sent []*data.Claim
+	var since time.Time
+	flush := func() {
+		if len(sent) == 0 {
+			return
+		}
+		if err := d.o.DB.MarkSent(ctx, sent...); err != nil {
+			d.o.Log.Error("recording sent deliveries", "count", len(sent), "err", err)
+		}
+		sent = sent[:0]
 	}
-	// Once claimed, the message is sent and its outcome recorded even if
-	// the dispatcher is being stopped: abandoning it midway is what would
-	// make its outcome unknown.
-	work := context.WithoutCancel(ctx)
-	c, err := d.o.DB.ClaimDelivery(work, id)
-	if err != nil {
-		d.o.Log.Error("claiming a delivery", "delivery", id, "err", err)
-		return false
+	for r := range results {
+		n++
+		if r.err != nil {
+			d.record(ctx, r.c, r.err)
+			continue
+		}
+		if len(sent) == 0 {
+			since = time.Now()
+		}
+		sent = append(sent, r.c)
+		if len(sent) >= d.o.PageSize || time.Since(since) >= markEvery {
+			flush()
+		}
 	}
-	if c == nil {
-		return false
+	flush()
+	return n
+}
+
+// claim claims a batch of due deliveries. If the batch cannot be claimed
+// together, each row is tried on its own, so that one row the database
+// cannot claim does not hold up the others.
+func (d *Dispatcher) claim(ctx context.Context, due []data.DueDelivery) []*data.Claim {
+	cs, err := d.o.DB.ClaimDeliveries(ctx, due)
+	if err == nil {
+		return cs
 	}
-	err = d.send(work, c)
-	d.record(work, c, err)
-	return true
+	d.o.Log.Warn("claiming deliveries together failed; claiming them one by one", "count", len(due), "err", err)
+	cs = cs[:0]
+	for _, p := range due {
+		c, err := d.o.DB.ClaimDelivery(ctx, p.ID)
+		if err != nil {
+			d.o.Log.Error("claiming a delivery", "delivery", p.ID, "err", err)
+			continue
+		}
+		if c != nil {
+			cs = append(cs, c)
+		}
+	}
+	return cs
 }
 
 func (d *Dispatcher) send(ctx context.Context, c *data.Claim) error {
@@ -304,13 +377,10 @@ func (d *Dispatcher) send(ctx context.Context, c *data.Claim) error {
 	return d.o.Sender.Send(ctx, e)
 }
 
-// record stores the outcome of a send. If storing fails after a success,
-// the row stays sending and later becomes unknown: never sent twice.
+// record stores the outcome of a failed send.
 func (d *Dispatcher) record(ctx context.Context, c *data.Claim, err error) {
 	var merr error
 	switch out := outcomeOf(err); {
-	case err == nil:
-		merr = d.o.DB.MarkSent(ctx, c)
 	case out == Permanent:
 		d.o.Log.Warn("delivery failed for good", "deliveries", c.IDs, "kind", c.Kind, "err", err)
 		merr = d.o.DB.MarkFailed(ctx, c, err.Error())
