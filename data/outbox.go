@@ -193,19 +193,23 @@ func (db *DB) ClaimDelivery(ctx context.Context, id int64) (*Claim, error) {
 	return c, nil
 }
 
-// ClaimDeliveries claims several due deliveries in one transaction, each as
-// ClaimDelivery would, and returns the claims it took in the order given:
-// the dispatcher claims a few rows ahead of its senders so that the
-// fan-out of a change does not cost a transaction per email. The alerts,
-// one row and one message each, are claimed with a handful of statements
-// for the whole batch; the other kinds one by one. Every row is sending
-// when this returns, before any of its messages is handed over; rows that
-// are then not sent must be given back with ReleaseClaims.
-func (db *DB) ClaimDeliveries(ctx context.Context, due []DueDelivery) ([]*Claim, error) {
+// ClaimDeliveries marks the claims in sent as sent (as MarkSent), then
+// claims several due deliveries, each as ClaimDelivery would, all in one
+// transaction, and returns the new claims in the order of due: the
+// dispatcher claims rows for the senders that are free and records the
+// messages they just sent together, so that the fan-out of a change does
+// not cost two transactions per email. The alerts, one row
+// and one message each, are claimed with a couple of statements for the
+// whole batch; the other kinds one by one. Every row is sending when this
+// returns, before any of its messages is handed over.
+func (db *DB) ClaimDeliveries(ctx context.Context, sent []*Claim, due []DueDelivery) ([]*Claim, error) {
 	var out []*Claim
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		now := db.now()
+		if err := db.markIn(ctx, tx, sent, markSent, formatTime(now)); err != nil {
+			return fmt.Errorf("mark sent: %w", err)
+		}
 		var alerts []int64
 		for _, d := range due {
 			if d.Kind == KindAlert {
@@ -221,7 +225,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, due []DueDelivery) ([]*Claim,
 			}
 		}
 		if len(alerts) > 0 {
-			cs, err := claimAlerts(ctx, tx, alerts, now)
+			cs, err := claimAlerts(ctx, db.stmtsOn(tx), alerts, now)
 			if err != nil {
 				return err
 			}
@@ -241,38 +245,39 @@ func (db *DB) ClaimDeliveries(ctx context.Context, due []DueDelivery) ([]*Claim,
 }
 
 // Statements of claimAlerts; ?1 is the time of the claim, ?2 the JSON
-// array of the delivery ids. The skip reasons are claim's, in its order;
-// skipAlertsQuery ends with the subscription's condition.
+// array of the delivery ids. The first two end with the subscription's
+// condition. A row is claimed while its subscriber is confirmed and still
+// asks for the change; the due rows left pending after the claim are those
+// that no longer should go out, skipped with claim's reasons, in its order.
 const (
+	claimAlertsQuery = `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = ?1
+WHERE id IN (SELECT value FROM json_each(?2)) AND kind = 'alert' AND status = 'pending' AND next_attempt_at <= ?1
+  AND EXISTS (SELECT 1 FROM subscribers u JOIN subscriptions s ON s.subscriber_id = u.id JOIN changes c ON c.id = deliveries.change_id
+    WHERE u.id = deliveries.subscriber_id AND u.status = 'confirmed' AND c.alert = 1 AND `
+	claimAlertsReturning = `)
+RETURNING id, change_id, attempts, subscriber_id`
 	skipAlertsQuery = `UPDATE deliveries SET status = 'skipped',
     last_error = CASE (SELECT u.status FROM subscribers u WHERE u.id = deliveries.subscriber_id)
         WHEN 'unsubscribed' THEN 'unsubscribed'
         WHEN 'confirmed' THEN 'no longer subscribed to this document or topic, or the change no longer alerts'
         ELSE 'subscriber not confirmed' END
-WHERE id IN (SELECT value FROM json_each(?2)) AND kind = 'alert' AND status = 'pending' AND next_attempt_at <= ?1
-  AND NOT EXISTS (SELECT 1 FROM subscribers u JOIN subscriptions s ON s.subscriber_id = u.id JOIN changes c ON c.id = deliveries.change_id
-    WHERE u.id = deliveries.subscriber_id AND u.status = 'confirmed' AND c.alert = 1 AND `
-	claimAlertsQuery = `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = ?1
-WHERE id IN (SELECT value FROM json_each(?2)) AND kind = 'alert' AND status = 'pending' AND next_attempt_at <= ?1
-RETURNING id, change_id, attempts, subscriber_id`
+WHERE id IN (SELECT value FROM json_each(?2)) AND kind = 'alert' AND status = 'pending' AND next_attempt_at <= ?1`
 	alertSubscribersQuery = `SELECT ` + subscriberColumns + `
 FROM subscribers u LEFT JOIN subscriptions s ON s.subscriber_id = u.id WHERE u.id IN (SELECT value FROM json_each(?))`
 )
 
-// claimAlerts is claim for a batch of alert rows, set-wise: it skips the
-// rows whose subscriber left or no longer asks for the change, takes the
-// others from pending to sending, and loads their subscribers.
-func claimAlerts(ctx context.Context, tx *sql.Tx, ids []int64, now time.Time) ([]*Claim, error) {
+// claimAlerts is claim for a batch of alert rows, set-wise: it takes the
+// rows whose subscriber still asks for the change from pending to sending,
+// skips the others, and loads the subscribers. Its statements are prepared
+// once per handle (q), since a fan-out runs them for every few emails.
+func claimAlerts(ctx context.Context, q stmtQueryer, ids []int64, now time.Time) ([]*Claim, error) {
 	at := formatTime(now)
 	idsJSON, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err
 	}
-	skip := skipAlertsQuery + subscriptionMatches("c.document_id", "c.topics") + ")"
-	if _, err := tx.ExecContext(ctx, skip, at, string(idsJSON)); err != nil {
-		return nil, fmt.Errorf("skip alerts: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, claimAlertsQuery, at, string(idsJSON))
+	claimQuery := claimAlertsQuery + subscriptionMatches("c.document_id", "c.topics") + claimAlertsReturning
+	rows, err := q.QueryContext(ctx, claimQuery, at, string(idsJSON))
 	if err != nil {
 		return nil, fmt.Errorf("claim alerts: %w", err)
 	}
@@ -292,6 +297,11 @@ func claimAlerts(ctx context.Context, tx *sql.Tx, ids []int64, now time.Time) ([
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, fmt.Errorf("claim alerts: %w", err)
 	}
+	if len(out) < len(ids) {
+		if _, err := q.ExecContext(ctx, skipAlertsQuery, at, string(idsJSON)); err != nil {
+			return nil, fmt.Errorf("skip alerts: %w", err)
+		}
+	}
 	if len(out) == 0 {
 		return nil, nil
 	}
@@ -299,7 +309,7 @@ func claimAlerts(ctx context.Context, tx *sql.Tx, ids []int64, now time.Time) ([
 	if err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, alertSubscribersQuery, string(subsJSON))
+	rows, err = q.QueryContext(ctx, alertSubscribersQuery, string(subsJSON))
 	if err != nil {
 		return nil, fmt.Errorf("alert subscribers: %w", err)
 	}
@@ -418,34 +428,7 @@ WHERE `+where+` AND status = 'pending' RETURNING id, coalesce(change_id, 0), att
 // mark updates the claims' rows, only while they still belong to them, in
 // one transaction.
 func (db *DB) mark(ctx context.Context, cs []*Claim, op, set string, args ...any) error {
-	// Rows claimed together share their claim time: one statement each.
-	byClaim := map[string][]int64{}
-	var times []string
-	for _, c := range cs {
-		if c == nil || len(c.IDs) == 0 {
-			continue
-		}
-		if _, ok := byClaim[c.claimedAt]; !ok {
-			times = append(times, c.claimedAt)
-		}
-		byClaim[c.claimedAt] = append(byClaim[c.claimedAt], c.IDs...)
-	}
-	if len(times) == 0 {
-		return nil
-	}
-	q := `UPDATE deliveries SET ` + set + ` WHERE status IN ('sending', 'unknown') AND claimed_at = ? AND id IN (SELECT value FROM json_each(?))`
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		for _, at := range times {
-			ids, err := json.Marshal(byClaim[at])
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, q, append(slices.Clip(args), at, string(ids))...); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := db.write(ctx, func(tx *sql.Tx) error { return db.markIn(ctx, tx, cs, set, args...) })
 	if err != nil {
 		ids := make([]int64, 0, len(cs))
 		for _, c := range cs {
@@ -458,19 +441,42 @@ func (db *DB) mark(ctx context.Context, cs []*Claim, op, set string, args ...any
 	return nil
 }
 
+// markIn is mark inside the transaction tx.
+func (db *DB) markIn(ctx context.Context, tx *sql.Tx, cs []*Claim, set string, args ...any) error {
+	// Rows claimed together share their claim time: one statement each.
+	byClaim := map[string][]int64{}
+	var times []string
+	for _, c := range cs {
+		if c == nil || len(c.IDs) == 0 {
+			continue
+		}
+		if _, ok := byClaim[c.claimedAt]; !ok {
+			times = append(times, c.claimedAt)
+		}
+		byClaim[c.claimedAt] = append(byClaim[c.claimedAt], c.IDs...)
+	}
+	q := `UPDATE deliveries SET ` + set + ` WHERE status IN ('sending', 'unknown') AND claimed_at = ? AND id IN (SELECT value FROM json_each(?))`
+	stmts := db.stmtsOn(tx)
+	for _, at := range times {
+		ids, err := json.Marshal(byClaim[at])
+		if err != nil {
+			return err
+		}
+		if _, err := stmts.ExecContext(ctx, q, append(slices.Clip(args), at, string(ids))...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markSent is the update of MarkSent; its argument is the time.
+const markSent = `status = 'sent', sent_at = ?, last_error = ''`
+
 // MarkSent records that the claims' messages were accepted by the mail
 // server or the webhook receiver, in one transaction: the dispatcher marks
 // its sent messages in batches.
 func (db *DB) MarkSent(ctx context.Context, cs ...*Claim) error {
-	return db.mark(ctx, cs, "sent", `status = 'sent', sent_at = ?, last_error = ''`, formatTime(db.now()))
-}
-
-// ReleaseClaims gives claimed deliveries whose message was never handed
-// over back to the queue as they were before the claim, due as before and
-// without counting the attempt: a dispatcher that stops with rows claimed
-// ahead of its senders leaves them for the next run instead of unknown.
-func (db *DB) ReleaseClaims(ctx context.Context, cs ...*Claim) error {
-	return db.mark(ctx, cs, "released", `status = 'pending', attempts = attempts - 1, claimed_at = NULL`)
+	return db.mark(ctx, cs, "sent", markSent, formatTime(db.now()))
 }
 
 // MarkRetry puts the claim's rows back in the queue after a temporary

@@ -5,16 +5,21 @@
 // by a separate `clausewatch check` process are delivered too.
 //
 // Exactly once, and what happens on a crash: a row is claimed (pending ->
-// sending, committed) just before its SMTP transaction and marked sent just
-// after the server accepts it. A temporary failure before the message is
-// handed over puts it back to pending with exponential backoff; a permanent
-// one marks it failed with the server's answer. The one window that cannot
-// be closed is between the server accepting the message and the commit of
-// "sent": a process that dies there leaves the row sending, and a
-// connection that breaks while waiting for the server's answer leaves the
-// outcome unknown. Both end as status unknown, which is never resent
-// automatically: a journalist gets each alert at most once, and the rare
-// unknown rows are visible to the operator (data.DB.Deliveries) who can
+// sending, committed) just before its SMTP transaction and marked sent
+// after the server accepts it. So that a fan-out to thousands does not cost
+// two transactions per email, the senders' claims and "sent" marks are
+// grouped: one transaction marks sent what the senders finished and claims
+// their next rows, and a sender gets its next row only once its "sent" is
+// committed. A temporary failure before the message is handed over puts it
+// back to pending with exponential backoff; a permanent one marks it failed
+// with the server's answer. The one window that cannot be closed is between
+// the server accepting the message and the commit of "sent" (with the
+// grouping, until the next transaction commits): a process that dies there
+// leaves the row sending, and a connection that breaks while waiting for
+// the server's answer leaves the outcome unknown. Both end as status
+// unknown, which is never resent automatically: a journalist gets each
+// alert at most once, and the rare unknown rows (at most one per sender
+// for a crash) are visible to the operator (data.DB.Deliveries) who can
 // resend them (data.DB.RequeueDeliveries); the Message-ID is stable per
 // delivery so a resend that does arrive twice is merged by most clients.
 // Webhooks, whose receivers can deduplicate by X-Clausewatch-Delivery, are
@@ -30,6 +35,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/clausewatch/clausewatch/data"
@@ -183,135 +189,148 @@ func (d *Dispatcher) housekeeping(ctx context.Context, now time.Time) {
 
 // RunOnce sends every delivery due now, paging through the outbox, and
 // returns how many deliveries it handled (sent, retried or failed). It
-// stops taking new rows when ctx ends, waits for those being sent, and
-// gives back those it had claimed but not started.
+// stops taking new rows when ctx ends and waits for those being sent.
 //
-// The rows are claimed a few at a time (as many as there are senders) in
-// one transaction, just ahead of the senders, and the sent ones are marked
-// in batches by one recorder; failures are recorded at once.
+// The database work is grouped, as a group commit: one goroutine claims
+// rows for the senders that are free and, in the same transaction, marks
+// sent the messages they just finished, so that while one transaction runs
+// the next one gathers the work of every sender that finished meanwhile. A
+// sender waits for the transaction holding its "sent" before it gets its
+// next row, so at any time no more rows than there are senders are sending
+// (claimed, or accepted and not yet marked): a crash leaves no more
+// deliveries unknown than sending one at a time per sender did. Failures
+// are recorded by the sender at once.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	// Once claimed, a message is sent and its outcome recorded even if
 	// the dispatcher is being stopped: abandoning it midway is what would
 	// make its outcome unknown.
 	work := context.WithoutCancel(ctx)
-	claims := make(chan *data.Claim)
-	results := make(chan sendResult, d.o.Concurrency)
+	// A sender asks for a row with the claim it just sent (nil when it
+	// starts or its send failed); it has at most one ask or one claim
+	// outstanding, so neither channel ever fills.
+	asks := make(chan *data.Claim, d.o.Concurrency)
+	claims := make(chan *data.Claim, d.o.Concurrency)
+	var handled atomic.Int64
 	var wg sync.WaitGroup
 	for range d.o.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			asks <- nil
 			for c := range claims {
-				results <- sendResult{c, d.send(work, c)}
+				err := d.send(work, c)
+				handled.Add(1)
+				if err != nil {
+					d.record(work, c, err)
+					c = nil
+				}
+				asks <- c
 			}
 		}()
 	}
-	handled := make(chan int, 1)
-	go func() { handled <- d.recordAll(work, results) }()
 
-	var err error
-	now := d.o.Now()
-	var cursor data.DueDelivery
-	batch := make([]data.DueDelivery, 0, d.o.Concurrency)
-	// claimAndFeed claims the batch and hands its claims to the senders;
-	// it reports false when ctx ended, after giving back the claims no
-	// sender took.
-	claimAndFeed := func() bool {
-		defer func() { batch = batch[:0] }()
-		cs := d.claim(work, batch)
-		for i, c := range cs {
-			select {
-			case claims <- c:
-			case <-ctx.Done():
-				if rerr := d.o.DB.ReleaseClaims(work, cs[i:]...); rerr != nil {
-					d.o.Log.Error("giving back claimed deliveries", "err", rerr)
-				}
-				return false
-			}
+	rows := d.dueRows(ctx)
+	var sent []*data.Claim
+	take := func(c *data.Claim) {
+		if c != nil {
+			sent = append(sent, c)
 		}
-		return true
 	}
-feed:
+	idle := 0
+	var err error
 	for ctx.Err() == nil {
-		var page []data.DueDelivery
-		page, err = d.o.DB.DueDeliveries(ctx, now, cursor, d.o.PageSize)
-		if err != nil || len(page) == 0 {
+		if idle == 0 {
+			take(<-asks)
+			idle++
+		}
+	gather:
+		for {
+			select {
+			case c := <-asks:
+				take(c)
+				idle++
+			default:
+				break gather
+			}
+		}
+		var due []data.DueDelivery
+		due, err = rows(idle)
+		if err != nil || len(due) == 0 {
 			break
 		}
-		for _, p := range page {
-			if d.o.Sender == nil && p.Kind != data.KindWebhook {
-				continue
-			}
-			if batch = append(batch, p); len(batch) == cap(batch) && !claimAndFeed() {
-				break feed
-			}
+		for _, c := range d.claim(work, sent, due) {
+			claims <- c
+			idle--
 		}
-		if len(batch) > 0 && !claimAndFeed() {
-			break
-		}
-		cursor = page[len(page)-1]
+		sent = nil
 	}
 	close(claims)
 	wg.Wait()
-	close(results)
-	return <-handled, err
-}
-
-// sendResult is the outcome of one claim's send.
-type sendResult struct {
-	c   *data.Claim
-	err error
-}
-
-// markEvery bounds how long the sent marks wait for their batch to fill:
-// a process that dies before writing them leaves their rows sending, to
-// become unknown, so the window must stay short when the server is slow.
-const markEvery = time.Second
-
-// recordAll records the outcomes of the sends until results is closed and
-// returns how many it recorded. A batch of sent claims is written in one
-// transaction when it reaches a page, when it has waited markEvery, and at
-// the end.
-func (d *Dispatcher) recordAll(ctx context.Context, results <-chan sendResult) int {
-	n := 0
-	var sent []*data.Claim
-	var since time.Time
-	flush := func() {
-		if len(sent) == 0 {
-			return
-		}
-		if err := d.o.DB.MarkSent(ctx, sent...); err != nil {
-			d.o.Log.Error("recording sent deliveries", "count", len(sent), "err", err)
-		}
-		sent = sent[:0]
+	close(asks)
+	for c := range asks {
+		take(c)
 	}
-	for r := range results {
-		n++
-		if r.err != nil {
-			d.record(ctx, r.c, r.err)
-			continue
-		}
-		if len(sent) == 0 {
-			since = time.Now()
-		}
-		sent = append(sent, r.c)
-		if len(sent) >= d.o.PageSize || time.Since(since) >= markEvery {
-			flush()
-		}
-	}
-	flush()
-	return n
+	d.markSent(work, sent)
+	return int(handled.Load()), err
 }
 
-// claim claims a batch of due deliveries. If the batch cannot be claimed
-// together, each row is tried on its own, so that one row the database
-// cannot claim does not hold up the others.
-func (d *Dispatcher) claim(ctx context.Context, due []data.DueDelivery) []*data.Claim {
-	cs, err := d.o.DB.ClaimDeliveries(ctx, due)
+// dueRows returns a function that returns the next n due deliveries this
+// dispatcher can send, paging through the outbox, and none at its end.
+func (d *Dispatcher) dueRows(ctx context.Context) func(n int) ([]data.DueDelivery, error) {
+	now := d.o.Now()
+	var cursor data.DueDelivery
+	var page []data.DueDelivery
+	end := false
+	return func(n int) ([]data.DueDelivery, error) {
+		var out []data.DueDelivery
+		for len(out) < n {
+			if len(page) == 0 {
+				if end {
+					break
+				}
+				var err error
+				if page, err = d.o.DB.DueDeliveries(ctx, now, cursor, d.o.PageSize); err != nil {
+					return nil, err
+				}
+				if len(page) == 0 {
+					end = true
+					break
+				}
+				cursor = page[len(page)-1]
+			}
+			p := page[0]
+			page = page[1:]
+			if d.o.Sender == nil && p.Kind != data.KindWebhook {
+				continue
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+}
+
+// markSent records sent claims on their own. If storing fails, the rows
+// stay sending and later become unknown: never sent twice.
+func (d *Dispatcher) markSent(ctx context.Context, sent []*data.Claim) {
+	if len(sent) == 0 {
+		return
+	}
+	if err := d.o.DB.MarkSent(ctx, sent...); err != nil {
+		d.o.Log.Error("recording sent deliveries", "count", len(sent), "err", err)
+	}
+}
+
+// claim marks the sent claims and claims a batch of due deliveries. If
+// that fails, the sent claims are marked on their own and each row is
+// tried alone, so that one row the database cannot claim does not hold up
+// the others.
+func (d *Dispatcher) claim(ctx context.Context, sent []*data.Claim, due []data.DueDelivery) []*data.Claim {
+	cs, err := d.o.DB.ClaimDeliveries(ctx, sent, due)
 	if err == nil {
 		return cs
 	}
 	d.o.Log.Warn("claiming deliveries together failed; claiming them one by one", "count", len(due), "err", err)
+	d.markSent(ctx, sent)
 	cs = cs[:0]
 	for _, p := range due {
 		c, err := d.o.DB.ClaimDelivery(ctx, p.ID)
