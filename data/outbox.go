@@ -3,10 +3,10 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -193,6 +193,148 @@ func (db *DB) ClaimDelivery(ctx context.Context, id int64) (*Claim, error) {
 	return c, nil
 }
 
+// ClaimDeliveries marks the claims in sent as sent (as MarkSent), then
+// claims several due deliveries, each as ClaimDelivery would, all in one
+// transaction, and returns the new claims in the order of due: the
+// dispatcher claims rows for the senders that are free and records the
+// messages they just sent together, so that the fan-out of a change does
+// not cost two transactions per email. The alerts, one row
+// and one message each, are claimed with a couple of statements for the
+// whole batch; the other kinds one by one. Every row is sending when this
+// returns, before any of its messages is handed over.
+func (db *DB) ClaimDeliveries(ctx context.Context, sent []*Claim, due []DueDelivery) ([]*Claim, error) {
+	var out []*Claim
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		now := db.now()
+		if err := db.markIn(ctx, tx, sent, markSent, formatTime(now)); err != nil {
+			return fmt.Errorf("mark sent: %w", err)
+		}
+		var alerts []int64
+		for _, d := range due {
+			if d.Kind == KindAlert {
+				alerts = append(alerts, d.ID)
+				continue
+			}
+			c, err := claim(ctx, tx, d.ID, now)
+			if err != nil {
+				return fmt.Errorf("delivery %d: %w", d.ID, err)
+			}
+			if c != nil {
+				out = append(out, c)
+			}
+		}
+		if len(alerts) > 0 {
+			cs, err := claimAlerts(ctx, db.stmtsOn(tx), alerts, now)
+			if err != nil {
+				return err
+			}
+			out = append(out, cs...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data: claim deliveries: %w", err)
+	}
+	order := make(map[int64]int, len(due))
+	for i, d := range due {
+		order[d.ID] = i
+	}
+	slices.SortFunc(out, func(a, b *Claim) int { return order[a.IDs[0]] - order[b.IDs[0]] })
+	return out, nil
+}
+
+// Statements of claimAlerts; ?1 is the time of the claim, ?2 the JSON
+// array of the delivery ids. The first two end with the subscription's
+// condition. A row is claimed while its subscriber is confirmed and still
+// asks for the change; the due rows left pending after the claim are those
+// that no longer should go out, skipped with claim's reasons, in its order.
+const (
+	claimAlertsQuery = `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = ?1
+WHERE id IN (SELECT value FROM json_each(?2)) AND kind = 'alert' AND status = 'pending' AND next_attempt_at <= ?1
+  AND EXISTS (SELECT 1 FROM subscribers u JOIN subscriptions s ON s.subscriber_id = u.id JOIN changes c ON c.id = deliveries.change_id
+    WHERE u.id = deliveries.subscriber_id AND u.status = 'confirmed' AND c.alert = 1 AND `
+	claimAlertsReturning = `)
+RETURNING id, change_id, attempts, subscriber_id`
+	skipAlertsQuery = `UPDATE deliveries SET status = 'skipped',
+    last_error = CASE (SELECT u.status FROM subscribers u WHERE u.id = deliveries.subscriber_id)
+        WHEN 'unsubscribed' THEN 'unsubscribed'
+        WHEN 'confirmed' THEN 'no longer subscribed to this document or topic, or the change no longer alerts'
+        ELSE 'subscriber not confirmed' END
+WHERE id IN (SELECT value FROM json_each(?2)) AND kind = 'alert' AND status = 'pending' AND next_attempt_at <= ?1`
+	alertSubscribersQuery = `SELECT ` + subscriberColumns + `
+FROM subscribers u LEFT JOIN subscriptions s ON s.subscriber_id = u.id WHERE u.id IN (SELECT value FROM json_each(?))`
+)
+
+// claimAlerts is claim for a batch of alert rows, set-wise: it takes the
+// rows whose subscriber still asks for the change from pending to sending,
+// skips the others, and loads the subscribers. Its statements are prepared
+// once per handle (q), since a fan-out runs them for every few emails.
+func claimAlerts(ctx context.Context, q stmtQueryer, ids []int64, now time.Time) ([]*Claim, error) {
+	at := formatTime(now)
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	claimQuery := claimAlertsQuery + subscriptionMatches("c.document_id", "c.topics") + claimAlertsReturning
+	rows, err := q.QueryContext(ctx, claimQuery, at, string(idsJSON))
+	if err != nil {
+		return nil, fmt.Errorf("claim alerts: %w", err)
+	}
+	var out []*Claim
+	var subIDs []int64
+	for rows.Next() {
+		var id, change, sub int64
+		var attempts int
+		if err := rows.Scan(&id, &change, &attempts, &sub); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("claim alerts: %w", err)
+		}
+		out = append(out, &Claim{IDs: []int64{id}, Kind: KindAlert, Attempt: attempts, ChangeIDs: []int64{change},
+			Subscriber: &Subscriber{ID: sub}, claimedAt: at})
+		subIDs = append(subIDs, sub)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("claim alerts: %w", err)
+	}
+	if len(out) < len(ids) {
+		if _, err := q.ExecContext(ctx, skipAlertsQuery, at, string(idsJSON)); err != nil {
+			return nil, fmt.Errorf("skip alerts: %w", err)
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	subsJSON, err := json.Marshal(subIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, alertSubscribersQuery, string(subsJSON))
+	if err != nil {
+		return nil, fmt.Errorf("alert subscribers: %w", err)
+	}
+	defer rows.Close()
+	subs := make(map[int64]*Subscriber, len(subIDs))
+	for rows.Next() {
+		s, err := scanSubscriber(rows)
+		if err != nil {
+			return nil, fmt.Errorf("alert subscribers: %w", err)
+		}
+		subs[s.ID] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("alert subscribers: %w", err)
+	}
+	for _, c := range out {
+		s, ok := subs[c.Subscriber.ID]
+		if !ok {
+			return nil, fmt.Errorf("subscriber %d: %w", c.Subscriber.ID, ErrNotFound)
+		}
+		c.Subscriber = s
+	}
+	return out, nil
+}
+
 func claim(ctx context.Context, tx *sql.Tx, id int64, now time.Time) (*Claim, error) {
 	var kind, status, due string
 	var subID, hookID sql.NullInt64
@@ -283,50 +425,77 @@ WHERE `+where+` AND status = 'pending' RETURNING id, coalesce(change_id, 0), att
 	return c, nil
 }
 
-// mark updates the claim's rows, only while they still belong to it.
-func (db *DB) mark(ctx context.Context, c *Claim, op, set string, args ...any) error {
-	if c == nil || len(c.IDs) == 0 {
-		return nil
-	}
-	q := `UPDATE deliveries SET ` + set + ` WHERE status IN ('sending', 'unknown') AND claimed_at = ? AND id IN (` +
-		strings.TrimSuffix(strings.Repeat("?,", len(c.IDs)), ",") + `)`
-	args = append(args, c.claimedAt)
-	for _, id := range c.IDs {
-		args = append(args, id)
-	}
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, q, args...)
-		return err
-	})
+// mark updates the claims' rows, only while they still belong to them, in
+// one transaction.
+func (db *DB) mark(ctx context.Context, cs []*Claim, op, set string, args ...any) error {
+	err := db.write(ctx, func(tx *sql.Tx) error { return db.markIn(ctx, tx, cs, set, args...) })
 	if err != nil {
-		return fmt.Errorf("data: mark deliveries %v %s: %w", c.IDs, op, err)
+		ids := make([]int64, 0, len(cs))
+		for _, c := range cs {
+			if c != nil {
+				ids = append(ids, c.IDs...)
+			}
+		}
+		return fmt.Errorf("data: mark deliveries %v %s: %w", ids, op, err)
 	}
 	return nil
 }
 
-// MarkSent records that the claim's message was accepted by the mail server
-// or the webhook receiver.
-func (db *DB) MarkSent(ctx context.Context, c *Claim) error {
-	return db.mark(ctx, c, "sent", `status = 'sent', sent_at = ?, last_error = ''`, formatTime(db.now()))
+// markIn is mark inside the transaction tx.
+func (db *DB) markIn(ctx context.Context, tx *sql.Tx, cs []*Claim, set string, args ...any) error {
+	// Rows claimed together share their claim time: one statement each.
+	byClaim := map[string][]int64{}
+	var times []string
+	for _, c := range cs {
+		if c == nil || len(c.IDs) == 0 {
+			continue
+		}
+		if _, ok := byClaim[c.claimedAt]; !ok {
+			times = append(times, c.claimedAt)
+		}
+		byClaim[c.claimedAt] = append(byClaim[c.claimedAt], c.IDs...)
+	}
+	q := `UPDATE deliveries SET ` + set + ` WHERE status IN ('sending', 'unknown') AND claimed_at = ? AND id IN (SELECT value FROM json_each(?))`
+	stmts := db.stmtsOn(tx)
+	for _, at := range times {
+		ids, err := json.Marshal(byClaim[at])
+		if err != nil {
+			return err
+		}
+		if _, err := stmts.ExecContext(ctx, q, append(slices.Clip(args), at, string(ids))...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markSent is the update of MarkSent; its argument is the time.
+const markSent = `status = 'sent', sent_at = ?, last_error = ''`
+
+// MarkSent records that the claims' messages were accepted by the mail
+// server or the webhook receiver, in one transaction: the dispatcher marks
+// its sent messages in batches.
+func (db *DB) MarkSent(ctx context.Context, cs ...*Claim) error {
+	return db.mark(ctx, cs, "sent", markSent, formatTime(db.now()))
 }
 
 // MarkRetry puts the claim's rows back in the queue after a temporary
 // failure that certainly did not deliver the message, due again at next.
 func (db *DB) MarkRetry(ctx context.Context, c *Claim, next time.Time, reason string) error {
-	return db.mark(ctx, c, "for retry", `status = 'pending', next_attempt_at = ?, last_error = ?`, formatTime(next), reason)
+	return db.mark(ctx, []*Claim{c}, "for retry", `status = 'pending', next_attempt_at = ?, last_error = ?`, formatTime(next), reason)
 }
 
 // MarkFailed gives up on the claim's rows after a permanent failure (or too
 // many attempts), keeping the reason for the operator.
 func (db *DB) MarkFailed(ctx context.Context, c *Claim, reason string) error {
-	return db.mark(ctx, c, "failed", `status = 'failed', last_error = ?`, reason)
+	return db.mark(ctx, []*Claim{c}, "failed", `status = 'failed', last_error = ?`, reason)
 }
 
 // MarkUnknown records that the message may or may not have been delivered
 // (the connection broke after it was handed over); it is not resent
 // automatically.
 func (db *DB) MarkUnknown(ctx context.Context, c *Claim, reason string) error {
-	return db.mark(ctx, c, "unknown", `status = 'unknown', last_error = ?`, reason)
+	return db.mark(ctx, []*Claim{c}, "unknown", `status = 'unknown', last_error = ?`, reason)
 }
 
 // RecoverInterrupted marks as unknown the deliveries left sending by a

@@ -329,3 +329,85 @@ func TestSettlingQueuesAlertsWhenSettled(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimDeliveriesTogether claims a batch mixing kinds in one call: the
+// alert of a subscriber who still asks for the change is claimed with the
+// subscriber loaded, those of a subscriber who left or narrowed their
+// preferences are skipped with the reason claim gives, the claims come in
+// the order of the rows, and a second call marks the first one's claims
+// sent.
+func TestClaimDeliveriesTogether(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	keep := subscribeConfirmed(t, db, "keep@example.org", Immediate, nil, nil)
+	gone := subscribeConfirmed(t, db, "gone@example.org", Immediate, nil, nil)
+	narrowed := subscribeConfirmed(t, db, "narrowed@example.org", Immediate, nil, nil)
+	mustRecord(t, db, step{body: "<p>a</p>", texts: []string{"We share information with Facebook."}})
+	mustRecord(t, db, step{at: time.Hour, body: "<p>b</p>", texts: []string{"We share information with Meta and advertisers."}})
+	// Unsubscribe skips the queued rows itself; the claim must skip them
+	// too when the status changed after they were listed.
+	if _, err := db.sql.ExecContext(ctx, `UPDATE subscribers SET status = 'unsubscribed' WHERE id = ?`, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdatePreferences(ctx, narrowed, "en", Subscription{Documents: []string{"fb"}, Frequency: Immediate}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.DueDeliveries(ctx, clock()(), DueDelivery{}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alerts := 0
+	for _, d := range due {
+		if d.Kind == KindAlert {
+			alerts++
+		}
+	}
+	if alerts != 3 || len(due) <= alerts {
+		t.Fatalf("due = %+v; want three alerts and the confirmations", due)
+	}
+	cs, err := db.ClaimDeliveries(ctx, nil, due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alert *Claim
+	last := -1
+	for _, c := range cs {
+		i := slices.IndexFunc(due, func(d DueDelivery) bool { return d.ID == c.IDs[0] })
+		if i <= last {
+			t.Errorf("claim of row %d out of the rows' order", c.IDs[0])
+		}
+		last = i
+		if c.Kind == KindAlert {
+			if alert != nil {
+				t.Errorf("second alert claimed: %+v", c)
+			}
+			alert = c
+		}
+	}
+	if alert == nil || alert.Subscriber.ID != keep || alert.Subscriber.Email != "keep@example.org" || alert.Attempt != 1 || len(alert.ChangeIDs) != 1 {
+		t.Fatalf("alert claim = %+v; want keep's, first attempt, one change", alert)
+	}
+	skipped, err := db.Deliveries(ctx, DeliverySkipped, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[int64]string{}
+	for _, d := range skipped {
+		if d.Kind == KindAlert {
+			reasons[d.SubscriberID] = d.LastError
+		}
+	}
+	if reasons[gone] != "unsubscribed" || !strings.HasPrefix(reasons[narrowed], "no longer subscribed") || len(reasons) != 2 {
+		t.Errorf("skipped alerts = %v; want gone's unsubscribed and narrowed's no longer subscribed", reasons)
+	}
+	if more, err := db.ClaimDeliveries(ctx, cs, nil); err != nil || len(more) != 0 {
+		t.Fatalf("marking sent: %v, %v", more, err)
+	}
+	sent, err := db.Deliveries(ctx, DeliverySent, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != len(cs) {
+		t.Errorf("%d deliveries sent, want the %d claimed", len(sent), len(cs))
+	}
+}

@@ -53,6 +53,7 @@ type Composer struct {
 
 	mu     sync.Mutex
 	blocks map[blockKey]*rendered
+	pages  map[pageKey][3]string
 }
 
 // templateFiles holds the email templates, parsed by NewComposer.
@@ -97,7 +98,7 @@ func newComposer(baseURL string, tokens *Tokens, maxSize int, templates fs.FS) (
 	}
 	return &Composer{
 		base: u.String(), host: u.Hostname(), tokens: tokens, maxSize: maxSize,
-		changeHTML: changeHTML, emailHTML: emailHTML, blocks: map[blockKey]*rendered{},
+		changeHTML: changeHTML, emailHTML: emailHTML, blocks: map[blockKey]*rendered{}, pages: map[pageKey][3]string{},
 	}, nil
 }
 
@@ -740,12 +741,12 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 		d.Docs = append(d.Docs, sec)
 	}
 	fmt.Fprintf(&text, "-- \n%s\n%s: %s\n%s: %s\n", d.Why, m.preferences, d.PrefsURL, m.unsubscribe, d.UnsubURL)
-	var h bytes.Buffer
-	if err := c.emailHTML.Execute(&h, d); err != nil {
-		return nil, fmt.Errorf("notify: render email: %w", err)
+	html, err := c.alertHTML(d, rs, digest)
+	if err != nil {
+		return nil, err
 	}
 	return &Email{
-		To: sub.Email, Subject: d.Title, Text: text.String(), HTML: h.String(),
+		To: sub.Email, Subject: d.Title, Text: text.String(), HTML: html,
 		MessageID: c.messageID(key), Date: now,
 		Header: []HeaderField{
 			{"List-Id", c.listID()},
@@ -754,6 +755,82 @@ func (c *Composer) finish(sub *data.Subscriber, m *messages, key string, now tim
 			{"Auto-Submitted", "auto-generated"},
 		},
 	}, nil
+}
+
+// pageKey identifies the HTML part of an alert but for its footer links:
+// the change rendered for a language and topic set, and the lines that
+// depend on the day.
+type pageKey struct {
+	r                          *rendered
+	title, heading, intro, why string
+}
+
+// The footer links of an alert's HTML part while it is rendered for every
+// subscriber at once; the real links are put in their place.
+const (
+	prefsMark = "https://clausewatch.invalid/cw-preferences-link"
+	unsubMark = "https://clausewatch.invalid/cw-unsubscribe-link"
+)
+
+// alertHTML renders the HTML part of an alert email. It is the same for
+// every subscriber who gets the change in the same language and topic set
+// except for the preferences and unsubscribe links, so it is rendered once
+// around them and the links are put in for each subscriber: a change fanned
+// out to thousands is not laid out thousands of times. Digests, different
+// for each subscriber, and links the template would escape are rendered
+// whole.
+func (c *Composer) alertHTML(d emailData, rs []*rendered, digest bool) (string, error) {
+	if digest || len(rs) != 1 || !plainURL(d.PrefsURL) || !plainURL(d.UnsubURL) {
+		return c.pageHTML(d)
+	}
+	key := pageKey{rs[0], d.Title, d.Heading, d.Intro, d.Why}
+	c.mu.Lock()
+	parts, ok := c.pages[key]
+	c.mu.Unlock()
+	if !ok {
+		p := d
+		p.PrefsURL, p.UnsubURL = prefsMark, unsubMark
+		h, err := c.pageHTML(p)
+		if err != nil {
+			return "", err
+		}
+		before, rest, ok1 := strings.Cut(h, prefsMark)
+		middle, after, ok2 := strings.Cut(rest, unsubMark)
+		if !ok1 || !ok2 || strings.Count(h, prefsMark) != 1 || strings.Count(h, unsubMark) != 1 {
+			return c.pageHTML(d) // the template does not show each link once, in this order
+		}
+		parts = [3]string{before, middle, after}
+		c.mu.Lock()
+		if len(c.pages) >= 256 {
+			clear(c.pages)
+		}
+		c.pages[key] = parts
+		c.mu.Unlock()
+	}
+	return parts[0] + d.PrefsURL + parts[1] + d.UnsubURL + parts[2], nil
+}
+
+// pageHTML renders the HTML part of an email whole.
+func (c *Composer) pageHTML(d emailData) (string, error) {
+	var h bytes.Buffer
+	if err := c.emailHTML.Execute(&h, d); err != nil {
+		return "", fmt.Errorf("notify: render email: %w", err)
+	}
+	return h.String(), nil
+}
+
+// plainURL reports whether the HTML template writes u into an attribute
+// as it is: only letters, digits and the few punctuation marks of an
+// http(s) address with a base64url token.
+func plainURL(u string) bool {
+	for _, r := range u {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("-._~:/?=", r):
+		default:
+			return false
+		}
+	}
+	return u != ""
 }
 
 // minChangeSize is about what a change costs in an email without any of

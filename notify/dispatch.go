@@ -5,16 +5,21 @@
 // by a separate `clausewatch check` process are delivered too.
 //
 // Exactly once, and what happens on a crash: a row is claimed (pending ->
-// sending, committed) just before its SMTP transaction and marked sent just
-// after the server accepts it. A temporary failure before the message is
-// handed over puts it back to pending with exponential backoff; a permanent
-// one marks it failed with the server's answer. The one window that cannot
-// be closed is between the server accepting the message and the commit of
-// "sent": a process that dies there leaves the row sending, and a
-// connection that breaks while waiting for the server's answer leaves the
-// outcome unknown. Both end as status unknown, which is never resent
-// automatically: a journalist gets each alert at most once, and the rare
-// unknown rows are visible to the operator (data.DB.Deliveries) who can
+// sending, committed) just before its SMTP transaction and marked sent
+// after the server accepts it. So that a fan-out to thousands does not cost
+// two transactions per email, the senders' claims and "sent" marks are
+// grouped: one transaction marks sent what the senders finished and claims
+// their next rows, and a sender gets its next row only once its "sent" is
+// committed. A temporary failure before the message is handed over puts it
+// back to pending with exponential backoff; a permanent one marks it failed
+// with the server's answer. The one window that cannot be closed is between
+// the server accepting the message and the commit of "sent" (with the
+// grouping, until the next transaction commits): a process that dies there
+// leaves the row sending, and a connection that breaks while waiting for
+// the server's answer leaves the outcome unknown. Both end as status
+// unknown, which is never resent automatically: a journalist gets each
+// alert at most once, and the rare unknown rows (at most one per sender
+// for a crash) are visible to the operator (data.DB.Deliveries) who can
 // resend them (data.DB.RequeueDeliveries); the Message-ID is stable per
 // delivery so a resend that does arrive twice is merged by most clients.
 // Webhooks, whose receivers can deduplicate by X-Clausewatch-Delivery, are
@@ -30,6 +35,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/clausewatch/clausewatch/data"
@@ -184,73 +190,159 @@ func (d *Dispatcher) housekeeping(ctx context.Context, now time.Time) {
 // RunOnce sends every delivery due now, paging through the outbox, and
 // returns how many deliveries it handled (sent, retried or failed). It
 // stops taking new rows when ctx ends and waits for those being sent.
+//
+// The database work is grouped, as a group commit: one goroutine claims
+// rows for the senders that are free and, in the same transaction, marks
+// sent the messages they just finished, so that while one transaction runs
+// the next one gathers the work of every sender that finished meanwhile. A
+// sender waits for the transaction holding its "sent" before it gets its
+// next row, so at any time no more rows than there are senders are sending
+// (claimed, or accepted and not yet marked): a crash leaves no more
+// deliveries unknown than sending one at a time per sender did. Failures
+// are recorded by the sender at once.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	jobs := make(chan int64)
+	// Once claimed, a message is sent and its outcome recorded even if
+	// the dispatcher is being stopped: abandoning it midway is what would
+	// make its outcome unknown.
+	work := context.WithoutCancel(ctx)
+	// A sender asks for a row with the claim it just sent (nil when it
+	// starts or its send failed); it has at most one ask or one claim
+	// outstanding, so neither channel ever fills.
+	asks := make(chan *data.Claim, d.o.Concurrency)
+	claims := make(chan *data.Claim, d.o.Concurrency)
+	var handled atomic.Int64
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	handled := 0
 	for range d.o.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for id := range jobs {
-				if d.deliver(ctx, id) {
-					mu.Lock()
-					handled++
-					mu.Unlock()
+			asks <- nil
+			for c := range claims {
+				err := d.send(work, c)
+				handled.Add(1)
+				if err != nil {
+					d.record(work, c, err)
+					c = nil
 				}
+				asks <- c
 			}
 		}()
 	}
+
+	rows := d.dueRows(ctx)
+	var sent []*data.Claim
+	take := func(c *data.Claim) {
+		if c != nil {
+			sent = append(sent, c)
+		}
+	}
+	idle := 0
 	var err error
-	now := d.o.Now()
-	var cursor data.DueDelivery
-feed:
-	for {
-		var page []data.DueDelivery
-		page, err = d.o.DB.DueDeliveries(ctx, now, cursor, d.o.PageSize)
-		if err != nil || len(page) == 0 {
+	for ctx.Err() == nil {
+		if idle == 0 {
+			take(<-asks)
+			idle++
+		}
+	gather:
+		for {
+			select {
+			case c := <-asks:
+				take(c)
+				idle++
+			default:
+				break gather
+			}
+		}
+		var due []data.DueDelivery
+		due, err = rows(idle)
+		if err != nil || len(due) == 0 {
 			break
 		}
-		for _, p := range page {
+		for _, c := range d.claim(work, sent, due) {
+			claims <- c
+			idle--
+		}
+		sent = nil
+	}
+	close(claims)
+	wg.Wait()
+	close(asks)
+	for c := range asks {
+		take(c)
+	}
+	d.markSent(work, sent)
+	return int(handled.Load()), err
+}
+
+// dueRows returns a function that returns the next n due deliveries this
+// dispatcher can send, paging through the outbox, and none at its end.
+func (d *Dispatcher) dueRows(ctx context.Context) func(n int) ([]data.DueDelivery, error) {
+	now := d.o.Now()
+	var cursor data.DueDelivery
+	var page []data.DueDelivery
+	end := false
+	return func(n int) ([]data.DueDelivery, error) {
+		var out []data.DueDelivery
+		for len(out) < n {
+			if len(page) == 0 {
+				if end {
+					break
+				}
+				var err error
+				if page, err = d.o.DB.DueDeliveries(ctx, now, cursor, d.o.PageSize); err != nil {
+					return nil, err
+				}
+				if len(page) == 0 {
+					end = true
+					break
+				}
+				cursor = page[len(page)-1]
+			}
+			p := page[0]
+			page = page[1:]
 			if d.o.Sender == nil && p.Kind != data.KindWebhook {
 				continue
 			}
-			select {
-			case jobs <- p.ID:
-			case <-ctx.Done():
-				break feed
-			}
+			out = append(out, p)
 		}
-		cursor = page[len(page)-1]
+		return out, nil
 	}
-	close(jobs)
-	wg.Wait()
-	return handled, err
 }
 
-// deliver claims one delivery, sends it and records the outcome. It
-// reports whether it handled a row (false when the row was taken by another
-// dispatcher, skipped, or ctx ended first).
-func (d *Dispatcher) deliver(ctx context.Context, id int64) bool {
-	if ctx.Err() != nil {
-		return false
+// markSent records sent claims on their own. If storing fails, the rows
+// stay sending and later become unknown: never sent twice.
+func (d *Dispatcher) markSent(ctx context.Context, sent []*data.Claim) {
+	if len(sent) == 0 {
+		return
 	}
-	// Once claimed, the message is sent and its outcome recorded even if
-	// the dispatcher is being stopped: abandoning it midway is what would
-	// make its outcome unknown.
-	work := context.WithoutCancel(ctx)
-	c, err := d.o.DB.ClaimDelivery(work, id)
-	if err != nil {
-		d.o.Log.Error("claiming a delivery", "delivery", id, "err", err)
-		return false
+	if err := d.o.DB.MarkSent(ctx, sent...); err != nil {
+		d.o.Log.Error("recording sent deliveries", "count", len(sent), "err", err)
 	}
-	if c == nil {
-		return false
+}
+
+// claim marks the sent claims and claims a batch of due deliveries. If
+// that fails, the sent claims are marked on their own and each row is
+// tried alone, so that one row the database cannot claim does not hold up
+// the others.
+func (d *Dispatcher) claim(ctx context.Context, sent []*data.Claim, due []data.DueDelivery) []*data.Claim {
+	cs, err := d.o.DB.ClaimDeliveries(ctx, sent, due)
+	if err == nil {
+		return cs
 	}
-	err = d.send(work, c)
-	d.record(work, c, err)
-	return true
+	d.o.Log.Warn("claiming deliveries together failed; claiming them one by one", "count", len(due), "err", err)
+	d.markSent(ctx, sent)
+	cs = cs[:0]
+	for _, p := range due {
+		c, err := d.o.DB.ClaimDelivery(ctx, p.ID)
+		if err != nil {
+			d.o.Log.Error("claiming a delivery", "delivery", p.ID, "err", err)
+			continue
+		}
+		if c != nil {
+			cs = append(cs, c)
+		}
+	}
+	return cs
 }
 
 func (d *Dispatcher) send(ctx context.Context, c *data.Claim) error {
@@ -304,13 +396,10 @@ func (d *Dispatcher) send(ctx context.Context, c *data.Claim) error {
 	return d.o.Sender.Send(ctx, e)
 }
 
-// record stores the outcome of a send. If storing fails after a success,
-// the row stays sending and later becomes unknown: never sent twice.
+// record stores the outcome of a failed send.
 func (d *Dispatcher) record(ctx context.Context, c *data.Claim, err error) {
 	var merr error
 	switch out := outcomeOf(err); {
-	case err == nil:
-		merr = d.o.DB.MarkSent(ctx, c)
 	case out == Permanent:
 		d.o.Log.Warn("delivery failed for good", "deliveries", c.IDs, "kind", c.Kind, "err", err)
 		merr = d.o.DB.MarkFailed(ctx, c, err.Error())

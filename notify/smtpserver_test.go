@@ -33,6 +33,7 @@ type mailbox struct {
 	refuse int // refuse this many DATA commands with 451
 	store  bool
 	count  int
+	bytes  int // the size of the messages counted
 	conns  int
 	srv    *smtp.Server
 	addr   string
@@ -72,6 +73,7 @@ func (s *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}
 	s.mb.count++
+	s.mb.bytes += len(b)
 	if s.mb.store {
 		s.mb.msgs = append(s.mb.msgs, received{From: s.from, To: s.to, Data: b})
 	}

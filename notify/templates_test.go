@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"html/template"
 	"io/fs"
 	"maps"
 	"path"
@@ -55,5 +56,52 @@ func TestNewComposerBrokenTemplate(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestAlertHTMLRenderedOnce checks that the HTML part of an alert, rendered
+// once for a change and put together with each subscriber's links, is the
+// same as the template renders for that subscriber, for the first
+// subscriber (who fills the cache) and the next ones.
+func TestAlertHTMLRenderedOnce(t *testing.T) {
+	tokens, err := NewTokens([]byte("0123456789abcdef0123456789abcdef"), func() time.Time { return time.Date(2026, 1, 4, 11, 0, 0, 0, time.UTC) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewComposer("https://cw.example.org/base", tokens, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rendered{}
+	m := messagesFor("en")
+	frame := func(sub int64) emailData {
+		d := emailData{
+			Lang: m.lang, Title: "[high] WhatsApp shares more", Heading: "WhatsApp shares more", Intro: "On 4 January <b>the policy</b> changed.",
+			Why: m.whyAll, Legend: m.legend,
+			PrefsLabel: m.preferences, PrefsURL: c.PreferencesURL(sub), UnsubLabel: m.unsubscribe, UnsubURL: c.UnsubscribeURL(sub),
+			Docs: []docSection{{Name: "WhatsApp & co", Lead: "Severity: high", Blocks: []template.HTML{"<p>clause</p>"},
+				Links: []docLink{{Text: "Change page", URL: "https://cw.example.org/base/changes/7?a=1&b=2"}}}},
+		}
+		return d
+	}
+	for _, sub := range []int64{1, 2, 3} {
+		d := frame(sub)
+		got, err := c.alertHTML(d, []*rendered{r}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := c.pageHTML(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("subscriber %d: put together\n%s\nwant as rendered whole\n%s", sub, got, want)
+		}
+		if !strings.Contains(got, d.UnsubURL) || !strings.Contains(got, d.PrefsURL) {
+			t.Errorf("subscriber %d: the HTML part lacks their links", sub)
+		}
+	}
+	if len(c.pages) != 1 {
+		t.Errorf("%d pages cached, want the one alert's", len(c.pages))
 	}
 }
