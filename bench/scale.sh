@@ -24,21 +24,7 @@ cd "$(dirname "$0")/.."
 N=${1:-1000}
 OUT=bench/out/scale/$N
 CORPUS=${CORPUS:-../shared/corpus}
-rm -rf "$OUT" && mkdir -p "$OUT"
-if [ -n "${CW:-}" ]; then cp "$CW" "$OUT/clausewatch"; else go build -o "$OUT/clausewatch" ./cmd/clausewatch; fi
-go build -o "$OUT/scalegen" ./bench/scalegen
-
-"$OUT/scalegen" -n "$N" -corpus "$CORPUS" >"$OUT/port" 2>"$OUT/scalegen.log" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null' EXIT
-for _ in $(seq 100); do [ -s "$OUT/port" ] && break; sleep 0.1; done
-PORT=$(cat "$OUT/port")
-"$OUT/scalegen" -n "$N" -port "$PORT" -urls "$OUT/urls.txt"
-
-{
-	printf 'fetch:\n  min_gap: 0s\n  jitter: 0s\ndocuments:\n'
-	awk '{ printf "  - id: doc-%d\n    url: %s\n    select: main\n    language: en\n", NR-1, $0 }' "$OUT/urls.txt"
-} >"$OUT/config.yaml"
+. bench/scalegen.sh
 H2T=${UW_HTML2TEXT:-}  # html2text method: empty (urlwatch's default, re), bs4, ...
 awk -v m="$H2T" 'NR > 1 { print "---" } { printf "name: doc-%d\nurl: %s\nfilter:\n  - css: main\n  - html2text%s\n", NR-1, $0, (m == "" ? "" : ": " m) }' "$OUT/urls.txt" >"$OUT/urlwatch-urls.yaml"
 printf 'report:\n  stdout:\n    enabled: true\n    color: false\n' >"$OUT/urlwatch-config.yaml"
