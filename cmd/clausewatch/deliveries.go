@@ -140,7 +140,26 @@ func cmdDeliveries(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%d\t%s\n", d.ID, d.Kind, d.Change, to, d.Status, d.Attempts, d.LastError)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// After a crash the rows needing a look may outnumber the listing:
+	// say so, rather than let the newest ones pass for all of them.
+	if total := selected(counts, *status); len(out) < total {
+		fmt.Fprintf(e.stdout, "showing the newest %d of %d; use --limit %d to list them all\n", len(out), total, total)
+	}
+	return nil
+}
+
+// selected counts the deliveries a --status selects.
+func selected(counts map[string]int, status string) int {
+	n := 0
+	for s, c := range counts {
+		if status == "all" || status == s || status == attention && slices.Contains(attentionStatuses(), s) {
+			n += c
+		}
+	}
+	return n
 }
 
 // listDeliveries returns the deliveries in status (all, attention, or

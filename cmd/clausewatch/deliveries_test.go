@@ -131,3 +131,52 @@ func TestDeliveriesAfterCrash(t *testing.T) {
 		t.Errorf("pending = %v, %v; want the requeued delivery", pending, err)
 	}
 }
+
+// TestDeliveriesSaysWhatItLeavesOut leaves three deliveries in doubt, as
+// a crash does, and lists two: the listing says how many it did not show.
+func TestDeliveriesSaysWhatItLeavesOut(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := testConfig(t, dir, "http://127.0.0.1:1", "doc")
+	dbPath := filepath.Join(dir, "cw.db")
+	db := openDB(t, dbPath)
+	for _, addr := range []string{"a@example.org", "b@example.org", "c@example.org"} {
+		if _, err := db.Subscribe(ctx, data.SubscribeRequest{Email: addr, Lang: "en", Subscription: data.Subscription{Frequency: "immediate"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due, err := db.DueDeliveries(ctx, time.Now().Add(time.Hour), data.DueDelivery{}, 10)
+	if err != nil || len(due) != 3 {
+		t.Fatalf("due deliveries = %v, %v; want the three confirmations", due, err)
+	}
+	for _, d := range due {
+		c, err := db.ClaimDelivery(ctx, d.ID)
+		if err != nil || c == nil {
+			t.Fatalf("claim: %v, %v", c, err)
+		}
+		if err := db.MarkUnknown(ctx, c, "connection lost after DATA"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		want  string
+		lines int
+	}{
+		{"a limit below them", []string{"--limit", "2"}, "showing the newest 2 of 3; use --limit 3 to list them all", 2},
+		{"the default limit", nil, "", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"deliveries", "--config", cfg, "--db", dbPath}, tt.args...)
+			code, stdout, stderr := cli(t, ctx, nil, args...)
+			if code != exitOK || strings.Count(stdout, "connection lost after DATA") != tt.lines {
+				t.Fatalf("exit %d, %q %q; want %d rows listed", code, stdout, stderr, tt.lines)
+			}
+			if tt.want != "" && !strings.Contains(stdout, tt.want) || tt.want == "" && strings.Contains(stdout, "showing the newest") {
+				t.Errorf("stdout %q: want %q", stdout, tt.want)
+			}
+		})
+	}
+}
