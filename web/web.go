@@ -29,10 +29,11 @@ type Options struct {
 	// /confirm, /unsubscribe, /preferences); nil answers them 503 with a
 	// page that says alerts are not configured and links the feeds.
 	Subscriptions *Subscriptions
-	// Integrity is what PRAGMA quick_check found when serve started (see
-	// data.DB.QuickCheck); non-nil makes /healthz answer 503 with it, since
-	// a damaged file loses versions however well the service answers.
-	Integrity error
+	// Integrity reports what PRAGMA quick_check found since serve started
+	// (see data.DB.QuickCheck), nil while it runs or when the file is
+	// sound; non-nil makes /healthz answer 503, since a damaged file loses
+	// versions however well the service answers. nil means no check.
+	Integrity func() error
 }
 
 // Server holds the dependencies of the handlers. It is safe for concurrent
@@ -293,7 +294,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.Ping(ctx); err != nil {
 		return httpError(http.StatusServiceUnavailable, "database unavailable")
 	}
-	if s.opts.Integrity != nil {
+	if s.opts.Integrity != nil && s.opts.Integrity() != nil {
 		return httpError(http.StatusServiceUnavailable, "database damaged: PRAGMA quick_check at start-up found problems; see the log")
 	}
 	h, err := s.db.FetchHealth(ctx)

@@ -64,7 +64,7 @@ func TestHealthz(t *testing.T) {
 					t.Fatalf("fetch %d: %v", i, err)
 				}
 			}
-			s, err := New(db, now, slog.New(slog.DiscardHandler), Options{Integrity: tt.integrity})
+			s, err := New(db, now, slog.New(slog.DiscardHandler), Options{Integrity: func() error { return tt.integrity }})
 			if err != nil {
 				t.Fatal(err)
 			}

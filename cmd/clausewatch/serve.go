@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/clausewatch/clausewatch/data"
 	"github.com/clausewatch/clausewatch/tracker"
 	"github.com/clausewatch/clausewatch/web"
 )
@@ -47,14 +49,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	// A damaged file keeps serving what it can, but says so in the log and
-	// in /healthz instead of failing one request at a time.
-	integrity := db.QuickCheck(ctx)
-	if integrity != nil {
-		e.log.Error("database quick_check found problems", "db", e.dbPath, "err", integrity)
-	} else {
-		e.log.Info("database quick_check ok", "db", e.dbPath)
-	}
-	site, err := web.New(db, e.now, e.log, web.Options{BaseURL: e.cfg.BaseURL, Subscriptions: al.subs, Integrity: integrity})
+	// in /healthz instead of failing one request at a time. quick_check
+	// reads the whole file, which takes tens of seconds for thousands of
+	// documents, so it runs beside the service rather than before it.
+	integrity := &integrityCheck{}
+	checkCtx, stopCheck := context.WithCancel(ctx)
+	defer stopCheck()
+	go integrity.run(checkCtx, e, db)
+	site, err := web.New(db, e.now, e.log, web.Options{BaseURL: e.cfg.BaseURL, Subscriptions: al.subs, Integrity: integrity.result})
 	if err != nil {
 		return err
 	}
@@ -99,4 +101,31 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	e.log.Info("stopped")
 	return nil
+}
+
+// integrityCheck holds what PRAGMA quick_check found, once it has run.
+type integrityCheck struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (c *integrityCheck) run(ctx context.Context, e *env, db *data.DB) {
+	err := db.QuickCheck(ctx)
+	switch {
+	case ctx.Err() != nil:
+		return // shutting down before it finished
+	case err != nil:
+		e.log.Error("database quick_check found problems", "db", e.dbPath, "err", err)
+	default:
+		e.log.Info("database quick_check ok", "db", e.dbPath)
+	}
+	c.mu.Lock()
+	c.err = err
+	c.mu.Unlock()
+}
+
+func (c *integrityCheck) result() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
 }

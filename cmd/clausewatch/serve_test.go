@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clausewatch/clausewatch/data"
+)
+
+// TestServeDamagedFile serves a database file whose fetch log was
+// overwritten with garbage: the service starts without waiting for
+// quick_check, which then runs beside it, logs what it found and turns
+// /healthz to 503.
+func TestServeDamagedFile(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "cw.db")
+	cfg := testConfig(t, dir, "http://127.0.0.1:1", "alpha")
+	ctx := context.Background()
+	db, err := data.Open(ctx, dbPath, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SyncDocuments(ctx, []data.Document{{ID: "alpha", URL: "http://127.0.0.1:1/alpha"}}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 600 { // enough rows for the second half of the file to be theirs
+		f := data.Fetch{DocumentID: "alpha", URL: "http://127.0.0.1:1/alpha", StartedAt: start.Add(time.Duration(i) * time.Hour),
+			Outcome: data.Failed, ErrorClass: "timeout", Reason: strings.Repeat("r", 300)}
+		if _, err := db.Record(ctx, data.Observation{Fetch: f}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := len(b) / 2; off+64 < len(b); off += 4096 {
+		copy(b[off:off+64], strings.Repeat("\xff", 64))
+	}
+	if err := os.WriteFile(dbPath, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	var log syncBuffer
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve's log:\n%s", log.String())
+		}
+	})
+	go func() {
+		getenv := func(k string) string { return map[string]string{"CLAUSEWATCH_LISTEN": "127.0.0.1:0"}[k] }
+		done <- run(ctx, []string{"serve", "--config", cfg, "--db", dbPath}, strings.NewReader(""), io.Discard, &log, getenv)
+	}()
+	var addr string
+	waitFor(t, func() bool {
+		_, rest, ok := strings.Cut(log.String(), "msg=serving addr=")
+		if ok {
+			addr, _, _ = strings.Cut(rest, " ")
+		}
+		return ok
+	})
+	waitFor(t, func() bool { return strings.Contains(log.String(), "database quick_check found problems") })
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "damaged") {
+		t.Errorf("/healthz after quick_check: %d %q, want 503 saying the database is damaged", resp.StatusCode, body)
+	}
+	cancel()
+	<-done
+}
