@@ -148,7 +148,7 @@ func (db *DB) Search(ctx context.Context, q string) (*SearchResult, error) {
 	if err := CheckQuery(q); err != nil {
 		return nil, err
 	}
-	if _, err := db.indexTexts(ctx); err != nil {
+	if _, err := db.IndexTexts(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := db.IndexSearch(ctx); err != nil {
@@ -517,42 +517,64 @@ WHERE document_id = ?2 AND text_id IN (SELECT value FROM json_each(?3)) AND unti
 	return nil
 }
 
-// indexTexts adds the texts stored since the last call to the full-text
+// IndexTexts adds the texts stored since the last call to the full-text
 // index (migration 0004 says why Record does not) and returns how many it
 // added. Texts are only inserted, with increasing ids, so those above the
 // watermark are exactly the missing ones; the check costs two index probes
-// when none is.
-func (db *DB) indexTexts(ctx context.Context) (int64, error) {
+// when none is. They are added textsPerIndexing at a time, each batch in
+// its own transaction, so that the millions of clauses of a first check of
+// thousands of documents do not hold the writer, and fetches waiting to be
+// recorded, for the whole of it. Search calls it first; serve calls it
+// now and then so that the first search after a large check is quick.
+func (db *DB) IndexTexts(ctx context.Context) (int64, error) {
+	var total int64
+	for {
+		n, more, err := db.indexSomeTexts(ctx, textsPerIndexing)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("data: index texts: %w", err)
+		}
+		if !more {
+			return total, nil
+		}
+	}
+}
+
+// textsPerIndexing bounds the texts one transaction adds to the full-text
+// index.
+const textsPerIndexing = 20000
+
+// indexSomeTexts adds up to limit texts to the full-text index and reports
+// whether more are waiting.
+func (db *DB) indexSomeTexts(ctx context.Context, limit int64) (n int64, more bool, err error) {
 	const state = `SELECT (SELECT indexed_through FROM texts_fts_state), (SELECT ifnull(max(id), 0) FROM texts)`
 	var through, last int64
 	if err := db.sql.QueryRowContext(ctx, state).Scan(&through, &last); err != nil {
-		return 0, fmt.Errorf("data: full-text index state: %w", err)
+		return 0, false, fmt.Errorf("state: %w", err)
 	}
 	if last <= through {
-		return 0, nil
+		return 0, false, nil
 	}
-	var n int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx *sql.Tx) error {
 		// Another search may have indexed them meanwhile, and a Record
 		// added more: both are read again under the write lock.
 		if err := tx.QueryRowContext(ctx, state).Scan(&through, &last); err != nil {
 			return err
 		}
+		upTo := min(last, through+limit)
+		more = upTo < last
 		const add = `INSERT INTO texts_fts (rowid, text) SELECT id, text FROM texts WHERE id > ? AND id <= ? ORDER BY id`
-		r, err := tx.ExecContext(ctx, add, through, last)
+		r, err := tx.ExecContext(ctx, add, through, upTo)
 		if err != nil {
 			return err
 		}
 		if n, err = r.RowsAffected(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE texts_fts_state SET indexed_through = ?`, last)
+		_, err = tx.ExecContext(ctx, `UPDATE texts_fts_state SET indexed_through = ?`, upTo)
 		return err
 	})
-	if err != nil {
-		return 0, fmt.Errorf("data: index texts: %w", err)
-	}
-	return n, nil
+	return n, more, err
 }
 
 // IndexSearch builds the spans of the documents that have texts but no

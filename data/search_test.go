@@ -111,7 +111,7 @@ func TestSearchIndexesNewTexts(t *testing.T) {
 	if n := found(t, a, "keep logs"); n != 1 {
 		t.Fatalf("first search found %d texts, want 1", n)
 	}
-	if n, err := a.indexTexts(ctx); err != nil || n != 0 {
+	if n, err := a.IndexTexts(ctx); err != nil || n != 0 {
 		t.Errorf("indexing again added %d texts (%v), want none", n, err)
 	}
 	recordDoc(t, a, time.Hour, "2", *doc("We keep logs.", "We share data with Meta."))
@@ -375,4 +375,32 @@ func storedBlocks(t *testing.T, db *DB, id int64) []policy.Block {
 		t.Fatalf("read version %d: %v", id, err)
 	}
 	return v.Blocks
+}
+
+// TestIndexTextsInBatches indexes five new texts two at a time: each
+// batch says whether more are waiting, and a search then finds them all.
+func TestIndexTextsInBatches(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	recordDoc(t, db, 0, "1", *doc("We keep logs.", "We share data with Meta.", "We sell nothing.", "We delete data on request."))
+	var got []string
+	for {
+		n, more, err := db.indexSomeTexts(ctx, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %v", n, more))
+		if !more {
+			break
+		}
+	}
+	// The heading "Privacy Policy" (also the clauses' path) is a text too:
+	// five in all.
+	if want := []string{"2 true", "2 true", "1 false"}; !slices.Equal(got, want) {
+		t.Errorf("batches %q, want %q", got, want)
+	}
+	res, err := db.Search(ctx, "delete data")
+	if err != nil || len(res.Documents) != 1 {
+		t.Errorf("search after batched indexing: %+v, %v; want the document", res, err)
+	}
 }

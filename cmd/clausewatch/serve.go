@@ -52,10 +52,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	// in /healthz instead of failing one request at a time. quick_check
 	// reads the whole file, which takes tens of seconds for thousands of
 	// documents, so it runs beside the service rather than before it.
+	// New clause texts (a first check of thousands of documents writes
+	// millions) join the full-text index in the background too, so that
+	// the first search after them does not do it. Both stop before the
+	// database closes.
 	integrity := &integrityCheck{}
-	checkCtx, stopCheck := context.WithCancel(ctx)
-	defer stopCheck()
-	go integrity.run(checkCtx, e, db)
+	bg, stopBG := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { stopBG(); wg.Wait() }()
+	wg.Add(2)
+	go func() { defer wg.Done(); integrity.run(bg, e, db) }()
+	go func() { defer wg.Done(); indexSearch(bg, e, db, time.Minute) }()
 	site, err := web.New(db, e.now, e.log, web.Options{BaseURL: e.cfg.BaseURL, Subscriptions: al.subs, Integrity: integrity.result})
 	if err != nil {
 		return err
@@ -128,4 +135,27 @@ func (c *integrityCheck) result() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.err
+}
+
+// indexSearch brings the full-text index up to date now and every interval
+// until ctx ends.
+func indexSearch(ctx context.Context, e *env, db *data.DB, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := db.IndexTexts(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			e.log.Warn("indexing clause texts for search", "err", err)
+		case n > 0:
+			e.log.Info("indexed clause texts for search", "texts", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/clausewatch/clausewatch/data"
+	"github.com/clausewatch/clausewatch/policy"
 )
 
 // TestServeDamagedFile serves a database file whose fetch log was
@@ -83,4 +84,46 @@ func TestServeDamagedFile(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestServeIndexesSearch starts serve on a database whose clauses a check
+// recorded: serve adds them to the full-text index by itself, before
+// anyone searches.
+func TestServeIndexesSearch(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "cw.db")
+	cfg := testConfig(t, dir, "http://127.0.0.1:1", "alpha")
+	ctx := context.Background()
+	db, err := data.Open(ctx, dbPath, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SyncDocuments(ctx, []data.Document{{ID: "alpha", URL: "http://127.0.0.1:1/alpha"}}); err != nil {
+		t.Fatal(err)
+	}
+	doc := &policy.Document{Blocks: []policy.Block{{Kind: policy.Paragraph, Text: "We share your phone number with Meta."}}}
+	obs := data.Observation{Fetch: data.Fetch{DocumentID: "alpha", URL: "http://127.0.0.1:1/alpha", StartedAt: time.Now().Add(-time.Hour)},
+		Snapshot: &data.Snapshot{Body: []byte("<main><p>We share your phone number with Meta.</p></main>")}, Document: doc}
+	if _, err := db.Record(ctx, obs); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	var log syncBuffer
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve's log:\n%s", log.String())
+		}
+	})
+	go func() {
+		getenv := func(k string) string { return map[string]string{"CLAUSEWATCH_LISTEN": "127.0.0.1:0"}[k] }
+		done <- run(ctx, []string{"serve", "--config", cfg, "--db", dbPath}, strings.NewReader(""), io.Discard, &log, getenv)
+	}()
+	waitFor(t, func() bool { return strings.Contains(log.String(), `msg="indexed clause texts for search" texts=1`) })
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("serve exited %d", code)
+	}
 }
