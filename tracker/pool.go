@@ -15,9 +15,10 @@ import (
 // takes the next document of a host nobody is fetching from, so a slow host
 // holds one worker, never the others, and the fetcher's per-host wait is
 // left for the minimum gap. A host is free again as soon as its request is
-// over: its next document is fetched while the last one is recorded. The workers bound the pages fetched and parsed at once, and
-// a document's result is handed to its callback and then dropped, so the
-// memory a run needs does not grow with the number of documents.
+// over: its next document is fetched while the last one is recorded. The
+// workers bound the pages fetched and parsed at once, and a document's
+// result is handed to its callback and then dropped, so the memory a run
+// needs does not grow with the number of documents.
 //
 // A document already queued or being checked is not queued again
 // (skip-if-running): a schedule that fires while the last check of a
