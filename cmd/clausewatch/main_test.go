@@ -306,29 +306,8 @@ func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testConfig(t, dir, srv.URL, "alpha", "beta", "gamma")
 	dbPath := filepath.Join(dir, "cw.db")
-	// serve picks a free port itself and logs it: picking one here and
-	// handing it over would leave a moment in which another test's server
-	// could take it (and answer /healthz in serve's place).
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var log syncBuffer
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("serve's log:\n%s", log.String())
-		}
-	})
-	go func() {
-		getenv := func(k string) string { return map[string]string{"CLAUSEWATCH_LISTEN": "127.0.0.1:0"}[k] }
-		done <- run(ctx, []string{"serve", "--config", cfg, "--db", dbPath}, strings.NewReader(""), io.Discard, &log, getenv)
-	}()
-	var addr string
-	waitFor(t, func() bool {
-		_, rest, ok := strings.Cut(log.String(), "msg=serving addr=")
-		if ok {
-			addr, _, _ = strings.Cut(rest, " ")
-		}
-		return ok
-	})
+	sv := serveInProcess(t, deps{}, "--config", cfg, "--db", dbPath)
+	addr := sv.addr
 	waitFor(t, func() bool {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err != nil {
@@ -354,14 +333,8 @@ func TestServe(t *testing.T) {
 		}
 		return n >= 12
 	})
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exit %d; log:\n%s", code, log.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop after cancel")
+	if code := sv.stop(); code != exitOK {
+		t.Errorf("serve exit %d", code)
 	}
 	for _, id := range []string{"alpha", "beta", "gamma"} {
 		v, err := db.Versions(context.Background(), id)
@@ -384,6 +357,52 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// serving is `serve` running in the test's process.
+type serving struct {
+	addr string      // where it listens
+	log  *syncBuffer // what it logs, printed if the test fails
+	stop func() int  // cancels it and returns its exit code
+}
+
+// serveInProcess runs `serve` with args (and deps d) on a port it picks itself
+// and waits until it says where it listens. serve picks the port: picking
+// one here and handing it over would leave a moment in which another
+// test's server could take it (and answer /healthz in serve's place).
+func serveInProcess(t *testing.T, d deps, args ...string) *serving {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	s := &serving{log: &syncBuffer{}}
+	t.Cleanup(func() {
+		cancel()
+		if t.Failed() {
+			t.Logf("serve's log:\n%s", s.log.String())
+		}
+	})
+	go func() {
+		getenv := func(k string) string { return map[string]string{"CLAUSEWATCH_LISTEN": "127.0.0.1:0"}[k] }
+		done <- runWith(ctx, append([]string{"serve"}, args...), strings.NewReader(""), io.Discard, s.log, getenv, d)
+	}()
+	waitFor(t, func() bool {
+		_, rest, ok := strings.Cut(s.log.String(), "msg=serving addr=")
+		if ok {
+			s.addr, _, _ = strings.Cut(rest, " ")
+		}
+		return ok
+	})
+	s.stop = func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not stop after cancel")
+			return -1
+		}
+	}
+	return s
 }
 
 // syncBuffer is a bytes.Buffer that a test can read while a command writes

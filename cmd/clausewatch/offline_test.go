@@ -60,27 +60,8 @@ func TestServeOffline(t *testing.T) {
 	}
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "cw.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	var log syncBuffer
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("serve's log:\n%s", log.String())
-		}
-	})
-	go func() {
-		getenv := func(k string) string { return map[string]string{"CLAUSEWATCH_LISTEN": "127.0.0.1:0"}[k] }
-		done <- runWith(ctx, []string{"serve", "--db", dbPath}, strings.NewReader(""), io.Discard, &log, getenv, d)
-	}()
-	var addr string
-	waitFor(t, func() bool {
-		_, rest, ok := strings.Cut(log.String(), "msg=serving addr=")
-		if ok {
-			addr, _, _ = strings.Cut(rest, " ")
-		}
-		return ok
-	})
+	sv := serveInProcess(t, d, "--db", dbPath)
+	addr := sv.addr
 	get := func(path string) string {
 		t.Helper()
 		resp, err := http.Get("http://" + addr + path)
@@ -155,7 +136,7 @@ func TestServeOffline(t *testing.T) {
 	// 2021-04-29 one, with the headline `changes` gives it.
 	// --history=false: this serve left the other default documents out,
 	// whose history `changes` would otherwise load.
-	code, stdout, stderr := cli(t, ctx, nil, "changes", "--db", dbPath, "--doc", eea, "--format", "json", "--history=false")
+	code, stdout, stderr := cli(t, context.Background(), nil, "changes", "--db", dbPath, "--doc", eea, "--format", "json", "--history=false")
 	if code != exitOK {
 		t.Fatalf("changes: exit %d, %s", code, stderr)
 	}
@@ -189,14 +170,8 @@ func TestServeOffline(t *testing.T) {
 		t.Errorf("the timeline of %s does not link the January 2021 update", eea)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exit %d", code)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop after cancel")
+	if code := sv.stop(); code != exitOK {
+		t.Errorf("serve exit %d", code)
 	}
 	db := openDB(t, dbPath)
 	counts, err := db.DeliveryCounts(context.Background())

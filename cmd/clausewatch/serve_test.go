@@ -52,28 +52,9 @@ func TestServeDamagedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan int, 1)
-	var log syncBuffer
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("serve's log:\n%s", log.String())
-		}
-	})
-	go func() {
-		getenv := func(k string) string { return map[string]string{"CLAUSEWATCH_LISTEN": "127.0.0.1:0"}[k] }
-		done <- run(ctx, []string{"serve", "--config", cfg, "--db", dbPath}, strings.NewReader(""), io.Discard, &log, getenv)
-	}()
-	var addr string
-	waitFor(t, func() bool {
-		_, rest, ok := strings.Cut(log.String(), "msg=serving addr=")
-		if ok {
-			addr, _, _ = strings.Cut(rest, " ")
-		}
-		return ok
-	})
-	waitFor(t, func() bool { return strings.Contains(log.String(), "database quick_check found problems") })
-	resp, err := http.Get("http://" + addr + "/healthz")
+	sv := serveInProcess(t, deps{}, "--config", cfg, "--db", dbPath)
+	waitFor(t, func() bool { return strings.Contains(sv.log.String(), "database quick_check found problems") })
+	resp, err := http.Get("http://" + sv.addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +63,7 @@ func TestServeDamagedFile(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "damaged") {
 		t.Errorf("/healthz after quick_check: %d %q, want 503 saying the database is damaged", resp.StatusCode, body)
 	}
-	cancel()
-	<-done
+	sv.stop()
 }
 
 // TestServeIndexesSearch starts serve on a database whose clauses a check
@@ -109,21 +89,9 @@ func TestServeIndexesSearch(t *testing.T) {
 	}
 	db.Close()
 
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan int, 1)
-	var log syncBuffer
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("serve's log:\n%s", log.String())
-		}
-	})
-	go func() {
-		getenv := func(k string) string { return map[string]string{"CLAUSEWATCH_LISTEN": "127.0.0.1:0"}[k] }
-		done <- run(ctx, []string{"serve", "--config", cfg, "--db", dbPath}, strings.NewReader(""), io.Discard, &log, getenv)
-	}()
-	waitFor(t, func() bool { return strings.Contains(log.String(), `msg="indexed clause texts for search" texts=1`) })
-	cancel()
-	if code := <-done; code != exitOK {
+	sv := serveInProcess(t, deps{}, "--config", cfg, "--db", dbPath)
+	waitFor(t, func() bool { return strings.Contains(sv.log.String(), `msg="indexed clause texts for search" texts=1`) })
+	if code := sv.stop(); code != exitOK {
 		t.Errorf("serve exited %d", code)
 	}
 }
