@@ -85,6 +85,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	if err != nil {
 		return 0, fmt.Errorf("insert fetch: %w", err)
 	}
+	// The count /metrics reports, kept with the row (migration 0012).
+	const count = `INSERT INTO fetch_counts (outcome, n) VALUES (?, 1) ON CONFLICT (outcome) DO UPDATE SET n = n + 1`
+	if _, err := db.stmtsOn(tx).ExecContext(ctx, count, string(f.Outcome)); err != nil {
+		return 0, fmt.Errorf("count fetch: %w", err)
+	}
 	return r.LastInsertId()
 }
 

@@ -126,8 +126,9 @@ FROM (SELECT (SELECT o.started_at FROM fetches o WHERE o.document_id = d.id
         AND o.outcome IN ('new-version', 'unchanged', 'not-modified') ORDER BY o.started_at DESC, o.id DESC LIMIT 1) AS ok
     FROM documents d)`
 
-// fetchOutcomesQuery counts the fetch log by outcome from fetches_by_outcome.
-const fetchOutcomesQuery = `SELECT outcome, count(*) FROM fetches GROUP BY outcome ORDER BY outcome`
+// fetchOutcomesQuery reads the size of the fetch log by outcome, kept by
+// insertFetch (migration 0012) rather than counted.
+const fetchOutcomesQuery = `SELECT outcome, n FROM fetch_counts ORDER BY outcome`
 
 // Totals reads the figures of /metrics.
 func (db *DB) Totals(ctx context.Context) (Totals, error) {

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +93,75 @@ func TestQuickCheck(t *testing.T) {
 	err = db.QuickCheck(ctx)
 	if !errors.Is(err, ErrDamaged) {
 		t.Fatalf("damaged database: QuickCheck = %v, want ErrDamaged", err)
+	}
+}
+
+// TestFetchCounts records fetches of several outcomes and checks that the
+// counts /metrics reads match the log, both as recorded and as migration
+// 0012 computes them for a database that had a log before it.
+func TestFetchCounts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cw.db")
+	db := openAt(t, path)
+	if err := db.SyncDocuments(ctx, []Document{{ID: "wa", URL: "https://example.com/"}}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []step{
+		{at: 0, body: "<p>a</p>", texts: []string{"a"}},
+		{at: time.Hour, outcome: Failed, class: "timeout"},
+		{at: 2 * time.Hour, outcome: NotModified},
+		{at: 3 * time.Hour, outcome: NotModified},
+		{at: 4 * time.Hour, body: "<p>a</p>", texts: []string{"a"}}, // unchanged
+	}
+	var head int64
+	for _, s := range steps {
+		obs := s.observation()
+		obs.Head = head
+		res, err := db.Record(ctx, obs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Version != nil {
+			head = res.Version.ID
+		}
+	}
+	counted := func() map[Outcome]int64 {
+		t.Helper()
+		rows, err := db.sql.Query(`SELECT outcome, count(*) FROM fetches GROUP BY outcome`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		m := map[Outcome]int64{}
+		for rows.Next() {
+			var o Outcome
+			var n int64
+			if err := rows.Scan(&o, &n); err != nil {
+				t.Fatal(err)
+			}
+			m[o] = n
+		}
+		return m
+	}
+	want := map[Outcome]int64{NewVersion: 1, Failed: 1, NotModified: 2, Unchanged: 1}
+	if got := counted(); !maps.Equal(got, want) {
+		t.Fatalf("the log holds %v, want %v", got, want)
+	}
+	totals, err := db.Totals(ctx)
+	if err != nil || !maps.Equal(totals.Fetches, want) {
+		t.Errorf("Totals.Fetches = %v, %v; want %v", totals.Fetches, err, want)
+	}
+
+	// Back to before 0012, with the log as it is: the migration counts it.
+	for _, q := range []string{`DROP TABLE fetch_counts`, `CREATE INDEX fetches_by_outcome ON fetches (outcome)`, `DELETE FROM schema_migrations WHERE version = 12`} {
+		if _, err := db.sql.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	db = openAt(t, path)
+	totals, err = db.Totals(ctx)
+	if err != nil || !maps.Equal(totals.Fetches, want) {
+		t.Errorf("after migration 0012: Totals.Fetches = %v, %v; want %v", totals.Fetches, err, want)
 	}
 }

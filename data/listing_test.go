@@ -64,7 +64,7 @@ func TestListingQueriesUseIndexes(t *testing.T) {
 		{"archives of a document", q(documentArchivesQuery, "wa"), []string{"snapshots_archived"}, nil, true}, // one row per archive
 		{"/healthz and the failing count", q(fetchHealthQuery), []string{"fetches_by_document"}, []string{"d"}, false},
 		{"/metrics totals", q(totalsQuery), []string{"fetches_by_document", "changes_by_time"}, []string{"d", "versions", "changes"}, false},
-		{"/metrics fetch outcomes", q(fetchOutcomesQuery), []string{"fetches_by_outcome"}, []string{"fetches"}, false},
+		{"/metrics fetch outcomes", q(fetchOutcomesQuery), []string{"fetch_counts"}, []string{"fetches"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

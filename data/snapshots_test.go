@@ -74,10 +74,13 @@ func TestMigrateFileSources(t *testing.T) {
 	// Back to the schema before 0009, undoing the later migrations too,
 	// which run again on the next open (0010 indexes those columns).
 	path := db.Path()
-	for _, idx := range []string{"documents_by_name", "documents_by_service", "fetches_by_outcome", "snapshots_archived", "fetches_validators"} {
+	for _, idx := range []string{"documents_by_name", "documents_by_service", "snapshots_archived", "fetches_validators"} {
 		if _, err := db.sql.Exec(`DROP INDEX ` + idx); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := db.sql.Exec(`DROP TABLE fetch_counts`); err != nil {
+		t.Fatal(err)
 	}
 	for _, col := range []string{"imported", "archive", "archive_url", "archive_license"} {
 		if _, err := db.sql.Exec(`ALTER TABLE snapshots DROP COLUMN ` + col); err != nil {
