@@ -137,16 +137,9 @@ func TestRedirectPolicy(t *testing.T) {
 				}
 				dialled = nil
 				resp, err := f.Fetch(context.Background(), Request{DocumentID: "doc", URL: tt.url})
-				if tt.class == "" {
-					if err != nil || resp.Status != 200 || !strings.Contains(string(resp.Body), "Privacy policy") {
-						t.Fatalf("fetch = %v, %v; want the policy", resp, err)
-					}
+				if !fetchedOrRefused(t, resp, err, tt.class) {
 					return
 				}
-				if resp != nil {
-					t.Errorf("a refused fetch returned a response with %d bytes", len(resp.Body))
-				}
-				fetchError(t, err, tt.class)
 				for _, a := range dialled {
 					if h, _, _ := net.SplitHostPort(a); classOf(netip.MustParseAddr(h)) == classForbidden {
 						t.Errorf("dialled %s", a)
@@ -215,19 +208,28 @@ func TestBrowserRedirectPolicy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, err := f.Fetch(context.Background(), Request{DocumentID: "doc", URL: tt.url})
-			if tt.class == "" {
-				if err != nil || resp.Status != 200 || !strings.Contains(string(resp.Body), "Privacy policy") {
-					t.Fatalf("fetch = %v, %v; want the policy", resp, err)
-				}
-				return
-			}
-			if resp != nil {
-				t.Errorf("a refused fetch returned a response with %d bytes", len(resp.Body))
-			}
-			fetchError(t, err, tt.class)
+			fetchedOrRefused(t, resp, err, tt.class)
 		})
 	}
 	if n := secretHits.Load(); n != 0 {
 		t.Errorf("the internal page was asked for %d times", n)
 	}
+}
+
+// fetchedOrRefused checks a fetch of the redirect tables: the policy page
+// when class is "", else no response and an error of that class. It
+// reports whether the fetch was refused.
+func fetchedOrRefused(t *testing.T, resp *Response, err error, class string) bool {
+	t.Helper()
+	if class == "" {
+		if err != nil || resp.Status != 200 || !strings.Contains(string(resp.Body), "Privacy policy") {
+			t.Fatalf("fetch = %v, %v; want the policy", resp, err)
+		}
+		return false
+	}
+	if resp != nil {
+		t.Errorf("a refused fetch returned a response with %d bytes", len(resp.Body))
+	}
+	fetchError(t, err, class)
+	return true
 }

@@ -36,7 +36,7 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 	// Lines are printed in the configuration's order as soon as the
 	// documents before them are done; each result is dropped once its
 	// line is written, so the run holds lines, not pages.
-	out := &orderedLines{w: e.stdout, lines: make([]string, len(docs)), done: make([]bool, len(docs))}
+	out := &orderedLines{w: e.stdout, lines: make([]string, len(docs))}
 	pool := tracker.NewPool(tr, e.cfg.Fetch.Concurrency)
 	// An interrupt drops the documents still queued; those in flight are
 	// recorded and printed.
@@ -65,12 +65,13 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// orderedLines writes lines that arrive in any order in index order.
+// orderedLines writes lines that arrive in any order in index order. A
+// line ends in a newline, so an empty one is one not yet arrived (or
+// already written).
 type orderedLines struct {
 	w      io.Writer
 	mu     sync.Mutex
 	lines  []string
-	done   []bool
 	next   int
 	failed int
 	n      int
@@ -83,8 +84,8 @@ func (o *orderedLines) put(i int, line string, ok bool) {
 		o.failed++
 	}
 	o.n++
-	o.lines[i], o.done[i] = line, true
-	for o.next < len(o.done) && o.done[o.next] {
+	o.lines[i] = line
+	for o.next < len(o.lines) && o.lines[o.next] != "" {
 		io.WriteString(o.w, o.lines[o.next])
 		o.lines[o.next] = ""
 		o.next++
@@ -96,11 +97,9 @@ func (o *orderedLines) put(i int, line string, ok bool) {
 func (o *orderedLines) flush() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for ; o.next < len(o.done); o.next++ {
-		if o.done[o.next] {
-			io.WriteString(o.w, o.lines[o.next])
-			o.lines[o.next] = ""
-		}
+	for ; o.next < len(o.lines); o.next++ {
+		io.WriteString(o.w, o.lines[o.next])
+		o.lines[o.next] = ""
 	}
 	return o.n
 }

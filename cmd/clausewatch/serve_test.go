@@ -19,17 +19,8 @@ import (
 // quick_check, which then runs beside it, logs what it found and turns
 // /healthz to 503.
 func TestServeDamagedFile(t *testing.T) {
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "cw.db")
-	cfg := testConfig(t, dir, "http://127.0.0.1:1", "alpha")
 	ctx := context.Background()
-	db, err := data.Open(ctx, dbPath, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SyncDocuments(ctx, []data.Document{{ID: "alpha", URL: "http://127.0.0.1:1/alpha"}}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, dbPath, db := alphaDatabase(t)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 600 { // enough rows for the second half of the file to be theirs
 		f := data.Fetch{DocumentID: "alpha", URL: "http://127.0.0.1:1/alpha", StartedAt: start.Add(time.Duration(i) * time.Hour),
@@ -70,17 +61,8 @@ func TestServeDamagedFile(t *testing.T) {
 // recorded: serve adds them to the full-text index by itself, before
 // anyone searches.
 func TestServeIndexesSearch(t *testing.T) {
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "cw.db")
-	cfg := testConfig(t, dir, "http://127.0.0.1:1", "alpha")
 	ctx := context.Background()
-	db, err := data.Open(ctx, dbPath, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SyncDocuments(ctx, []data.Document{{ID: "alpha", URL: "http://127.0.0.1:1/alpha"}}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, dbPath, db := alphaDatabase(t)
 	doc := &policy.Document{Blocks: []policy.Block{{Kind: policy.Paragraph, Text: "We share your phone number with Meta."}}}
 	obs := data.Observation{Fetch: data.Fetch{DocumentID: "alpha", URL: "http://127.0.0.1:1/alpha", StartedAt: time.Now().Add(-time.Hour)},
 		Snapshot: &data.Snapshot{Body: []byte("<main><p>We share your phone number with Meta.</p></main>")}, Document: doc}
@@ -94,4 +76,22 @@ func TestServeIndexesSearch(t *testing.T) {
 	if code := sv.stop(); code != exitOK {
 		t.Errorf("serve exited %d", code)
 	}
+}
+
+// alphaDatabase writes a config with the one document "alpha" (on a port
+// nothing answers) and opens its database, which the test fills and
+// closes before serve opens it.
+func alphaDatabase(t *testing.T) (cfg, dbPath string, db *data.DB) {
+	t.Helper()
+	dir := t.TempDir()
+	dbPath = filepath.Join(dir, "cw.db")
+	cfg = testConfig(t, dir, "http://127.0.0.1:1", "alpha")
+	db, err := data.Open(context.Background(), dbPath, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SyncDocuments(context.Background(), []data.Document{{ID: "alpha", URL: "http://127.0.0.1:1/alpha"}}); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, dbPath, db
 }
