@@ -113,9 +113,6 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		res = Result{}
 		newVersion, newSnapshot = nil, nil
-		if err := documentExists(ctx, db.stmtsOn(tx), f.DocumentID); err != nil {
-			return err
-		}
 		fr := f
 		var head *versionHead
 		if ver != nil {
@@ -221,6 +218,11 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 		return nil
 	})
 	if err != nil {
+		// A document that was never stored fails on a foreign key, and is
+		// looked up only then, not on every fetch, to say so plainly.
+		if derr := documentExists(ctx, db.stmtsOn(nil), f.DocumentID); derr != nil {
+			return Result{}, derr
+		}
 		return Result{}, err
 	}
 	if newVersion != nil {
