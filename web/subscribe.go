@@ -50,11 +50,17 @@ func NewSubscriptions(tokens *notify.Tokens, topics []string, kick func(), now f
 	return &Subscriptions{tokens: tokens, topics: topics, kick: kick, now: now, ips: newLimiter(10, 6*time.Minute, now)}, nil
 }
 
-// Limits of the forms.
+// Limits of the forms. maxChosenDocuments bounds the documents one
+// subscription names, so that a pasted list cannot make a request look up
+// an unbounded number of ids; maxShownIDs bounds the unknown ids an error
+// message names, so that it stays readable.
 const (
-	maxFormBytes = 16 << 10
-	maxEmailLen  = 254
-	csrfCookie   = "cw_csrf"
+	maxFormBytes       = 16 << 10
+	maxEmailLen        = 254
+	csrfCookie         = "cw_csrf"
+	maxChosenDocuments = 1000
+	maxShownIDs        = 10
+	maxShownIDRunes    = 80
 )
 
 // subPage is the Page of the subscribe template: Name says which of the
@@ -66,9 +72,16 @@ type subPage struct {
 	Token     string
 	CSRF      string
 	Documents []subChoice
-	Topics    []subChoice
-	Daily     bool
-	Langs     []subChoice // the language of the emails
+	// DocumentInput is set when there are more documents than a form can
+	// offer as boxes (maxDocumentChoices): the form then asks for their
+	// ids in one text field, DocumentIDs, and DocumentsError says, in the
+	// page's language, what is wrong with what was typed there.
+	DocumentInput  bool
+	DocumentIDs    string
+	DocumentsError string
+	Topics         []subChoice
+	Daily          bool
+	Langs          []subChoice // the language of the emails
 }
 
 type subChoice struct {
@@ -143,7 +156,7 @@ func (s *Server) subscribeForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &subPage{Name: "form"}
 	v := s.subView(r, "", p)
-	if err := s.fillChoices(r, sub, v, p, nil, []string{"data-sharing"}, v.Lang); err != nil {
+	if err := s.fillChoices(r, sub, v, p, nil, "", []string{"data-sharing"}, v.Lang); err != nil {
 		return err
 	}
 	p.CSRF = setCSRF(w, r)
@@ -152,14 +165,27 @@ func (s *Server) subscribeForm(w http.ResponseWriter, r *http.Request) error {
 
 // fillChoices lists the documents and topics with the given ones checked,
 // and the languages of the emails with emailLang selected. Topics are named
-// in the page's language.
-func (s *Server) fillChoices(r *http.Request, sub *Subscriptions, v *view, p *subPage, docs, topics []string, emailLang string) error {
-	all, err := s.db.Documents(r.Context())
+// in the page's language. No document given means every document: the
+// preferences page then ticks every box, the subscribe form none, and both
+// mean the same. With more documents than maxDocumentChoices, listing them
+// would make a page nobody can use, so the form asks for ids instead:
+// typed, as the reader sent it, or else the given ids one to a line.
+func (s *Server) fillChoices(r *http.Request, sub *Subscriptions, v *view, p *subPage, docs []string, typed string, topics []string, emailLang string) error {
+	list, many, err := s.db.DocumentsPage(r.Context(), "", maxDocumentChoices)
 	if err != nil {
 		return err
 	}
-	for _, d := range all {
-		p.Documents = append(p.Documents, subChoice{Value: d.ID, Label: documentTitle(&d), Checked: slices.Contains(docs, d.ID)})
+	if p.DocumentInput = many; many {
+		p.DocumentIDs = typed
+		if typed == "" {
+			p.DocumentIDs = strings.Join(docs, "\n")
+		}
+	} else {
+		every := len(docs) == 0 && p.Name == "preferences"
+		for i := range list {
+			d := &list[i]
+			p.Documents = append(p.Documents, subChoice{Value: d.ID, Label: documentTitle(d), Checked: every || slices.Contains(docs, d.ID)})
+		}
 	}
 	for _, t := range sub.topics {
 		p.Topics = append(p.Topics, subChoice{Value: t, Label: v.Topic(t), Checked: slices.Contains(topics, t)})
@@ -187,16 +213,19 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) error {
 	if !checkCSRF(r) {
 		return httpError(http.StatusForbidden, "%s", s.pages.i18n.tr(lang, "sub.err.csrf"))
 	}
-	req, err := s.readPrefs(r, sub)
+	f, err := s.readPrefs(r, sub)
 	if err != nil {
 		return err
 	}
+	req := f.req
 	email, problem := checkEmail(r.PostFormValue("email"))
-	if problem != "" {
+	if problem != "" || f.problem != "" {
 		p := &subPage{Name: "form", Email: truncateRunes(r.PostFormValue("email"), maxEmailLen), Daily: req.Frequency == data.Daily}
 		v := s.subView(r, req.Lang, p)
-		p.Error = v.T(problem)
-		if err := s.fillChoices(r, sub, v, p, req.Documents, req.Topics, req.Lang); err != nil {
+		if problem != "" {
+			p.Error = v.T(problem)
+		}
+		if err := s.reshowPrefs(r, sub, v, p, f); err != nil {
 			return err
 		}
 		p.CSRF = setCSRF(w, r)
@@ -210,27 +239,83 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) error {
 	return s.renderSub(w, r, http.StatusOK, s.subView(r, req.Lang, &subPage{Name: "inbox"}))
 }
 
+// prefsForm is a subscription form as read: the request it makes, what
+// was typed in its documents field, to show again, and, when some typed
+// ids cannot be used, the catalogue key and arguments of the message that
+// says so.
+type prefsForm struct {
+	req         data.SubscribeRequest
+	typed       string
+	problem     string
+	problemArgs []any
+}
+
 // readPrefs reads the documents, topics, frequency and language fields,
-// keeping only known documents and topics. No document ticked, or all of
-// them, means every document, also those added later.
-func (s *Server) readPrefs(r *http.Request, sub *Subscriptions) (data.SubscribeRequest, error) {
+// keeping only known topics. Documents come from the ticked boxes
+// ("document") and from the ids typed in the text field ("documents"),
+// separated by spaces, commas or new lines; they are looked up by id, so
+// that no request reads every document. An unknown ticked box can only be
+// forged and is dropped; an unknown typed id is a typing mistake, and the
+// form is shown again naming it. No document, or every one while they are
+// few enough to tick, means every document, also those added later.
+func (s *Server) readPrefs(r *http.Request, sub *Subscriptions) (prefsForm, error) {
 	lang := r.PostFormValue("lang")
 	if !s.pages.i18n.known(lang) {
 		lang, _ = s.pages.i18n.pick(r)
 	}
-	all, err := s.db.Documents(r.Context())
-	if err != nil {
-		return data.SubscribeRequest{}, err
+	f := prefsForm{typed: r.PostFormValue("documents")}
+	typed := strings.FieldsFunc(f.typed, func(c rune) bool { return c == ',' || unicode.IsSpace(c) })
+	isTyped := make(map[string]bool, len(typed))
+	for _, id := range typed {
+		isTyped[id] = true
 	}
-	var docs, topics []string
-	for _, d := range r.PostForm["document"] {
-		if slices.ContainsFunc(all, func(x data.Document) bool { return x.ID == d }) && !slices.Contains(docs, d) {
-			docs = append(docs, d)
+	var ids []string
+	seen := map[string]bool{}
+	for _, id := range slices.Concat(r.PostForm["document"], typed) {
+		if seen[id] {
+			continue
+		}
+		if len(ids) == maxChosenDocuments {
+			f.problem, f.problemArgs = "sub.err.documents.many", []any{maxChosenDocuments}
+			break
+		}
+		seen[id] = true
+		ids = append(ids, id)
+	}
+	var docs []string
+	if f.problem == "" && len(ids) > 0 {
+		known, err := s.db.DocumentsByID(r.Context(), ids)
+		if err != nil {
+			return prefsForm{}, err
+		}
+		var unknown []string
+		for _, id := range ids {
+			switch {
+			case known[id] != nil:
+				docs = append(docs, id)
+			case isTyped[id]:
+				unknown = append(unknown, id)
+			}
+		}
+		if len(unknown) > 0 {
+			f.problem, f.problemArgs = "sub.err.documents.unknown", []any{shownIDs(unknown)}
+			if len(unknown) > maxShownIDs {
+				f.problem, f.problemArgs = "sub.err.documents.unknown.more", []any{shownIDs(unknown), len(unknown) - maxShownIDs}
+			}
 		}
 	}
-	if len(docs) == len(all) {
-		docs = nil // every document, including those added later
+	if len(docs) > 0 && len(docs) <= maxDocumentChoices {
+		// Every box ticked means every document, also those added later;
+		// this holds only when the boxes were all the documents.
+		list, many, err := s.db.DocumentsPage(r.Context(), "", maxDocumentChoices)
+		if err != nil {
+			return prefsForm{}, err
+		}
+		if !many && len(docs) == len(list) {
+			docs = nil
+		}
 	}
+	var topics []string
 	for _, t := range r.PostForm["topic"] {
 		if slices.Contains(sub.topics, t) && !slices.Contains(topics, t) {
 			topics = append(topics, t)
@@ -240,7 +325,33 @@ func (s *Server) readPrefs(r *http.Request, sub *Subscriptions) (data.SubscribeR
 	if r.PostFormValue("frequency") == data.Daily {
 		freq = data.Daily
 	}
-	return data.SubscribeRequest{Lang: lang, Subscription: data.Subscription{Documents: docs, Topics: topics, Frequency: freq}}, nil
+	f.req = data.SubscribeRequest{Lang: lang, Subscription: data.Subscription{Documents: docs, Topics: topics, Frequency: freq}}
+	return f, nil
+}
+
+// shownIDs lists ids for an error message: the first maxShownIDs of them,
+// each cut to maxShownIDRunes, so that a pasted list cannot make the
+// message longer than the page; the message says how many more there are.
+// The template escapes it.
+func shownIDs(ids []string) string {
+	shown := make([]string, 0, maxShownIDs)
+	for _, id := range ids[:min(len(ids), maxShownIDs)] {
+		if cut := truncateRunes(id, maxShownIDRunes); cut != id {
+			id = cut + "…"
+		}
+		shown = append(shown, id)
+	}
+	return strings.Join(shown, ", ")
+}
+
+// reshowPrefs fills a form sent with a mistake with what was sent: the
+// choices, what was typed in the documents field, and what is wrong with
+// it in the page's language.
+func (s *Server) reshowPrefs(r *http.Request, sub *Subscriptions, v *view, p *subPage, f prefsForm) error {
+	if f.problem != "" {
+		p.DocumentsError = v.T(f.problem, f.problemArgs...)
+	}
+	return s.fillChoices(r, sub, v, p, f.req.Documents, f.typed, f.req.Topics, f.req.Lang)
 }
 
 // checkEmail returns the normalized address, or the message key of what is
@@ -365,7 +476,8 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 }
 
 // preferencesPage shows the subscriber's current choices; a subscription to
-// every document shows them all ticked.
+// every document shows them all ticked, or, with too many documents to
+// tick, an empty documents field.
 func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) error {
 	sub := s.subs(w)
 	if sub == nil {
@@ -377,17 +489,7 @@ func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &subPage{Name: "preferences", Token: tok, Email: sr.Email, Daily: sr.Frequency == data.Daily}
 	v := s.subView(r, sr.Lang, p)
-	docs := sr.Documents
-	if len(docs) == 0 {
-		all, err := s.db.Documents(r.Context())
-		if err != nil {
-			return err
-		}
-		for _, d := range all {
-			docs = append(docs, d.ID)
-		}
-	}
-	if err := s.fillChoices(r, sub, v, p, docs, sr.Topics, sr.Lang); err != nil {
+	if err := s.fillChoices(r, sub, v, p, sr.Documents, "", sr.Topics, sr.Lang); err != nil {
 		return err
 	}
 	return s.renderSub(w, r, http.StatusOK, v)
@@ -406,9 +508,18 @@ func (s *Server) preferences(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req, err := s.readPrefs(r, sub)
+	f, err := s.readPrefs(r, sub)
 	if err != nil {
 		return err
+	}
+	req := f.req
+	if f.problem != "" {
+		p := &subPage{Name: "preferences", Token: tok, Email: sr.Email, Daily: req.Frequency == data.Daily}
+		v := s.subView(r, req.Lang, p)
+		if err := s.reshowPrefs(r, sub, v, p, f); err != nil {
+			return err
+		}
+		return s.renderSub(w, r, http.StatusBadRequest, v)
 	}
 	if err := s.db.UpdatePreferences(r.Context(), sr.ID, req.Lang, req.Subscription); err != nil {
 		return err

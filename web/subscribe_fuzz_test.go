@@ -95,6 +95,8 @@ func FuzzSubscribePost(f *testing.F) {
 		{3, 3, "frequency=immediate&topic=data-sharing&topic=retention&document=nope", true},
 		{3, 4, "email=x", true},
 		{0, 0, "%zz&&==;email=\xff", true},
+		{0, 0, "email=new%40example.org&documents=whatsapp-privacy-policy-eea%2C+nope%0A%3Cscript%3Ealert(1)%3C%2Fscript%3E", true},
+		{3, 3, "documents=whatsapp-terms-of-service-eea+whatsapp-terms-of-service-eea&document=whatsapp-privacy-policy-eea&lang=es", true},
 	} {
 		f.Add(s.path, s.token, s.form, s.csrf)
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -349,6 +352,191 @@ func TestAlertsNotConfigured(t *testing.T) {
 			}
 			if main.Find("form").Length() != 0 {
 				t.Errorf("the page offers a form that cannot work")
+			}
+		})
+	}
+}
+
+// addDocuments stores n more documents, doc-0000, doc-0001 and so on, so
+// that a form has as many documents to offer as a test needs.
+func (e *subEnv) addDocuments(t *testing.T, n int) {
+	t.Helper()
+	docs := make([]data.Document, n)
+	for i := range docs {
+		docs[i] = data.Document{ID: fmt.Sprintf("doc-%04d", i), URL: fmt.Sprintf("https://example.com/privacy/%d", i),
+			Service: "Example", Title: fmt.Sprintf("Policy %04d", i), Language: "en"}
+	}
+	if err := e.db.SyncDocuments(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSubscribeDocumentChoices checks how the forms offer documents: as
+// boxes while there are at most maxDocumentChoices, and as one field of
+// typed ids beyond, where an unknown id is shown again with the form,
+// named, in the page's language, and nothing is saved.
+func TestSubscribeDocumentChoices(t *testing.T) {
+	const many = maxDocumentChoices - 1 // with the env's two: one more than a form offers as boxes
+	unknown15 := make([]string, 15)
+	for i := range unknown15 {
+		unknown15[i] = fmt.Sprintf("missing-%02d", i)
+	}
+	tooMany := make([]string, maxChosenDocuments+1)
+	for i := range tooMany {
+		tooMany[i] = fmt.Sprintf("d%d", i)
+	}
+	type request struct {
+		method, path string
+		form         url.Values
+		csrf         bool
+		headers      []string
+	}
+	tests := []struct {
+		name   string
+		extra  int                           // documents added to the env's two
+		setup  func(t *testing.T, e *subEnv) // before the request, may be nil
+		req    func(e *subEnv) request
+		status int
+		sel    []string // each must match
+		absent []string // none may match
+		// who is the address whose documents are read back afterwards,
+		// "" for none; want are its documents, nil for every one; gone
+		// says the address must not be subscribed at all.
+		who  string
+		want []string
+		gone bool
+	}{
+		{name: "few: the form offers boxes", extra: maxDocumentChoices - 2,
+			req:    func(*subEnv) request { return request{method: "GET", path: "/subscribe"} },
+			status: 200, sel: []string{`input[type=checkbox][name=document][value=doc-0000]`, `input[name=document][value=whatsapp-privacy-policy-eea]`},
+			absent: []string{`#documents`, `[name=documents]`}},
+		{name: "few: ticked boxes subscribe to those, forged ones dropped",
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
+					"document": {"whatsapp-privacy-policy-eea", "forged-id", "whatsapp-privacy-policy-eea"}}}
+			}, status: 200, who: "new@example.org", want: []string{"whatsapp-privacy-policy-eea"}},
+		{name: "few: every box ticked means every document",
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
+					"document": {"whatsapp-privacy-policy-eea", "whatsapp-terms-of-service-eea"}}}
+			}, status: 200, who: "new@example.org", want: nil},
+		{name: "many: the form asks for ids", extra: many,
+			req:    func(*subEnv) request { return request{method: "GET", path: "/subscribe"} },
+			status: 200, sel: []string{`form.subscribe textarea#documents[name=documents][aria-describedby=documents-hint]`, `label[for=documents]:contains("Document ids")`,
+				`#documents-hint:contains("separated by spaces, commas or new lines")`},
+			absent: []string{`input[name=document]`, `#documents[aria-invalid]`}},
+		{name: "many: the form asks for ids in Spanish", extra: many,
+			req: func(*subEnv) request {
+				return request{method: "GET", path: "/subscribe", headers: []string{"Accept-Language", "es"}}
+			}, status: 200, sel: []string{`label[for=documents]:contains("Identificadores de los documentos")`, `#documents-hint:contains("separados por espacios, comas o saltos de línea")`},
+			absent: []string{`input[name=document]`}},
+		{name: "many: typed ids subscribe to exactly those", extra: many,
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
+					"documents": {"doc-0003, whatsapp-privacy-policy-eea\r\ndoc-0003 doc-0150,,\n"}}}
+			}, status: 200, who: "new@example.org", want: []string{"doc-0003", "doc-0150", "whatsapp-privacy-policy-eea"}},
+		{name: "many: an unknown typed id is named", extra: many,
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
+					"documents": {"doc-0003 no-such-doc"}, "topic": {"retention"}}}
+			}, status: 400, sel: []string{`#documents-error.alert[role=alert]:contains("These document ids are unknown: no-such-doc.")`,
+				`textarea#documents[aria-invalid=true][aria-describedby="documents-hint documents-error"]:contains("doc-0003 no-such-doc")`,
+				`input#email[value="new@example.org"]`, `input[name=csrf]`, `input[name=topic][value=retention][checked]`},
+			absent: []string{`#email-error`, `input[name=document]`}, who: "new@example.org", gone: true},
+		{name: "many: an unknown typed id is named in Spanish", extra: many,
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"nueva@example.org"}, "lang": {"es"},
+					"documents": {"no-such-doc"}}}
+			}, status: 400, sel: []string{`#documents-error[role=alert]:contains("Estos identificadores de documento no existen: no-such-doc.")`,
+				`textarea#documents:contains("no-such-doc")`},
+			who: "nueva@example.org", gone: true},
+		{name: "many: a long list of unknown ids is cut", extra: many,
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
+					"documents": {strings.Join(unknown15, "\n")}}}
+			}, status: 400, sel: []string{`#documents-error:contains("missing-00, missing-01")`, `#documents-error:contains("missing-09 and 5 more.")`},
+			absent: []string{`#documents-error:contains("missing-10")`}, who: "new@example.org", gone: true},
+		{name: "many: both the address and the ids are wrong", extra: many,
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"a@localhost"}, "lang": {"en"},
+					"documents": {"no-such-doc"}}}
+			}, status: 400, sel: []string{`#email-error[role=alert]`, `#documents-error[role=alert]:contains("no-such-doc")`}},
+		{name: "many: too many ids", extra: many,
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
+					"documents": {strings.Join(tooMany, " ")}}}
+			}, status: 400, sel: []string{`#documents-error:contains("Choose at most 1000 documents")`}, who: "new@example.org", gone: true},
+		{name: "many: a typo in a forged box is dropped, a typed one is not", extra: many,
+			req: func(*subEnv) request {
+				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
+					"document": {"forged-id", "doc-0001"}, "documents": {"doc-0002"}}}
+			}, status: 200, who: "new@example.org", want: []string{"doc-0001", "doc-0002"}},
+		{name: "many: the preferences show the chosen ids", extra: many,
+			setup: func(t *testing.T, e *subEnv) {
+				s := data.Subscription{Documents: []string{"doc-0007", "whatsapp-terms-of-service-eea"}, Frequency: data.Daily}
+				if err := e.db.UpdatePreferences(context.Background(), e.reader, "en", s); err != nil {
+					t.Fatal(err)
+				}
+			},
+			req: func(e *subEnv) request {
+				return request{method: "GET", path: "/preferences?token=" + e.tokens.Sign(notify.PurposePreferences, e.reader, time.Hour)}
+			}, status: 200, sel: []string{`form[action="/preferences"] textarea#documents:contains("doc-0007"):contains("whatsapp-terms-of-service-eea")`},
+			absent: []string{`input[name=document]`}},
+		{name: "many: the preferences of every document show no ids", extra: many,
+			req: func(e *subEnv) request {
+				return request{method: "GET", path: "/preferences?token=" + e.tokens.Sign(notify.PurposePreferences, e.reader, time.Hour)}
+			}, status: 200, sel: []string{`textarea#documents:empty`}},
+		{name: "many: typed ids are saved as preferences", extra: many,
+			req: func(e *subEnv) request {
+				return request{method: "POST", path: "/preferences", form: url.Values{"token": {e.tokens.Sign(notify.PurposePreferences, e.reader, time.Hour)},
+					"lang": {"en"}, "documents": {"doc-0198 doc-0010"}}}
+			}, status: 200, who: "reader@example.org", want: []string{"doc-0010", "doc-0198"}},
+		{name: "many: an unknown id in the preferences is named in Spanish", extra: many,
+			req: func(e *subEnv) request {
+				return request{method: "POST", path: "/preferences", form: url.Values{"token": {e.tokens.Sign(notify.PurposePreferences, e.reader, time.Hour)},
+					"lang": {"es"}, "documents": {"doc-0010 <b>x</b>"}}}
+			}, status: 400, sel: []string{`form[action="/preferences"] input[name=token]`, `#documents-error:contains("no existen: <b>x</b>.")`,
+				`textarea#documents:contains("doc-0010 <b>x</b>")`},
+			absent: []string{`#documents-error b`}, who: "reader@example.org", want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newSubEnv(t, true)
+			e.addDocuments(t, tt.extra)
+			if tt.setup != nil {
+				tt.setup(t, e)
+			}
+			req := tt.req(e)
+			c := e.browser(t)
+			if req.csrf {
+				req.form.Set("csrf", e.csrf(t, c))
+			}
+			doc, _ := e.page(t, c, req.method, req.path, req.form, tt.status, req.headers...)
+			for _, sel := range tt.sel {
+				if doc.Find(sel).Length() == 0 {
+					t.Errorf("no %s", sel)
+				}
+			}
+			for _, sel := range tt.absent {
+				if n := doc.Find(sel).Length(); n != 0 {
+					t.Errorf("%d of %s", n, sel)
+				}
+			}
+			if tt.who == "" {
+				return
+			}
+			s, err := e.db.SubscriberByEmail(context.Background(), tt.who)
+			if tt.gone {
+				if !errors.Is(err, data.ErrNotFound) {
+					t.Errorf("%s is subscribed (%v), want not", tt.who, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(s.Documents, tt.want) && !(len(s.Documents) == 0 && len(tt.want) == 0) {
+				t.Errorf("%s follows %q, want %q", tt.who, s.Documents, tt.want)
 			}
 		})
 	}
