@@ -68,6 +68,9 @@ func TestChangesFilters(t *testing.T) {
 		{"document", ChangeFilter{DocumentID: "fb"}, []int64{2}},
 		{"topic", ChangeFilter{Topic: "data-sharing"}, []int64{5, 2, 1}},
 		{"topic is matched whole", ChangeFilter{Topic: "data"}, nil},
+		{"topic, older page", ChangeFilter{Topic: "data-sharing", Before: 5}, []int64{2, 1}},
+		{"topic, after a change of the same instant", ChangeFilter{Topic: "retention", Before: 5}, []int64{4, 2}},
+		{"topic since", ChangeFilter{Topic: "data-sharing", Since: t0.Add(2 * time.Hour)}, []int64{5, 2}},
 		{"topic and document", ChangeFilter{Topic: "data-sharing", DocumentID: "wa"}, []int64{5, 1}},
 		{"severity at least high", ChangeFilter{Severity: "high"}, []int64{2, 1}},
 		{"severity at least low", ChangeFilter{Severity: "low"}, []int64{6, 5, 4, 2, 1}},
@@ -198,4 +201,52 @@ func TestVersionInfo(t *testing.T) {
 	if _, err := db.VersionInfo(ctx, 99); !errors.Is(err, ErrNotFound) {
 		t.Errorf("VersionInfo(99) error = %v, want ErrNotFound", err)
 	}
+}
+
+// TestChangeTopicsFollowChanges checks that change_topics holds each
+// change's topics and detection time, one row per topic, however the
+// change was written: recorded, edited by hand (pagedHistory), reclassified,
+// or stored before migration 0013 filled the table.
+func TestChangeTopicsFollowChanges(t *testing.T) {
+	ctx := context.Background()
+	db := pagedHistory(t)
+	if err := db.UpdateClassification(ctx, 4, diff.ChangeSet{Material: true, Topics: []string{"children", "retention"}, Severity: diff.SeverityMedium}, "topics/next"); err != nil {
+		t.Fatal(err)
+	}
+	inStep := func(t *testing.T, db *DB) {
+		t.Helper()
+		const rows = `SELECT c.id, j.value, c.detected_at FROM changes AS c, json_each(c.topics) AS j`
+		const index = `SELECT change_id, topic, at FROM change_topics`
+		var n, missing, stray int
+		if err := db.sql.QueryRow(`SELECT count(*) FROM (` + rows + `)`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.sql.QueryRow(`SELECT count(*) FROM (` + rows + ` EXCEPT ` + index + `)`).Scan(&missing); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.sql.QueryRow(`SELECT count(*) FROM (` + index + ` EXCEPT ` + rows + `)`).Scan(&stray); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 || missing != 0 || stray != 0 {
+			t.Errorf("change_topics against the changes' topics: %d topics, %d missing, %d stray", n, missing, stray)
+		}
+		cs, _, err := db.Changes(ctx, ChangeFilter{Topic: "children"})
+		if err != nil || len(cs) != 1 || cs[0].ID != 4 {
+			t.Errorf("changes on children = %+v, %v; want change 4", cs, err)
+		}
+	}
+	inStep(t, db)
+
+	// Back to the schema before 0013, which runs again on the next open.
+	path := db.Path()
+	for _, drop := range []string{"TRIGGER change_topics_insert", "TRIGGER change_topics_update", "TABLE change_topics"} {
+		if _, err := db.sql.Exec(`DROP ` + drop); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.sql.Exec(`DELETE FROM schema_migrations WHERE version >= 13`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	inStep(t, openAt(t, path))
 }

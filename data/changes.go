@@ -240,18 +240,32 @@ type ChangeFilter struct {
 	ChangeSets bool
 }
 
+// byTopic says whether the listing reads the topic's rows of
+// change_topics, in their order, and each of their changes: a topic
+// across all documents. A document's changes are few, and are read from
+// its own index, each checked against change_topics.
+func (f ChangeFilter) byTopic() bool { return f.Topic != "" && f.DocumentID == "" }
+
 // where returns the SQL condition (with a leading " WHERE", or "") and its
-// arguments for the filter, without Limit.
+// arguments for the filter, without Limit. By topic, the time and the
+// cursor are those of the change_topics row t, so that its index bounds
+// them.
 func (f ChangeFilter) where() (string, []any) {
 	var conds []string
 	var args []any
+	at, key := `detected_at`, `(detected_at, id)`
+	if f.byTopic() {
+		at, key = `t.at`, `(t.at, t.change_id)`
+		conds = append(conds, `t.topic = ?`)
+		args = append(args, f.Topic)
+	}
 	if f.DocumentID != "" {
 		conds = append(conds, `document_id = ?`)
 		args = append(args, f.DocumentID)
-	}
-	if f.Topic != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM json_each(changes.topics) WHERE json_each.value = ?)`)
-		args = append(args, f.Topic)
+		if f.Topic != "" {
+			conds = append(conds, `EXISTS (SELECT 1 FROM change_topics AS t WHERE t.topic = ? AND t.at = changes.detected_at AND t.change_id = changes.id)`)
+			args = append(args, f.Topic)
+		}
 	}
 	if f.Severity != "" {
 		if r := f.Severity.Rank(); r >= 0 {
@@ -268,11 +282,11 @@ func (f ChangeFilter) where() (string, []any) {
 		conds = append(conds, `state = 'settled' AND capture <> '`+diff.Variation+`'`)
 	}
 	if !f.Since.IsZero() {
-		conds = append(conds, `detected_at >= ?`)
+		conds = append(conds, at+` >= ?`)
 		args = append(args, formatTime(f.Since))
 	}
 	if f.Before != 0 {
-		conds = append(conds, `(detected_at, id) < (SELECT c.detected_at, c.id FROM changes AS c WHERE c.id = ?)`)
+		conds = append(conds, key+` < (SELECT c.detected_at, c.id FROM changes AS c WHERE c.id = ?)`)
 		args = append(args, f.Before)
 	}
 	if len(conds) == 0 {
@@ -289,11 +303,15 @@ func (f ChangeFilter) query() (string, []any) {
 	if f.ChangeSets {
 		cols = changeColumns + `, change_set`
 	}
-	q := `SELECT ` + cols + ` FROM changes` + where
+	from, at, id := ` FROM changes`, `detected_at`, `id`
+	if f.byTopic() {
+		from, at, id = ` FROM change_topics AS t JOIN changes ON changes.id = t.change_id`, `t.at`, `t.change_id`
+	}
+	q := `SELECT ` + cols + from + where
 	if f.Limit > 0 || f.NewestFirst {
-		q += ` ORDER BY detected_at DESC, id DESC`
+		q += ` ORDER BY ` + at + ` DESC, ` + id + ` DESC`
 	} else {
-		q += ` ORDER BY detected_at, id`
+		q += ` ORDER BY ` + at + `, ` + id
 	}
 	if f.Limit > 0 {
 		q += ` LIMIT ?`

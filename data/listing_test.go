@@ -58,6 +58,10 @@ func TestListingQueriesUseIndexes(t *testing.T) {
 		{"/changes, first page", qf(changes(ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: 50})), []string{"changes_by_time"}, []string{"changes"}, false},
 		{"/changes, older page", qf(changes(ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: 50, Before: 7})), []string{"changes_by_time"}, nil, false},
 		{"/changes of a document", qf(changes(ChangeFilter{DocumentID: "wa", Material: true, Published: true, NewestFirst: true, Limit: 50})), []string{"changes_by_document"}, nil, false},
+		{"/topics/{topic}, first page", qf(changes(ChangeFilter{Topic: "children", Material: true, Published: true, NewestFirst: true, Limit: 50})), []string{"SEARCH t USING PRIMARY KEY (topic=?)", "SEARCH changes USING INTEGER PRIMARY KEY"}, nil, false},
+		{"/topics/{topic}, older page", qf(changes(ChangeFilter{Topic: "children", Material: true, Published: true, NewestFirst: true, Limit: 50, Before: 7})), []string{"SEARCH t USING PRIMARY KEY (topic=? AND at<?)", "SEARCH changes USING INTEGER PRIMARY KEY"}, nil, false},
+		{"topic feed since a day", qf(changes(ChangeFilter{Topic: "children", Published: true, Since: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})), []string{"SEARCH t USING PRIMARY KEY (topic=? AND at>?)"}, nil, false},
+		{"/changes of a document on a topic", qf(changes(ChangeFilter{DocumentID: "wa", Topic: "children", Published: true, NewestFirst: true, Limit: 50})), []string{"changes_by_document", "USING COVERING INDEX change_topics_by_change (change_id=?"}, nil, false},
 		{"search: documents of the matched texts", q(searchDocumentsQuery, `[1,2]`, 101), []string{"version_texts_by_text"}, nil, true}, // the matched documents' ids only
 		{"search: spans of the matched texts", q(searchSpansQuery, `["wa"]`, `[1,2]`), []string{"SEARCH version_texts USING PRIMARY KEY (document_id=? AND text_id=?)"}, nil, false},
 		{"search: versions of the matched documents", q(searchVersionsQuery, `["wa"]`), []string{"versions_by_document"}, nil, false},
@@ -95,7 +99,7 @@ func bigTableScan(line string, allowed []string) bool {
 		return false
 	}
 	table, rest, _ := strings.Cut(name, " ")
-	big := []string{"documents", "d", "versions", "v", "fetches", "f", "changes", "c", "version_texts"}
+	big := []string{"documents", "d", "versions", "v", "fetches", "f", "changes", "c", "version_texts", "change_topics", "t"}
 	if !slices.Contains(big, table) {
 		return false
 	}

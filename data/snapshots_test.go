@@ -79,8 +79,10 @@ func TestMigrateFileSources(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.sql.Exec(`DROP TABLE fetch_counts`); err != nil {
-		t.Fatal(err)
+	for _, drop := range []string{"TRIGGER change_topics_insert", "TRIGGER change_topics_update", "TABLE change_topics", "TABLE fetch_counts"} {
+		if _, err := db.sql.Exec(`DROP ` + drop); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, col := range []string{"imported", "archive", "archive_url", "archive_license"} {
 		if _, err := db.sql.Exec(`ALTER TABLE snapshots DROP COLUMN ` + col); err != nil {
