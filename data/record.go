@@ -220,7 +220,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 	if err != nil {
 		// A document that was never stored fails on a foreign key, and is
 		// looked up only then, not on every fetch, to say so plainly.
-		if derr := documentExists(ctx, db.stmtsOn(nil), f.DocumentID); derr != nil {
+		if derr := documentExists(ctx, db.stmtsOn(nil), f.DocumentID); errors.Is(derr, ErrUnknownDocument) {
 			return Result{}, derr
 		}
 		return Result{}, err

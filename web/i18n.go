@@ -491,9 +491,9 @@ func messagesEN() map[string]string {
 		"sub.err.toolarge":               "The form is larger than %d bytes: choose fewer documents and send it again.",
 		"sub.err.form":                   "The form could not be read: reload the page and send it again.",
 		"sub.documents.ids":              "Document ids",
-		"sub.documents.ids.hint":         "There are too many documents to list: write the ids of those you want, as in their addresses (/documents/ID), separated by spaces, commas or new lines. Leave the field empty to follow every document, also those added later.",
-		"sub.err.documents.unknown":      "These document ids are unknown: %s. Correct or remove them, or leave the field empty to follow every document.",
-		"sub.err.documents.unknown.more": "These document ids are unknown: %s and %d more. Correct or remove them, or leave the field empty to follow every document.",
+		"sub.documents.ids.hint":         "There are too many documents to list: write the ids of those you want, as in their addresses (/documents/ID), or paste the addresses, separated by spaces, commas or new lines. Leave the field empty to follow every document, also those added later.",
+		"sub.err.documents.unknown":      "Unknown document ids: %s. Correct or remove them, or leave the field empty to follow every document.",
+		"sub.err.documents.unknown.more": "Unknown document ids: %s and %d more. Correct or remove them, or leave the field empty to follow every document.",
 		"sub.err.documents.many":         "Choose at most %d documents, or leave the field empty to follow every document.",
 	}
 }
@@ -876,9 +876,9 @@ func messagesES() map[string]string {
 		"sub.err.toolarge":               "El formulario ocupa más de %d bytes: elija menos documentos y envíelo de nuevo.",
 		"sub.err.form":                   "No se pudo leer el formulario: vuelva a cargar la página y envíelo de nuevo.",
 		"sub.documents.ids":              "Identificadores de los documentos",
-		"sub.documents.ids.hint":         "Hay demasiados documentos para mostrarlos en una lista: escriba los identificadores de los que quiera, como aparecen en sus direcciones (/documents/ID), separados por espacios, comas o saltos de línea. Deje el campo vacío para seguir todos los documentos, también los que se añadan más adelante.",
-		"sub.err.documents.unknown":      "Estos identificadores de documento no existen: %s. Corríjalos o quítelos, o deje el campo vacío para seguir todos los documentos.",
-		"sub.err.documents.unknown.more": "Estos identificadores de documento no existen: %s y %d más. Corríjalos o quítelos, o deje el campo vacío para seguir todos los documentos.",
+		"sub.documents.ids.hint":         "Hay demasiados documentos para mostrarlos en una lista: escriba los identificadores de los que quiera, como aparecen en sus direcciones (/documents/ID), o pegue las direcciones, separados por espacios, comas o saltos de línea. Deje el campo vacío para seguir todos los documentos, también los que se añadan más adelante.",
+		"sub.err.documents.unknown":      "Identificadores de documento desconocidos: %s. Corríjalos o quítelos, o deje el campo vacío para seguir todos los documentos.",
+		"sub.err.documents.unknown.more": "Identificadores de documento desconocidos: %s y %d más. Corríjalos o quítelos, o deje el campo vacío para seguir todos los documentos.",
 		"sub.err.documents.many":         "Elija como máximo %d documentos, o deje el campo vacío para seguir todos los documentos.",
 	}
 }

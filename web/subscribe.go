@@ -52,10 +52,12 @@ func NewSubscriptions(tokens *notify.Tokens, topics []string, kick func(), now f
 
 // Limits of the forms. maxChosenDocuments bounds the documents one
 // subscription names, so that a pasted list cannot make a request look up
-// an unbounded number of ids; maxShownIDs bounds the unknown ids an error
-// message names, so that it stays readable.
+// an unbounded number of ids; maxFormBytes leaves room for that many ids of
+// a usual length, one to a line as a browser sends them (about 31 bytes
+// each). maxShownIDs bounds the unknown ids an error message names, so
+// that it stays readable.
 const (
-	maxFormBytes       = 16 << 10
+	maxFormBytes       = 64 << 10
 	maxEmailLen        = 254
 	csrfCookie         = "cw_csrf"
 	maxChosenDocuments = 1000
@@ -265,6 +267,9 @@ func (s *Server) readPrefs(r *http.Request, sub *Subscriptions) (prefsForm, erro
 	}
 	f := prefsForm{typed: r.PostFormValue("documents")}
 	typed := strings.FieldsFunc(f.typed, func(c rune) bool { return c == ',' || unicode.IsSpace(c) })
+	for i, id := range typed {
+		typed[i] = pastedID(id)
+	}
 	isTyped := make(map[string]bool, len(typed))
 	for _, id := range typed {
 		isTyped[id] = true
@@ -327,6 +332,18 @@ func (s *Server) readPrefs(r *http.Request, sub *Subscriptions) (prefsForm, erro
 	}
 	f.req = data.SubscribeRequest{Lang: lang, Subscription: data.Subscription{Documents: docs, Topics: topics, Frequency: freq}}
 	return f, nil
+}
+
+// pastedID is the document id in a pasted address of its page
+// (https://host/documents/ID or /documents/ID/), or s as it was typed.
+func pastedID(s string) string {
+	if _, id, ok := strings.Cut(s, "/documents/"); ok {
+		id, _, _ = strings.Cut(id, "/")
+		if id != "" {
+			return id
+		}
+	}
+	return s
 }
 
 // shownIDs lists ids for an error message: the first maxShownIDs of them,

@@ -383,7 +383,7 @@ func TestSubscribeDocumentChoices(t *testing.T) {
 	}
 	tooMany := make([]string, maxChosenDocuments+1)
 	for i := range tooMany {
-		tooMany[i] = fmt.Sprintf("d%d", i)
+		tooMany[i] = fmt.Sprintf("service-%04d-privacy-policy-eea", i) // as long as real ids
 	}
 	type request struct {
 		method, path string
@@ -430,16 +430,16 @@ func TestSubscribeDocumentChoices(t *testing.T) {
 				return request{method: "GET", path: "/subscribe", headers: []string{"Accept-Language", "es"}}
 			}, status: 200, sel: []string{`label[for=documents]:contains("Identificadores de los documentos")`, `#documents-hint:contains("separados por espacios, comas o saltos de línea")`},
 			absent: []string{`input[name=document]`}},
-		{name: "many: typed ids subscribe to exactly those", extra: many,
+		{name: "many: typed ids and pasted addresses subscribe to exactly those", extra: many,
 			req: func(*subEnv) request {
 				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
-					"documents": {"doc-0003, whatsapp-privacy-policy-eea\r\ndoc-0003 doc-0150,,\n"}}}
+					"documents": {"doc-0003, https://example.org/documents/whatsapp-privacy-policy-eea\r\ndoc-0003 /documents/doc-0150/,,\n"}}}
 			}, status: 200, who: "new@example.org", want: []string{"doc-0003", "doc-0150", "whatsapp-privacy-policy-eea"}},
 		{name: "many: an unknown typed id is named", extra: many,
 			req: func(*subEnv) request {
 				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
 					"documents": {"doc-0003 no-such-doc"}, "topic": {"retention"}}}
-			}, status: 400, sel: []string{`#documents-error.alert[role=alert]:contains("These document ids are unknown: no-such-doc.")`,
+			}, status: 400, sel: []string{`#documents-error.alert[role=alert]:contains("Unknown document ids: no-such-doc.")`,
 				`textarea#documents[aria-invalid=true][aria-describedby="documents-hint documents-error"]:contains("doc-0003 no-such-doc")`,
 				`input#email[value="new@example.org"]`, `input[name=csrf]`, `input[name=topic][value=retention][checked]`},
 			absent: []string{`#email-error`, `input[name=document]`}, who: "new@example.org", gone: true},
@@ -447,7 +447,7 @@ func TestSubscribeDocumentChoices(t *testing.T) {
 			req: func(*subEnv) request {
 				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"nueva@example.org"}, "lang": {"es"},
 					"documents": {"no-such-doc"}}}
-			}, status: 400, sel: []string{`#documents-error[role=alert]:contains("Estos identificadores de documento no existen: no-such-doc.")`,
+			}, status: 400, sel: []string{`#documents-error[role=alert]:contains("Identificadores de documento desconocidos: no-such-doc.")`,
 				`textarea#documents:contains("no-such-doc")`},
 			who: "nueva@example.org", gone: true},
 		{name: "many: a long list of unknown ids is cut", extra: many,
@@ -464,7 +464,7 @@ func TestSubscribeDocumentChoices(t *testing.T) {
 		{name: "many: too many ids", extra: many,
 			req: func(*subEnv) request {
 				return request{method: "POST", path: "/subscribe", csrf: true, form: url.Values{"email": {"new@example.org"}, "lang": {"en"},
-					"documents": {strings.Join(tooMany, " ")}}}
+					"documents": {strings.Join(tooMany, "\r\n")}}}
 			}, status: 400, sel: []string{`#documents-error:contains("Choose at most 1000 documents")`}, who: "new@example.org", gone: true},
 		{name: "many: a typo in a forged box is dropped, a typed one is not", extra: many,
 			req: func(*subEnv) request {
@@ -495,7 +495,7 @@ func TestSubscribeDocumentChoices(t *testing.T) {
 			req: func(e *subEnv) request {
 				return request{method: "POST", path: "/preferences", form: url.Values{"token": {e.tokens.Sign(notify.PurposePreferences, e.reader, time.Hour)},
 					"lang": {"es"}, "documents": {"doc-0010 <b>x</b>"}}}
-			}, status: 400, sel: []string{`form[action="/preferences"] input[name=token]`, `#documents-error:contains("no existen: <b>x</b>.")`,
+			}, status: 400, sel: []string{`form[action="/preferences"] input[name=token]`, `#documents-error:contains("desconocidos: <b>x</b>.")`,
 				`textarea#documents:contains("doc-0010 <b>x</b>")`},
 			absent: []string{`#documents-error b`}, who: "reader@example.org", want: nil},
 	}
