@@ -228,9 +228,9 @@ func TestSubscribeRefusesBadRequests(t *testing.T) {
 		t.Errorf("refused requests queued %d emails", len(ds))
 	}
 	// A body over the limit is refused.
-	code, _ := subscribeVia(t, site, url.Values{"email": {"big@example.org"}, "topic": {strings.Repeat("x", 20<<10)}})
+	code, _ := subscribeVia(t, site, url.Values{"email": {"big@example.org"}, "topic": {strings.Repeat("x", 80<<10)}})
 	if code != http.StatusRequestEntityTooLarge {
-		t.Errorf("20 KB form: status %d, want 413", code)
+		t.Errorf("80 KB form: status %d, want 413 (the limit is 64 KiB)", code)
 	}
 	// A forged or expired token is refused, GET and POST.
 	for _, u := range []string{"/confirm?token=AAAA", "/unsubscribe?token=" + e.tokens.Sign(notify.PurposeConfirm, 1, time.Hour)} {
