@@ -95,7 +95,7 @@ func TestConcurrentHandles(t *testing.T) {
 					errs <- err
 					return
 				}
-				if _, _, err := db.Validators(ctx, id); err != nil {
+				if _, err := db.Validators(ctx, id); err != nil {
 					errs <- err
 					return
 				}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -94,25 +93,76 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 }
 
 // validatorsQuery reads the validators of a document's last full fetch,
-// through the fetches_validators index.
-const validatorsQuery = `SELECT etag, last_modified FROM fetches
-WHERE document_id = ? AND outcome IN ('new-version', 'unchanged')
-ORDER BY started_at DESC, id DESC LIMIT 1`
+// through the fetches_validators index, and whether one of its changes is
+// settling, through changes_settling; it answers one row even when the
+// document was never fetched whole.
+const validatorsQuery = `SELECT coalesce(f.etag, ''), coalesce(f.last_modified, ''), coalesce(f.version_id, 0),
+    EXISTS (SELECT 1 FROM changes WHERE document_id = ?1 AND state = 'settling')
+FROM (SELECT 1) LEFT JOIN (SELECT etag, last_modified, version_id FROM fetches
+    WHERE document_id = ?1 AND outcome IN ('new-version', 'unchanged')
+    ORDER BY started_at DESC, id DESC LIMIT 1) AS f ON true`
 
-// Validators returns the ETag and Last-Modified to send with a conditional
-// GET: those of the latest fetch that produced a new version or confirmed the
-// latest one. Failed, suspect and 304 fetches are skipped, so a 304 keeps the
-// validators it was answered to, and a suspect body is fetched in full again.
-// Both are "" when there is no such fetch.
-func (db *DB) Validators(ctx context.Context, docID string) (etag, lastModified string, err error) {
-	err = db.stmtsOn(nil).QueryRowContext(ctx, validatorsQuery, docID).Scan(&etag, &lastModified)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", nil
-	}
+// Validators is what a check needs to know before it fetches a page whose
+// server may answer 304.
+type Validators struct {
+	// ETag and LastModified are those of the latest fetch that produced a
+	// new version or confirmed the latest one. Failed, suspect and 304
+	// fetches are skipped, so a 304 keeps the validators it was answered
+	// to, and a suspect body is fetched in full again. Both are "" when
+	// there is no such fetch.
+	ETag, LastModified string
+	// VersionID is the version that fetch made or confirmed: the one a
+	// 304 to these validators confirms again; 0 when there is none.
+	VersionID int64
+	// Settling says one of the document's changes waits to settle, which
+	// the next fetch that reads the latest text again may do.
+	Settling bool
+}
+
+// Validators returns the document's validators, in one look-up whatever
+// its history.
+func (db *DB) Validators(ctx context.Context, docID string) (Validators, error) {
+	var v Validators
+	err := db.stmtsOn(nil).QueryRowContext(ctx, validatorsQuery, docID).Scan(&v.ETag, &v.LastModified, &v.VersionID, &v.Settling)
 	if err != nil {
-		return "", "", fmt.Errorf("data: validators of %s: %w", docID, err)
+		return Validators{}, fmt.Errorf("data: validators of %s: %w", docID, err)
 	}
-	return etag, lastModified, nil
+	return v, nil
+}
+
+// RecordNotModified stores fetches answered 304 that settle no change, in
+// one transaction. Such a row only logs that the page was asked for and had
+// not changed, and nothing waits on it, so a check of many documents writes
+// them together instead of committing once for each (most of the cost of
+// such a fetch, see Record). Each fetch has Outcome NotModified and the
+// VersionID its validators came from (Validators); the sha256 of that
+// version's text is stored with it, as Record does.
+func (db *DB) RecordNotModified(ctx context.Context, fs []Fetch) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	for _, f := range fs {
+		if err := checkObservation(Observation{Fetch: f}); err != nil || f.Outcome != NotModified || f.VersionID == 0 {
+			return fmt.Errorf("data: record not-modified fetches: fetch of %q is not a 304 confirming a version (outcome %q, version %d, %v)", f.DocumentID, f.Outcome, f.VersionID, err)
+		}
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		for _, f := range fs {
+			f.StartedAt = f.StartedAt.UTC()
+			err := db.stmtsOn(tx).QueryRowContext(ctx, `SELECT sha256 FROM versions WHERE id = ? AND document_id = ?`, f.VersionID, f.DocumentID).Scan(&f.TextSHA256)
+			if err != nil {
+				return fmt.Errorf("version %d of %s: %w", f.VersionID, f.DocumentID, err)
+			}
+			if _, err := db.insertFetch(ctx, tx, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("data: record %d not-modified fetches: %w", len(fs), err)
+	}
+	return nil
 }
 
 // liveFetch is the SQL condition under which fetch f was a live fetch of

@@ -127,13 +127,15 @@ func TestNeedFirstCheck(t *testing.T) {
 
 // TestValidatorsUseTheirIndex checks the plan of the look-up every check
 // makes first: a search of fetches_validators in order, so that a year of
-// 304s in front of the last full fetch is not read row by row.
+// 304s in front of the last full fetch is not read row by row, and of the
+// settling changes' own index.
 func TestValidatorsUseTheirIndex(t *testing.T) {
 	db := openTest(t)
 	plan := queryPlan(t, db, validatorsQuery, "wa")
 	uses := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "INDEX fetches_validators") })
+	settling := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "INDEX changes_settling") })
 	sorts := slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "TEMP B-TREE") })
-	if !uses || sorts {
-		t.Errorf("plan %q: want a search of fetches_validators without a temporary sort", plan)
+	if !uses || !settling || sorts {
+		t.Errorf("plan %q: want a search of fetches_validators and of changes_settling, without a temporary sort", plan)
 	}
 }

@@ -457,39 +457,94 @@ func TestValidators(t *testing.T) {
 		return o
 	}
 	const lm1, lm2 = "Mon, 04 Jan 2021 10:00:00 GMT", "Tue, 05 Jan 2021 10:00:00 GMT"
+	settling := func(o Observation) Observation { o.ChangeState = Settling; return o }
 	steps := []struct {
-		name         string
-		obs          Observation
-		etag, lastMo string
+		name string
+		obs  Observation
+		want Validators // VersionID counts the versions recorded, from 1
 	}{
-		{"failed before any version", obs(0, "", "", "", Failed), "", ""},
-		{"suspect before any version", obs(time.Hour, "<h1>err</h1>", `"bad"`, lm1, Suspect), "", ""},
-		{"first version", obs(2*time.Hour, "v1", `"v1"`, lm1, "", "One."), `"v1"`, lm1},
-		{"304 keeps validators", obs(3*time.Hour, "", "", "", NotModified), `"v1"`, lm1},
-		{"suspect keeps validators", obs(4*time.Hour, "<h1>err</h1>", `"bad"`, lm2, Suspect), `"v1"`, lm1},
+		{"failed before any version", obs(0, "", "", "", Failed), Validators{}},
+		{"suspect before any version", obs(time.Hour, "<h1>err</h1>", `"bad"`, lm1, Suspect), Validators{}},
+		{"first version", obs(2*time.Hour, "v1", `"v1"`, lm1, "", "One."), Validators{`"v1"`, lm1, 1, false}},
+		{"304 keeps validators", obs(3*time.Hour, "", "", "", NotModified), Validators{`"v1"`, lm1, 1, false}},
+		{"suspect keeps validators", obs(4*time.Hour, "<h1>err</h1>", `"bad"`, lm2, Suspect), Validators{`"v1"`, lm1, 1, false}},
 		// Same body as the first version: the snapshot row is reused with its
 		// first headers, but the validators are this response's.
-		{"unchanged with new etag", obs(5*time.Hour, "v1", `"v1b"`, lm2, "", "One."), `"v1b"`, lm2},
-		{"new version without validators", obs(6*time.Hour, "v2", "", "", "", "Two."), "", ""},
-		{"failed keeps validators", obs(7*time.Hour, "", "", "", Failed), "", ""},
+		{"unchanged with new etag", obs(5*time.Hour, "v1", `"v1b"`, lm2, "", "One."), Validators{`"v1b"`, lm2, 1, false}},
+		{"new version without validators", obs(6*time.Hour, "v2", "", "", "", "Two."), Validators{"", "", 2, false}},
+		{"failed keeps validators", obs(7*time.Hour, "", "", "", Failed), Validators{"", "", 2, false}},
+		{"a change waits to settle", settling(obs(8*time.Hour, "v3", `"v3"`, lm2, "", "Three.")), Validators{`"v3"`, lm2, 3, true}},
 	}
 	for _, s := range steps {
 		if _, err := record(ctx, db, s.obs); err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		etag, lastMo, err := db.Validators(ctx, "wa")
+		got, err := db.Validators(ctx, "wa")
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if etag != s.etag || lastMo != s.lastMo {
-			t.Errorf("%s: Validators = %q, %q; want %q, %q", s.name, etag, lastMo, s.etag, s.lastMo)
+		if got != s.want {
+			t.Errorf("%s: Validators = %+v; want %+v", s.name, got, s.want)
 		}
 	}
-	if n := count(t, db, "snapshots"); n != 3 {
-		t.Errorf("%d snapshots, want 3 (error page, v1, v2)", n)
+	if n := count(t, db, "snapshots"); n != 4 {
+		t.Errorf("%d snapshots, want 4 (error page, v1, v2, v3)", n)
 	}
-	if etag, lm, err := db.Validators(ctx, "fb"); err != nil || etag != "" || lm != "" {
-		t.Errorf("Validators(fb) = %q, %q, %v; want empty", etag, lm, err)
+	if got, err := db.Validators(ctx, "fb"); err != nil || got != (Validators{}) {
+		t.Errorf("Validators(fb) = %+v, %v; want none", got, err)
+	}
+}
+
+// TestRecordNotModified checks that 304s written together are stored as
+// Record stores one: each confirming its version, with that version's text
+// for the settling counts, and counted for /metrics; and that a fetch that
+// is not such a 304 is refused before anything is written.
+func TestRecordNotModified(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	var heads []*Version
+	for i, id := range []string{"wa", "fb"} {
+		res, err := record(ctx, db, Observation{Fetch: Fetch{DocumentID: id, StartedAt: t0.Add(time.Duration(i))},
+			Snapshot: &Snapshot{Body: []byte(id)}, Document: doc("We keep " + id + " data.")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads = append(heads, res.Version)
+	}
+	one := func(v *Version, at time.Duration) Fetch {
+		return Fetch{DocumentID: v.DocumentID, StartedAt: t0.Add(at), URL: "https://example.com/" + v.DocumentID, Status: 304,
+			Conditional: true, Outcome: NotModified, VersionID: v.ID}
+	}
+	batch := []Fetch{one(heads[0], time.Hour), one(heads[1], time.Hour), one(heads[0], 2*time.Hour)}
+	if err := db.RecordNotModified(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range heads {
+		fs, err := db.Fetches(ctx, v.DocumentID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if f.Outcome == NotModified && (f.VersionID != v.ID || f.TextSHA256 != v.SHA256 || !f.Conditional || f.Status != 304) {
+				t.Errorf("stored 304 of %s = %+v; want version %d with its text %s", v.DocumentID, f, v.ID, v.SHA256)
+			}
+		}
+	}
+	var n int
+	if err := db.sql.QueryRow(`SELECT n FROM fetch_counts WHERE outcome = 'not-modified'`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("not-modified count = %d, %v; want 3", n, err)
+	}
+	for name, bad := range map[string]Fetch{
+		"not a 304":              {DocumentID: "wa", StartedAt: t0, Outcome: Failed, VersionID: heads[0].ID},
+		"no version":             {DocumentID: "wa", StartedAt: t0, Outcome: NotModified},
+		"another document's one": {DocumentID: "fb", StartedAt: t0, Outcome: NotModified, VersionID: heads[0].ID},
+	} {
+		if err := db.RecordNotModified(ctx, []Fetch{one(heads[0], 3*time.Hour), bad}); err == nil {
+			t.Errorf("%s: RecordNotModified took %+v", name, bad)
+		}
+	}
+	if got := count(t, db, "fetches"); got != 5 {
+		t.Errorf("%d fetches stored, want 5 (2 versions, 3 not-modified): a refused batch must store nothing", got)
 	}
 }
 

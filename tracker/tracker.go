@@ -28,6 +28,9 @@ type Tracker struct {
 	browser scraper.Fetcher
 	now     func() time.Time
 	log     *slog.Logger
+	// notModified holds the 304s waiting to be written together; nil
+	// unless DeferNotModified was called.
+	notModified *notModifiedLog
 }
 
 // New returns a Tracker. browser may be nil when no Chromium is available;
@@ -55,15 +58,16 @@ func (t *Tracker) check(ctx context.Context, doc config.Document, fetched func()
 	defer fetchDone()
 	fetcher := t.http
 	req := scraper.Request{DocumentID: doc.ID, URL: doc.URL, Language: doc.Language}
+	var val data.Validators
 	if doc.Browser {
 		fetcher = t.browser
 		req.WaitFor = doc.Select
 	} else {
-		etag, lastMod, err := t.db.Validators(ctx, doc.ID)
-		if err != nil {
+		var err error
+		if val, err = t.db.Validators(ctx, doc.ID); err != nil {
 			return data.Result{}, fmt.Errorf("tracker: check %s: %w", doc.ID, err)
 		}
-		req.ETag, req.LastModified = etag, lastMod
+		req.ETag, req.LastModified = val.ETag, val.LastModified
 	}
 	obs := data.Observation{Fetch: data.Fetch{DocumentID: doc.ID, URL: doc.URL, StartedAt: t.now().UTC()}}
 	if fetcher == nil {
@@ -107,11 +111,18 @@ func (t *Tracker) check(ctx context.Context, doc config.Document, fetched func()
 	}
 	switch {
 	case resp.Status == http.StatusNotModified && resp.Conditional:
-		// A 304 reads the latest version's text again.
+		// A 304 reads the latest version's text again, which may settle
+		// a change.
 		f.Outcome = data.NotModified
-		var err error
-		if obs.Settle, err = t.settles(ctx, doc, nil, f.StartedAt); err != nil {
-			return data.Result{}, err
+		if !val.Settling && t.notModified != nil && val.VersionID != 0 {
+			f.VersionID = val.VersionID
+			return data.Result{Fetch: *f}, t.notModified.add(ctx, t, *f)
+		}
+		if val.Settling {
+			var err error
+			if obs.Settle, err = t.settles(ctx, doc, nil, f.StartedAt); err != nil {
+				return data.Result{}, err
+			}
 		}
 		return t.store(ctx, obs)
 	case resp.Status < 200 || resp.Status > 299:

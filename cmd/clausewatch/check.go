@@ -32,6 +32,9 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	tr, closeBrowser := e.newTracker(db, docs)
 	defer closeBrowser()
+	// A check fetches each document once: the 304s that settle nothing are
+	// written together, after the run or a few hundred at a time.
+	tr.DeferNotModified()
 
 	// Lines are printed in the configuration's order as soon as the
 	// documents before them are done; each result is dropped once its
@@ -55,6 +58,11 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 		})
 	}
 	pool.Drain()
+	// Written whether or not the run was stopped: their lines are out.
+	if err := tr.FlushNotModified(context.WithoutCancel(ctx)); err != nil {
+		out.flush()
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		checked := out.flush()
 		return fmt.Errorf("check stopped (%w) after %d of %d documents; the others were not fetched", err, checked, len(docs))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/clausewatch/clausewatch/data"
 )
 
 // TestCheckInterrupted interrupts a check of 20 documents on one host
@@ -79,5 +81,47 @@ func TestSomeIDs(t *testing.T) {
 				t.Errorf("someIDs = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestCheckRecordsNotModified checks unchanged documents whose server
+// answers 304: each line names the version the 304 confirms, and every 304
+// is in the fetch log when the command returns, also those written together
+// at the end of the run.
+func TestCheckRecordsNotModified(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		etag := `"` + r.URL.Path[1:] + `"`
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, strings.Replace(policyHTML, "Privacy Policy</h1>", "Privacy Policy "+r.URL.Path[1:]+"</h1>", 1))
+	}))
+	defer srv.Close()
+	ids := []string{"d0", "d1", "d2"}
+	dir := t.TempDir()
+	cfg, dbPath := testConfig(t, dir, srv.URL, ids...), filepath.Join(dir, "cw.db")
+	ctx := context.Background()
+	if code, stdout, stderr := cli(t, ctx, nil, "check", "--config", cfg, "--db", dbPath); code != exitOK {
+		t.Fatalf("first check: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, stderr := cli(t, ctx, nil, "check", "--config", cfg, "--db", dbPath)
+	db := openDB(t, dbPath)
+	var want strings.Builder
+	for _, id := range ids {
+		v, err := db.LatestVersion(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&want, "%s\tnot-modified\tversion %d\n", id, v.ID)
+		fs, err := db.Fetches(ctx, id, 0)
+		if err != nil || len(fs) != 2 || fs[0].Outcome != data.NotModified || fs[0].VersionID != v.ID || fs[0].TextSHA256 != v.SHA256 {
+			t.Errorf("fetches of %s = %+v, %v; want its 304 on top, confirming version %d", id, fs, err, v.ID)
+		}
+	}
+	if code != exitOK || stdout != want.String() {
+		t.Errorf("second check: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want.String())
 	}
 }
