@@ -21,8 +21,8 @@ type notModifiedLog struct {
 
 // DeferNotModified makes the tracker hold the fetches answered 304 that
 // settle no change, and write them together: when maxNotModified wait, and
-// at FlushNotModified. Committing each such row alone was half the time
-// of a check of unchanged documents. Check then returns their result with
+// at FlushNotModified. Committing each such row alone is most of what a
+// check of an unchanged page costs. Check then returns their result with
 // the version the 304 confirms (from Validators) before the row is
 // stored, so a crash loses the last few rows that say "asked, not
 // modified", and nothing else: a 304 that settles a change, and every
@@ -59,11 +59,12 @@ func (l *notModifiedLog) flushLocked(ctx context.Context, t *Tracker) error {
 	if len(l.pending) == 0 {
 		return nil
 	}
-	fs := l.pending
-	l.pending = nil
-	if err := t.db.RecordNotModified(ctx, fs); err != nil {
+	if err := t.db.RecordNotModified(ctx, l.pending); err != nil {
+		// Kept, so that the next flush, at the latest the one that ends
+		// the run, tries them again and reports it.
 		return fmt.Errorf("tracker: %w", err)
 	}
-	t.log.Info("fetches recorded", "outcome", data.NotModified, "count", len(fs))
+	t.log.Info("fetches recorded", "outcome", data.NotModified, "count", len(l.pending))
+	l.pending = nil
 	return nil
 }
