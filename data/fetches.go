@@ -66,30 +66,42 @@ type Fetch struct {
 	TextSHA256 string
 }
 
-func (db *DB) insertFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, error) {
-	redirects := f.Redirects
-	if redirects == nil {
-		redirects = []string{}
-	}
-	rj, err := json.Marshal(redirects)
-	if err != nil {
-		return 0, fmt.Errorf("encode redirects: %w", err)
-	}
+// insertFetches stores fetch rows, and adds them to the counts /metrics
+// reports (migration 0012) once per outcome. It returns the last row's id.
+func (db *DB) insertFetches(ctx context.Context, tx *sql.Tx, fs ...Fetch) (int64, error) {
 	const ins = `INSERT INTO fetches (document_id, started_at, duration_ns, url, final_url, redirects, status, bytes,
     conditional, outcome, error_class, reason, snapshot_id, version_id, etag, last_modified, text_sha256, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	r, err := db.stmtsOn(tx).ExecContext(ctx, ins, f.DocumentID, formatTime(f.StartedAt), int64(f.Duration), f.URL, f.FinalURL, string(rj),
-		f.Status, f.Bytes, f.Conditional, string(f.Outcome), f.ErrorClass, f.Reason,
-		nullID(f.SnapshotID), nullID(f.VersionID), f.ETag, f.LastModified, f.TextSHA256, formatTime(db.now()))
-	if err != nil {
-		return 0, fmt.Errorf("insert fetch: %w", err)
+	q := db.stmtsOn(tx)
+	var id int64
+	counts := map[Outcome]int{}
+	for _, f := range fs {
+		redirects := f.Redirects
+		if redirects == nil {
+			redirects = []string{}
+		}
+		rj, err := json.Marshal(redirects)
+		if err != nil {
+			return 0, fmt.Errorf("encode redirects: %w", err)
+		}
+		r, err := q.ExecContext(ctx, ins, f.DocumentID, formatTime(f.StartedAt), int64(f.Duration), f.URL, f.FinalURL, string(rj),
+			f.Status, f.Bytes, f.Conditional, string(f.Outcome), f.ErrorClass, f.Reason,
+			nullID(f.SnapshotID), nullID(f.VersionID), f.ETag, f.LastModified, f.TextSHA256, formatTime(db.now()))
+		if err != nil {
+			return 0, fmt.Errorf("insert fetch: %w", err)
+		}
+		if id, err = r.LastInsertId(); err != nil {
+			return 0, fmt.Errorf("insert fetch: %w", err)
+		}
+		counts[f.Outcome]++
 	}
-	// The count /metrics reports, kept with the row (migration 0012).
-	const count = `INSERT INTO fetch_counts (outcome, n) VALUES (?, 1) ON CONFLICT (outcome) DO UPDATE SET n = n + 1`
-	if _, err := db.stmtsOn(tx).ExecContext(ctx, count, string(f.Outcome)); err != nil {
-		return 0, fmt.Errorf("count fetch: %w", err)
+	const count = `INSERT INTO fetch_counts (outcome, n) VALUES (?, ?) ON CONFLICT (outcome) DO UPDATE SET n = n + excluded.n`
+	for o, n := range counts {
+		if _, err := q.ExecContext(ctx, count, string(o), n); err != nil {
+			return 0, fmt.Errorf("count fetches: %w", err)
+		}
 	}
-	return r.LastInsertId()
+	return id, nil
 }
 
 // validatorsQuery reads the validators of a document's last full fetch,
@@ -146,18 +158,44 @@ func (db *DB) RecordNotModified(ctx context.Context, fs []Fetch) error {
 			return fmt.Errorf("data: record not-modified fetches: fetch of %q is not a 304 confirming a version (outcome %q, version %d, %v)", f.DocumentID, f.Outcome, f.VersionID, err)
 		}
 	}
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		for _, f := range fs {
-			f.StartedAt = f.StartedAt.UTC()
-			err := db.stmtsOn(tx).QueryRowContext(ctx, `SELECT sha256 FROM versions WHERE id = ? AND document_id = ?`, f.VersionID, f.DocumentID).Scan(&f.TextSHA256)
-			if err != nil {
-				return fmt.Errorf("version %d of %s: %w", f.VersionID, f.DocumentID, err)
-			}
-			if _, err := db.insertFetch(ctx, tx, f); err != nil {
+	ids := make([]int64, len(fs))
+	for i, f := range fs {
+		ids[i] = f.VersionID
+	}
+	arg, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("data: record not-modified fetches: %w", err)
+	}
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		type version struct{ doc, sha256 string }
+		versions := map[int64]version{}
+		rows, err := tx.QueryContext(ctx, `SELECT id, document_id, sha256 FROM versions WHERE id IN (SELECT value FROM json_each(?))`, string(arg))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var v version
+			if err := rows.Scan(&id, &v.doc, &v.sha256); err != nil {
 				return err
 			}
+			versions[id] = v
 		}
-		return nil
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		stored := make([]Fetch, len(fs))
+		for i, f := range fs {
+			v, ok := versions[f.VersionID]
+			if !ok || v.doc != f.DocumentID {
+				return fmt.Errorf("version %d of %s: %w", f.VersionID, f.DocumentID, ErrNotFound)
+			}
+			f.StartedAt, f.TextSHA256 = f.StartedAt.UTC(), v.sha256
+			stored[i] = f
+		}
+		_, err = db.insertFetches(ctx, tx, stored...)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("data: record %d not-modified fetches: %w", len(fs), err)

@@ -127,7 +127,7 @@ FROM (SELECT (SELECT o.started_at FROM fetches o WHERE o.document_id = d.id
     FROM documents d)`
 
 // fetchOutcomesQuery reads the size of the fetch log by outcome, kept by
-// insertFetch (migration 0012) rather than counted.
+// insertFetches (migration 0012) rather than counted.
 const fetchOutcomesQuery = `SELECT outcome, n FROM fetch_counts ORDER BY outcome`
 
 // Totals reads the figures of /metrics.

@@ -209,7 +209,7 @@ func (db *DB) record(ctx context.Context, obs Observation) (Result, error) {
 				res.Settled = obs.Settle
 			}
 		}
-		id, err := db.insertFetch(ctx, tx, fr)
+		id, err := db.insertFetches(ctx, tx, fr)
 		if err != nil {
 			return err
 		}
