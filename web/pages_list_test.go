@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -28,11 +27,7 @@ const manyDocuments = 3000
 func newManyDocumentsServer(t *testing.T) (*httptest.Server, []string, string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), testClock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t)
 	docs := make([]data.Document, manyDocuments)
 	for i := range docs {
 		docs[i] = data.Document{
@@ -79,14 +74,7 @@ type homePage struct {
 
 func getHomePage(t *testing.T, srv *httptest.Server, path string) homePage {
 	t.Helper()
-	resp, body := pageGet(t, srv, path)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d", path, resp.StatusCode)
-	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc, _ := pageDoc(t, srv, path, http.StatusOK)
 	var p homePage
 	doc.Find("table.documents tbody tr.doc").Each(func(_ int, s *goquery.Selection) {
 		p.ids = append(p.ids, strings.TrimPrefix(s.AttrOr("id", ""), "doc-"))
@@ -169,11 +157,7 @@ func TestHomePagePages(t *testing.T) {
 			"/changes": {"f-doc"},
 			"/compare": {"var-from", "var-to"},
 		} {
-			resp, body := pageGet(t, srv, path)
-			doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-			if err != nil || resp.StatusCode != http.StatusOK {
-				t.Fatalf("GET %s: %d, %v", path, resp.StatusCode, err)
-			}
+			doc, _ := pageDoc(t, srv, path, http.StatusOK)
 			for _, id := range inputs {
 				if doc.Find(`input[type="text"]#`+id).Length() != 1 || doc.Find("select#"+id).Length() != 0 {
 					t.Errorf("%s: #%s is not a text field", path, id)
@@ -204,11 +188,7 @@ func TestHomePagePages(t *testing.T) {
 // ends with the first version.
 func TestTimelinePages(t *testing.T) {
 	ctx := context.Background()
-	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), testClock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t)
 	const id, n = "long-history", versionsPerPage + 5
 	if err := db.SyncDocuments(ctx, []data.Document{{ID: id, URL: "https://example.com/privacy", Service: "Example", Title: "Privacy", Language: "en"}}); err != nil {
 		t.Fatal(err)
@@ -232,14 +212,7 @@ func TestTimelinePages(t *testing.T) {
 	t.Cleanup(srv.Close)
 	page := func(t *testing.T, path string) (nums []string, next, meta string) {
 		t.Helper()
-		resp, body := pageGet(t, srv, path)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d", path, resp.StatusCode)
-		}
-		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		doc, _ := pageDoc(t, srv, path, http.StatusOK)
 		doc.Find("article.version .vnum").Each(func(_ int, s *goquery.Selection) { nums = append(nums, s.Text()) })
 		return nums, doc.Find(`p.pager a[rel="next"]`).AttrOr("href", ""), doc.Find("p.meta").Text()
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,7 +133,20 @@ func storedChangeSetOf(t *testing.T, c *data.Change) *diff.ChangeSet {
 
 func openFixtureDB(t *testing.T, f *corpusSite) *data.DB {
 	t.Helper()
-	db, err := data.Open(context.Background(), f.path, testClock)
+	return openDBAt(t, f.path)
+}
+
+// openTestDB opens a new database in the test's directory.
+func openTestDB(t testing.TB) *data.DB {
+	t.Helper()
+	return openDBAt(t, filepath.Join(t.TempDir(), "cw.db"))
+}
+
+// openDBAt opens the database at path on the test clock, closed with the
+// test.
+func openDBAt(t testing.TB, path string) *data.DB {
+	t.Helper()
+	db, err := data.Open(context.Background(), path, testClock)
 	if err != nil {
 		t.Fatal(err)
 	}

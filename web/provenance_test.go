@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,11 +25,7 @@ import (
 // HTTP status.
 func TestProvenancePages(t *testing.T) {
 	ctx := context.Background()
-	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), testClock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t)
 	const pageURL = "https://www.whatsapp.com/legal/privacy-policy-eea"
 	// A tag is read as a space, as a reader sees a <dt> and its <dd> apart.
 	tagRe := regexp.MustCompile(`<[^>]*>`)

@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -43,11 +42,7 @@ type subEnv struct {
 func newSubEnv(t testing.TB, alerts bool) *subEnv {
 	t.Helper()
 	ctx := context.Background()
-	db, err := data.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), testClock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t)
 	if err := db.SyncDocuments(ctx, []data.Document{
 		{ID: "whatsapp-privacy-policy-eea", URL: "https://www.whatsapp.com/legal/privacy-policy-eea", Service: "WhatsApp", Title: "Privacy Policy", Region: "EEA", Language: "en"},
 		{ID: "whatsapp-terms-of-service-eea", URL: "https://www.whatsapp.com/legal/terms-of-service-eea", Service: "WhatsApp", Title: "Terms of Service", Region: "EEA", Language: "en"},
@@ -55,6 +50,7 @@ func newSubEnv(t testing.TB, alerts bool) *subEnv {
 		t.Fatal(err)
 	}
 	e := &subEnv{db: db}
+	var err error
 	if e.tokens, err = notify.NewTokens([]byte("a test secret of at least thirty-two bytes"), testClock); err != nil {
 		t.Fatal(err)
 	}
