@@ -154,6 +154,9 @@ func (db *DB) Search(ctx context.Context, q string) (*SearchResult, error) {
 	if _, err := db.IndexSearch(ctx); err != nil {
 		return nil, err
 	}
+	if _, err := db.IndexTextDocuments(ctx); err != nil {
+		return nil, err
+	}
 	res, err := db.search(ctx, strings.TrimSpace(q))
 	if err != nil {
 		return nil, fmt.Errorf("data: search %q: %w", q, err)
@@ -277,9 +280,9 @@ type docTexts struct {
 }
 
 // searchDocumentsQuery lists the documents (?2 at most) where the matched
-// texts (?1, a JSON array) occur, from version_texts_by_text; only their
-// ids are sorted.
-const searchDocumentsQuery = `SELECT DISTINCT document_id FROM version_texts
+// texts (?1, a JSON array) occur, from text_documents; only their ids are
+// sorted.
+const searchDocumentsQuery = `SELECT DISTINCT document_id FROM text_documents
 WHERE text_id IN (SELECT value FROM json_each(?1)) ORDER BY document_id LIMIT ?2`
 
 // searchSpansQuery reads the spans of the matched texts (?2, a JSON array)
@@ -577,6 +580,66 @@ func (db *DB) indexSomeTexts(ctx context.Context, limit int64) (n int64, more bo
 	return n, more, err
 }
 
+// IndexTextDocuments adds to text_documents the texts of the versions
+// recorded since the last call (migration 0014 says why Record does not)
+// and returns how many versions it read. Version ids only grow, so those
+// above the watermark are exactly the ones to read. They are read
+// versionsPerIndexing at a time, each batch in its own transaction, as
+// IndexTexts does. Search calls it first; serve calls it now and then.
+func (db *DB) IndexTextDocuments(ctx context.Context) (int64, error) {
+	var total int64
+	for {
+		n, more, err := db.indexSomeTextDocuments(ctx, versionsPerIndexing)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("data: index documents of texts: %w", err)
+		}
+		if !more {
+			return total, nil
+		}
+	}
+}
+
+// versionsPerIndexing bounds the versions one transaction of
+// IndexTextDocuments reads: a few hundred thousand spans at most.
+const versionsPerIndexing = 1000
+
+// versionsTextsQuery lists the texts of the spans that the versions with an
+// id above ?1 and up to ?2 opened, with their documents, in the order of
+// text_documents.
+const versionsTextsQuery = `SELECT s.text_id, s.document_id FROM versions v
+JOIN version_texts s ON s.document_id = v.document_id AND s.from_version = v.id
+WHERE v.id > ?1 AND v.id <= ?2 ORDER BY s.text_id, s.document_id`
+
+// indexSomeTextDocuments adds the texts of up to limit versions to
+// text_documents and reports whether more are waiting.
+func (db *DB) indexSomeTextDocuments(ctx context.Context, limit int64) (n int64, more bool, err error) {
+	const state = `SELECT (SELECT indexed_through FROM text_documents_state), (SELECT ifnull(max(id), 0) FROM versions)`
+	var through, last int64
+	if err := db.sql.QueryRowContext(ctx, state).Scan(&through, &last); err != nil {
+		return 0, false, fmt.Errorf("state: %w", err)
+	}
+	if last <= through {
+		return 0, false, nil
+	}
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		// Read again under the write lock, as indexSomeTexts does.
+		if err := tx.QueryRowContext(ctx, state).Scan(&through, &last); err != nil {
+			return err
+		}
+		upTo := min(last, through+limit)
+		more = upTo < last
+		n = upTo - through
+		add := `INSERT OR IGNORE INTO text_documents (text_id, document_id) ` + versionsTextsQuery
+		if _, err := tx.ExecContext(ctx, add, through, upTo); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE text_documents_state SET indexed_through = ?`, upTo)
+		return err
+	})
+	return n, more, err
+}
+
 // IndexSearch builds the spans of the documents that have texts but no
 // spans (versions recorded before migration 0002, or spans dropped to be
 // rebuilt) and returns how many versions it indexed. It is cheap when
@@ -637,6 +700,13 @@ func (db *DB) indexDocument(ctx context.Context, docID string) (int, error) {
 		}
 		if err := b.insert(ctx, tx, docID); err != nil {
 			return err
+		}
+		// These spans start at versions IndexTextDocuments may have
+		// read already, without them.
+		const pairs = `INSERT OR IGNORE INTO text_documents (text_id, document_id)
+SELECT DISTINCT text_id, document_id FROM version_texts WHERE document_id = ?`
+		if _, err := tx.ExecContext(ctx, pairs, docID); err != nil {
+			return fmt.Errorf("documents of texts: %w", err)
 		}
 		n = b.versions
 		return nil

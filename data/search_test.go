@@ -160,6 +160,139 @@ func TestSearchBackfill(t *testing.T) {
 	}
 }
 
+// undo0014 takes a database back to the schema before migration 0014, for
+// the tests that replay later migrations over older schemas.
+var undo0014 = []string{"DROP TABLE text_documents", "DROP TABLE text_documents_state", "CREATE INDEX version_texts_by_text ON version_texts (text_id)"}
+
+// TestTextDocuments follows the documents of each text: Record leaves them
+// to the next search, which adds the pairs of every version since the last
+// (in batches), spans rebuilt for old versions add theirs, and migration
+// 0014 fills the table from the spans of an existing database.
+func TestTextDocuments(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	at := 0
+	put := func(docID string, texts ...string) int64 {
+		t.Helper()
+		at++
+		res, err := record(ctx, db, Observation{
+			Fetch:    Fetch{DocumentID: docID, StartedAt: t0.Add(time.Duration(at) * time.Hour), URL: "https://example.com/" + docID, Status: 200},
+			Snapshot: &Snapshot{Body: []byte(fmt.Sprint(docID, at))},
+			Document: doc(texts...),
+		})
+		if err != nil || res.Version == nil {
+			t.Fatalf("record %s: %+v, %v", docID, res, err)
+		}
+		return res.Version.ID
+	}
+	// pairs lists the table as "text@document", and the watermark.
+	pairs := func(t *testing.T) ([]string, int64) {
+		t.Helper()
+		rows, err := db.sql.QueryContext(ctx, `SELECT t.text, d.document_id FROM text_documents d JOIN texts t ON t.id = d.text_id ORDER BY 1, 2`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var text, docID string
+			if err := rows.Scan(&text, &docID); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, text+"@"+docID)
+		}
+		var through int64
+		if err := db.sql.QueryRowContext(ctx, `SELECT indexed_through FROM text_documents_state`).Scan(&through); err != nil {
+			t.Fatal(err)
+		}
+		return out, through
+	}
+	found := func(t *testing.T, q string) []string {
+		t.Helper()
+		res, err := db.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, d := range res.Documents {
+			ids = append(ids, d.DocumentID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+
+	put("wa", "We share data with Meta.")
+	put("fb", "We share data with Meta.", "We keep logs.")
+	last := put("wa", "We keep logs.")
+	if got, through := pairs(t); len(got) != 0 || through != 0 {
+		t.Fatalf("after recording: %q through %d; want nothing, Record leaves it to search", got, through)
+	}
+	if got := found(t, "keep logs"); !slices.Equal(got, []string{"fb", "wa"}) {
+		t.Errorf("search for a text both hold found %q", got)
+	}
+	// A text wa no longer holds still names it: search shows when it was.
+	if got := found(t, "share data"); !slices.Equal(got, []string{"fb", "wa"}) {
+		t.Errorf("search for a text wa dropped found %q", got)
+	}
+	want := []string{"Privacy Policy@fb", "Privacy Policy@wa", "We keep logs.@fb", "We keep logs.@wa", "We share data with Meta.@fb", "We share data with Meta.@wa"}
+	if got, through := pairs(t); !slices.Equal(got, want) || through != last {
+		t.Errorf("after search: %q through %d; want %q through %d", got, through, want, last)
+	}
+	if n, err := db.IndexTextDocuments(ctx); err != nil || n != 0 {
+		t.Errorf("IndexTextDocuments again = %d, %v; want nothing left", n, err)
+	}
+
+	t.Run("in batches", func(t *testing.T) {
+		put("fb", "We sell nothing.")
+		put("wa", "We sell nothing.", "We keep logs.")
+		v := put("fb", "We sell nothing.", "We keep logs.")
+		for i, wantMore := range []bool{true, false} {
+			n, more, err := db.indexSomeTextDocuments(ctx, 2)
+			if err != nil || n != int64(2-i) || more != wantMore {
+				t.Errorf("batch %d = %d, more %v, %v; want %d, more %v", i, n, more, err, 2-i, wantMore)
+			}
+		}
+		got, through := pairs(t)
+		if through != v || !slices.Contains(got, "We sell nothing.@wa") || !slices.Contains(got, "We sell nothing.@fb") {
+			t.Errorf("after two batches: %q through %d; want both documents of the new text, through %d", got, through, v)
+		}
+	})
+
+	t.Run("spans rebuilt for old versions", func(t *testing.T) {
+		// wa as if recorded before its spans existed: its spans are
+		// rebuilt by the search, at versions below the watermark.
+		for _, q := range []string{`DELETE FROM version_texts WHERE document_id = 'wa'`, `DELETE FROM text_documents WHERE document_id = 'wa'`} {
+			if _, err := db.sql.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := found(t, "share data"); !slices.Equal(got, []string{"fb", "wa"}) {
+			t.Errorf("search after the rebuild found %q", got)
+		}
+		if got, _ := pairs(t); !slices.Contains(got, "We share data with Meta.@wa") {
+			t.Errorf("after the rebuild: %q; want wa's old text back", got)
+		}
+	})
+
+	t.Run("migration", func(t *testing.T) {
+		before, through := pairs(t)
+		path := db.Path()
+		for _, stmt := range append(undo0014, `DELETE FROM schema_migrations WHERE version >= 14`) {
+			if _, err := db.sql.Exec(stmt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		db = openAt(t, path)
+		if got, th := pairs(t); !slices.Equal(got, before) || th != through {
+			t.Errorf("after migrating: %q through %d; want %q through %d", got, th, before, through)
+		}
+		if got := found(t, "sell nothing"); !slices.Equal(got, []string{"fb", "wa"}) {
+			t.Errorf("search after migrating found %q", got)
+		}
+	})
+}
+
 func equalIDs(a, b []int64) bool {
 	if len(a) != len(b) {
 		return false

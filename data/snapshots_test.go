@@ -79,8 +79,9 @@ func TestMigrateFileSources(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, drop := range []string{"TRIGGER change_topics_insert", "TRIGGER change_topics_update", "TABLE change_topics", "TABLE fetch_counts"} {
-		if _, err := db.sql.Exec(`DROP ` + drop); err != nil {
+	undo := append([]string{"DROP TRIGGER change_topics_insert", "DROP TRIGGER change_topics_update", "DROP TABLE change_topics", "DROP TABLE fetch_counts"}, undo0014...)
+	for _, stmt := range undo {
+		if _, err := db.sql.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -137,8 +137,9 @@ func (c *integrityCheck) result() error {
 	return c.err
 }
 
-// indexSearch brings the full-text index up to date now and every interval
-// until ctx ends.
+// indexSearch brings the full-text index and the documents of each text up
+// to date now and every interval until ctx ends, so that the first search
+// after a large check is quick.
 func indexSearch(ctx context.Context, e *env, db *data.DB, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -151,6 +152,15 @@ func indexSearch(ctx context.Context, e *env, db *data.DB, interval time.Duratio
 			e.log.Warn("indexing clause texts for search", "err", err)
 		case n > 0:
 			e.log.Info("indexed clause texts for search", "texts", n)
+		}
+		n, err = db.IndexTextDocuments(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			e.log.Warn("indexing the documents of clause texts for search", "err", err)
+		case n > 0:
+			e.log.Info("indexed the documents of clause texts for search", "versions", n)
 		}
 		select {
 		case <-ctx.Done():
