@@ -11,6 +11,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -70,6 +71,15 @@ type DB struct {
 	// on SQLite's busy handler; other handles and processes still queue on
 	// the file lock through busy_timeout.
 	writeSem chan struct{}
+	// writer is the connection every write transaction of this handle
+	// runs on, taken from the pool at the first write and held while
+	// writeSem is. On one connection the statements Record prepares stay
+	// prepared, and SQLite keeps its page cache from one transaction to
+	// the next (a connection drops its cache when another one wrote):
+	// interning a new document's clauses reads index pages the last
+	// transactions wrote, which otherwise came back through a system call
+	// each.
+	writer *sql.Conn
 	// cache keeps each document's latest version and snapshot as this
 	// handle last wrote or read them; see cache.go.
 	cache cache
@@ -390,6 +400,13 @@ func (db *DB) Close() error {
 	}
 	db.stmts.m, db.stmts.closed = nil, true
 	db.stmts.mu.Unlock()
+	// The writer goes back to the pool once no write holds it.
+	db.writeSem <- struct{}{}
+	if db.writer != nil {
+		db.writer.Close()
+		db.writer = nil
+	}
+	<-db.writeSem
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("data: close %s: %w", db.path, err)
 	}
@@ -408,7 +425,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return ctx.Err()
 	}
 	defer func() { <-db.writeSem }()
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -417,6 +434,28 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// beginWrite begins a transaction on the writer connection, taking one from
+// the pool at the first call, and again if the one held was closed or went
+// bad before the transaction began. The caller holds writeSem.
+func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	for try := 0; ; try++ {
+		if db.writer == nil {
+			c, err := db.sql.Conn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			db.writer = c
+		}
+		tx, err := db.writer.BeginTx(ctx, nil)
+		if try == 0 && (errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn)) {
+			db.writer.Close()
+			db.writer = nil
+			continue
+		}
+		return tx, err
+	}
 }
 
 // migration is one embedded schema file, numbered by its name's prefix.

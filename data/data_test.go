@@ -361,3 +361,22 @@ func countMigrations(t *testing.T, path string) int {
 	}
 	return n
 }
+
+// TestWriterConnection checks that writes go on after the connection they
+// run on was closed under the handle: the next write takes another one.
+func TestWriterConnection(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if db.writer == nil {
+		t.Fatal("no writer connection after the first write")
+	}
+	if err := db.writer.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SyncDocuments(ctx, []Document{{ID: "ig", URL: "https://www.instagram.com/legal/privacy/"}}); err != nil {
+		t.Fatalf("write after the writer connection closed: %v", err)
+	}
+	if _, err := db.Document(ctx, "ig"); err != nil {
+		t.Fatalf("document written on the new connection: %v", err)
+	}
+}
