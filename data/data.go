@@ -72,8 +72,9 @@ type DB struct {
 	// the file lock through busy_timeout.
 	writeSem chan struct{}
 	// writer is the connection every write transaction of this handle
-	// runs on, taken from the pool at the first write and held while
-	// writeSem is. On one connection the statements Record prepares stay
+	// runs on: taken from the pool at the first write, held until a write
+	// fails or Close, and used only by the holder of writeSem. On one
+	// connection the statements Record prepares stay
 	// prepared, and SQLite keeps its page cache from one transaction to
 	// the next (a connection drops its cache when another one wrote):
 	// interning a new document's clauses reads index pages the last
@@ -394,14 +395,14 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close releases the database file.
 func (db *DB) Close() error {
+	// A write under way finishes first, with its statements.
+	db.writeSem <- struct{}{}
 	db.stmts.mu.Lock()
 	for _, s := range db.stmts.m {
 		s.Close()
 	}
 	db.stmts.m, db.stmts.closed = nil, true
 	db.stmts.mu.Unlock()
-	// The writer goes back to the pool once no write holds it.
-	db.writeSem <- struct{}{}
 	if db.writer != nil {
 		db.writer.Close()
 		db.writer = nil
@@ -429,11 +430,20 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil {
+		err = tx.Commit()
+	} else {
 		tx.Rollback()
-		return err
 	}
-	return tx.Commit()
+	if err != nil {
+		// A statement interrupted by its context can leave the
+		// connection unusable; given back, the pool checks it and
+		// drops it if so, and the next write takes another.
+		db.writer.Close()
+		db.writer = nil
+	}
+	return err
 }
 
 // beginWrite begins a transaction on the writer connection, taking one from
@@ -448,7 +458,12 @@ func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
 			}
 			db.writer = c
 		}
-		tx, err := db.writer.BeginTx(ctx, nil)
+		// The transaction ignores ctx: database/sql would otherwise roll
+		// it back from another goroutine when ctx ends, possibly after
+		// write returned and the next write began on this connection.
+		// Its statements still take ctx, and write rolls back at once
+		// when one fails.
+		tx, err := db.writer.BeginTx(context.WithoutCancel(ctx), nil)
 		if try == 0 && (errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn)) {
 			db.writer.Close()
 			db.writer = nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -362,21 +363,79 @@ func countMigrations(t *testing.T, path string) int {
 	return n
 }
 
-// TestWriterConnection checks that writes go on after the connection they
-// run on was closed under the handle: the next write takes another one.
+// TestWriterConnection checks that a handle's writes share one connection,
+// that a write whose context ends midway is undone whole before the next
+// write begins, and that writes go on after the connection they ran on was
+// closed under the handle.
 func TestWriterConnection(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	if db.writer == nil {
-		t.Fatal("no writer connection after the first write")
+	exec := func(tx *sql.Tx, ctx context.Context, q string) error {
+		_, err := tx.ExecContext(ctx, q)
+		return err
 	}
-	if err := db.writer.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SyncDocuments(ctx, []Document{{ID: "ig", URL: "https://www.instagram.com/legal/privacy/"}}); err != nil {
-		t.Fatalf("write after the writer connection closed: %v", err)
-	}
-	if _, err := db.Document(ctx, "ig"); err != nil {
-		t.Fatalf("document written on the new connection: %v", err)
-	}
+	t.Run("one connection", func(t *testing.T) {
+		// A TEMP table lives on the connection that made it.
+		if err := db.write(ctx, func(tx *sql.Tx) error { return exec(tx, ctx, `CREATE TEMP TABLE scratch (n INTEGER)`) }); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			// A read holds the connection the pool would hand out next.
+			rows, err := db.sql.QueryContext(ctx, `SELECT 1`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.write(ctx, func(tx *sql.Tx) error { return exec(tx, ctx, `INSERT INTO scratch VALUES (1)`) })
+			rows.Close()
+			if err != nil {
+				t.Fatalf("a later write does not run on the first one's connection: %v", err)
+			}
+		}
+	})
+	t.Run("context ends midway", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		err := db.write(cctx, func(tx *sql.Tx) error {
+			if err := exec(tx, cctx, `INSERT INTO settings (key, value, created_at) VALUES ('half', x'00', '')`); err != nil {
+				return err
+			}
+			cancel()
+			return exec(tx, cctx, `INSERT INTO settings (key, value, created_at) VALUES ('other half', x'00', '')`)
+		})
+		if err == nil {
+			t.Fatal("a write whose context ended midway succeeded")
+		}
+		err = db.write(ctx, func(tx *sql.Tx) error {
+			return exec(tx, ctx, `INSERT INTO settings (key, value, created_at) VALUES ('next', x'00', '')`)
+		})
+		if err != nil {
+			t.Fatalf("the write after it: %v", err)
+		}
+		var keys []string
+		rows, err := db.sql.QueryContext(ctx, `SELECT key FROM settings WHERE key IN ('half', 'other half', 'next') ORDER BY key`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, k)
+		}
+		if !slices.Equal(keys, []string{"next"}) {
+			t.Errorf("stored %q; want the next write only, the cancelled one undone whole", keys)
+		}
+	})
+	t.Run("connection closed", func(t *testing.T) {
+		if err := db.writer.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SyncDocuments(ctx, []Document{{ID: "ig", URL: "https://www.instagram.com/legal/privacy/"}}); err != nil {
+			t.Fatalf("write after the writer connection closed: %v", err)
+		}
+		if _, err := db.Document(ctx, "ig"); err != nil {
+			t.Fatalf("document written on the new connection: %v", err)
+		}
+	})
 }

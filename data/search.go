@@ -580,12 +580,13 @@ func (db *DB) indexSomeTexts(ctx context.Context, limit int64) (n int64, more bo
 	return n, more, err
 }
 
-// IndexTextDocuments adds to text_documents the texts of the versions
-// recorded since the last call (migration 0014 says why Record does not)
-// and returns how many versions it read. Version ids only grow, so those
-// above the watermark are exactly the ones to read. They are read
-// versionsPerIndexing at a time, each batch in its own transaction, as
-// IndexTexts does. Search calls it first; serve calls it now and then.
+// IndexTextDocuments adds to text_documents the texts of the documents that
+// have versions recorded since the last call (migration 0014 says why
+// Record does not) and returns how many versions that covered. Version ids
+// only grow, so those above the watermark are exactly the new ones. They
+// are taken versionsPerIndexing at a time, each batch in its own
+// transaction, as IndexTexts does. Search calls it first; serve calls it
+// now and then.
 func (db *DB) IndexTextDocuments(ctx context.Context) (int64, error) {
 	var total int64
 	for {
@@ -601,35 +602,39 @@ func (db *DB) IndexTextDocuments(ctx context.Context) (int64, error) {
 }
 
 // versionsPerIndexing bounds the versions one transaction of
-// IndexTextDocuments reads: a few hundred thousand spans at most.
+// IndexTextDocuments covers: the spans of at most that many documents.
 const versionsPerIndexing = 1000
 
-// versionsTextsQuery lists the texts of the spans that the versions with an
-// id above ?1 and up to ?2 opened, with their documents, in the order of
-// text_documents.
-const versionsTextsQuery = `SELECT s.text_id, s.document_id FROM versions v
-JOIN version_texts s ON s.document_id = v.document_id AND s.from_version = v.id
-WHERE v.id > ?1 AND v.id <= ?2 ORDER BY s.text_id, s.document_id`
+// versionsTextsQuery lists the texts of the documents that have a version
+// with an id above ?1 and up to ?2, each document's spans read once, in the
+// order of text_documents. A document's older texts are in the table
+// already; reading them again costs less than telling them apart.
+const versionsTextsQuery = `SELECT DISTINCT s.text_id, s.document_id FROM version_texts s
+WHERE s.document_id IN (SELECT document_id FROM versions WHERE id > ?1 AND id <= ?2)
+ORDER BY s.text_id, s.document_id`
 
-// indexSomeTextDocuments adds the texts of up to limit versions to
-// text_documents and reports whether more are waiting.
+// indexSomeTextDocuments adds the texts of the documents of up to limit
+// versions to text_documents and reports whether more are waiting.
 func (db *DB) indexSomeTextDocuments(ctx context.Context, limit int64) (n int64, more bool, err error) {
 	const state = `SELECT (SELECT indexed_through FROM text_documents_state), (SELECT ifnull(max(id), 0) FROM versions)`
 	var through, last int64
 	if err := db.sql.QueryRowContext(ctx, state).Scan(&through, &last); err != nil {
 		return 0, false, fmt.Errorf("state: %w", err)
 	}
-	if last <= through {
+	if last == through {
 		return 0, false, nil
 	}
+	var covered int64
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		// Read again under the write lock, as indexSomeTexts does.
 		if err := tx.QueryRowContext(ctx, state).Scan(&through, &last); err != nil {
 			return err
 		}
+		// Newest versions deleted by hand leave the watermark above the
+		// last id, which the next versions would take again.
+		through = min(through, last)
 		upTo := min(last, through+limit)
-		more = upTo < last
-		n = upTo - through
+		more, covered = upTo < last, upTo-through
 		add := `INSERT OR IGNORE INTO text_documents (text_id, document_id) ` + versionsTextsQuery
 		if _, err := tx.ExecContext(ctx, add, through, upTo); err != nil {
 			return err
@@ -637,7 +642,10 @@ func (db *DB) indexSomeTextDocuments(ctx context.Context, limit int64) (n int64,
 		_, err = tx.ExecContext(ctx, `UPDATE text_documents_state SET indexed_through = ?`, upTo)
 		return err
 	})
-	return n, more, err
+	if err != nil {
+		return 0, false, err
+	}
+	return covered, more, nil
 }
 
 // IndexSearch builds the spans of the documents that have texts but no

@@ -8,13 +8,11 @@
 -- almost each of them: a fifth to a third of the CPU of a first check of
 -- thousands of documents. Search only asks which documents hold the texts
 -- it matched, and reads their spans by document; text_documents answers
--- that, one row per text and document. The spans a version opens have
--- from_version = its id, and version ids only grow, so the pairs of the
--- versions with an id above text_documents_state.indexed_through are those
--- the table may lack; data.IndexTextDocuments adds them. Spans built later
--- for older versions (data.IndexSearch) add their pairs themselves.
-DROP INDEX version_texts_by_text;
-
+-- that, one row per text and document. Version ids only grow, so the
+-- documents of the versions with an id above
+-- text_documents_state.indexed_through are those whose pairs the table may
+-- lack; data.IndexTextDocuments adds them. Spans built later for older
+-- versions (data.IndexSearch) add their pairs themselves.
 CREATE TABLE text_documents (
     text_id     INTEGER NOT NULL, -- texts.id
     document_id TEXT    NOT NULL, -- documents.id
@@ -29,3 +27,6 @@ INSERT INTO text_documents (text_id, document_id)
 SELECT DISTINCT text_id, document_id FROM version_texts ORDER BY text_id, document_id;
 
 INSERT INTO text_documents_state (indexed_through) SELECT ifnull(max(id), 0) FROM versions;
+
+-- Dropped last: the copy above reads it, in the table's order.
+DROP INDEX version_texts_by_text;
