@@ -631,8 +631,12 @@ func (db *DB) indexSomeTextDocuments(ctx context.Context, limit int64) (n int64,
 			return err
 		}
 		// Newest versions deleted by hand leave the watermark above the
-		// last id, which the next versions would take again.
-		through = min(through, last)
+		// last id, and the next versions take their ids again: which ids
+		// are new is unknown, so every document is read again (the
+		// pairs already there are kept).
+		if last < through {
+			through = 0
+		}
 		upTo := min(last, through+limit)
 		more, covered = upTo < last, upTo-through
 		add := `INSERT OR IGNORE INTO text_documents (text_id, document_id) ` + versionsTextsQuery

@@ -274,6 +274,18 @@ func TestTextDocuments(t *testing.T) {
 		}
 	})
 
+	t.Run("watermark above the last version", func(t *testing.T) {
+		// As after the newest versions were deleted by hand: the next
+		// version takes an id at or below the watermark.
+		if _, err := db.sql.ExecContext(ctx, `UPDATE text_documents_state SET indexed_through = indexed_through + 5`); err != nil {
+			t.Fatal(err)
+		}
+		put("fb", "We sell nothing.", "We keep logs.", "We hire no brokers.")
+		if got := found(t, "hire no brokers"); !slices.Equal(got, []string{"fb"}) {
+			t.Errorf("search for the text of a version below the watermark found %q", got)
+		}
+	})
+
 	t.Run("migration", func(t *testing.T) {
 		before, through := pairs(t)
 		path := db.Path()
