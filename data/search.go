@@ -530,15 +530,22 @@ WHERE document_id = ?2 AND text_id IN (SELECT value FROM json_each(?3)) AND unti
 // recorded, for the whole of it. Search calls it first; serve calls it
 // now and then so that the first search after a large check is quick.
 func (db *DB) IndexTexts(ctx context.Context) (int64, error) {
+	n, err := inBatches(func() (int64, bool, error) { return db.indexSomeTexts(ctx, textsPerIndexing) })
+	if err != nil {
+		return n, fmt.Errorf("data: index texts: %w", err)
+	}
+	return n, nil
+}
+
+// inBatches runs batch, one transaction each, until it reports nothing
+// more waiting or fails, and returns the sum of what the batches did.
+func inBatches(batch func() (n int64, more bool, err error)) (int64, error) {
 	var total int64
 	for {
-		n, more, err := db.indexSomeTexts(ctx, textsPerIndexing)
+		n, more, err := batch()
 		total += n
-		if err != nil {
-			return total, fmt.Errorf("data: index texts: %w", err)
-		}
-		if !more {
-			return total, nil
+		if err != nil || !more {
+			return total, err
 		}
 	}
 }
@@ -588,17 +595,11 @@ func (db *DB) indexSomeTexts(ctx context.Context, limit int64) (n int64, more bo
 // transaction, as IndexTexts does. Search calls it first; serve calls it
 // now and then.
 func (db *DB) IndexTextDocuments(ctx context.Context) (int64, error) {
-	var total int64
-	for {
-		n, more, err := db.indexSomeTextDocuments(ctx, versionsPerIndexing)
-		total += n
-		if err != nil {
-			return total, fmt.Errorf("data: index documents of texts: %w", err)
-		}
-		if !more {
-			return total, nil
-		}
+	n, err := inBatches(func() (int64, bool, error) { return db.indexSomeTextDocuments(ctx, versionsPerIndexing) })
+	if err != nil {
+		return n, fmt.Errorf("data: index documents of texts: %w", err)
 	}
+	return n, nil
 }
 
 // versionsPerIndexing bounds the versions one transaction of

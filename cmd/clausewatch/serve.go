@@ -141,26 +141,26 @@ func (c *integrityCheck) result() error {
 // to date now and every interval until ctx ends, so that the first search
 // after a large check is quick.
 func indexSearch(ctx context.Context, e *env, db *data.DB, interval time.Duration) {
+	steps := []struct {
+		what, unit string
+		index      func(context.Context) (int64, error)
+	}{
+		{"clause texts", "texts", db.IndexTexts},
+		{"the documents of clause texts", "versions", db.IndexTextDocuments},
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		n, err := db.IndexTexts(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			e.log.Warn("indexing clause texts for search", "err", err)
-		case n > 0:
-			e.log.Info("indexed clause texts for search", "texts", n)
-		}
-		n, err = db.IndexTextDocuments(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			e.log.Warn("indexing the documents of clause texts for search", "err", err)
-		case n > 0:
-			e.log.Info("indexed the documents of clause texts for search", "versions", n)
+		for _, s := range steps {
+			n, err := s.index(ctx)
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				e.log.Warn("indexing "+s.what+" for search", "err", err)
+			case n > 0:
+				e.log.Info("indexed "+s.what+" for search", s.unit, n)
+			}
 		}
 		select {
 		case <-ctx.Done():

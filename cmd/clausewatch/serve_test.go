@@ -58,8 +58,8 @@ func TestServeDamagedFile(t *testing.T) {
 }
 
 // TestServeIndexesSearch starts serve on a database whose clauses a check
-// recorded: serve adds them to the full-text index by itself, before
-// anyone searches.
+// recorded: serve adds them to the full-text index, and the document to
+// the documents of each text, by itself, before anyone searches.
 func TestServeIndexesSearch(t *testing.T) {
 	ctx := context.Background()
 	cfg, dbPath, db := alphaDatabase(t)
@@ -72,7 +72,10 @@ func TestServeIndexesSearch(t *testing.T) {
 	db.Close()
 
 	sv := serveInProcess(t, deps{}, "--config", cfg, "--db", dbPath)
-	waitFor(t, func() bool { return strings.Contains(sv.log.String(), `msg="indexed clause texts for search" texts=1`) })
+	waitFor(t, func() bool {
+		return strings.Contains(sv.log.String(), `msg="indexed clause texts for search" texts=1`) &&
+			strings.Contains(sv.log.String(), `msg="indexed the documents of clause texts for search" versions=1`)
+	})
 	if code := sv.stop(); code != exitOK {
 		t.Errorf("serve exited %d", code)
 	}
