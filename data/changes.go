@@ -328,21 +328,12 @@ const changeColumns = `id, document_id, from_version, to_version, detected_at, m
 // changes than f.Limit matched: the next page starts after the last one
 // returned (ChangeFilter.Before).
 func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, error) {
-	q, args := f.query()
-	rows, err := db.sql.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("data: list changes: %w", err)
-	}
-	defer rows.Close()
 	var out []Change
-	for rows.Next() {
-		c, err := scanChange(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("data: list changes: %w", err)
-		}
+	err := db.eachChange(ctx, f, func(c *Change) error {
 		out = append(out, *c)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, false, fmt.Errorf("data: list changes: %w", err)
 	}
 	more := f.Limit > 0 && len(out) > f.Limit
@@ -355,6 +346,50 @@ func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, erro
 		}
 	}
 	return out, more, nil
+}
+
+// EachChange calls fn with each change f selects, oldest first (newest
+// first with f.NewestFirst), one at a time, and stops at fn's first error,
+// which it returns as it is. A caller that reads every change set of a
+// document's history keeps what it needs of each instead of holding them
+// all. f.Limit must be 0: a page is what Changes is for.
+func (db *DB) EachChange(ctx context.Context, f ChangeFilter, fn func(*Change) error) error {
+	if f.Limit > 0 {
+		return errors.New("data: each change: a limit is not supported; use Changes")
+	}
+	var fnErr error
+	err := db.eachChange(ctx, f, func(c *Change) error {
+		fnErr = fn(c)
+		return fnErr
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("data: each change: %w", err)
+	}
+	return nil
+}
+
+// eachChange runs f's query and calls fn with each row, in the query's
+// order (newest first when f has a Limit; Changes puts those back).
+func (db *DB) eachChange(ctx context.Context, f ChangeFilter, fn func(*Change) error) error {
+	q, args := f.query()
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanChange(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // Change returns one change with its change set, or ErrNotFound.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -322,5 +323,39 @@ func TestSearchListsAtMostMaxSearchDocuments(t *testing.T) {
 				t.Errorf("search lists %d documents (%v…), more %v; want d001 to d%03d, more %v", len(got), got[:min(2, len(got))], res.TooManyDocuments, len(want), tc.more)
 			}
 		})
+	}
+}
+
+// TestEachChange reads a document's changes one at a time: the same
+// changes, in the same order and with the same change sets, as Changes
+// returns; fn's error stops it and comes back as it is; a limit is refused.
+func TestEachChange(t *testing.T) {
+	ctx := context.Background()
+	db := listingHistory(t)
+	f := ChangeFilter{DocumentID: "wa", ChangeSets: true}
+	want, _, err := db.Changes(ctx, f)
+	if err != nil || len(want) < 2 {
+		t.Fatalf("Changes = %d changes, %v; want a history", len(want), err)
+	}
+	var got []Change
+	if err := db.EachChange(ctx, f, func(c *Change) error { got = append(got, *c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("EachChange gave %d changes, Changes %d, or not the same", len(got), len(want))
+	}
+	for _, c := range got {
+		if len(c.ChangeSet) == 0 {
+			t.Errorf("change %d without its change set", c.ID)
+		}
+	}
+	stop := errors.New("enough")
+	n := 0
+	err = db.EachChange(ctx, ChangeFilter{}, func(*Change) error { n++; return stop })
+	if err != stop || n != 1 {
+		t.Errorf("fn failing at the first change: %d calls, %v; want 1 call and its error as it is", n, err)
+	}
+	if err := db.EachChange(ctx, ChangeFilter{Limit: 5}, func(*Change) error { return nil }); err == nil {
+		t.Error("EachChange with a limit: no error")
 	}
 }

@@ -82,18 +82,16 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Snapshot, err = s.db.SnapshotInfo(ctx, ver.SnapshotID); err != nil {
 		return err
 	}
-	sets, _, err := s.db.Changes(ctx, data.ChangeFilter{DocumentID: ver.DocumentID, ChangeSets: true})
-	if err != nil {
-		return err
-	}
 	first := ver.FetchedAt
 	if d.Links.Prev != 0 {
 		if _, first, err = s.db.VersionSpan(ctx, ver.DocumentID); err != nil {
 			return err
 		}
 	}
-	lin, err := newLineage(sets)
-	if err != nil {
+	// The change sets are read one at a time: a long history's add up to
+	// megabytes, of which the lineage keeps the changed clauses.
+	lin := &lineage{}
+	if err := s.db.EachChange(ctx, data.ChangeFilter{DocumentID: ver.DocumentID, ChangeSets: true}, lin.add); err != nil {
 		return err
 	}
 	d.Blocks, d.Clauses = clauseBlocks(ver.Blocks)
@@ -175,32 +173,33 @@ type lineageStep struct {
 	byOld   map[string]int
 }
 
-func newLineage(sets []data.Change) (*lineage, error) {
-	l := &lineage{steps: make([]lineageStep, len(sets))}
-	for k, c := range sets {
-		cs, err := decodeChangeSet(c.ChangeSet)
-		if err != nil {
-			return nil, fmt.Errorf("change %d: %w", c.ID, err)
-		}
-		st := lineageStep{change: c, changes: cs.Changes, byNew: map[string]int{}, byOld: map[string]int{}}
-		st.change.ChangeSet = nil
-		for j, ch := range st.changes {
-			if ch.New != nil {
-				st.byNew[ch.New.Text] = j
-			}
-			for _, p := range ch.NewParts {
-				st.byNew[p.Text] = j
-			}
-			if ch.Old != nil {
-				st.byOld[ch.Old.Text] = j
-			}
-			for _, p := range ch.OldParts {
-				st.byOld[p.Text] = j
-			}
-		}
-		l.steps[k] = st
+// add appends the step of change c, the next in the document's order,
+// keeping of each clause change what history reads: the kind, the texts
+// and the anchors, not the word diff, topics or evidence.
+func (l *lineage) add(c *data.Change) error {
+	cs, err := decodeChangeSet(c.ChangeSet)
+	if err != nil {
+		return fmt.Errorf("change %d: %w", c.ID, err)
 	}
-	return l, nil
+	st := lineageStep{change: *c, changes: make([]diff.Change, len(cs.Changes)), byNew: map[string]int{}, byOld: map[string]int{}}
+	st.change.ChangeSet = nil
+	for j, ch := range cs.Changes {
+		st.changes[j] = diff.Change{Kind: ch.Kind, Material: ch.Material, Old: ch.Old, New: ch.New, OldParts: ch.OldParts, NewParts: ch.NewParts}
+		if ch.New != nil {
+			st.byNew[ch.New.Text] = j
+		}
+		for _, p := range ch.NewParts {
+			st.byNew[p.Text] = j
+		}
+		if ch.Old != nil {
+			st.byOld[ch.Old.Text] = j
+		}
+		for _, p := range ch.OldParts {
+			st.byOld[p.Text] = j
+		}
+	}
+	l.steps = append(l.steps, st)
+	return nil
 }
 
 // history returns the events of the clause with text in version versionID,
