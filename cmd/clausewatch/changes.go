@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"text/tabwriter"
@@ -73,16 +75,19 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	changes, _, err := db.Changes(ctx, data.ChangeFilter{DocumentID: *doc})
-	if err != nil {
-		return err
+	// The changes are written as they are read, so that a database of
+	// hundreds of thousands of changes is listed in bounded memory.
+	var w changeWriter
+	if *format == "json" {
+		w = &jsonChanges{w: e.stdout}
+	} else {
+		w = newTextChanges(e.stdout)
 	}
 	// A headline names the document's service ("WhatsApp now shares ..."),
 	// which the database knows for every document a change was recorded
 	// for, configured today or not.
 	services := map[string]string{}
-	out := make([]changeJSON, 0, len(changes))
-	for _, c := range changes {
+	err = db.EachChange(ctx, data.ChangeFilter{DocumentID: *doc}, func(c *data.Change) error {
 		service, ok := services[c.DocumentID]
 		if !ok {
 			d, err := db.Document(ctx, c.DocumentID)
@@ -95,22 +100,78 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 		if topics == nil {
 			topics = []string{}
 		}
-		out = append(out, changeJSON{
+		return w.write(changeJSON{
 			ID: c.ID, Document: c.DocumentID, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
 			DetectedAt: c.DetectedAt.UTC().Format(time.RFC3339), Material: c.Material, Topics: topics, Severity: c.Severity,
 			Alert: c.Alert, State: c.State, Capture: c.Capture, Headline: labels.Headline(service, c.Outline(), *lang), Sharing: diff.SharingWithLists(c.Sharing),
 		})
+	})
+	if err != nil {
+		return err
 	}
-	if *format == "json" {
-		return writeJSON(e, out)
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CHANGE\tDOCUMENT\tVERSIONS\tDETECTED\tMATERIAL\tSEVERITY\tTOPICS\tHEADLINE")
-	for _, c := range out {
-		fmt.Fprintf(tw, "%d\t%s\t%d -> %d\t%s\t%v\t%s\t%s\t%s\n", c.ID, c.Document, c.FromVersion, c.ToVersion, c.DetectedAt, c.Material, c.Severity, strings.Join(c.Topics, ","), oneLine(c.Headline))
-	}
-	return tw.Flush()
+	return w.close()
 }
+
+// changeWriter writes the changes of `changes`, one at a time.
+type changeWriter interface {
+	write(changeJSON) error
+	close() error
+}
+
+// jsonChanges writes the JSON array writeJSON would write for the whole
+// list, element by element.
+type jsonChanges struct {
+	w io.Writer
+	n int
+}
+
+func (j *jsonChanges) write(c changeJSON) error {
+	b, err := json.MarshalIndent(c, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	sep := ",\n  "
+	if j.n == 0 {
+		sep = "[\n  "
+	}
+	j.n++
+	_, err = io.WriteString(j.w, sep+string(b))
+	return err
+}
+
+func (j *jsonChanges) close() error {
+	end := "\n]\n"
+	if j.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
+}
+
+// textChanges writes a table, aligned in blocks of textBlock rows: a
+// tabwriter holds every row until it flushes.
+type textChanges struct {
+	tw *tabwriter.Writer
+	n  int
+}
+
+const textBlock = 1000
+
+func newTextChanges(w io.Writer) *textChanges {
+	t := &textChanges{tw: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+	fmt.Fprintln(t.tw, "CHANGE\tDOCUMENT\tVERSIONS\tDETECTED\tMATERIAL\tSEVERITY\tTOPICS\tHEADLINE")
+	return t
+}
+
+func (t *textChanges) write(c changeJSON) error {
+	fmt.Fprintf(t.tw, "%d\t%s\t%d -> %d\t%s\t%v\t%s\t%s\t%s\n", c.ID, c.Document, c.FromVersion, c.ToVersion, c.DetectedAt, c.Material, c.Severity, strings.Join(c.Topics, ","), oneLine(c.Headline))
+	if t.n++; t.n%textBlock == 0 {
+		return t.tw.Flush()
+	}
+	return nil
+}
+
+func (t *textChanges) close() error { return t.tw.Flush() }
 
 // oneLine keeps a line of terminal output on one line and free of escape
 // sequences: a company a headline names is read from a policy, and its
