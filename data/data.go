@@ -74,12 +74,11 @@ type DB struct {
 	// writer is the connection every write transaction of this handle
 	// runs on: taken from the pool at the first write, held until a write
 	// fails or Close, and used only by the holder of writeSem. On one
-	// connection the statements Record prepares stay
-	// prepared, and SQLite keeps its page cache from one transaction to
-	// the next (a connection drops its cache when another one wrote):
-	// interning a new document's clauses reads index pages the last
-	// transactions wrote, which otherwise came back through a system call
-	// each.
+	// connection the statements Record prepares stay prepared, and SQLite
+	// keeps its page cache from one transaction to the next (a connection
+	// drops its cache when another one wrote): interning a new document's
+	// clauses reads index pages the last transactions wrote, which
+	// otherwise came back through a system call each.
 	writer *sql.Conn
 	// cache keeps each document's latest version and snapshot as this
 	// handle last wrote or read them; see cache.go.
