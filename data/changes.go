@@ -238,6 +238,11 @@ type ChangeFilter struct {
 	// show the clauses need it, listings do not (a rewrite's change set is
 	// hundreds of kilobytes).
 	ChangeSets bool
+	// after keeps the changes listed after change after in oldest-first
+	// order, and page reads at most that many in the filter's own order:
+	// EachChange's cursor and page.
+	after int64
+	page  int
 }
 
 // byTopic says whether the listing reads the topic's rows of
@@ -289,6 +294,10 @@ func (f ChangeFilter) where() (string, []any) {
 		conds = append(conds, key+` < (SELECT c.detected_at, c.id FROM changes AS c WHERE c.id = ?)`)
 		args = append(args, f.Before)
 	}
+	if f.after != 0 {
+		conds = append(conds, key+` > (SELECT c.detected_at, c.id FROM changes AS c WHERE c.id = ?)`)
+		args = append(args, f.after)
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -313,9 +322,13 @@ func (f ChangeFilter) query() (string, []any) {
 	} else {
 		q += ` ORDER BY ` + at + `, ` + id
 	}
-	if f.Limit > 0 {
+	switch {
+	case f.Limit > 0:
 		q += ` LIMIT ?`
 		args = append(args, f.Limit+1)
+	case f.page > 0:
+		q += ` LIMIT ?`
+		args = append(args, f.page)
 	}
 	return q, args
 }
@@ -349,27 +362,54 @@ func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, erro
 }
 
 // EachChange calls fn with each change f selects, oldest first (newest
-// first with f.NewestFirst), one at a time, and stops at fn's first error,
-// which it returns as it is. A caller that reads every change set of a
-// document's history keeps what it needs of each instead of holding them
-// all. f.Limit must be 0: a page is what Changes is for.
+// first with f.NewestFirst), and stops at fn's first error, which it
+// returns as it is. It reads them a page at a time, and calls fn once a
+// page is read, so that a caller going through a whole history (the
+// change sets of a document, every change of the database) holds one page
+// in memory and no read open while it writes its output. f.Limit must be
+// 0: a page is what Changes is for.
 func (db *DB) EachChange(ctx context.Context, f ChangeFilter, fn func(*Change) error) error {
 	if f.Limit > 0 {
 		return errors.New("data: each change: a limit is not supported; use Changes")
 	}
-	var fnErr error
-	err := db.eachChange(ctx, f, func(c *Change) error {
-		fnErr = fn(c)
-		return fnErr
-	})
-	if fnErr != nil {
-		return fnErr
+	switch {
+	case f.page > 0: // set by a test
+	case f.ChangeSets:
+		f.page = changeSetsPerPage
+	default:
+		f.page = changesPerPage
 	}
-	if err != nil {
-		return fmt.Errorf("data: each change: %w", err)
+	for {
+		var page []Change
+		err := db.eachChange(ctx, f, func(c *Change) error {
+			page = append(page, *c)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("data: each change: %w", err)
+		}
+		for i := range page {
+			if err := fn(&page[i]); err != nil {
+				return err
+			}
+		}
+		if len(page) < f.page {
+			return nil
+		}
+		if last := page[len(page)-1].ID; f.NewestFirst {
+			f.Before = last
+		} else {
+			f.after = last
+		}
 	}
-	return nil
 }
+
+// changesPerPage and changeSetsPerPage are EachChange's pages, without and
+// with change sets (one can be hundreds of kilobytes).
+const (
+	changesPerPage    = 500
+	changeSetsPerPage = 16
+)
 
 // eachChange runs f's query and calls fn with each row, in the query's
 // order (newest first when f has a Limit; Changes puts those back).

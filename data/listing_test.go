@@ -59,6 +59,8 @@ func TestListingQueriesUseIndexes(t *testing.T) {
 		{"/changes, first page", qf(changes(ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: 50})), []string{"changes_by_time"}, []string{"changes"}, false},
 		{"/changes, older page", qf(changes(ChangeFilter{Material: true, Published: true, NewestFirst: true, Limit: 50, Before: 7})), []string{"changes_by_time"}, nil, false},
 		{"/changes of a document", qf(changes(ChangeFilter{DocumentID: "wa", Material: true, Published: true, NewestFirst: true, Limit: 50})), []string{"changes_by_document"}, nil, false},
+		{"every change, a later page (EachChange)", qf(changes(ChangeFilter{after: 7, page: 500})), []string{"changes_by_time"}, []string{"changes"}, false},
+		{"a document's change sets, a later page (EachChange)", qf(changes(ChangeFilter{DocumentID: "wa", ChangeSets: true, after: 7, page: 16})), []string{"changes_by_document (document_id=? AND"}, nil, false},
 		{"/topics/{topic}, first page", qf(changes(ChangeFilter{Topic: "children", Material: true, Published: true, NewestFirst: true, Limit: 50})), []string{"SEARCH t USING PRIMARY KEY (topic=?)", "SEARCH changes USING INTEGER PRIMARY KEY"}, nil, false},
 		{"/topics/{topic}, older page", qf(changes(ChangeFilter{Topic: "children", Material: true, Published: true, NewestFirst: true, Limit: 50, Before: 7})), []string{"SEARCH t USING PRIMARY KEY (topic=? AND at<?)", "SEARCH changes USING INTEGER PRIMARY KEY"}, nil, false},
 		{"topic feed since a day", qf(changes(ChangeFilter{Topic: "children", Published: true, Since: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})), []string{"SEARCH t USING PRIMARY KEY (topic=? AND at>?)"}, nil, false},
@@ -326,36 +328,49 @@ func TestSearchListsAtMostMaxSearchDocuments(t *testing.T) {
 	}
 }
 
-// TestEachChange reads a document's changes one at a time: the same
-// changes, in the same order and with the same change sets, as Changes
-// returns; fn's error stops it and comes back as it is; a limit is refused.
+// TestEachChange reads changes a page at a time: the same changes, in the
+// same order and with the same change sets, as Changes returns, whatever
+// the page size and in both orders; fn's error stops it and comes back as
+// it is; a limit is refused.
 func TestEachChange(t *testing.T) {
 	ctx := context.Background()
 	db := listingHistory(t)
-	f := ChangeFilter{DocumentID: "wa", ChangeSets: true}
-	want, _, err := db.Changes(ctx, f)
-	if err != nil || len(want) < 2 {
-		t.Fatalf("Changes = %d changes, %v; want a history", len(want), err)
-	}
-	var got []Change
-	if err := db.EachChange(ctx, f, func(c *Change) error { got = append(got, *c); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("EachChange gave %d changes, Changes %d, or not the same", len(got), len(want))
-	}
-	for _, c := range got {
-		if len(c.ChangeSet) == 0 {
-			t.Errorf("change %d without its change set", c.ID)
+	for _, f := range []ChangeFilter{{DocumentID: "wa", ChangeSets: true}, {NewestFirst: true}, {}} {
+		want, _, err := db.Changes(ctx, f)
+		if err != nil || len(want) < 3 {
+			t.Fatalf("Changes(%+v) = %d changes, %v; want a history", f, len(want), err)
+		}
+		for _, page := range []int{1, 2, len(want), 0} {
+			f.page = page
+			var got []Change
+			if err := db.EachChange(ctx, f, func(c *Change) error { got = append(got, *c); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("EachChange(%+v), pages of %d: %d changes %v; want %d %v as Changes", f, page, len(got), changeIDs(got), len(want), changeIDs(want))
+			}
+			for _, c := range got {
+				if f.ChangeSets && len(c.ChangeSet) == 0 {
+					t.Errorf("change %d without its change set", c.ID)
+				}
+			}
 		}
 	}
 	stop := errors.New("enough")
 	n := 0
-	err = db.EachChange(ctx, ChangeFilter{}, func(*Change) error { n++; return stop })
+	err := db.EachChange(ctx, ChangeFilter{}, func(*Change) error { n++; return stop })
 	if err != stop || n != 1 {
 		t.Errorf("fn failing at the first change: %d calls, %v; want 1 call and its error as it is", n, err)
 	}
 	if err := db.EachChange(ctx, ChangeFilter{Limit: 5}, func(*Change) error { return nil }); err == nil {
 		t.Error("EachChange with a limit: no error")
 	}
+}
+
+func changeIDs(cs []Change) []int64 {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids
 }

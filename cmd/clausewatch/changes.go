@@ -107,15 +107,19 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 		})
 	})
 	if err != nil {
+		// The rows written so far stay on the screen; a JSON array is
+		// left open, so that a script does not take it for the whole.
+		w.end(false)
 		return err
 	}
-	return w.close()
+	return w.end(true)
 }
 
-// changeWriter writes the changes of `changes`, one at a time.
+// changeWriter writes the changes of `changes`, one at a time; end writes
+// what is held, and closes the output when the list is complete.
 type changeWriter interface {
 	write(changeJSON) error
-	close() error
+	end(complete bool) error
 }
 
 // jsonChanges writes the JSON array writeJSON would write for the whole
@@ -139,7 +143,10 @@ func (j *jsonChanges) write(c changeJSON) error {
 	return err
 }
 
-func (j *jsonChanges) close() error {
+func (j *jsonChanges) end(complete bool) error {
+	if !complete {
+		return nil
+	}
 	end := "\n]\n"
 	if j.n == 0 {
 		end = "[]\n"
@@ -171,7 +178,7 @@ func (t *textChanges) write(c changeJSON) error {
 	return nil
 }
 
-func (t *textChanges) close() error { return t.tw.Flush() }
+func (t *textChanges) end(bool) error { return t.tw.Flush() }
 
 // oneLine keeps a line of terminal output on one line and free of escape
 // sequences: a company a headline names is read from a policy, and its

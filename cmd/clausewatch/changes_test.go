@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestChangeWriters(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := w.close(); err != nil {
+			if err := w.end(true); err != nil {
 				t.Fatal(err)
 			}
 			if got.String() != want.String() {
@@ -43,6 +44,24 @@ func TestChangeWriters(t *testing.T) {
 			}
 		})
 	}
+	t.Run("cut short by an error", func(t *testing.T) {
+		var js, text bytes.Buffer
+		j, tw := &jsonChanges{w: &js}, newTextChanges(&text)
+		for _, c := range list(2) {
+			if err := errors.Join(j.write(c), tw.write(c)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := errors.Join(j.end(false), tw.end(false)); err != nil {
+			t.Fatal(err)
+		}
+		if json.Valid(js.Bytes()) {
+			t.Errorf("JSON of an interrupted list is a complete array:\n%s", js.String())
+		}
+		if n := strings.Count(text.String(), "\n"); n != 3 {
+			t.Errorf("table of an interrupted list has %d lines, want the header and the 2 rows written:\n%s", n, text.String())
+		}
+	})
 	t.Run("table", func(t *testing.T) {
 		var got bytes.Buffer
 		w := newTextChanges(&got)
@@ -51,7 +70,7 @@ func TestChangeWriters(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := w.close(); err != nil {
+		if err := w.end(true); err != nil {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSuffix(got.String(), "\n"), "\n")
