@@ -341,11 +341,7 @@ const changeColumns = `id, document_id, from_version, to_version, detected_at, m
 // changes than f.Limit matched: the next page starts after the last one
 // returned (ChangeFilter.Before).
 func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, error) {
-	var out []Change
-	err := db.eachChange(ctx, f, func(c *Change) error {
-		out = append(out, *c)
-		return nil
-	})
+	out, err := db.readChanges(ctx, f)
 	if err != nil {
 		return nil, false, fmt.Errorf("data: list changes: %w", err)
 	}
@@ -380,11 +376,7 @@ func (db *DB) EachChange(ctx context.Context, f ChangeFilter, fn func(*Change) e
 		f.page = changesPerPage
 	}
 	for {
-		var page []Change
-		err := db.eachChange(ctx, f, func(c *Change) error {
-			page = append(page, *c)
-			return nil
-		})
+		page, err := db.readChanges(ctx, f)
 		if err != nil {
 			return fmt.Errorf("data: each change: %w", err)
 		}
@@ -411,25 +403,24 @@ const (
 	changeSetsPerPage = 16
 )
 
-// eachChange runs f's query and calls fn with each row, in the query's
-// order (newest first when f has a Limit; Changes puts those back).
-func (db *DB) eachChange(ctx context.Context, f ChangeFilter, fn func(*Change) error) error {
+// readChanges runs f's query and returns its rows, in the query's order
+// (newest first when f has a Limit; Changes puts those back).
+func (db *DB) readChanges(ctx context.Context, f ChangeFilter) ([]Change, error) {
 	q, args := f.query()
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	var out []Change
 	for rows.Next() {
 		c, err := scanChange(rows)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := fn(c); err != nil {
-			return err
-		}
+		out = append(out, *c)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // Change returns one change with its change set, or ErrNotFound.
