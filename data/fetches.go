@@ -107,12 +107,15 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // validatorsQuery reads the validators of a document's last full fetch,
 // through the fetches_validators index, and whether one of its changes is
 // settling, through changes_settling; it answers one row even when the
-// document was never fetched whole.
+// document was never fetched whole. The last full fetch is joined by its
+// id, found by a scalar subquery: joining the subquery's row itself made
+// SQLite copy it into a temporary table on every look-up, which cost as
+// much as the searches.
 const validatorsQuery = `SELECT coalesce(f.etag, ''), coalesce(f.last_modified, ''), coalesce(f.version_id, 0),
     EXISTS (SELECT 1 FROM changes WHERE document_id = ?1 AND state = 'settling')
-FROM (SELECT 1) LEFT JOIN (SELECT etag, last_modified, version_id FROM fetches
+FROM (SELECT 1) LEFT JOIN fetches f ON f.id = (SELECT id FROM fetches
     WHERE document_id = ?1 AND outcome IN ('new-version', 'unchanged')
-    ORDER BY started_at DESC, id DESC LIMIT 1) AS f ON true`
+    ORDER BY started_at DESC, id DESC LIMIT 1)`
 
 // Validators is what a check needs to know before it fetches a page whose
 // server may answer 304.
