@@ -92,13 +92,27 @@ func controlBytes(body []byte) int {
 // text).
 func checkGarbage(text string) *suspectError {
 	letters, fffd, controls := 0, 0, 0
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		// ASCII, most of a policy, without decoding runes; the
+		// classes are those of the unicode package.
+		if c := text[i]; c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c|0x20 && c|0x20 <= 'z':
+				letters++
+			case (c < 0x20 || c == 0x7f) && c != '\n' && c != '\t':
+				controls++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 		switch {
 		case r == utf8.RuneError:
 			fffd++
 		case unicode.IsLetter(r):
 			letters++
-		case unicode.IsControl(r) && r != '\n' && r != '\t':
+		case unicode.IsControl(r):
 			controls++
 		}
 	}
@@ -109,27 +123,36 @@ func checkGarbage(text string) *suspectError {
 		return suspect(reasonGarbage, "text holds %d control characters, not text", controls)
 	}
 	words, other, fields := 0, 0, 0
-	for rest := text; rest != ""; {
-		rest = strings.TrimLeft(rest, " \n\t")
-		end := strings.IndexAny(rest, " \n\t")
-		if end < 0 {
-			end = len(rest)
+	for i := 0; i < len(text); {
+		for i < len(text) && isFieldSpace(text[i]) {
+			i++
 		}
-		if f := rest[:end]; f != "" {
+		start, high := i, byte(0)
+		for i < len(text) && !isFieldSpace(text[i]) {
+			high |= text[i]
+			i++
+		}
+		if f := text[start:i]; f != "" {
 			fields++
-			if isWord(f) {
-				words += utf8.RuneCountInString(f)
+			n := len(f)
+			if high >= utf8.RuneSelf {
+				n = utf8.RuneCountInString(f)
+			}
+			if isWord(f, high < utf8.RuneSelf) {
+				words += n
 			} else {
-				other += utf8.RuneCountInString(f)
+				other += n
 			}
 		}
-		rest = rest[end:]
 	}
 	if fields >= minFieldsForWords && other > words {
 		return suspect(reasonGarbage, "text is mostly not words (%d of %d characters outside words)", other, words+other)
 	}
 	return nil
 }
+
+// isFieldSpace reports whether c separates the fields checkGarbage judges.
+func isFieldSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' }
 
 // fewReplacements is how many U+FFFD or control characters a text holds
 // before their share counts: one stray byte must not refuse a policy.
@@ -144,7 +167,10 @@ const minFieldsForWords = 30
 // punctuation (apostrophes, hyphens, dots of abbreviations and numbers, the
 // commas of scripts written without spaces), but no symbols; Latin words are at most 40 letters, while scripts written
 // without spaces make longer fields.
-func isWord(orig string) bool {
+func isWord(orig string, ascii bool) bool {
+	if ascii {
+		return isASCIIWord(orig)
+	}
 	f := strings.TrimFunc(orig, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if f == "" {
 		// A bullet or a dash on its own is part of the text; a run of
@@ -170,6 +196,33 @@ func isWord(orig string) bool {
 		return false
 	}
 	return true
+}
+
+// isASCIIWord is isWord for a field of ASCII bytes, where every letter is
+// Latin, without decoding runes.
+func isASCIIWord(orig string) bool {
+	alnum := func(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' }
+	start, end := 0, len(orig)
+	for start < end && !alnum(orig[start]) {
+		start++
+	}
+	for end > start && !alnum(orig[end-1]) {
+		end--
+	}
+	if start == end {
+		return len(orig) <= 3
+	}
+	letters := false
+	for i := start; i < end; i++ {
+		switch c := orig[i]; {
+		case 'a' <= c|0x20 && c|0x20 <= 'z':
+			letters = true
+		case '0' <= c && c <= '9', unicode.IsPunct(rune(c)):
+		default:
+			return false
+		}
+	}
+	return !letters || end-start <= 40
 }
 
 // wallKind is one kind of page that stands in front of the policy.

@@ -112,6 +112,9 @@ func TestCheckGarbage(t *testing.T) {
 		{"symbols", text, strings.Repeat("#$%^ &*() {}[] <>?? ~~~ ", 40), reasonGarbage},
 		{"urls and numbers in a policy", text, text + strings.Repeat("https://www.facebook.com/privacy/policy 1-800-555-0100 ", 5), ""},
 		{"japanese", text, strings.Repeat("当社は、お客様が提供する情報を収集し、サービスプロバイダーと共有します。 ", 40), ""},
+		{"spanish", text, strings.Repeat("Compartimos tu información con las demás empresas de Meta y con proveedores de servicios. ", 40), ""},
+		{"C1 control characters", text, strings.Repeat("We share\u0085 data\u0086 with\u0087 partners. ", 40), reasonGarbage},
+		{"words of over 40 Latin letters", text, strings.Repeat("Wecollecttheinformationyouprovideandshareit withourserviceprovidersandpartnersineverycountry ", 40), reasonGarbage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
