@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,8 +36,12 @@ type mailbox struct {
 	count  int
 	bytes  int // the size of the messages counted
 	conns  int
-	srv    *smtp.Server
-	addr   string
+	// answerDelay is how long the server takes to accept a message's
+	// data, in nanoseconds: a relay on a network answers in milliseconds,
+	// which the benchmarks can simulate (CW_BENCH_SMTP_DELAY).
+	answerDelay atomic.Int64
+	srv         *smtp.Server
+	addr        string
 }
 
 type received struct {
@@ -66,6 +71,7 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	time.Sleep(time.Duration(s.mb.answerDelay.Load()))
 	s.mb.mu.Lock()
 	defer s.mb.mu.Unlock()
 	if s.mb.refuse > 0 {
