@@ -5,6 +5,8 @@
 #
 # usage: bench/check.sh [N]      (default 100; needs hyperfine, curl, the corpus)
 #        VALIDATORS=false bench/check.sh   (server sends no ETag: full download + extraction)
+#        AGE=365 bench/check.sh   (AGE checks before the timed ones: each document's
+#                                  fetch log as long as after AGE runs of the schedule)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100}
@@ -32,6 +34,9 @@ for i in $(seq "$N"); do echo "url = \"http://$ADDR/doc/$i\"" >>"$OUT/urls"; ech
 
 # First check stores one version per document; the timed ones find them unchanged.
 "$OUT/clausewatch" check --config "$OUT/config.yaml" --db "$OUT/bench.db" >/dev/null
+for _ in $(seq "${AGE:-0}"); do
+	"$OUT/clausewatch" check --config "$OUT/config.yaml" --db "$OUT/bench.db" >/dev/null
+done
 
 hyperfine --warmup 2 --runs 15 --export-json "$OUT/hyperfine.json" \
 	-n "plain GETs ($N pages, curl)" "curl -s --config $OUT/urls" \
