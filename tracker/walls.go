@@ -97,7 +97,7 @@ func checkGarbage(text string) *suspectError {
 		// classes are those of the unicode package.
 		if c := text[i]; c < utf8.RuneSelf {
 			switch {
-			case 'a' <= c|0x20 && c|0x20 <= 'z':
+			case isASCIILetter(c):
 				letters++
 			case (c < 0x20 || c == 0x7f) && c != '\n' && c != '\t':
 				controls++
@@ -201,7 +201,7 @@ func isWord(orig string, ascii bool) bool {
 // isASCIIWord is isWord for a field of ASCII bytes, where every letter is
 // Latin, without decoding runes.
 func isASCIIWord(orig string) bool {
-	alnum := func(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' }
+	alnum := func(c byte) bool { return isASCIILetter(c) || '0' <= c && c <= '9' }
 	start, end := 0, len(orig)
 	for start < end && !alnum(orig[start]) {
 		start++
@@ -215,7 +215,7 @@ func isASCIIWord(orig string) bool {
 	letters := false
 	for i := start; i < end; i++ {
 		switch c := orig[i]; {
-		case 'a' <= c|0x20 && c|0x20 <= 'z':
+		case isASCIILetter(c):
 			letters = true
 		case '0' <= c && c <= '9', unicode.IsPunct(rune(c)):
 		default:
@@ -224,6 +224,10 @@ func isASCIIWord(orig string) bool {
 	}
 	return !letters || end-start <= 40
 }
+
+// isASCIILetter reports whether c is A-Z or a-z: setting bit 0x20 lowers
+// the case of a letter and moves no other byte into a-z.
+func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // wallKind is one kind of page that stands in front of the policy.
 type wallKind string
